@@ -1,0 +1,34 @@
+/** Maps every failure to a JSON error with a stable code; internals never leak to the client. */
+import type { NextFunction, Request, Response } from 'express';
+import { NetsyncError, isNetsyncError } from '../model/errors.ts';
+import type { Logger } from '../model/ports.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; data?: Record<string, unknown> };
+}
+
+/** body-parser marks its errors with `type`; turn them into our codes. */
+function fromBodyParser(err: { type?: string; message?: string }): NetsyncError | undefined {
+  if (err.type === 'entity.too.large') return new NetsyncError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
+  if (err.type === 'entity.parse.failed') return new NetsyncError('BAD_REQUEST', `request body is not valid JSON: ${err.message}`);
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+    return new NetsyncError('BAD_REQUEST', `unsupported request encoding: ${err.message}`);
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const known = isNetsyncError(err) ? err : fromBodyParser(err as { type?: string });
+    const error = known ?? new NetsyncError('INTERNAL', 'internal error; see the daemon log');
+    if (!known) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    else logger.info({ code: error.code, method: req.method, path: req.path }, error.message);
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (known && Object.keys(error.data).length > 0) body.error.data = error.data;
+    res.status(error.httpStatus).json(body);
+  };
+}
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(new NetsyncError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`));
+}

@@ -1,0 +1,17 @@
+/** Turns a zod failure into a NetsyncError naming each bad field. */
+import type { z } from 'zod';
+import { NetsyncError } from '../model/errors.ts';
+
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const unknownKeys = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
+  const problems = result.error.issues.map((i) =>
+    i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : `${i.path.join('.') || where}: ${i.message}`,
+  );
+  return fail(unknownKeys.length ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', `invalid ${where}: ${problems.join('; ')}`, { problems });
+}
+
+function fail(code: string, message: string, data: Record<string, unknown>): never {
+  throw new NetsyncError(code, message, data);
+}

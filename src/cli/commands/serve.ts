@@ -1,0 +1,27 @@
+/** `netsync serve`: run the daemon until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.ts';
+import { createDaemon } from '../../daemon.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the netsync daemon (REST API, webhooks, scheduler)')
+    .option('-c, --config <file>', 'netsync.yml to use (env NETSYNC_CONFIG)')
+    .option('-p, --port <port>', 'override listen.port', (v) => Number.parseInt(v, 10))
+    .action(async (flags: { config?: string; port?: number }) => {
+      const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
+      if (flags.port !== undefined) loaded.config.listen.port = flags.port;
+      const daemon = await createDaemon(loaded);
+      const address = await daemon.listen();
+      process.stderr.write(`netsync listening on http://${address.address}:${address.port}\n`);
+      if (daemon.tokenFile) process.stderr.write(`operator API token: ${daemon.tokenFile} (the CLI reads it from there)\n`);
+      const shutdown = async (signal: string) => {
+        daemon.logger.info({ signal }, 'shutting down');
+        await daemon.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    });
+}

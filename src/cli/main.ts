@@ -1,0 +1,35 @@
+/** The `netsync` command. Each subcommand lives in commands/ and only wires options to a service or the API. */
+import { Command, CommanderError } from 'commander';
+import { isNetsyncError } from '../model/errors.ts';
+import { VERSION } from '../version.ts';
+import { registerDevices } from './commands/devices.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerStatus } from './commands/status.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('netsync')
+    .description('GitOps daemon for network device configuration')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+  registerServe(program);
+  registerStatus(program);
+  registerDevices(program);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or input. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (isNetsyncError(err)) {
+      process.stderr.write(`netsync: ${err.message} [${err.code}]\n`);
+      return err.httpStatus >= 400 && err.httpStatus < 500 && err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN' ? 2 : 1;
+    }
+    process.stderr.write(`netsync: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * DeviceSession: what the commit engine needs from a device (DESIGN §7).
+ * Drivers (src/drivers/netconf, src/drivers/eos) implement it over SSH; the
+ * engine and the jobs depend only on this interface.
+ */
+
+export interface SessionCapabilities {
+  candidate: boolean;
+  validate: boolean;
+  confirmedCommit: boolean;
+  /** Confirmed commit can be confirmed or cancelled from another session (NETCONF :confirmed-commit:1.1 persist). */
+  persist: boolean;
+  rollbackOnError: boolean;
+}
+
+export interface DeviceFacts {
+  hostname: string;
+  platform: string;
+  version: string;
+}
+
+export type LoadMode = 'replace' | 'merge';
+
+export interface DeviceSession {
+  readonly hostname: string;
+  readonly capabilities: SessionCapabilities;
+  facts(): Promise<DeviceFacts>;
+  getRunningConfig(): Promise<string>;
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+  loadCandidate(config: string, mode: LoadMode): Promise<void>;
+  /** Difference between candidate and running, in the device's own words (may be empty). */
+  diff(): Promise<string>;
+  validate(): Promise<void>;
+  commitConfirmed(timeoutSeconds: number, persistId: string): Promise<void>;
+  confirm(persistId: string): Promise<void>;
+  commit(): Promise<void>;
+  /** Cancel a pending confirmed commit (running returns to what it was). */
+  cancelCommit(persistId: string): Promise<void>;
+  /** Throw away the uncommitted candidate. */
+  discard(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where and how to reach a device; secrets are resolved by the factory, never stored here. */
+export interface DeviceTarget {
+  hostname: string;
+  host: string;
+  port: number;
+  platform: string;
+  transport: 'netconf' | 'eos-cli';
+  /** Pinned host key fingerprint (SHA256:...); null on first contact. */
+  hostKeyFingerprint: string | null;
+}
+
+export interface SessionFactory {
+  open(target: DeviceTarget): Promise<DeviceSession>;
+}

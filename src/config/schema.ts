@@ -1,0 +1,59 @@
+/**
+ * netsync.yml, validated at start. Each section is strict, so a misspelt key
+ * is named in the error instead of being silently ignored.
+ */
+import { z } from 'zod';
+
+export const roleSchema = z.enum(['read', 'operator']);
+export type Role = z.infer<typeof roleSchema>;
+
+const tokenSchema = z
+  .object({
+    name: z.string().min(1),
+    token: z.string().min(16, 'tokens must be at least 16 characters'),
+    role: roleSchema,
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    /** Where the store, generated tokens and repo mirrors live. Relative paths are relative to the config file. */
+    dataDir: z.string().default('.netsync'),
+    store: z
+      .object({
+        kind: z.literal('lowdb').default('lowdb'),
+        path: z.string().optional(),
+      })
+      .strict()
+      .default({ kind: 'lowdb' }),
+    api: z
+      .object({
+        /** Allow GET requests without a token (e.g. on a trusted management network). */
+        openReads: z.boolean().default(false),
+        bodyLimit: z.string().default('1mb'),
+        tokens: z.array(tokenSchema).default([]),
+      })
+      .strict()
+      .default({ openReads: false, bodyLimit: '1mb', tokens: [] }),
+    inventory: z
+      .object({
+        /** An inventory file imported at start when the store holds no devices. */
+        seed: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type NetsyncConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,110 @@
+/**
+ * Composition root: builds every service from the config and wires them
+ * together. No business rules live here.
+ */
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './api/app.ts';
+import type { ApiToken } from './api/auth.ts';
+import { TokenAuth } from './api/auth.ts';
+import { devicesRouter } from './api/routes/devices.ts';
+import { healthRouter } from './api/routes/health.ts';
+import { networkRouter } from './api/routes/network.ts';
+import { ensureLocalToken } from './apiToken.ts';
+import type { LoadedConfig } from './config/load.ts';
+import { readInventoryFile } from './inventory/inventoryFile.ts';
+import { InventoryService } from './inventory/inventoryService.ts';
+import { NetworkService } from './inventory/networkService.ts';
+import { SyncStatusService } from './inventory/syncStatus.ts';
+import { createLogger } from './logging/logger.ts';
+import type { Clock, Logger } from './model/ports.ts';
+import { systemClock } from './model/ports.ts';
+import { LowdbStore } from './store/lowdbStore.ts';
+import type { Store } from './store/store.ts';
+import { VERSION } from './version.ts';
+
+export interface DaemonOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface Daemon {
+  store: Store;
+  logger: Logger;
+  syncStatus: SyncStatusService;
+  inventory: InventoryService;
+  network: NetworkService;
+  /** Where the generated operator token lives, when the config lists none. */
+  tokenFile?: string;
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const clock = options.clock ?? systemClock;
+  const dataDir = loaded.resolvePath(config.dataDir);
+
+  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
+  await store.init();
+
+  const syncStatus = new SyncStatusService(store, clock);
+  const inventory = new InventoryService(store, syncStatus, clock);
+  const network = new NetworkService(store, syncStatus, clock);
+
+  let tokens: ApiToken[] = config.api.tokens;
+  let tokenFile: string | undefined;
+  if (tokens.length === 0) {
+    const local = await ensureLocalToken(dataDir);
+    tokens = [{ name: 'local-operator', token: local.token, role: 'operator' }];
+    tokenFile = local.path;
+    logger.info({ tokenFile }, 'no API tokens configured: using the generated operator token in the data dir');
+  }
+
+  if (config.inventory.seed && (await store.listDevices()).length === 0) {
+    const seedFile = loaded.resolvePath(config.inventory.seed);
+    const result = await inventory.import(await readInventoryFile(seedFile), 'seed');
+    logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
+  }
+
+  const app = createApp({
+    auth: new TokenAuth(tokens, config.api.openReads),
+    logger,
+    bodyLimit: config.api.bodyLimit,
+    publicRouters: [healthRouter(store, VERSION)],
+    apiRouters: [devicesRouter(inventory), networkRouter(network)],
+  });
+
+  let server: Server | undefined;
+  return {
+    store,
+    logger,
+    syncStatus,
+    inventory,
+    network,
+    ...(tokenFile ? { tokenFile } : {}),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(config.listen.port, config.listen.host);
+        s.once('listening', () => {
+          server = s;
+          const address = s.address() as AddressInfo;
+          logger.info({ address: address.address, port: address.port }, 'netsync API listening');
+          resolve(address);
+        });
+        s.once('error', reject);
+      }),
+    stop: async () => {
+      if (server) {
+        const s = server;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        await closed;
+      }
+      await store.close();
+    },
+  };
+}

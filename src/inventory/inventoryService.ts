@@ -1,0 +1,199 @@
+/**
+ * Device inventory operations with their sync-status consequences
+ * (the API-driven rows of the CNaaS event table, DESIGN §3).
+ */
+import type { Device, DeviceInterface, DeviceState, NewDevice, Transport } from '../model/device.ts';
+import { buildDevice, canTransition, isFabricType, sameHostname } from '../model/device.ts';
+import { NetsyncError, notFound } from '../model/errors.ts';
+import type { SyncEvent } from '../model/events.ts';
+import type { Clock } from '../model/ports.ts';
+import { systemClock } from '../model/ports.ts';
+import type { DeviceFilter, Store } from '../store/store.ts';
+import type { SyncStatusService } from './syncStatus.ts';
+
+export interface DevicePatch {
+  managementIp?: string;
+  port?: number;
+  platform?: string;
+  transport?: Transport;
+  type?: string;
+  groups?: string[];
+  state?: DeviceState;
+}
+
+export interface ImportResult {
+  created: string[];
+  skipped: { hostname: string; reason: string }[];
+}
+
+export class InventoryService {
+  constructor(
+    private readonly store: Store,
+    private readonly syncStatus: SyncStatusService,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  list(filter: DeviceFilter = {}): Promise<Device[]> {
+    return this.store.listDevices(filter);
+  }
+
+  async get(hostname: string): Promise<Device> {
+    const device = await this.store.getDevice(hostname);
+    if (!device) throw notFound('device', hostname);
+    return device;
+  }
+
+  async create(input: NewDevice, by: string): Promise<Device> {
+    const device = this.newDevice(input, by, 'added to the inventory; not yet synchronized');
+    const [created] = await this.store.changeDevices({
+      create: [device],
+      events: [{ hostname: device.hostname, cause: 'manual', by, at: device.createdAt, detail: device.lastEvent!.detail ?? '' }],
+    });
+    return created!;
+  }
+
+  /** Creates the devices that are new; those already known (any spelling) are skipped and reported. */
+  async import(inputs: NewDevice[], by: string): Promise<ImportResult> {
+    const result: ImportResult = { created: [], skipped: [] };
+    const fresh: Device[] = [];
+    for (const input of inputs) {
+      const existing = (await this.store.getDevice(input.hostname)) ?? fresh.find((d) => sameHostname(d.hostname, input.hostname));
+      if (existing) {
+        result.skipped.push({ hostname: input.hostname, reason: `already in the inventory as '${existing.hostname}'` });
+        continue;
+      }
+      fresh.push(this.newDevice(input, by, 'imported into the inventory; not yet synchronized'));
+    }
+    if (fresh.length > 0) {
+      await this.store.changeDevices({
+        create: fresh,
+        events: fresh.map((d) => ({ hostname: d.hostname, cause: 'manual' as const, by, at: d.createdAt, detail: d.lastEvent!.detail ?? '' })),
+      });
+    }
+    result.created = fresh.map((d) => d.hostname);
+    return result;
+  }
+
+  /** A new device is unsynchronized until its first sync, and says so in its history. */
+  private newDevice(input: NewDevice, by: string, detail: string): Device {
+    const device = buildDevice(input, this.clock());
+    device.sources = { ui: { present: true, name: input.hostname } };
+    device.lastEvent = { cause: 'manual', by, at: device.createdAt, detail };
+    return device;
+  }
+
+  async update(hostname: string, patch: DevicePatch, by: string): Promise<Device> {
+    const current = await this.get(hostname);
+    if (patch.state && !canTransition(current.state, patch.state)) {
+      throw new NetsyncError(
+        'INVALID_STATE_TRANSITION',
+        `device '${current.hostname}' cannot move from ${current.state} to ${patch.state}`,
+        { hostname: current.hostname, from: current.state, to: patch.state },
+      );
+    }
+    const at = this.clock().toISOString();
+    const change = { hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) };
+    const goesUnmanaged = patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED';
+    if (!goesUnmanaged) {
+      const [updated] = await this.store.changeDevices({ update: [change] });
+      return updated!;
+    }
+    // Leaving management means the device must be re-synced when it comes back.
+    const unsync = this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` });
+    const [updated] = await this.store.changeDevices({
+      update: [change, ...(unsync.update ?? [])],
+      events: unsync.events ?? [],
+    });
+    return (await this.store.getDevice(current.hostname)) ?? updated!;
+  }
+
+  async remove(hostname: string): Promise<Device> {
+    const device = await this.get(hostname);
+    await this.store.changeDevices({ remove: [device.hostname] });
+    return device;
+  }
+
+  async events(hostname: string, openOnly = false): Promise<SyncEvent[]> {
+    const device = await this.get(hostname);
+    return this.store.listEvents({ hostname: device.hostname, openOnly });
+  }
+
+  /** Replaces the interface settings; a real change unsyncs the device, an identical PUT does not. */
+  async setInterfaces(hostname: string, interfaces: DeviceInterface[], by: string): Promise<Device> {
+    const device = await this.get(hostname);
+    assertUniqueInterfaceNames(interfaces);
+    if (JSON.stringify(device.interfaces) === JSON.stringify(interfaces)) return device;
+    const unsync = this.syncStatus.unsyncChange([device.hostname], 'interfaces_updated', {
+      by,
+      detail: `interface settings replaced (${interfaces.length} interfaces)`,
+    });
+    const setInterfaces = { hostname: device.hostname, apply: (d: Device): Device => ({ ...d, interfaces }) };
+    await this.store.changeDevices({ update: [setInterfaces, ...(unsync.update ?? [])], events: unsync.events ?? [] });
+    return this.get(device.hostname);
+  }
+
+  /** A bounce is recorded in the history but never changes the synchronized flag. */
+  async bounceInterface(hostname: string, name: string, by: string): Promise<SyncEvent> {
+    const device = await this.get(hostname);
+    const iface = device.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase());
+    if (!iface) throw notFound('interface', `${device.hostname}:${name}`);
+    const at = this.clock().toISOString();
+    await this.store.changeDevices({
+      events: [{ hostname: device.hostname, cause: 'interface_bounced', by, at, clearedAt: at, detail: `interface ${iface.name} bounced` }],
+    });
+    const [event] = await this.store.listEvents({ hostname: device.hostname, limit: 1 });
+    return event!;
+  }
+
+  async postFlight(hostname: string, by: string, detail: string): Promise<Device> {
+    const device = await this.get(hostname);
+    const [updated] = await this.syncStatus.markUnsynced([device.hostname], 'upgrade_post_flight', { by, detail });
+    return updated!;
+  }
+
+  /** A new DIST/CORE device came up by ZTP: its existing neighbours need linknet config. */
+  async ztpNeighbors(hostname: string, neighbors: string[], by: string): Promise<Device[]> {
+    const device = await this.get(hostname);
+    if (!isFabricType(device.type)) {
+      throw new NetsyncError('CONFLICT', `device '${device.hostname}' is ${device.type}; only DIST and CORE devices report ZTP neighbours`, {
+        hostname: device.hostname,
+        type: device.type,
+      });
+    }
+    const found = await Promise.all(neighbors.map((n) => this.get(n)));
+    return this.syncStatus.markUnsynced(
+      found.map((d) => d.hostname),
+      'ztp_neighbor',
+      { by, detail: `new neighbour ${device.hostname} needs linknets` },
+    );
+  }
+
+  async manualUnsync(hostname: string, reason: string, by: string): Promise<Device> {
+    const device = await this.get(hostname);
+    const [updated] = await this.syncStatus.markUnsynced([device.hostname], 'manual', { by, detail: reason });
+    return updated!;
+  }
+}
+
+function applyPatch(d: Device, patch: DevicePatch, at: string): Device {
+  return {
+    ...d,
+    ...(patch.managementIp !== undefined ? { managementIp: patch.managementIp } : {}),
+    ...(patch.port !== undefined ? { port: patch.port } : {}),
+    ...(patch.platform !== undefined ? { platform: patch.platform } : {}),
+    ...(patch.transport !== undefined ? { transport: patch.transport } : {}),
+    ...(patch.type !== undefined ? { type: patch.type.toUpperCase() } : {}),
+    ...(patch.groups !== undefined ? { groups: patch.groups } : {}),
+    ...(patch.state !== undefined ? { state: patch.state } : {}),
+    updatedAt: at,
+  };
+}
+
+function assertUniqueInterfaceNames(interfaces: DeviceInterface[]): void {
+  const seen = new Set<string>();
+  for (const i of interfaces) {
+    const key = i.name.toLowerCase();
+    if (seen.has(key)) throw new NetsyncError('VALIDATION_FAILED', `interface '${i.name}' is listed twice`, { interface: i.name });
+    seen.add(key);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * One error base for all of netsync. `code` is stable (tests and API clients
+ * match on it), `data` carries structured details, and `message` tells a
+ * person what to do next. API status codes and CLI exit codes derive from it.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'UNKNOWN_FIELD'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_STATE_TRANSITION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CONFIG_INVALID'
+  | 'STORE_CORRUPT'
+  | 'STORE_WRITE_FAILED'
+  | 'LOCKED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | (string & {});
+
+const HTTP_STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNKNOWN_FIELD: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_STATE_TRANSITION: 409,
+  LOCKED: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+};
+
+export class NetsyncError extends Error {
+  readonly code: ErrorCode;
+  readonly data: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetsyncError';
+    this.code = code;
+    this.data = data;
+  }
+
+  /** HTTP status that fits the code; anything unknown is a server-side failure. */
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code] ?? 500;
+  }
+}
+
+export function isNetsyncError(err: unknown): err is NetsyncError {
+  return err instanceof NetsyncError;
+}
+
+export function notFound(what: string, id: string): NetsyncError {
+  return new NetsyncError('NOT_FOUND', `${what} '${id}' does not exist`, { [what]: id });
+}

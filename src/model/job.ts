@@ -1,0 +1,35 @@
+/** Jobs (DESIGN §3): persisted records of work such as syncto. */
+
+export const JOB_STATUSES = ['SCHEDULED', 'RUNNING', 'FINISHED', 'FAILED', 'ABORTED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export type DeviceResultStatus = 'pending' | 'running' | 'synced' | 'unchanged' | 'failed' | 'skipped' | 'drift';
+
+export interface DeviceJobResult {
+  status: DeviceResultStatus;
+  changed?: boolean;
+  diff?: string;
+  error?: string;
+  rollbackStatus?: 'none' | 'complete' | 'failed';
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  args: Record<string, unknown>;
+  by: string;
+  comment?: string;
+  ticketRef?: string;
+  progress: { done: number; total: number };
+  perDevice: Record<string, DeviceJobResult>;
+  changeScore?: number;
+  error?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export function isFinished(status: JobStatus): boolean {
+  return status === 'FINISHED' || status === 'FAILED' || status === 'ABORTED';
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need on a fresh machine (Debian packages),
+# so `npm test` works from a clean clone. Idempotent: installed packages are skipped.
+set -euo pipefail
+
+# Debian packages the integration tests use. Each line: package name.
+PACKAGES=(
+  git
+  openssh-client
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "test setup: ok"
