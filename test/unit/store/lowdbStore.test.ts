@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildDevice } from '../../../src/model/device.ts';
+import { NetsyncError } from '../../../src/model/errors.ts';
+import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
+
+const dev = (hostname: string) => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0));
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).to.be.instanceOf(NetsyncError);
+    return (err as NetsyncError).code;
+  }
+  throw new Error('expected a NetsyncError');
+}
+
+describe('store/LowdbStore', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+    path = join(dir, 'store.json');
+  });
+  afterEach(() => removeDir(dir));
+
+  it('finds devices case-insensitively and refuses a second spelling', async () => {
+    const store = new LowdbStore(path);
+    await store.init();
+    await store.changeDevices({ create: [dev('SW-1')] });
+    expect((await store.getDevice('sw-1'))?.hostname).to.equal('SW-1');
+    expect(await codeOf(store.changeDevices({ create: [dev('sw-1')] }))).to.equal('CONFLICT');
+    expect(await store.listDevices()).to.have.length(1);
+  });
+
+  it('applies a change all or nothing', async () => {
+    const store = new LowdbStore(path);
+    await store.init();
+    await store.changeDevices({ create: [dev('a')] });
+    const failing = store.changeDevices({
+      update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: ['x'] }) }, { hostname: 'missing', apply: (d) => d }],
+      events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'now', detail: '' }],
+    });
+    expect(await codeOf(failing)).to.equal('NOT_FOUND');
+    expect((await store.getDevice('a'))?.groups).to.deep.equal([]);
+    expect(await store.listEvents()).to.have.length(0);
+  });
+
+  it('keeps devices, events and meta across a restart', async () => {
+    const first = new LowdbStore(path);
+    await first.init();
+    await first.changeDevices({ create: [dev('a')], events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'x', detail: 'd' }] });
+    await first.setMeta('repo', { commit: 'abc' });
+    await first.close();
+    const second = new LowdbStore(path);
+    await second.init();
+    expect((await second.getDevice('A'))?.unsyncedSince).to.equal(new Date(0).toISOString());
+    expect((await second.listEvents({ hostname: 'a' })).map((e) => e.cause)).to.deep.equal(['manual']);
+    expect(await second.getMeta('repo')).to.deep.equal({ commit: 'abc' });
+  });
+
+  it('loses no update under 200 concurrent read-modify-writes', async () => {
+    const store = new LowdbStore(path);
+    await store.init();
+    await store.changeDevices({ create: [dev('a')] });
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] }),
+      ),
+    );
+    const reopened = new LowdbStore(path);
+    await reopened.init();
+    expect((await reopened.getDevice('a'))?.groups).to.have.length(200);
+  });
+
+  it('refuses a corrupt file with STORE_CORRUPT and leaves it untouched', async () => {
+    await writeFile(path, '{"version":1,"devices":{"a":');
+    const store = new LowdbStore(path);
+    expect(await codeOf(store.init())).to.equal('STORE_CORRUPT');
+    expect(await readFile(path, 'utf8')).to.equal('{"version":1,"devices":{"a":');
+  });
+
+  it('refuses a JSON file that is not a netsync store', async () => {
+    await writeFile(path, '[1,2,3]');
+    expect(await codeOf(new LowdbStore(path).init())).to.equal('STORE_CORRUPT');
+    expect(await readFile(path, 'utf8')).to.equal('[1,2,3]');
+  });
+
+  it('reports an unwritable store and keeps memory and disk as they were', async () => {
+    const store = new LowdbStore(path);
+    await store.init();
+    await store.changeDevices({ create: [dev('a')] });
+    const before = await readFile(path, 'utf8');
+    // lowdb writes a temp file beside the store and renames it; a directory in its place makes every
+    // write fail, even for root (who ignores file modes).
+    await mkdir(join(dir, '.store.json.tmp'));
+    expect(await codeOf(store.changeDevices({ create: [dev('b')] }))).to.equal('STORE_WRITE_FAILED');
+    expect((await store.listDevices()).map((d) => d.hostname)).to.deep.equal(['a']);
+    expect(await readFile(path, 'utf8')).to.equal(before);
+  });
+
+  it('gives a device lock to one owner at a time without waiting', async () => {
+    const store = new LowdbStore(path);
+    await store.init();
+    expect(await store.tryLockDevice('SW-1', 'tx1')).to.equal(true);
+    expect(await store.tryLockDevice('sw-1', 'tx2')).to.equal(false);
+    expect(await store.lockHolder('sw-1')).to.equal('tx1');
+    await store.unlockDevice('sw-1', 'tx2');
+    expect(await store.lockHolder('sw-1')).to.equal('tx1');
+    await store.unlockDevice('sw-1', 'tx1');
+    expect(await store.tryLockDevice('sw-1', 'tx2')).to.equal(true);
+  });
+});
