@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli } from '../../helpers/cli.ts';
+import type { TestDaemon } from '../../helpers/daemon.ts';
+import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
+
+describe('CLI: status and devices import', () => {
+  let t: TestDaemon;
+  before(async () => {
+    t = await startTestDaemon();
+  });
+  after(async () => {
+    await t.stop();
+    await removeDir(t.dir);
+  });
+
+  it('imports a YAML inventory and a CSV one, skipping known hostnames in any spelling', async () => {
+    const yamlFile = join(t.dir, 'inv.yml');
+    await writeFile(yamlFile, 'devices:\n  - { hostname: SW-1, managementIp: 10.0.0.1, platform: eos, type: ACCESS, groups: [campus] }\n');
+    const csvFile = join(t.dir, 'inv.csv');
+    await writeFile(csvFile, 'hostname,managementIp,port,platform,type,groups\nsw-1,10.0.0.1,22,eos,ACCESS,\ncore-1,10.0.0.9,830,junos,CORE,a;b\n');
+    const env = { NETSYNC_URL: t.url, NETSYNC_TOKEN: OPERATOR_TOKEN };
+    const y = await runCli(['devices', 'import', yamlFile], env);
+    expect(y.code, y.stderr).to.equal(0);
+    expect(y.stdout).to.contain('imported 1 of 1');
+    const c = await runCli(['devices', 'import', csvFile, '--json'], env);
+    expect(c.code, c.stderr).to.equal(0);
+    const result = JSON.parse(c.stdout);
+    expect(result.created).to.deep.equal(['core-1']);
+    expect(result.skipped[0].hostname).to.equal('sw-1');
+    expect((await t.call('GET', '/api/v1/devices/core-1')).body.device.groups).to.deep.equal(['a', 'b']);
+  });
+
+  it('refuses an inventory file with a bad entry, naming it, and imports nothing (exit 2)', async () => {
+    const bad = join(t.dir, 'bad.yml');
+    await writeFile(bad, '- { hostname: ok-1, managementIp: 10.0.0.1, platform: eos, type: ACCESS }\n- { hostname: bad, managementIp: nope, platform: eos, type: ACCESS }\n');
+    const r = await runCli(['devices', 'import', bad], { NETSYNC_URL: t.url, NETSYNC_TOKEN: OPERATOR_TOKEN });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('entry 2').and.contain('managementIp');
+    expect((await t.call('GET', '/api/v1/devices/ok-1')).status).to.equal(404);
+  });
+
+  it('prints a readable table for 1,000 devices, unsynchronized first, and valid JSON', async () => {
+    const devices = Array.from({ length: 1000 }, (_, i) => ({
+      hostname: `access-${String(i).padStart(4, '0')}`,
+      managementIp: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      platform: 'eos',
+      type: 'ACCESS',
+    }));
+    await t.call('POST', '/api/v1/devices/import', { devices });
+    await t.daemon.syncStatus.markSynced(devices.slice(3).map((d) => d.hostname), { by: 'test' });
+    await t.call('POST', '/api/v1/devices/access-0500/unsync', { reason: 'maintenance' });
+
+    const r = await runCli(['status'], { NETSYNC_URL: t.url, NETSYNC_TOKEN: READ_TOKEN });
+    expect(r.code, r.stderr).to.equal(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    // header + 1002 rows + 2 borders + summary; every row the same width
+    const rows = lines.filter((l) => l.startsWith('│'));
+    expect(rows).to.have.length(1 + 1002);
+    expect(new Set(rows.map((l) => l.length)).size).to.equal(1);
+    expect(rows[1]).to.match(/^│ access-0000 .*│ NO /);
+    // SW-1 and core-1 from the import test above are unsynchronized too.
+    expect(lines.at(-1)).to.equal('1002 devices: 996 synchronized, 6 unsynchronized');
+    expect(r.stdout).to.match(/access-0500 .* manual \(api:ops\)/);
+
+    const j = await runCli(['status', '--unsynced', '--json'], { NETSYNC_URL: t.url, NETSYNC_TOKEN: READ_TOKEN });
+    const parsed = JSON.parse(j.stdout);
+    expect(parsed.devices.map((d: any) => d.hostname).sort()).to.deep.equal(['SW-1', 'access-0000', 'access-0001', 'access-0002', 'access-0500', 'core-1']);
+  });
+
+  it('exits 1 with a clear message when the daemon cannot be reached, 1 for a rejected token', async () => {
+    const down = await runCli(['status'], { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN });
+    expect(down.code).to.equal(1);
+    expect(down.stderr).to.contain('cannot reach the netsync daemon');
+    const denied = await runCli(['status'], { NETSYNC_URL: t.url, NETSYNC_TOKEN: 'not-a-valid-token-at-all' });
+    expect(denied.code).to.equal(1);
+    expect(denied.stderr).to.contain('UNAUTHENTICATED');
+  });
+
+  it('has --help for every command', async () => {
+    for (const args of [['--help'], ['status', '--help'], ['devices', 'import', '--help'], ['serve', '--help']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).to.equal(0);
+      expect(r.stdout).to.contain('Usage: netsync');
+    }
+  });
+});

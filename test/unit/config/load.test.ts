@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { parseConfig } from '../../../src/config/load.ts';
+import { NetsyncError } from '../../../src/model/errors.ts';
+
+function failure(raw: unknown, env: NodeJS.ProcessEnv = {}): NetsyncError {
+  try {
+    parseConfig(raw, env);
+  } catch (err) {
+    return err as NetsyncError;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config', () => {
+  it('fills defaults for an empty file', () => {
+    const c = parseConfig({}, {});
+    expect(c.listen).to.deep.equal({ host: '127.0.0.1', port: 8080 });
+    expect(c.api.openReads).to.equal(false);
+  });
+
+  it('names an unknown key, also nested', () => {
+    const top = failure({ lisen: {} });
+    expect(top.code).to.equal('CONFIG_INVALID');
+    expect(top.message).to.contain("'lisen'");
+    expect(failure({ api: { openreads: true } }).message).to.contain("'api.openreads'");
+  });
+
+  it('names a bad value', () => {
+    const err = failure({ listen: { port: 'eighty' } });
+    expect(err.code).to.equal('CONFIG_INVALID');
+    expect(err.message).to.contain('listen.port');
+  });
+
+  it('takes secrets from the environment, with defaults, and names a missing variable', () => {
+    const tokens = [{ name: 'ops', token: '${OPS_TOKEN}', role: 'operator' }];
+    expect(parseConfig({ api: { tokens } }, { OPS_TOKEN: 'a-very-long-secret-token' }).api.tokens[0]!.token).to.equal('a-very-long-secret-token');
+    expect(parseConfig({ dataDir: '${DATA:-/var/lib/netsync}' }, {}).dataDir).to.equal('/var/lib/netsync');
+    const err = failure({ api: { tokens } });
+    expect(err.code).to.equal('CONFIG_INVALID');
+    expect(err.data).to.deep.include({ key: 'api.tokens.0.token', variable: 'OPS_TOKEN' });
+  });
+
+  it('refuses short tokens', () => {
+    expect(failure({ api: { tokens: [{ name: 'a', token: 'short', role: 'read' }] } }).code).to.equal('CONFIG_INVALID');
+  });
+});
