@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseConfig } from '../../../src/config/load.ts';
-import { NetsyncError } from '../../../src/model/errors.ts';
+import type { NetsyncError } from '../../../src/model/errors.ts';
 
 function failure(raw: unknown, env: NodeJS.ProcessEnv = {}): NetsyncError {
   try {
