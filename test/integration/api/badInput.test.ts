@@ -66,7 +66,7 @@ describe('API bad input', () => {
       const res = await t.call(c.method, c.path, c.body);
       expect(res.status).to.equal(c.status);
       expect(res.body.error.code).to.equal(c.code);
-      expect(res.body.error.message).to.be.a('string').and.not.be.empty;
+      expect(res.body.error.message).to.be.a('string').with.length.above(0);
       expect(await readFile(join(t.dir, 'store.json'), 'utf8')).to.equal(storeBefore);
     });
   }
