@@ -1,0 +1,151 @@
+/**
+ * Runs jobs and keeps their persisted records (DESIGN §3). A job's work gets a
+ * context to report progress and per-device results and to notice an abort;
+ * an exception in the work becomes a FAILED job, never an escaped error.
+ */
+import { randomUUID } from 'node:crypto';
+import { NetsyncError, notFound } from '../model/errors.ts';
+import type { DeviceJobResult, Job } from '../model/job.ts';
+import { isFinished } from '../model/job.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+
+export interface JobContext {
+  readonly jobId: string;
+  /** Aborted by an operator: start no new device work. */
+  readonly signal: AbortSignal;
+  setTotal(total: number): Promise<void>;
+  /** Records one device's result; results with a final status count towards progress. */
+  deviceResult(hostname: string, result: DeviceJobResult): Promise<void>;
+  update(change: Partial<Pick<Job, 'changeScore' | 'error'>>): Promise<void>;
+}
+
+export interface StartJob {
+  kind: string;
+  args: Record<string, unknown>;
+  by: string;
+  comment?: string;
+  ticketRef?: string;
+}
+
+const FINAL_DEVICE_STATUSES = new Set(['synced', 'unchanged', 'failed', 'skipped', 'drift']);
+
+export class JobRunner {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<Job> }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Creates the record, starts the work in the background and returns the record at once. */
+  async start(spec: StartJob, work: (ctx: JobContext) => Promise<'FINISHED' | 'FAILED'>): Promise<Job> {
+    const id = randomUUID();
+    const now = this.clock().toISOString();
+    const job: Job = {
+      id,
+      kind: spec.kind,
+      status: 'RUNNING',
+      args: spec.args,
+      by: spec.by,
+      ...(spec.comment ? { comment: spec.comment } : {}),
+      ...(spec.ticketRef ? { ticketRef: spec.ticketRef } : {}),
+      progress: { done: 0, total: 0 },
+      perDevice: {},
+      createdAt: now,
+      startedAt: now,
+    };
+    await this.store.updateRecord('jobs', id, () => job);
+    const controller = new AbortController();
+    const done = this.execute(id, controller, work);
+    this.running.set(id, { controller, done });
+    void done.finally(() => this.running.delete(id));
+    return job;
+  }
+
+  async get(id: string): Promise<Job> {
+    const job = await this.store.getRecord('jobs', id);
+    if (!job) throw notFound('job', id);
+    return job;
+  }
+
+  async list(limit = 50): Promise<Job[]> {
+    const jobs = await this.store.listRecords('jobs');
+    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+
+  /** Resolves when the job has ended (at once for an ended job). */
+  async wait(id: string): Promise<Job> {
+    const entry = this.running.get(id);
+    return entry ? entry.done : this.get(id);
+  }
+
+  /** Stops starting new devices; work already under way finishes or rolls back. */
+  async abort(id: string, by: string): Promise<Job> {
+    const job = await this.get(id);
+    const entry = this.running.get(id);
+    if (isFinished(job.status) || !entry) {
+      throw new NetsyncError('CONFLICT', `job ${id} is ${job.status}; only a running job can be aborted`, { id, status: job.status });
+    }
+    this.logger.info({ jobId: id, by }, 'job abort requested');
+    entry.controller.abort(new NetsyncError('ABORTED', `aborted by ${by}`));
+    return entry.done;
+  }
+
+  /** After a restart nothing is running: any job still marked RUNNING/SCHEDULED was cut off. */
+  async abortInterrupted(): Promise<string[]> {
+    const interrupted = (await this.store.listRecords('jobs')).filter((j) => !isFinished(j.status));
+    const at = this.clock().toISOString();
+    for (const job of interrupted) {
+      await this.store.updateRecord('jobs', job.id, (j) => ({
+        ...(j ?? job),
+        status: 'ABORTED',
+        error: 'the daemon restarted while this job was running; devices not verified stay unsynchronized',
+        finishedAt: at,
+      }));
+    }
+    return interrupted.map((j) => j.id);
+  }
+
+  /** Waits for every running job; used on shutdown and by tests. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  private async execute(id: string, controller: AbortController, work: (ctx: JobContext) => Promise<'FINISHED' | 'FAILED'>): Promise<Job> {
+    const ctx = this.context(id, controller.signal);
+    let status: Job['status'];
+    let error: string | undefined;
+    try {
+      status = await work(ctx);
+    } catch (err) {
+      status = 'FAILED';
+      error = (err as Error).message;
+      this.logger.error({ jobId: id, err }, 'job failed');
+    }
+    if (controller.signal.aborted) status = 'ABORTED';
+    const finishedAt = this.clock().toISOString();
+    return this.store.updateRecord('jobs', id, (j) => ({ ...j!, status, finishedAt, ...(error ? { error } : {}) }));
+  }
+
+  private context(id: string, signal: AbortSignal): JobContext {
+    return {
+      jobId: id,
+      signal,
+      setTotal: async (total) => {
+        await this.store.updateRecord('jobs', id, (j) => ({ ...j!, progress: { ...j!.progress, total } }));
+      },
+      deviceResult: async (hostname, result) => {
+        await this.store.updateRecord('jobs', id, (j) => {
+          const perDevice = { ...j!.perDevice, [hostname]: result };
+          const done = Object.values(perDevice).filter((r) => FINAL_DEVICE_STATUSES.has(r.status)).length;
+          return { ...j!, perDevice, progress: { ...j!.progress, done } };
+        });
+      },
+      update: async (change) => {
+        await this.store.updateRecord('jobs', id, (j) => ({ ...j!, ...change }));
+      },
+    };
+  }
+}

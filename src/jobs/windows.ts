@@ -1,0 +1,46 @@
+/**
+ * Maintenance windows: a window opens at each fire time of its cron and stays
+ * open for its duration. Auto-sync runs only inside an allow window (when any
+ * are given) and never inside a deny window. Pure.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import ms from 'ms';
+import type { StringValue } from 'ms';
+import { NetsyncError } from '../model/errors.ts';
+
+export interface WindowSpec {
+  cron: string;
+  /** e.g. '2h', '30m' */
+  duration: string;
+}
+
+export interface Windows {
+  allow?: WindowSpec[];
+  deny?: WindowSpec[];
+}
+
+export function durationMs(text: string, key = 'duration'): number {
+  const value = ms(text as StringValue);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new NetsyncError('CONFIG_INVALID', `'${text}' is not a duration (use e.g. 30s, 15m, 1h, 2d)`, { key, value: text });
+  }
+  return value;
+}
+
+export function isInWindow(now: Date, window: WindowSpec): boolean {
+  let last: Date;
+  try {
+    // The most recent fire time at or before now; cron-parser's prev() is strictly before, so step 1 ms ahead.
+    last = CronExpressionParser.parse(window.cron, { currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+  } catch (err) {
+    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression: ${(err as Error).message}`, { cron: window.cron });
+  }
+  return now.getTime() - last.getTime() < durationMs(window.duration);
+}
+
+export function windowsAllow(now: Date, windows: Windows | undefined): boolean {
+  if (!windows) return true;
+  if (windows.deny?.some((w) => isInWindow(now, w))) return false;
+  if (windows.allow && windows.allow.length > 0) return windows.allow.some((w) => isInWindow(now, w));
+  return true;
+}

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { JobRunner } from '../../../src/jobs/jobRunner.ts';
+import { silentLogger } from '../../../src/model/ports.ts';
+import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
+
+describe('jobs/JobRunner', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let runner: JobRunner;
+  beforeEach(async () => {
+    dir = await tempDir();
+    store = new LowdbStore(join(dir, 'store.json'));
+    await store.init();
+    runner = new JobRunner(store, () => new Date(), silentLogger);
+  });
+  afterEach(() => removeDir(dir));
+
+  it('persists progress and per-device results and ends FINISHED', async () => {
+    const job = await runner.start({ kind: 'syncto', args: {}, by: 't' }, async (ctx) => {
+      await ctx.setTotal(2);
+      await ctx.deviceResult('a', { status: 'running' });
+      await ctx.deviceResult('a', { status: 'synced', changed: true });
+      await ctx.deviceResult('b', { status: 'unchanged' });
+      return 'FINISHED';
+    });
+    expect(job.status).to.equal('RUNNING');
+    const done = await runner.wait(job.id);
+    expect(done.status).to.equal('FINISHED');
+    expect(done.progress).to.deep.equal({ done: 2, total: 2 });
+    expect(done.perDevice.a!.status).to.equal('synced');
+    expect((await store.getRecord('jobs', job.id))!.finishedAt).to.be.a('string');
+  });
+
+  it('turns an exception into a FAILED job with the message', async () => {
+    const job = await runner.start({ kind: 'syncto', args: {}, by: 't' }, async () => {
+      throw new Error('render failed');
+    });
+    const done = await runner.wait(job.id);
+    expect([done.status, done.error]).to.deep.equal(['FAILED', 'render failed']);
+  });
+
+  it('aborts a running job through its signal and refuses to abort an ended one', async () => {
+    let started!: () => void;
+    const ready = new Promise<void>((r) => (started = r));
+    const job = await runner.start({ kind: 'syncto', args: {}, by: 't' }, async (ctx) => {
+      started();
+      await new Promise((r) => ctx.signal.addEventListener('abort', r));
+      return 'FINISHED';
+    });
+    await ready;
+    const aborted = await runner.abort(job.id, 'ops');
+    expect(aborted.status).to.equal('ABORTED');
+    try {
+      await runner.abort(job.id, 'ops');
+      expect.fail('expected CONFLICT');
+    } catch (err) {
+      expect((err as { code: string }).code).to.equal('CONFLICT');
+    }
+  });
+
+  it('marks jobs left RUNNING by a previous process as ABORTED', async () => {
+    await store.updateRecord('jobs', 'old', () => ({
+      id: 'old', kind: 'syncto', status: 'RUNNING', args: {}, by: 't', progress: { done: 1, total: 3 }, perDevice: {}, createdAt: 'x',
+    }));
+    const fresh = new JobRunner(store, () => new Date(), silentLogger);
+    expect(await fresh.abortInterrupted()).to.deep.equal(['old']);
+    expect((await fresh.get('old')).status).to.equal('ABORTED');
+  });
+});

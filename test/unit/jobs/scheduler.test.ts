@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { silentLogger } from '../../../src/model/ports.ts';
+import { Scheduler } from '../../../src/jobs/scheduler.ts';
+import { isInWindow, windowsAllow } from '../../../src/jobs/windows.ts';
+
+const at = (iso: string) => new Date(iso);
+
+describe('jobs/scheduler and windows', () => {
+  it('is inside a window from each cron fire time for its duration', () => {
+    const nightly = { cron: '0 22 * * *', duration: '2h' };
+    expect(isInWindow(at('2026-11-22T22:00:00Z'), nightly)).to.equal(true);
+    expect(isInWindow(at('2026-11-22T23:59:59Z'), nightly)).to.equal(true);
+    expect(isInWindow(at('2026-11-23T00:00:00Z'), nightly)).to.equal(false);
+    expect(isInWindow(at('2026-11-22T21:59:59Z'), nightly)).to.equal(false);
+  });
+
+  it('deny wins over allow; no allow windows means always allowed', () => {
+    const windows = { allow: [{ cron: '0 * * * *', duration: '30m' }], deny: [{ cron: '0 12 * * *', duration: '1h' }] };
+    expect(windowsAllow(at('2026-11-22T10:10:00Z'), windows)).to.equal(true);
+    expect(windowsAllow(at('2026-11-22T10:40:00Z'), windows)).to.equal(false);
+    expect(windowsAllow(at('2026-11-22T12:10:00Z'), windows)).to.equal(false);
+    expect(windowsAllow(at('2026-11-22T12:10:00Z'), { deny: [] })).to.equal(true);
+  });
+
+  it('refuses bad cron expressions and durations at registration', () => {
+    const s = new Scheduler(() => new Date(), silentLogger);
+    expect(() => s.register({ kind: 'a', cron: 'every minute', run: async () => {} })).to.throw().with.property('code', 'CONFIG_INVALID');
+    expect(() => s.register({ kind: 'b', cron: '* * * * *', run: async () => {}, windows: { allow: [{ cron: '0 1 * * *', duration: 'soon' }] } }))
+      .to.throw()
+      .with.property('code', 'CONFIG_INVALID');
+  });
+
+  it('allows one schedule per kind', () => {
+    const s = new Scheduler(() => new Date(), silentLogger);
+    s.register({ kind: 'auto-sync', cron: '* * * * *', run: async () => {} });
+    expect(() => s.register({ kind: 'auto-sync', cron: '*/5 * * * *', run: async () => {} })).to.throw().with.property('code', 'CONFLICT');
+  });
+
+  it('skips a tick while the previous run of the same kind is still going', async () => {
+    const s = new Scheduler(() => new Date(), silentLogger);
+    let release!: () => void;
+    let runs = 0;
+    s.register({ kind: 'auto-sync', cron: '* * * * *', run: () => { runs++; return new Promise<void>((r) => (release = r)); } });
+    s.register({ kind: 'repo-poll', cron: '* * * * *', run: async () => { runs++; } });
+    const first = s.tick('auto-sync');
+    expect(await s.tick('auto-sync')).to.equal('skipped-overlap');
+    expect(await s.tick('repo-poll')).to.equal('ran');
+    release();
+    expect(await first).to.equal('ran');
+    const second = s.tick('auto-sync');
+    release();
+    expect(await second).to.equal('ran');
+    expect(runs).to.equal(3);
+  });
+
+  it('does not run outside its windows, and a failing run is reported, not thrown', async () => {
+    let now = at('2026-11-22T10:00:00Z');
+    const s = new Scheduler(() => now, silentLogger);
+    s.register({ kind: 'auto-sync', cron: '* * * * *', run: async () => { throw new Error('boom'); }, windows: { allow: [{ cron: '0 22 * * *', duration: '1h' }] } });
+    expect(await s.tick('auto-sync')).to.equal('outside-window');
+    now = at('2026-11-22T22:30:00Z');
+    expect(await s.tick('auto-sync')).to.equal('failed');
+  });
+});
