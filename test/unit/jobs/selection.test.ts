@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Device, DeviceState } from '../../../src/model/device.ts';
 import { buildDevice } from '../../../src/model/device.ts';
-import { NetsyncError } from '../../../src/model/errors.ts';
+import type { NetsyncError } from '../../../src/model/errors.ts';
 import type { SyncTarget } from '../../../src/jobs/selection.ts';
 import { selectDevices } from '../../../src/jobs/selection.ts';
 
