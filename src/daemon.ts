@@ -18,6 +18,8 @@ import { InventoryService } from './inventory/inventoryService.ts';
 import { NetworkService } from './inventory/networkService.ts';
 import { SyncStatusService } from './inventory/syncStatus.ts';
 import { createLogger } from './logging/logger.ts';
+import type { Alarms } from './monitoring/createAlarms.ts';
+import { createAlarms } from './monitoring/createAlarms.ts';
 import type { Clock, Logger } from './model/ports.ts';
 import { systemClock } from './model/ports.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
@@ -35,6 +37,8 @@ export interface Daemon {
   syncStatus: SyncStatusService;
   inventory: InventoryService;
   network: NetworkService;
+  /** Unsynced alarm: report, sweep (`alarms.service.sweep`), metrics. */
+  alarms: Alarms;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -70,12 +74,14 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
   }
 
+  const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath });
+
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION)],
-    apiRouters: [devicesRouter(inventory), networkRouter(network)],
+    publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters],
+    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter],
   });
 
   let server: Server | undefined;
@@ -85,6 +91,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     syncStatus,
     inventory,
     network,
+    alarms,
     ...(tokenFile ? { tokenFile } : {}),
     listen: () =>
       new Promise((resolve, reject) => {
@@ -93,11 +100,13 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           server = s;
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
+          alarms.sweeper.start();
           resolve(address);
         });
         s.once('error', reject);
       }),
     stop: async () => {
+      await alarms.sweeper.stop();
       if (server) {
         const s = server;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));

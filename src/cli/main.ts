@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isNetsyncError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
+import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerStatus(program);
   registerDevices(program);
+  registerCheckUnsynced(program);
   return program;
 }
 
@@ -24,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // 3: a Monitoring Plugin's usage error is UNKNOWN (check-unsynced).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : err.exitCode === 3 ? 3 : 2;
     if (isNetsyncError(err)) {
       process.stderr.write(`netsync: ${err.message} [${err.code}]\n`);
       return err.httpStatus >= 400 && err.httpStatus < 500 && err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN' ? 2 : 1;

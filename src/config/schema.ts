@@ -3,6 +3,7 @@
  * is named in the error instead of being silently ignored.
  */
 import { z } from 'zod';
+import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -49,6 +50,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Unsynchronized-device alarm: thresholds, sweep, passive Nagios results, notifications, /metrics. */
+    alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -1,0 +1,96 @@
+/**
+ * Unsynced-age evaluation (DESIGN §8). Pure: devices and "now" come in, a
+ * report goes out. The age is measured from the persisted `unsyncedSince`,
+ * so a daemon restart does not reset anyone's clock. UNMANAGED (and not yet
+ * managed) devices never alarm.
+ */
+import type { Device } from '../model/device.ts';
+import { NetsyncError } from '../model/errors.ts';
+
+export type AlarmLevel = 'ok' | 'warning' | 'critical';
+/** Monitoring Plugins states; the numeric value is the plugin exit code. */
+export type ServiceState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+export const STATE_CODE: Record<ServiceState, 0 | 1 | 2 | 3> = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 };
+
+export interface Thresholds {
+  /** Seconds unsynchronized after which a device is WARNING (strictly longer than). */
+  warningSeconds: number;
+  /** Seconds unsynchronized after which a device is CRITICAL (strictly longer than). */
+  criticalSeconds: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { warningSeconds: 30 * 60, criticalSeconds: 60 * 60 };
+
+export interface UnsyncedDevice {
+  hostname: string;
+  since: string;
+  ageSeconds: number;
+  level: AlarmLevel;
+  cause: string | null;
+  by: string | null;
+}
+
+export interface AlarmReport {
+  state: ServiceState;
+  checkedAt: string;
+  thresholds: Thresholds;
+  managed: number;
+  unsynchronized: number;
+  warning: number;
+  critical: number;
+  /** Age of the longest-unsynchronized managed device, 0 when all are synchronized. */
+  oldestSeconds: number;
+  /** Unsynchronized MANAGED devices, oldest first. */
+  devices: UnsyncedDevice[];
+}
+
+export function checkThresholds(t: Thresholds): Thresholds {
+  if (!(t.warningSeconds >= 0 && t.criticalSeconds >= 0 && Number.isFinite(t.warningSeconds) && Number.isFinite(t.criticalSeconds))) {
+    throw new NetsyncError('VALIDATION_FAILED', 'alarm thresholds must be non-negative durations', { ...t });
+  }
+  if (t.warningSeconds > t.criticalSeconds) {
+    throw new NetsyncError('VALIDATION_FAILED', `the warning threshold (${t.warningSeconds}s) must not be longer than the critical one (${t.criticalSeconds}s)`, { ...t });
+  }
+  return t;
+}
+
+export function levelFor(ageMs: number, t: Thresholds): AlarmLevel {
+  // "Longer than 1h": exactly at the threshold is still within it (Monitoring Plugins ranges are inclusive).
+  if (ageMs > t.criticalSeconds * 1000) return 'critical';
+  if (ageMs > t.warningSeconds * 1000) return 'warning';
+  return 'ok';
+}
+
+export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresholds, now: Date): AlarmReport {
+  checkThresholds(thresholds);
+  const managed = devices.filter((d) => d.state === 'MANAGED');
+  const unsynced: UnsyncedDevice[] = [];
+  for (const d of managed) {
+    if (d.synchronized) continue;
+    // A device unsynchronized without a start time (old data) counts from now rather than being missed.
+    const since = d.unsyncedSince ?? now.toISOString();
+    const ageMs = Math.max(0, now.getTime() - Date.parse(since));
+    unsynced.push({
+      hostname: d.hostname,
+      since,
+      ageSeconds: Math.floor(ageMs / 1000),
+      level: levelFor(ageMs, thresholds),
+      cause: d.lastEvent?.cause ?? null,
+      by: d.lastEvent?.by ?? null,
+    });
+  }
+  unsynced.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+  const critical = unsynced.filter((d) => d.level === 'critical').length;
+  const warning = unsynced.filter((d) => d.level === 'warning').length;
+  return {
+    state: critical > 0 ? 'CRITICAL' : warning > 0 ? 'WARNING' : 'OK',
+    checkedAt: now.toISOString(),
+    thresholds,
+    managed: managed.length,
+    unsynchronized: unsynced.length,
+    warning,
+    critical,
+    oldestSeconds: unsynced[0]?.ageSeconds ?? 0,
+    devices: unsynced,
+  };
+}

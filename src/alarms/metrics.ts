@@ -1,0 +1,158 @@
+/**
+ * Prometheus metrics (prom-client), one registry per daemon. Device and job
+ * figures are computed from the store at scrape time, so /metrics is right
+ * even between sweeps and straight after a restart; counters count what this
+ * process did (sweeps, notifications, passive writes, webhook deliveries).
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEVICE_STATES } from '../model/device.ts';
+import type { Clock } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+import type { Thresholds } from './evaluate.ts';
+import { STATE_CODE, evaluateUnsynced } from './evaluate.ts';
+import type { DeliveryOutcome } from './notifications.ts';
+import type { SinkOutcome } from './passive.ts';
+
+export class NetsyncMetrics {
+  readonly registry = new Registry();
+  private readonly sweeps: Counter<'outcome'>;
+  private readonly lastSweep: Gauge;
+  private readonly notifications: Counter<'target' | 'kind' | 'outcome'>;
+  private readonly passive: Counter<'outcome'>;
+  private readonly webhooks: Counter<'provider' | 'outcome'>;
+
+  constructor(store: Store, thresholds: Thresholds, clock: Clock) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'netsync_' });
+
+    // One store read per scrape feeds every device gauge.
+    let snapshot: Promise<ReturnType<typeof evaluateUnsynced> & { byState: Map<string, number> }> | undefined;
+    const current = () => {
+      snapshot ??= store.listDevices().then((devices) => {
+        const byState = new Map<string, number>();
+        for (const d of devices) byState.set(`${d.state}|${d.synchronized}`, (byState.get(`${d.state}|${d.synchronized}`) ?? 0) + 1);
+        return { ...evaluateUnsynced(devices, thresholds, clock()), byState };
+      });
+      // Shared by the gauges of this scrape (they collect concurrently), dropped before the next one.
+      void snapshot.finally(() => setTimeout(() => (snapshot = undefined), 0)).catch(() => undefined);
+      return snapshot;
+    };
+    new Gauge({
+      name: 'netsync_devices',
+      help: 'Devices in the inventory by state and sync status.',
+      labelNames: ['state', 'synchronized'],
+      registers,
+      async collect() {
+        const { byState } = await current();
+        this.reset();
+        for (const state of DEVICE_STATES) {
+          for (const synced of [true, false]) this.set({ state, synchronized: String(synced) }, byState.get(`${state}|${synced}`) ?? 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'netsync_devices_unsynchronized',
+      help: 'MANAGED devices that are unsynchronized.',
+      registers,
+      async collect() {
+        this.set((await current()).unsynchronized);
+      },
+    });
+    new Gauge({
+      name: 'netsync_device_unsynchronized_seconds',
+      help: 'Seconds each unsynchronized MANAGED device has been unsynchronized (from the persisted unsyncedSince).',
+      labelNames: ['hostname'],
+      registers,
+      async collect() {
+        const report = await current();
+        this.reset();
+        for (const d of report.devices) this.set({ hostname: d.hostname }, d.ageSeconds);
+      },
+    });
+    new Gauge({
+      name: 'netsync_unsynchronized_oldest_seconds',
+      help: 'Age of the longest-unsynchronized MANAGED device; 0 when all are synchronized.',
+      registers,
+      async collect() {
+        this.set((await current()).oldestSeconds);
+      },
+    });
+    new Gauge({
+      name: 'netsync_alarm_state',
+      help: 'The unsynced alarm as a Monitoring Plugins state: 0 OK, 1 WARNING, 2 CRITICAL.',
+      registers,
+      async collect() {
+        this.set(STATE_CODE[(await current()).state]);
+      },
+    });
+    const thresholdGauge = new Gauge({
+      name: 'netsync_alarm_threshold_seconds',
+      help: 'Configured unsynced alarm thresholds.',
+      labelNames: ['level'],
+      registers,
+    });
+    thresholdGauge.set({ level: 'warning' }, thresholds.warningSeconds);
+    thresholdGauge.set({ level: 'critical' }, thresholds.criticalSeconds);
+    new Gauge({
+      name: 'netsync_jobs',
+      help: 'Jobs in the store by kind and status.',
+      labelNames: ['kind', 'status'],
+      registers,
+      async collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const j of await store.listRecords('jobs')) counts.set(`${j.kind}|${j.status}`, (counts.get(`${j.kind}|${j.status}`) ?? 0) + 1);
+        for (const [key, n] of counts) {
+          const [kind, status] = key.split('|') as [string, string];
+          this.set({ kind, status }, n);
+        }
+      },
+    });
+    this.sweeps = new Counter({ name: 'netsync_alarm_sweeps_total', help: 'Alarm sweeps run.', labelNames: ['outcome'], registers });
+    this.lastSweep = new Gauge({ name: 'netsync_alarm_last_sweep_timestamp_seconds', help: 'When the last alarm sweep finished.', registers });
+    this.notifications = new Counter({
+      name: 'netsync_alarm_notifications_total',
+      help: 'Notification webhook POSTs by target and outcome.',
+      labelNames: ['target', 'kind', 'outcome'],
+      registers,
+    });
+    this.passive = new Counter({
+      name: 'netsync_alarm_passive_results_total',
+      help: 'Passive check results offered to the Nagios command file, by outcome (written, no-reader, missing, error).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: 'netsync_webhook_deliveries_total',
+      help: 'Git provider webhook deliveries received, by provider and outcome.',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    });
+  }
+
+  sweepFinished(ok: boolean, at: Date): void {
+    this.sweeps.inc({ outcome: ok ? 'ok' : 'error' });
+    this.lastSweep.set(at.getTime() / 1000);
+  }
+
+  notificationsSent(outcomes: readonly DeliveryOutcome[]): void {
+    for (const o of outcomes) this.notifications.inc({ target: o.target, kind: o.kind, outcome: o.ok ? 'sent' : 'failed' });
+  }
+
+  passiveResult(outcome: SinkOutcome | 'error'): void {
+    this.passive.inc({ outcome });
+  }
+
+  /** For the webhook intake: count each delivery ('accepted', 'rejected', 'duplicate', ...). */
+  webhookReceived(provider: string, outcome: string): void {
+    this.webhooks.inc({ provider, outcome });
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

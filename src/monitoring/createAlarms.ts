@@ -1,0 +1,76 @@
+/**
+ * Builds the alarm parts from the `alarms` config: service, metrics, sweeper
+ * and their adapters (command file, HTTP). Kept out of daemon.ts so the
+ * composition root only gains a few lines.
+ */
+import type { Router } from 'express';
+import { AlarmService } from '../alarms/alarmService.ts';
+import type { AlarmsConfig } from '../alarms/configSchema.ts';
+import { parseDuration } from '../alarms/duration.ts';
+import type { Thresholds } from '../alarms/evaluate.ts';
+import { NetsyncMetrics } from '../alarms/metrics.ts';
+import type { HttpPost, NotificationTarget } from '../alarms/notifications.ts';
+import { WebhookNotifier } from '../alarms/notifications.ts';
+import { AlarmSweeper } from '../alarms/sweeper.ts';
+import { alarmsRouter } from '../api/routes/alarms.ts';
+import { metricsRouter } from '../api/routes/metrics.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+import { NagiosCommandFile } from './nagiosCommandFile.ts';
+
+export interface Alarms {
+  service: AlarmService;
+  metrics: NetsyncMetrics;
+  sweeper: AlarmSweeper;
+  apiRouter: Router;
+  /** /metrics, or nothing when disabled. */
+  publicRouters: Router[];
+}
+
+const POST_TIMEOUT_MS = 10_000;
+
+export const fetchPost: HttpPost = async (url, body, headers) => {
+  const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+  await res.arrayBuffer(); // drain so the connection is released
+  return { status: res.status };
+};
+
+export function createAlarms(
+  config: AlarmsConfig,
+  deps: { store: Store; clock: Clock; logger: Logger; resolvePath: (p: string) => string; post?: HttpPost },
+): Alarms {
+  const logger = deps.logger.child({ module: 'alarms' });
+  const thresholds: Thresholds = { warningSeconds: parseDuration(config.warning), criticalSeconds: parseDuration(config.critical) };
+  const metrics = new NetsyncMetrics(deps.store, thresholds, deps.clock);
+  const targets: NotificationTarget[] = config.notifications.map((t, i) => ({
+    name: t.name ?? `${t.kind}-${i + 1}`,
+    url: t.url,
+    kind: t.kind,
+    level: t.level,
+    reminderSeconds: parseDuration(t.reminder),
+    headers: t.headers,
+  }));
+  const service = new AlarmService({
+    store: deps.store,
+    clock: deps.clock,
+    logger,
+    thresholds,
+    metrics,
+    ...(config.passive
+      ? {
+          passive: {
+            sink: new NagiosCommandFile(deps.resolvePath(config.passive.commandFile)),
+            target: { host: config.passive.host, service: config.passive.service },
+          },
+        }
+      : {}),
+    ...(targets.length > 0 ? { notifier: new WebhookNotifier(targets, deps.store, deps.post ?? fetchPost, deps.clock, logger) } : {}),
+  });
+  return {
+    service,
+    metrics,
+    sweeper: new AlarmSweeper(config.sweep, service.sweep, logger),
+    apiRouter: alarmsRouter(service),
+    publicRouters: config.metrics.enabled ? [metricsRouter(metrics, config.metrics.token)] : [],
+  };
+}
