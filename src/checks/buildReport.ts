@@ -1,0 +1,101 @@
+/**
+ * Turns the impacted devices with their base and head renders into a check
+ * report: per-device outcome and masked diff, counts by type, a conclusion and
+ * the one-line status description. Pure.
+ */
+import { deviceDiff } from './deviceDiff.ts';
+import type { CheckReport, DeviceCheckResult, ImpactedDevice, RenderFailure } from './model.ts';
+
+/** GitHub rejects longer commit-status descriptions; Gitea and GitLab accept this much too. */
+export const STATUS_DESCRIPTION_MAX = 140;
+
+export interface ReportInput {
+  baseSha: string;
+  headSha: string;
+  devices: ImpactedDevice[];
+  /** Exact secret values to hide in diffs in addition to the shape-based masking. */
+  knownSecrets?: readonly string[];
+}
+
+export function buildReport(input: ReportInput): CheckReport {
+  const labels = { base: `base ${input.baseSha.slice(0, 12)}`, head: `head ${input.headSha.slice(0, 12)}` };
+  const devices = [...input.devices]
+    .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
+    .map((d) => deviceResult(d, labels, input.knownSecrets ?? []));
+
+  const countsByType: Record<string, number> = {};
+  for (const d of devices) {
+    if (d.outcome !== 'unchanged') countsByType[d.type] = (countsByType[d.type] ?? 0) + 1;
+  }
+  const changed = devices.filter((d) => d.outcome === 'changed').length;
+  const failed = devices.filter((d) => d.outcome === 'render_failed').length;
+  const unchanged = devices.length - changed - failed;
+  const conclusion = failed > 0 ? 'failure' : 'success';
+  return {
+    conclusion,
+    description: describe(devices, countsByType, { changed, failed, unchanged }),
+    baseSha: input.baseSha,
+    headSha: input.headSha,
+    devices,
+    countsByType,
+    changed,
+    unchanged,
+    failed,
+  };
+}
+
+function deviceResult(d: ImpactedDevice, labels: { base: string; head: string }, secrets: readonly string[]): DeviceCheckResult {
+  const common = { hostname: d.hostname, type: d.type, platform: d.platform, reason: d.reason };
+  if (!d.after.ok) return { ...common, outcome: 'render_failed', added: 0, removed: 0, diff: '', error: d.after.error };
+  // A base that failed to render counts as empty: the head is what would be pushed.
+  const before = d.before?.ok ? d.before.config : '';
+  if (before === d.after.config) return { ...common, outcome: 'unchanged', added: 0, removed: 0, diff: '' };
+  const diff = deviceDiff(d.hostname, before, d.after.config, labels, secrets);
+  return {
+    ...common,
+    outcome: 'changed',
+    added: diff.added,
+    removed: diff.removed,
+    diff: diff.diff,
+    ...(diff.secretsChanged ? { secretsChanged: true } : {}),
+  };
+}
+
+/** "12 devices: 10 ACCESS, 2 DIST" or "render failed on sw-3: undefined variable 'vlan' (access.j2 line 12)". */
+function describe(
+  devices: DeviceCheckResult[],
+  countsByType: Record<string, number>,
+  n: { changed: number; failed: number; unchanged: number },
+): string {
+  const firstFailure = devices.find((d) => d.outcome === 'render_failed');
+  if (firstFailure?.error) {
+    const more = n.failed > 1 ? ` (+${n.failed - 1} more)` : '';
+    const prefix = `render failed on ${firstFailure.hostname}${more}: `;
+    return truncate(prefix + failureText(firstFailure.error, STATUS_DESCRIPTION_MAX - [...prefix].length));
+  }
+  if (n.changed === 0) {
+    return n.unchanged === 0 ? 'no devices affected' : truncate(`no config changes (${plural(n.unchanged, 'device')} touched)`);
+  }
+  const types = Object.entries(countsByType)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([type, count]) => `${count} ${type}`)
+    .join(', ');
+  return truncate(`${plural(n.changed, 'device')}: ${types}`);
+}
+
+/** "undefined variable 'vlan' (access.j2 line 12)" */
+export function failureText(error: RenderFailure, max = Infinity): string {
+  const where = error.template ? ` (${error.template}${error.line !== undefined ? ` line ${error.line}` : ''})` : '';
+  const message = error.message.replace(/\s+/g, ' ').trim();
+  // When space is short the message is cut, not the template location: that is what a reviewer needs.
+  return `${truncate(message, Math.max(10, max - [...where].length))}${where}`;
+}
+
+export function truncate(text: string, max = STATUS_DESCRIPTION_MAX): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,51 @@
+/** Unified diff of one device's config between base and head, secrets masked, with +/- line counts. */
+import { structuredPatch, formatPatch } from 'diff';
+import { MASK, maskSecrets } from './maskSecrets.ts';
+
+export interface DeviceDiff {
+  diff: string;
+  added: number;
+  removed: number;
+  /** The raw configs differ but the masked ones do not: only secret values changed. */
+  secretsChanged: boolean;
+}
+
+export function deviceDiff(
+  hostname: string,
+  before: string,
+  after: string,
+  labels: { base: string; head: string },
+  knownSecrets: readonly string[] = [],
+): DeviceDiff {
+  const maskedBefore = maskSecrets(before, knownSecrets);
+  const maskedAfter = maskSecrets(after, knownSecrets);
+  const patch = structuredPatch(`a/${hostname}`, `b/${hostname}`, withNewline(maskedBefore), withNewline(maskedAfter), labels.base, labels.head, {
+    context: 3,
+  });
+  let added = 0;
+  let removed = 0;
+  for (const hunk of patch.hunks) {
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) added += 1;
+      else if (line.startsWith('-')) removed += 1;
+    }
+  }
+  const diff = patch.hunks.length > 0 ? formatPatch(patch).replace(/^=+\n/, '') : '';
+  return { diff, added, removed, secretsChanged: secretValuesDiffer(before, maskedBefore, after, maskedAfter) };
+}
+
+/** A masked line present on both sides whose raw text differs: a secret changed where the diff cannot show it. */
+function secretValuesDiffer(before: string, maskedBefore: string, after: string, maskedAfter: string): boolean {
+  if (before === after) return false;
+  const rawBefore = before.split('\n');
+  const hidden = new Map<string, string>();
+  maskedBefore.split('\n').forEach((line, i) => {
+    if (line.includes(MASK)) hidden.set(line, rawBefore[i] ?? '');
+  });
+  const rawAfter = after.split('\n');
+  return maskedAfter.split('\n').some((line, i) => hidden.has(line) && hidden.get(line) !== rawAfter[i]);
+}
+
+function withNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}

@@ -1,0 +1,73 @@
+/**
+ * GitHub (and GitHub Enterprise via `baseUrl`, e.g. https://ghe.example.com/api/v3)
+ * through @octokit/rest: repos.createCommitStatus and the issue-comments API
+ * (a PR is an issue for comments).
+ */
+import { Octokit } from '@octokit/rest';
+import { truncate } from '../buildReport.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { PullRequestRef } from '../model.ts';
+import { GITHUB_COMMENT_MAX } from '../markdownReport.ts';
+import type { CheckPublisher, CommitStatus } from './publisher.ts';
+import { ownerAndName } from './publisher.ts';
+
+export interface GithubPublisherOptions {
+  token: string;
+  baseUrl?: string;
+  userAgent?: string;
+}
+
+export class GithubPublisher implements CheckPublisher {
+  readonly provider = 'github' as const;
+  readonly commentMaxChars = GITHUB_COMMENT_MAX;
+  private readonly octokit: Octokit;
+
+  constructor(options: GithubPublisherOptions) {
+    this.octokit = new Octokit({
+      auth: options.token,
+      userAgent: options.userAgent ?? 'netsync',
+      ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
+      // Retries and throttling are the caller's business; keep octokit quiet in our logs.
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+  }
+
+  async setStatus(pr: PullRequestRef, status: CommitStatus): Promise<void> {
+    await call('create commit status', () =>
+      this.octokit.rest.repos.createCommitStatus({
+        ...ownerAndName(pr.repo),
+        sha: pr.headSha,
+        state: status.state,
+        context: status.context,
+        description: truncate(status.description),
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      }),
+    );
+  }
+
+  async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
+    const where = { ...ownerAndName(pr.repo), issue_number: pr.number };
+    const comments = await call('list PR comments', () =>
+      this.octokit.paginate(this.octokit.rest.issues.listComments, { ...where, per_page: 100 }),
+    );
+    const mine = comments.find((c) => c.body?.includes(marker));
+    if (mine) {
+      await call('update PR comment', () => this.octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body }));
+      return { id: String(mine.id), created: false };
+    }
+    const created = await call('create PR comment', () => this.octokit.rest.issues.createComment({ ...where, body }));
+    return { id: String(created.data.id), created: true };
+  }
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    throw new NetsyncError('CHECK_PUBLISH_FAILED', `GitHub: ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(err as Error).message}`, {
+      provider: 'github',
+      ...(status ? { status } : {}),
+    }, { cause: err });
+  }
+}
