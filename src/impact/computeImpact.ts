@@ -1,0 +1,111 @@
+/**
+ * Impact of a change between two commits of one repo: file rules give the candidates (fast upper bound),
+ * then, in precise mode, each candidate is rendered at both commits and only devices whose intended config
+ * changed keep `changed: true`. A render error on either side counts as changed: never a false negative.
+ */
+import type { RenderContext, Renderer, RepoKind } from '../render/renderer.ts';
+import type { TemplatesSnapshot } from '../render/templatesSnapshot.ts';
+import type { ImpactDevice } from './deviceIndex.ts';
+import type { ImpactReason } from './resolveCandidates.ts';
+import { resolveCandidates } from './resolveCandidates.ts';
+import type { SettingsRule } from './settingsRules.ts';
+import type { TemplateIndex } from './templateIndex.ts';
+import { buildTemplateIndex, globUses } from './templateIndex.ts';
+
+/** What impact needs from git: the paths that differ between two commits (from the trees, not from a webhook). */
+export interface ChangeSource {
+  changedPaths(repo: RepoKind, before: string | null, after: string): Promise<string[]>;
+}
+
+export interface ComputeImpactInput<D extends ImpactDevice> {
+  repo: RepoKind;
+  /** null: no base commit (first sight of the repo): every file counts as changed. */
+  before: string | null;
+  after: string;
+  devices: D[];
+  /** Render candidates at both commits and keep only those whose config changed (default true). */
+  precise?: boolean;
+  /** Commit of the other repo to render with (default: the one in force). */
+  otherCommit?: string;
+  /** Already computed changed paths (skips the git diff). */
+  changedPaths?: string[];
+}
+
+export interface ImpactedDevice<D extends ImpactDevice = ImpactDevice> {
+  hostname: string;
+  device: D;
+  reasons: ImpactReason[];
+  reasonCount: number;
+  /** Precise mode: the rendered config differs (or could not be rendered). Without precise mode always true. */
+  changed: boolean;
+  /** Hash of the config at `after`, when it rendered. */
+  hash?: string;
+  /** Why rendering at `after` failed, if it did (secrets masked). */
+  error?: string;
+}
+
+export interface ImpactResult<D extends ImpactDevice = ImpactDevice> {
+  repo: RepoKind;
+  before: string | null;
+  after: string;
+  precise: boolean;
+  changedPaths: string[];
+  unmatchedPaths: string[];
+  devices: ImpactedDevice<D>[];
+}
+
+export class ImpactService {
+  private readonly indexes = new WeakMap<TemplatesSnapshot, TemplateIndex>();
+
+  constructor(
+    private readonly changes: ChangeSource,
+    private readonly renderer: Renderer,
+    private readonly rules: SettingsRule[],
+  ) {}
+
+  async computeImpact<D extends ImpactDevice>(input: ComputeImpactInput<D>): Promise<ImpactResult<D>> {
+    const { repo, before, after } = input;
+    const changedPaths = input.changedPaths ?? (await this.changes.changedPaths(repo, before, after));
+    const other: RepoKind = repo === 'settings' ? 'templates' : 'settings';
+    const at = (sha: string) => ({ [repo]: sha, [other]: input.otherCommit });
+    const afterCtx = await this.renderer.context(at(after));
+    const beforeCtx = before ? await this.renderer.context(at(before)).catch(() => undefined) : undefined;
+
+    const templateIndexes = repo === 'templates' ? [afterCtx, beforeCtx].filter((c) => c !== undefined).map((c) => this.index(c.templates)) : [];
+    const { candidates, unmatchedPaths } = resolveCandidates({
+      repo,
+      changedPaths,
+      devices: input.devices,
+      rules: this.rules,
+      templateIndexes,
+      templateGlobUses: (path) => globUses(afterCtx.templates, path),
+    });
+
+    const precise = input.precise ?? true;
+    const devices = candidates.map((c): ImpactedDevice<D> => {
+      const base = { hostname: c.device.hostname, device: c.device, reasons: c.reasons, reasonCount: c.reasonCount };
+      const now = tryRender(afterCtx, c.device);
+      const detail = 'hash' in now ? { hash: now.hash } : { error: now.error };
+      if (!precise) return { ...base, changed: true, ...detail };
+      const then = beforeCtx ? tryRender(beforeCtx, c.device) : undefined;
+      const changed = !then || !('hash' in then) || !('hash' in now) || then.hash !== now.hash;
+      return { ...base, changed, ...detail };
+    });
+    devices.sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+    return { repo, before, after, precise, changedPaths, unmatchedPaths, devices };
+  }
+
+  private index(snapshot: TemplatesSnapshot): TemplateIndex {
+    let idx = this.indexes.get(snapshot);
+    if (!idx) this.indexes.set(snapshot, (idx = buildTemplateIndex(snapshot)));
+    return idx;
+  }
+}
+
+function tryRender(ctx: RenderContext, device: ImpactDevice): { hash: string } | { error: string } {
+  try {
+    return { hash: ctx.render(device).hash };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Renders one device's intended config from parsed settings and templates (pure, synchronous, fast: the
+ * snapshots are parsed once per commit pair and reused for every device).
+ */
+import { NetsyncError } from '../model/errors.ts';
+import { configHash, normalizeConfig } from './configHash.ts';
+import { maskSecrets } from './maskSecrets.ts';
+import { mergeSettings } from './mergeSettings.ts';
+import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
+import type { TemplatesSnapshot } from './templatesSnapshot.ts';
+
+export interface RenderTarget {
+  hostname: string;
+  type: string;
+  platform: string;
+  groups: string[];
+  managementIp?: string;
+}
+
+export interface RenderedConfig {
+  hostname: string;
+  /** The config as it goes to the device: may contain secrets. Never log or return it; use `masked`. */
+  config: string;
+  /** The same text with every secret replaced by ********: safe for logs, API output and diffs. */
+  masked: string;
+  hash: string;
+  entrypoint: string;
+  /** Settings files merged, in order. */
+  sources: string[];
+}
+
+export interface RenderInputs {
+  settings: SettingsSnapshot;
+  templates: TemplatesSnapshot;
+  secrets?: Record<string, string>;
+  defaults?: SettingsDoc;
+}
+
+export function renderConfig(device: RenderTarget, inputs: RenderInputs): RenderedConfig {
+  const platform = inputs.templates.platforms.get(device.platform);
+  const fail = (reason: string, message: string, data: Record<string, unknown> = {}) =>
+    new NetsyncError('RENDER_FAILED', `${device.hostname}: ${message}`, { hostname: device.hostname, reason, ...data });
+  if (!platform) throw fail('no_platform', `the templates repo has no ${device.platform}/mapping.yml`, { platform: device.platform });
+  if (platform.problem) throw fail('bad_mapping', platform.problem, { platform: device.platform });
+  const mapping = platform.types.get(device.type.toUpperCase());
+  if (!mapping) {
+    throw fail('no_type', `${device.platform}/mapping.yml has no entry for device type ${device.type}`, { platform: device.platform, type: device.type });
+  }
+  const { settings, sources } = mergeSettings(device, inputs.settings, inputs.defaults);
+  const secrets = inputs.secrets ?? {};
+  const context = {
+    ...settings,
+    device: { hostname: device.hostname, type: device.type, platform: device.platform, groups: device.groups, managementIp: device.managementIp },
+    secrets,
+  };
+  let config: string;
+  try {
+    // Normalised so that the text sent to the device is exactly what the hash covers.
+    config = normalizeConfig(inputs.templates.environment(device.platform).render(mapping.entrypoint, context));
+  } catch (err) {
+    const message = maskSecrets((err as Error).message.replace(/\s+/g, ' ').trim(), secrets);
+    throw fail('template_error', `rendering ${device.platform}/${mapping.entrypoint} failed: ${message}`, { entrypoint: mapping.entrypoint });
+  }
+  return {
+    hostname: device.hostname,
+    config,
+    masked: maskSecrets(config, secrets),
+    hash: configHash(config),
+    entrypoint: mapping.entrypoint,
+    sources,
+  };
+}

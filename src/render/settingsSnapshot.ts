@@ -1,0 +1,111 @@
+/**
+ * A settings repo at one commit, parsed and validated once: every YAML file under the CNaaS folders
+ * (global/, fabric/, access/, dist/, core/ or any type folder, groups/<g>/, devices/<hostname>/).
+ * Problems are collected, not thrown, so one report can name every bad file.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export type SettingsDoc = Record<string, unknown>;
+
+export interface SettingsProblem {
+  path: string;
+  /** yaml_syntax | schema | duplicate_vlan | duplicate_interface | not_a_mapping */
+  kind: string;
+  message: string;
+}
+
+export interface SettingsSnapshot {
+  /** Parsed documents by path, sorted by path. */
+  docs: Map<string, SettingsDoc>;
+  problems: SettingsProblem[];
+  /** Group name (lower case) -> priority from global/groups.yml; higher wins (merged later). */
+  groupPriority: Map<string, number>;
+}
+
+const vlanId = z.number().int().min(1).max(4094);
+const settingsDocSchema = z
+  .object({
+    hostname: z.string().min(1).optional(),
+    vlans: z.array(z.object({ id: vlanId, name: z.string().min(1) }).passthrough()).optional(),
+    interfaces: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            description: z.string().optional(),
+            vlan: vlanId.optional(),
+            enabled: z.boolean().optional(),
+          })
+          .passthrough(),
+      )
+      .optional(),
+    groups: z
+      .array(z.object({ group: z.object({ name: z.string().min(1), group_priority: z.number().int().optional() }).passthrough() }))
+      .optional(),
+  })
+  .passthrough();
+
+export function isSettingsFile(path: string): boolean {
+  return /\.ya?ml$/i.test(path) && path.includes('/') && !path.startsWith('.');
+}
+
+export function parseSettings(files: Map<string, string>): SettingsSnapshot {
+  const docs = new Map<string, SettingsDoc>();
+  const problems: SettingsProblem[] = [];
+  for (const path of [...files.keys()].filter(isSettingsFile).sort()) {
+    const doc = parseDoc(path, files.get(path)!, problems);
+    if (doc) docs.set(path, doc);
+  }
+  return { docs, problems, groupPriority: groupPriorities(docs) };
+}
+
+function parseDoc(path: string, text: string, problems: SettingsProblem[]): SettingsDoc | undefined {
+  let value: unknown;
+  try {
+    value = parseYaml(text, { uniqueKeys: true });
+  } catch (err) {
+    problems.push({ path, kind: 'yaml_syntax', message: (err as Error).message.split('\n')[0]! });
+    return undefined;
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ path, kind: 'not_a_mapping', message: 'a settings file must be a YAML mapping (key: value)' });
+    return undefined;
+  }
+  const result = settingsDocSchema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push({ path, kind: 'schema', message: `${issue.path.join('.')}: ${issue.message}` });
+    return undefined;
+  }
+  const doc = value as SettingsDoc;
+  duplicates(doc.vlans, 'id').forEach((id) => problems.push({ path, kind: 'duplicate_vlan', message: `VLAN id ${id} is defined twice` }));
+  duplicates(doc.interfaces, 'name').forEach((name) =>
+    problems.push({ path, kind: 'duplicate_interface', message: `interface ${name} is defined twice` }),
+  );
+  return doc;
+}
+
+function duplicates(list: unknown, key: string): unknown[] {
+  if (!Array.isArray(list)) return [];
+  const seen = new Set<unknown>();
+  const dup: unknown[] = [];
+  for (const item of list as Record<string, unknown>[]) {
+    const k = typeof item[key] === 'string' ? (item[key] as string).toLowerCase() : item[key];
+    if (seen.has(k)) dup.push(item[key]);
+    seen.add(k);
+  }
+  return dup;
+}
+
+/** CNaaS style: global/groups.yml `groups: [{group: {name, group_priority}}]`. */
+function groupPriorities(docs: Map<string, SettingsDoc>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [path, doc] of docs) {
+    if (!path.startsWith('global/') || !Array.isArray(doc.groups)) continue;
+    for (const entry of doc.groups as { group: { name: string; group_priority?: number } }[]) {
+      out.set(entry.group.name.toLowerCase(), entry.group.group_priority ?? 0);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * A templates repo at one commit: one folder per platform, each with a `mapping.yml`
+ * `{ <TYPE>: { entrypoint: access.j2, dependencies: [base.j2, "acl/*.j2"] } }`, and one nunjucks
+ * environment per platform whose loader reads from the snapshot (never from disk), so the same code
+ * renders a commit, a pre-receive quarantine or a test fixture.
+ */
+import nunjucks from 'nunjucks';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { platformOf, resolveTemplatePath } from './templatePath.ts';
+
+export interface TypeMapping {
+  entrypoint: string;
+  dependencies: string[];
+}
+
+export interface PlatformTemplates {
+  platform: string;
+  /** Device type (upper case) -> mapping. */
+  types: Map<string, TypeMapping>;
+  problem?: string;
+}
+
+export interface TemplatesSnapshot {
+  files: Map<string, string>;
+  platforms: Map<string, PlatformTemplates>;
+  /** One environment per platform, created on first use and kept for the snapshot's life (templates compile once). */
+  environment(platform: string): nunjucks.Environment;
+}
+
+const mappingSchema = z.record(
+  z.string(),
+  z.object({ entrypoint: z.string().min(1), dependencies: z.array(z.string()).default([]) }).strict(),
+);
+
+export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
+  const platforms = new Map<string, PlatformTemplates>();
+  for (const [path, text] of files) {
+    const platform = platformOf(path);
+    if (!platform || path !== `${platform}/mapping.yml`) continue;
+    platforms.set(platform, parseMapping(platform, text));
+  }
+  const envs = new Map<string, nunjucks.Environment>();
+  return {
+    files,
+    platforms,
+    environment(platform) {
+      let env = envs.get(platform);
+      if (!env) {
+        env = new nunjucks.Environment(snapshotLoader(platform, files), {
+          autoescape: false,
+          trimBlocks: true,
+          lstripBlocks: true,
+        });
+        envs.set(platform, env);
+      }
+      return env;
+    },
+  };
+}
+
+export function parseMapping(platform: string, text: string): PlatformTemplates {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    return { platform, types: new Map(), problem: `${platform}/mapping.yml is not valid YAML: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const result = mappingSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return { platform, types: new Map(), problem: `${platform}/mapping.yml is invalid: ${issues}` };
+  }
+  const types = new Map(Object.entries(result.data).map(([type, m]) => [type.toUpperCase(), m]));
+  return { platform, types };
+}
+
+function snapshotLoader(platform: string, files: Map<string, string>): nunjucks.ILoader {
+  return {
+    getSource(name: string) {
+      const path = resolveTemplatePath(platform, name, (p) => files.has(p));
+      if (!path) throw new Error(`template not found: ${name} (looked in ${platform}/ and the repo root)`);
+      const src = files.get(path)!;
+      // nunjucks reports a syntax error in an *included* template asynchronously (an uncaught throw from
+      // its task queue); compiling here first turns it into a synchronous, catchable error.
+      new nunjucks.Template(src, undefined, path, true);
+      return { src, path, noCache: false };
+    },
+  } as nunjucks.ILoader;
+}
