@@ -6,6 +6,7 @@ import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerSync } from './commands/sync.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netsync')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerStatus(program);
   registerDevices(program);
+  registerSync(program);
   registerCheckUnsynced(program);
   return program;
 }

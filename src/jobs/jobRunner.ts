@@ -81,8 +81,11 @@ export class JobRunner {
     return entry ? entry.done : this.get(id);
   }
 
-  /** Stops starting new devices; work already under way finishes or rolls back. */
-  async abort(id: string, by: string): Promise<Job> {
+  /**
+   * Asks a running job to stop: it starts no new devices; work already under
+   * way finishes or rolls back. Returns at once with the record as it is now.
+   */
+  async requestAbort(id: string, by: string): Promise<Job> {
     const job = await this.get(id);
     const entry = this.running.get(id);
     if (isFinished(job.status) || !entry) {
@@ -90,7 +93,13 @@ export class JobRunner {
     }
     this.logger.info({ jobId: id, by }, 'job abort requested');
     entry.controller.abort(new NetsyncError('ABORTED', `aborted by ${by}`));
-    return entry.done;
+    return job;
+  }
+
+  /** Aborts and waits for the job to end. */
+  async abort(id: string, by: string): Promise<Job> {
+    await this.requestAbort(id, by);
+    return this.wait(id);
   }
 
   /** After a restart nothing is running: any job still marked RUNNING/SCHEDULED was cut off. */

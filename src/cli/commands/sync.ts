@@ -1,0 +1,126 @@
+/** `netsync sync`: start a syncto job, optionally wait for it with a progress bar and a per-device summary. */
+import Table from 'cli-table3';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { NetsyncError } from '../../model/errors.ts';
+import type { Job } from '../../model/job.ts';
+import { isFinished } from '../../model/job.ts';
+import { ApiClient } from '../apiClient.ts';
+import { printJson } from '../format.ts';
+import { addClientOptions, type ClientFlags } from '../options.ts';
+
+interface SyncFlags extends ClientFlags {
+  all?: boolean;
+  group?: string;
+  type?: string;
+  hostname?: string;
+  dryRun?: boolean;
+  resync?: boolean;
+  force?: boolean;
+  wait?: boolean;
+  json?: boolean;
+  comment?: string;
+  ticketRef?: string;
+  validate?: boolean;
+  confirmedCommit?: boolean;
+  confirmTimeout?: number;
+  rollback?: boolean;
+  skipUnreachable?: boolean;
+}
+
+export function synctoBody(flags: SyncFlags): Record<string, unknown> {
+  const targets = [flags.all, flags.group, flags.type, flags.hostname].filter((t) => t !== undefined && t !== false);
+  if (targets.length !== 1) throw new NetsyncError('VALIDATION_FAILED', 'give exactly one of --all, --group G, --type T, --hostname H');
+  return {
+    ...(flags.all ? { all: true } : {}),
+    ...(flags.group ? { group: flags.group } : {}),
+    ...(flags.type ? { device_type: flags.type } : {}),
+    ...(flags.hostname ? { hostname: flags.hostname } : {}),
+    dry_run: Boolean(flags.dryRun),
+    resync: Boolean(flags.resync),
+    force: Boolean(flags.force),
+    ...(flags.comment ? { comment: flags.comment } : {}),
+    ...(flags.ticketRef ? { ticket_ref: flags.ticketRef } : {}),
+    ...(flags.validate === false ? { do_validate: false } : {}),
+    ...(flags.confirmedCommit === false ? { do_confirmed_commit: false } : {}),
+    ...(flags.confirmTimeout !== undefined ? { confirm_timeout: flags.confirmTimeout } : {}),
+    ...(flags.rollback === false ? { do_rollback: false } : {}),
+    ...(flags.skipUnreachable ? { skip_unreachable: true } : {}),
+  };
+}
+
+export function renderJobSummary(job: Job): string {
+  const table = new Table({
+    head: ['HOSTNAME', 'RESULT', 'CHANGED LINES', 'ERROR'],
+    style: { head: [], border: [], compact: true },
+    colWidths: [null, null, null, 70] as unknown as number[],
+    wordWrap: true,
+  });
+  for (const [hostname, r] of Object.entries(job.perDevice).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+    table.push([hostname, r.status, String(changedLines(r.diff)), r.error ?? '']);
+  }
+  const counts = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'no devices selected';
+  return `${table.toString()}\njob ${job.id} ${job.status}${job.args.dryRun ? ' (dry run)' : ''}: ${summary}${job.error ? `\n${job.error}` : ''}\n`;
+}
+
+function changedLines(diff: string | undefined): number {
+  if (!diff) return 0;
+  return diff.split('\n').filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---)/.test(l)).length;
+}
+
+async function waitForJob(client: ApiClient, id: string, showProgress: boolean): Promise<Job> {
+  const bar = showProgress ? new SingleBar({ format: 'syncing [{bar}] {value}/{total} devices', hideCursor: true }) : undefined;
+  let started = false;
+  for (;;) {
+    const { job } = await client.get<{ job: Job }>(`/api/v1/jobs/${id}`);
+    if (bar) {
+      if (!started) bar.start(job.progress.total, job.progress.done);
+      started = true;
+      bar.setTotal(job.progress.total);
+      bar.update(job.progress.done);
+    }
+    if (isFinished(job.status)) {
+      bar?.stop();
+      return job;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export function registerSync(program: Command): void {
+  addClientOptions(
+    program
+      .command('sync')
+      .description('push intended config to devices (syncto); only unsynchronized MANAGED devices unless --resync')
+      .option('--all', 'every device')
+      .option('--group <group>', 'devices in a group')
+      .option('--type <type>', 'devices of a type (ACCESS, DIST, CORE, ...)')
+      .option('--hostname <hostname>', 'one device (always contacted)')
+      .option('--dry-run', 'render and diff only; commit nothing')
+      .option('--resync', 'include devices that are already synchronized')
+      .option('--force', 'push even over a configuration changed outside netsync (skips the drift check)')
+      .option('--comment <text>', 'comment stored with the job')
+      .option('--ticket-ref <ref>', 'change ticket stored with the job')
+      .option('--no-validate', 'skip validate on devices that support it')
+      .option('--no-confirmed-commit', 'commit directly instead of confirmed commit + confirm')
+      .option('--confirm-timeout <seconds>', 'confirmed-commit timeout', (v) => Number.parseInt(v, 10))
+      .option('--no-rollback', 'on failure roll back only the failed devices')
+      .option('--skip-unreachable', 'leave unreachable devices out instead of failing')
+      .option('--wait', 'wait for the job, show progress and a per-device summary')
+      .option('--json', 'machine-readable output'),
+  ).action(async (flags: SyncFlags) => {
+    const body = synctoBody(flags);
+    const client = await ApiClient.create(flags);
+    const { job } = await client.post<{ job: Job }>('/api/v1/syncto', body);
+    if (!flags.wait) {
+      if (flags.json) printJson({ job_id: job.id, job });
+      else process.stdout.write(`started job ${job.id} for ${(job.args.devices as string[]).length} devices; follow it with: netsync sync ... --wait, or GET /api/v1/jobs/${job.id}\n`);
+      return;
+    }
+    const finished = await waitForJob(client, job.id, !flags.json && Boolean(process.stderr.isTTY));
+    if (flags.json) printJson({ job: finished });
+    else process.stdout.write(renderJobSummary(finished));
+    if (finished.status !== 'FINISHED') process.exitCode = 1;
+  });
+}
