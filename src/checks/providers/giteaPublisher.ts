@@ -47,7 +47,7 @@ export class GiteaPublisher implements CheckPublisher {
         'GET',
         `${repoPath(pr)}/issues/${pr.number}/comments?page=${page}&limit=${PAGE_SIZE}`,
       );
-      mine = data.find((c) => c.body.includes(marker));
+      mine = data.find((c) => c.body.startsWith(marker));
       if (data.length < PAGE_SIZE) break;
     }
     if (mine) {

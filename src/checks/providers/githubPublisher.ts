@@ -50,7 +50,7 @@ export class GithubPublisher implements CheckPublisher {
     const comments = await call('list PR comments', () =>
       this.octokit.paginate(this.octokit.rest.issues.listComments, { ...where, per_page: 100 }),
     );
-    const mine = comments.find((c) => c.body?.includes(marker));
+    const mine = comments.find((c) => c.body?.startsWith(marker));
     if (mine) {
       await call('update PR comment', () => this.octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body }));
       return { id: String(mine.id), created: false };

@@ -47,7 +47,7 @@ export class GitlabPublisher implements CheckPublisher {
     let mine: GitlabNote | undefined;
     for (let page = 1; !mine; page++) {
       const { data } = await this.client.request<GitlabNote[]>('list MR notes', 'GET', `${notes}?per_page=${PAGE_SIZE}&page=${page}&sort=asc&order_by=created_at`);
-      mine = data.find((n) => !n.system && n.body.includes(marker));
+      mine = data.find((n) => !n.system && n.body.startsWith(marker));
       if (data.length < PAGE_SIZE) break;
     }
     if (mine) {

@@ -18,7 +18,7 @@ export interface CheckPublisher {
   /** Largest comment body the host accepts, in characters. */
   readonly commentMaxChars: number;
   setStatus(pr: PullRequestRef, status: CommitStatus): Promise<void>;
-  /** Updates the comment that contains `marker`, or creates one; returns its id. */
+  /** Updates the comment whose body starts with `marker` (so a quote of it elsewhere never matches), or creates one. */
   upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }>;
 }
 

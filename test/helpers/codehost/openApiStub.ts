@@ -15,7 +15,6 @@ import addFormatsModule from 'ajv-formats';
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type OpenApiDoc = { paths: Record<string, Record<string, any>>; components?: Record<string, Record<string, any>> };
 
 export interface StubRequest {

@@ -81,14 +81,15 @@ describe('checks publishers', function () {
       const gh = new GithubPublisher({ token: TOKEN, baseUrl: stub.url });
       // 150 comments by people push ours onto the second page.
       for (let i = 0; i < 150; i++) stub.seedComment(pr.repo, pr.number, `comment ${i}`);
+      stub.seedComment(pr.repo, pr.number, `quoting you: ${COMMENT_MARKER}`);
       const first = await gh.upsertComment(pr, `${COMMENT_MARKER}\nfirst`, COMMENT_MARKER);
       const second = await gh.upsertComment(pr, `${COMMENT_MARKER}\nsecond`, COMMENT_MARKER);
       expect(stub.violations).to.deep.equal([]);
       expect(first.created).to.equal(true);
       expect(second).to.deep.equal({ id: first.id, created: false });
-      const ours = stub.commentsOn(pr.repo, pr.number).filter((c) => c.body.includes(COMMENT_MARKER));
+      const ours = stub.commentsOn(pr.repo, pr.number).filter((c) => c.body.startsWith(COMMENT_MARKER));
       expect(ours.map((c) => c.body)).to.deep.equal([`${COMMENT_MARKER}\nsecond`]);
-      expect(stub.commentsOn(pr.repo, pr.number)).to.have.length(151);
+      expect(stub.commentsOn(pr.repo, pr.number)).to.have.length(152);
       expect(stub.calls('issues/list-comments').length).to.be.greaterThan(2);
     });
 
@@ -149,7 +150,7 @@ describe('checks publishers', function () {
       try {
         const gitlab = new GitlabPublisher({ baseUrl: stub.url.replace(/\/api\/v4$/, ''), token: TOKEN });
         const pr: PullRequestRef = { provider: 'gitlab', repo: 'netops/infra/settings', number: 3, headSha: SHA };
-        stub.seedNote(pr.repo, pr.number, `mentioned ${COMMENT_MARKER} in a commit`, true);
+        stub.seedNote(pr.repo, pr.number, `${COMMENT_MARKER} (system note)`, true);
         await gitlab.setStatus(pr, { state: 'pending', description: 'computing impact', context: 'netsync/impact', targetUrl: 'http://n/checks/1' });
         await gitlab.setStatus(pr, { state: 'failure', description: LONG, context: 'netsync/impact' });
         const a = await gitlab.upsertComment(pr, `${COMMENT_MARKER}\none`, COMMENT_MARKER);
@@ -160,7 +161,7 @@ describe('checks publishers', function () {
           ['netops/infra/settings', 'failed', 'netsync/impact'],
         ]);
         expect(b).to.deep.equal({ id: a.id, created: false });
-        expect(stub.notesOn(pr.repo, pr.number).map((n) => n.body)).to.deep.equal([`mentioned ${COMMENT_MARKER} in a commit`, `${COMMENT_MARKER}\ntwo`]);
+        expect(stub.notesOn(pr.repo, pr.number).map((n) => n.body)).to.deep.equal([`${COMMENT_MARKER} (system note)`, `${COMMENT_MARKER}\ntwo`]);
       } finally {
         await stub.stop();
       }
