@@ -94,17 +94,12 @@ export class InventoryService {
     const at = this.clock().toISOString();
     const change = { hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) };
     const goesUnmanaged = patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED';
-    if (!goesUnmanaged) {
-      const [updated] = await this.store.changeDevices({ update: [change] });
-      return updated!;
-    }
     // Leaving management means the device must be re-synced when it comes back.
-    const unsync = this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` });
-    const [updated] = await this.store.changeDevices({
-      update: [change, ...(unsync.update ?? [])],
-      events: unsync.events ?? [],
-    });
-    return (await this.store.getDevice(current.hostname)) ?? updated!;
+    const unsync = goesUnmanaged
+      ? this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` })
+      : { update: [], events: [] };
+    const touched = await this.store.changeDevices({ update: [change, ...(unsync.update ?? [])], events: unsync.events ?? [] });
+    return touched.at(-1)!;
   }
 
   async remove(hostname: string): Promise<Device> {
