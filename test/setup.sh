@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   git
   openssh-client
+  netconfd        # real NETCONF agent (yuma123) for test/integration/netconfd; not netconfd-module-ietf-interfaces
+  openssh-server  # sshd fronting netconfd's netconf subsystem
 )
 
 missing=()

@@ -24,6 +24,11 @@ export type LoadMode = 'replace' | 'merge';
 export interface DeviceSession {
   readonly hostname: string;
   readonly capabilities: SessionCapabilities;
+  /**
+   * Name this transaction's work on the device (EOS names its config session so
+   * a later connection can confirm or abort it). Optional: NETCONF needs none.
+   */
+  useSessionName?(name: string): void;
   facts(): Promise<DeviceFacts>;
   getRunningConfig(): Promise<string>;
   lock(): Promise<void>;

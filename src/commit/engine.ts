@@ -1,0 +1,369 @@
+/**
+ * The transaction engine (DESIGN §6). Every phase finishes on all devices
+ * before the next starts: lock, connect, device lock + fingerprint, write,
+ * validate, confirmed commit (or plain commit), confirm. On failure every
+ * touched device is restored (do_rollback), or only the failed ones.
+ * A device error never escapes: it becomes that device's result.
+ */
+import { NetsyncError, isNetsyncError } from '../model/errors.ts';
+import { hostnameKey } from '../model/device.ts';
+import { silentLogger, systemClock } from '../model/ports.ts';
+import { mapLimit } from './mapLimit.ts';
+import type { CommitPorts } from './ports.ts';
+import type { DeviceSession } from './session.ts';
+import type { CommitFlags, NodeResult, Phase, RestconfError, RollbackStatus, TransactionItem, TransactionOutcome } from './types.ts';
+import { DEFAULT_FLAGS } from './types.ts';
+
+/** What is on the device because of us, which decides how to undo it. */
+type Touched = 'none' | 'candidate' | 'maybe-confirmed' | 'confirmed' | 'committed';
+
+interface DeviceRun {
+  item: TransactionItem;
+  hostname: string;
+  session?: DeviceSession;
+  active: boolean;
+  unreachable: boolean;
+  phase: Phase;
+  touched: Touched;
+  usesConfirmed: boolean;
+  snapshot?: string;
+  error?: { code: string; message: string; phase: Phase; tag?: string };
+  result?: NodeResult['configuration-status'];
+  rollback: RollbackStatus;
+  rollbackError?: { code: string; message: string };
+  diff?: string;
+}
+
+export interface TransactionInput {
+  id: string;
+  items: TransactionItem[];
+  flags?: Partial<CommitFlags>;
+}
+
+/** Checks that make a transaction impossible before any device is contacted. */
+export function checkItems(items: TransactionItem[]): void {
+  if (items.length === 0) throw new NetsyncError('BAD_REQUEST', 'a transaction needs at least one device', {});
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = hostnameKey(item.target.hostname);
+    if (seen.has(key)) {
+      throw new NetsyncError('BAD_REQUEST', `device '${item.target.hostname}' appears twice in the transaction; give each device one config`, {
+        hostname: item.target.hostname,
+      });
+    }
+    seen.add(key);
+    if (!item.config.trim()) {
+      throw new NetsyncError('BAD_REQUEST', `the config for '${item.target.hostname}' is empty; an empty config would wipe the device`, {
+        hostname: item.target.hostname,
+      });
+    }
+  }
+}
+
+function describe(err: unknown): { code: string; message: string; tag?: string } {
+  if (isNetsyncError(err)) {
+    const tag = typeof err.data.errorTag === 'string' ? err.data.errorTag : undefined;
+    return { code: err.code, message: err.message, ...(tag ? { tag } : {}) };
+  }
+  return { code: 'INTERNAL', message: (err as Error)?.message ?? String(err) };
+}
+
+/** The session itself is gone (dropped connection), as opposed to the device refusing something. */
+function isTransportLoss(code: string): boolean {
+  return ['NETCONF_CLOSED', 'NETCONF_TIMEOUT', 'CLI_CLOSED', 'CLI_TIMEOUT', 'DEVICE_UNREACHABLE'].includes(code);
+}
+
+const ERROR_TAG: Record<string, string> = {
+  LOCKED: 'lock-denied',
+  DEVICE_LOCKED: 'lock-denied',
+  EOS_SESSION_LOCKED: 'lock-denied',
+  DEVICE_UNREACHABLE: 'resource-denied',
+  AUTH_FAILED: 'access-denied',
+  HOST_KEY_MISMATCH: 'access-denied',
+  FINGERPRINT_MISMATCH: 'data-exists',
+};
+
+export async function runTransaction(input: TransactionInput, ports: CommitPorts): Promise<TransactionOutcome> {
+  const flags: CommitFlags = { ...DEFAULT_FLAGS, ...input.flags };
+  const clock = ports.clock ?? systemClock;
+  const log = (ports.logger ?? silentLogger).child({ transaction: input.id });
+  const persistId = `netsync-${input.id}`;
+  const startedAt = clock().toISOString();
+  checkItems(input.items);
+
+  const runs: DeviceRun[] = input.items.map((item) => ({
+    item,
+    hostname: item.target.hostname,
+    active: true,
+    unreachable: false,
+    phase: 'lock',
+    touched: 'none',
+    usesConfirmed: false,
+    rollback: 'not-needed',
+  }));
+  const active = () => runs.filter((r) => r.active);
+  let aborted = false;
+
+  const fail = (run: DeviceRun, phase: Phase, err: unknown) => {
+    run.active = false;
+    run.result = 'fail';
+    run.error = { ...describe(err), phase };
+    log.warn({ device: run.hostname, phase, code: run.error.code }, run.error.message);
+  };
+
+  /** Run one phase on every active device; false when the transaction must stop and roll back. */
+  const phase = async (name: Phase, fn: (run: DeviceRun, session: DeviceSession) => Promise<void>, only?: (run: DeviceRun) => boolean) => {
+    const targets = active().filter((r) => !only || only(r));
+    if (targets.length === 0) return true;
+    await ports.onPhase?.(name, targets.map((r) => r.hostname));
+    await mapLimit(targets, flags.concurrency, async (run) => {
+      run.phase = name;
+      try {
+        await fn(run, run.session!);
+      } catch (err) {
+        fail(run, name, err);
+      }
+    });
+    const failed = targets.some((r) => r.result === 'fail');
+    if (failed && flags.rollback) aborted = true;
+    return !aborted;
+  };
+
+  // 1. Transaction locks in the store: all or nothing, never waiting.
+  const locked: DeviceRun[] = [];
+  for (const run of runs) {
+    if (await ports.locks.tryLockDevice(run.hostname, input.id)) {
+      locked.push(run);
+      continue;
+    }
+    const holder = await ports.locks.lockHolder(run.hostname);
+    fail(
+      run,
+      'lock',
+      new NetsyncError('LOCKED', `${run.hostname}: transaction ${holder ?? '(unknown)'} is working on this device; retry when it has finished`, {
+        hostname: run.hostname,
+        holder: holder ?? null,
+      }),
+    );
+  }
+  try {
+    if (runs.some((r) => r.result === 'fail')) {
+      aborted = true;
+    } else {
+      await execute();
+    }
+    if (aborted || runs.some((r) => r.result === 'fail')) await rollbackAll();
+    await closeAll();
+  } finally {
+    for (const run of locked) await ports.locks.unlockDevice(run.hostname, input.id);
+  }
+  return outcome();
+
+  async function execute(): Promise<void> {
+    // 2. Connect. Unreachable devices may be skipped; anything else that stops an attempt fails the device.
+    await phase('connect', async (run) => {
+      try {
+        run.session = await ports.sessions.open(run.item.target);
+        run.session.useSessionName?.(persistId);
+      } catch (err) {
+        if (flags.skipUnreachable && isNetsyncError(err) && err.code === 'DEVICE_UNREACHABLE') {
+          run.active = false;
+          run.unreachable = true;
+          run.result = 'skipped';
+          run.error = { ...describe(err), phase: 'connect' };
+          return;
+        }
+        throw err;
+      }
+    });
+    if (aborted) return;
+
+    // 3. Device lock and fingerprint: the device and the store still hold what the change was planned against.
+    const ok = await phase('fingerprint', async (run, session) => {
+      await session.lock();
+      run.usesConfirmed = flags.confirmedCommit && session.capabilities.confirmedCommit && session.capabilities.candidate;
+      const expected = run.item.expectedHash;
+      if (expected && ports.fingerprints) {
+        const stored = await ports.fingerprints.storedHash(run.hostname);
+        if (stored !== expected) {
+          throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the store's config hash changed since this change was planned; plan it again`, {
+            hostname: run.hostname,
+            expected,
+            stored,
+          });
+        }
+      }
+      // Without a confirm timer, undoing a commit means loading the old config again.
+      const needRunning = (expected && ports.fingerprints) || !run.usesConfirmed;
+      if (!needRunning) return;
+      const running = await session.getRunningConfig();
+      if (!run.usesConfirmed) run.snapshot = running;
+      if (expected && ports.fingerprints && ports.fingerprints.hashOf(running) !== expected) {
+        throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`, {
+          hostname: run.hostname,
+          expected,
+        });
+      }
+    });
+    if (!ok) return;
+
+    // 4. Write the candidate.
+    if (
+      !(await phase('write', async (run, session) => {
+        run.touched = 'candidate';
+        await session.loadCandidate(run.item.config, flags.mode);
+        if (flags.collectDiff) run.diff = await session.diff();
+      }))
+    )
+      return;
+
+    // 5. Validate where supported.
+    if (flags.validate && !(await phase('validate', (_run, session) => session.validate(), (r) => r.session!.capabilities.validate))) return;
+
+    // 6. Confirmed commit (devices revert by themselves if we never confirm), or a plain commit where unsupported.
+    if (
+      !(await phase('confirmed-commit', async (run, session) => {
+        try {
+          await session.commitConfirmed(flags.confirmTimeoutSeconds, persistId);
+          run.touched = 'confirmed';
+        } catch (err) {
+          // A dropped session may have committed before it went: undo by persist-id from a new session.
+          if (isTransportLoss(describe(err).code)) run.touched = 'maybe-confirmed';
+          throw err;
+        }
+      }, (r) => r.usesConfirmed))
+    )
+      return;
+    if (
+      !(await phase('commit', async (run, session) => {
+        await session.commit();
+        run.touched = 'committed';
+      }, (r) => !r.usesConfirmed))
+    )
+      return;
+
+    // 7. Confirming commit.
+    await phase('confirm', async (run, session) => {
+      await session.confirm(persistId);
+      run.touched = 'committed';
+    }, (r) => r.usesConfirmed);
+    if (aborted) return;
+    for (const run of active()) run.result = 'complete';
+  }
+
+  async function rollbackAll(): Promise<void> {
+    const undo = runs.filter((r) => r.touched !== 'none' && (flags.rollback || r.result === 'fail'));
+    if (undo.length) await ports.onPhase?.('rollback', undo.map((r) => r.hostname));
+    await mapLimit(undo, flags.concurrency, async (run) => {
+      try {
+        await rollbackOne(run);
+        run.rollback = 'complete';
+      } catch (err) {
+        run.rollback = 'fail';
+        run.rollbackError = describe(err);
+        log.error({ device: run.hostname, code: run.rollbackError.code }, `rollback failed: ${run.rollbackError.message}`);
+      }
+    });
+    // With do_rollback, devices that finished fine but were undone are not "complete".
+    for (const run of runs) if (run.result === undefined || (run.result === 'complete' && run.rollback === 'complete')) run.result = run.touched === 'none' ? 'not-attempted' : 'fail';
+  }
+
+  async function rollbackOne(run: DeviceRun): Promise<void> {
+    const lost = Boolean(run.error && isTransportLoss(run.error.code));
+    /** The session to undo with: ours, or a fresh one when ours was lost. */
+    const alive = async () => {
+      if (run.session && !lost) return run.session;
+      await run.session?.close().catch(() => undefined);
+      run.session = await ports.sessions.open(run.item.target);
+      run.session.useSessionName?.(persistId);
+      return run.session;
+    };
+    switch (run.touched) {
+      case 'candidate':
+        // NETCONF discards an uncommitted, locked candidate when the session ends; EOS keeps its config session.
+        if (lost && !run.session?.useSessionName) return;
+        await (await alive()).discard();
+        return;
+      case 'maybe-confirmed':
+      case 'confirmed': {
+        const s = await alive();
+        if (lost && !s.capabilities.persist) return; // without persist the device reverted when the session ended
+        try {
+          await s.cancelCommit(persistId);
+        } catch (err) {
+          // Nothing pending under our persist-id: the commit never happened.
+          if (run.touched === 'maybe-confirmed' && isNetsyncError(err) && !isTransportLoss(err.code)) return;
+          throw err;
+        }
+        await s.discard().catch(() => undefined);
+        return;
+      }
+      case 'committed': {
+        if (run.snapshot === undefined) {
+          throw new NetsyncError('ROLLBACK_IMPOSSIBLE', `${run.hostname}: the change was already confirmed and no earlier config was saved; restore it by hand or re-sync`, {
+            hostname: run.hostname,
+          });
+        }
+        const s = await alive();
+        await s.loadCandidate(run.snapshot, 'replace');
+        await s.commit();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async function closeAll(): Promise<void> {
+    await mapLimit(
+      runs.filter((r) => r.session),
+      flags.concurrency,
+      async (run) => {
+        const s = run.session!;
+        if (!(run.error && isTransportLoss(run.error.code))) await s.unlock().catch(() => undefined);
+        await s.close().catch(() => undefined);
+      },
+    );
+  }
+
+  function outcome(): TransactionOutcome {
+    const nodeResults: NodeResult[] = runs.map((run) => ({
+      'node-id': run.hostname,
+      'configuration-status': run.result ?? 'not-attempted',
+      'rollback-status': run.rollback,
+      phase: run.phase,
+      ...(run.error ? { error: { code: run.error.code, message: run.error.message, phase: run.error.phase } } : {}),
+      ...(run.rollbackError ? { 'rollback-error': run.rollbackError } : {}),
+      ...(run.diff !== undefined ? { diff: run.diff } : {}),
+    }));
+    const errors: RestconfError[] = [];
+    for (const run of runs) {
+      if (run.result === 'skipped') continue;
+      const entries: { code: string; message: string; tag?: string }[] = [];
+      if (run.error) entries.push({ ...run.error, message: `${run.hostname}: ${run.error.phase} failed: ${stripHost(run.error.message, run.hostname)}` });
+      if (run.rollbackError) entries.push({ ...run.rollbackError, message: `${run.hostname}: rollback failed: ${stripHost(run.rollbackError.message, run.hostname)}` });
+      for (const e of entries) {
+        errors.push({
+          'error-type': e.code === 'DEVICE_UNREACHABLE' ? 'transport' : e.code.startsWith('NETCONF_RPC') ? 'protocol' : 'application',
+          'error-tag': e.tag ?? ERROR_TAG[e.code] ?? 'operation-failed',
+          'error-message': e.message,
+          'error-info': { 'node-id': run.hostname, 'configuration-status': run.result ?? 'not-attempted', 'rollback-status': run.rollback, code: e.code },
+        });
+      }
+    }
+    const status = runs.every((r) => r.result === 'complete' || r.result === 'skipped') ? 'complete' : 'fail';
+    return {
+      id: input.id,
+      status,
+      'node-results': nodeResults,
+      'unreachable-nodes': runs.filter((r) => r.unreachable).map((r) => r.hostname),
+      ...(errors.length ? { errors: { errors: { error: errors } } } : {}),
+      startedAt,
+      finishedAt: clock().toISOString(),
+    };
+  }
+}
+
+function stripHost(message: string, hostname: string): string {
+  return message.startsWith(`${hostname}: `) ? message.slice(hostname.length + 2) : message;
+}

@@ -1,0 +1,27 @@
+/** What the pure commit engine needs from the outside, besides DeviceSessions. */
+import type { Clock, Logger } from '../model/ports.ts';
+import type { Phase } from './types.ts';
+import type { SessionFactory } from './session.ts';
+
+/** Per-device transaction locks; the Store implements it (in-process now, PostgreSQL advisory locks later). Never waits. */
+export interface DeviceLocks {
+  tryLockDevice(hostname: string, owner: string): Promise<boolean>;
+  unlockDevice(hostname: string, owner: string): Promise<void>;
+  lockHolder(hostname: string): Promise<string | undefined>;
+}
+
+/** The config hash the store holds for a device, and how device text is hashed the same way. */
+export interface Fingerprints {
+  storedHash(hostname: string): Promise<string | null>;
+  hashOf(config: string): string;
+}
+
+export interface CommitPorts {
+  sessions: SessionFactory;
+  locks: DeviceLocks;
+  fingerprints?: Fingerprints;
+  logger?: Logger;
+  clock?: Clock;
+  /** Called before each phase starts with the devices in it; the service persists progress (e.g. before confirming). */
+  onPhase?: (phase: Phase, hostnames: string[]) => Promise<void> | void;
+}

@@ -1,0 +1,151 @@
+/**
+ * DeviceSession over the EOS CLI (DESIGN §7): the candidate is a named config
+ * session (`configure session NAME`), replaced from scratch with
+ * `rollback clean-config`; `commit timer hh:mm:ss` is the confirmed commit and
+ * the session name is the persist-id, so another connection can confirm
+ * (`commit`) or cancel (`abort`) it. EOS has no separate validate step: bad
+ * lines are refused while loading.
+ */
+import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { CliOutput, CliShell } from './cliShell.ts';
+
+export interface EosSessionOptions {
+  hostname: string;
+  platform: string;
+  canonicalize?: (text: string) => string;
+  onClose?: () => void;
+}
+
+export interface PendingConfigSession {
+  name: string;
+  state: string;
+}
+
+/** Rows of `show configuration sessions` whose state is pending (uncommitted or waiting for confirmation). */
+export function parseConfigSessions(text: string): PendingConfigSession[] {
+  const out: PendingConfigSession[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*\*?\s*([\w.-]+)\s+(pending|pendingCommitTimer|pending-commit-timer|completed|aborted)\b/i.exec(line);
+    if (m && m[1] !== 'Name') out.push({ name: m[1]!, state: m[2]! });
+  }
+  return out;
+}
+
+export function formatTimer(seconds: number): string {
+  const s = Math.max(1, Math.round(seconds));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+export class EosSession implements DeviceSession {
+  readonly hostname: string;
+  readonly capabilities: SessionCapabilities = { candidate: true, validate: false, confirmedCommit: true, persist: true, rollbackOnError: false };
+  private sessionName = `netsync-${Date.now().toString(36)}`;
+
+  constructor(
+    private readonly shell: CliShell,
+    private readonly opts: EosSessionOptions,
+  ) {
+    this.hostname = opts.hostname;
+  }
+
+  useSessionName(name: string): void {
+    this.sessionName = name.replace(/[^\w.-]/g, '-');
+  }
+
+  /** Run a command and turn `%` lines into an error naming the command. */
+  private async run(command: string, what = command): Promise<CliOutput> {
+    const out = await this.shell.run(command);
+    if (out.errors.length) {
+      if (out.errors.some((e) => /session is already in use/i.test(e))) throw this.sessionInUse(this.sessionName);
+      throw new NetsyncError('CLI_COMMAND_REJECTED', `${this.hostname}: ${what} refused: ${out.errors.join(' ')}`, { hostname: this.hostname, command: what, errors: out.errors });
+    }
+    return out;
+  }
+
+  private sessionInUse(name: string): NetsyncError {
+    return new NetsyncError(
+      'EOS_SESSION_LOCKED',
+      `${this.hostname}: configuration session '${name}' is pending on the device; inspect it with 'show configuration sessions' and clear it with 'configure session ${name}' then 'abort', then retry`,
+      { hostname: this.hostname, session: name },
+    );
+  }
+
+  /** Enter our config session, run the commands, leave it pending with `end`. */
+  private async inSession(commands: string[], leave: 'end' | 'none' = 'end'): Promise<CliOutput[]> {
+    const outs: CliOutput[] = [];
+    await this.run(`configure session ${this.sessionName}`);
+    try {
+      for (const c of commands) outs.push(await this.run(c));
+    } finally {
+      if (leave === 'end' && /\(config/.test(this.shell.prompt)) await this.shell.run('end').catch(() => undefined);
+    }
+    return outs;
+  }
+
+  async facts(): Promise<DeviceFacts> {
+    const host = await this.run('show hostname');
+    const version = await this.shell.run('show version');
+    const hostname = /Hostname:\s*(\S+)/.exec(host.text)?.[1] ?? host.text.trim().split(/\s+/)[0] ?? '';
+    return { hostname, platform: this.opts.platform, version: /Software image version:\s*(\S+)/i.exec(version.text)?.[1] ?? 'unknown' };
+  }
+
+  async getRunningConfig(): Promise<string> {
+    const out = await this.run('show running-config');
+    return this.opts.canonicalize ? this.opts.canonicalize(out.text) : out.text;
+  }
+
+  /** No device-wide lock on EOS; a pending session of someone else is the conflict to report. */
+  async lock(): Promise<void> {
+    const out = await this.run('show configuration sessions');
+    const foreign = parseConfigSessions(out.text).find((s) => /^pending/i.test(s.state) && s.name !== this.sessionName);
+    if (foreign) throw this.sessionInUse(foreign.name);
+  }
+
+  async unlock(): Promise<void> {}
+
+  async loadCandidate(config: string, mode: LoadMode): Promise<void> {
+    const lines = config
+      .replace(/\r/g, '')
+      .split('\n')
+      .filter((l) => l.trim() && !/^\s*!/.test(l) && l.trim() !== 'end');
+    if (lines.length === 0) throw new NetsyncError('BAD_REQUEST', `${this.hostname}: the configuration to load is empty`, { hostname: this.hostname });
+    await this.inSession([...(mode === 'replace' ? ['rollback clean-config'] : []), ...lines]);
+  }
+
+  async diff(): Promise<string> {
+    const [out] = await this.inSession(['show session-config diffs']);
+    return out!.text.trim() ? out!.text : '';
+  }
+
+  async validate(): Promise<void> {}
+
+  async commitConfirmed(timeoutSeconds: number, _persistId: string): Promise<void> {
+    await this.inSession([`commit timer ${formatTimer(timeoutSeconds)}`], 'none');
+  }
+
+  async confirm(_persistId: string): Promise<void> {
+    await this.inSession(['commit'], 'none');
+  }
+
+  async commit(): Promise<void> {
+    await this.inSession(['commit'], 'none');
+  }
+
+  async cancelCommit(_persistId: string): Promise<void> {
+    await this.inSession(['abort'], 'none');
+  }
+
+  async discard(): Promise<void> {
+    await this.inSession(['abort'], 'none');
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.shell.close();
+    } finally {
+      this.opts.onClose?.();
+    }
+  }
+}

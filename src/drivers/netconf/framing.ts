@@ -1,0 +1,128 @@
+/**
+ * NETCONF message framing over an SSH channel: RFC 6242 end-of-message
+ * (`]]>]]>`, base:1.0 and every hello) and chunked framing (base:1.1, after
+ * both hellos). The decoder keeps only the current message plus a few bytes of
+ * a partial delimiter or chunk header, and refuses messages over a size cap,
+ * so a misbehaving peer cannot make us buffer without bound.
+ */
+import { NetsyncError } from '../../model/errors.ts';
+
+export type Framing = 'eom' | 'chunked';
+
+const EOM = Buffer.from(']]>]]>');
+const LF = 0x0a;
+const HASH = 0x23;
+/** RFC 6242 §4.2: chunk-size is 1..4294967295. */
+const MAX_CHUNK = 4294967295;
+
+export function encodeMessage(xml: string, framing: Framing): Buffer {
+  const body = Buffer.from(xml, 'utf8');
+  if (framing === 'eom') return Buffer.concat([body, EOM]);
+  return Buffer.concat([Buffer.from(`\n#${body.length}\n`), body, Buffer.from('\n##\n')]);
+}
+
+function framingError(message: string, data: Record<string, unknown> = {}): NetsyncError {
+  return new NetsyncError('NETCONF_FRAMING', `NETCONF framing error: ${message}`, data);
+}
+
+export class FrameDecoder {
+  private framing: Framing = 'eom';
+  private pending: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private size = 0;
+  private chunkLeft = 0;
+
+  constructor(
+    private readonly onMessage: (xml: string) => void,
+    private readonly maxMessageBytes = 64 * 1024 * 1024,
+  ) {}
+
+  /** Switch framing; bytes already received after the current message are read in the new mode. */
+  setFraming(framing: Framing): void {
+    this.framing = framing;
+  }
+
+  get mode(): Framing {
+    return this.framing;
+  }
+
+  push(data: Buffer): void {
+    let rest = data;
+    while (rest.length > 0 || this.pending.length > 0) {
+      const consumed = this.framing === 'eom' ? this.eom(rest) : this.chunked(rest);
+      if (consumed === null) return;
+      rest = consumed;
+    }
+  }
+
+  private addPart(part: Buffer): void {
+    if (part.length === 0) return;
+    this.size += part.length;
+    if (this.size > this.maxMessageBytes) {
+      this.parts = [];
+      this.size = 0;
+      throw framingError(`message larger than ${this.maxMessageBytes} bytes`, { maxMessageBytes: this.maxMessageBytes });
+    }
+    this.parts.push(part);
+  }
+
+  private emit(): void {
+    const xml = Buffer.concat(this.parts, this.size).toString('utf8');
+    this.parts = [];
+    this.size = 0;
+    this.onMessage(xml);
+  }
+
+  /** Returns the unconsumed bytes after one message, or null when everything was consumed. */
+  private eom(data: Buffer): Buffer | null {
+    const buf = this.pending.length ? Buffer.concat([this.pending, data]) : data;
+    this.pending = Buffer.alloc(0);
+    const at = buf.indexOf(EOM);
+    if (at >= 0) {
+      this.addPart(buf.subarray(0, at));
+      this.emit();
+      return buf.subarray(at + EOM.length);
+    }
+    // Keep what could be the start of a delimiter split across reads.
+    const keep = Math.min(buf.length, EOM.length - 1);
+    this.addPart(buf.subarray(0, buf.length - keep));
+    this.pending = Buffer.from(buf.subarray(buf.length - keep));
+    return null;
+  }
+
+  private chunked(data: Buffer): Buffer | null {
+    let buf = data;
+    if (this.chunkLeft > 0) {
+      const take = Math.min(this.chunkLeft, buf.length);
+      this.addPart(buf.subarray(0, take));
+      this.chunkLeft -= take;
+      buf = buf.subarray(take);
+      return buf.length ? buf : null;
+    }
+    if (this.pending.length) {
+      buf = Buffer.concat([this.pending, buf]);
+      this.pending = Buffer.alloc(0);
+    }
+    if (buf.length < 4) {
+      this.pending = Buffer.from(buf);
+      return null;
+    }
+    if (buf[0] !== LF || buf[1] !== HASH) throw framingError('expected a chunk header (\\n#)', { got: buf.subarray(0, 8).toString('latin1') });
+    if (buf[2] === HASH) {
+      if (buf[3] !== LF) throw framingError('bad end-of-chunks marker');
+      this.emit();
+      return buf.subarray(4);
+    }
+    const nl = buf.indexOf(LF, 2);
+    if (nl < 0) {
+      if (buf.length > 13) throw framingError('chunk header too long');
+      this.pending = Buffer.from(buf);
+      return null;
+    }
+    const digits = buf.toString('latin1', 2, nl);
+    const size = /^[1-9][0-9]{0,9}$/.test(digits) ? Number(digits) : NaN;
+    if (!(size <= MAX_CHUNK)) throw framingError(`bad chunk size '${digits}'`);
+    this.chunkLeft = size;
+    return buf.subarray(nl + 1);
+  }
+}
