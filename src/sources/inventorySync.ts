@@ -1,0 +1,170 @@
+/**
+ * One inventory sync: read every system, plan (verified over SSH), and unless
+ * it is a dry run apply the plan and record the new membership and each
+ * device's per-system presence. Runs one at a time.
+ */
+import type { Device, SourceName } from '../model/device.ts';
+import { hostnameKey } from '../model/device.ts';
+import { NetsyncError, isNetsyncError } from '../model/errors.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import { silentLogger, systemClock } from '../model/ports.ts';
+import type { RecordWrite, Store } from '../store/store.ts';
+import { applyPlan } from './reconcile/apply.ts';
+import type { IdentityProbe, ProbeResult } from './reconcile/identityProbe.ts';
+import type { ItemResult, StepResult } from './reconcile/membership.ts';
+import { nextMembership, presenceAfter } from './reconcile/membership.ts';
+import type { ConflictKind, Intent, KnownDevice, PlanAction, PlanItem, Presence, SourceRead, SourceSummary } from './reconcile/plan.ts';
+import { planReconcile } from './reconcile/plan.ts';
+import type { InventorySource } from './types.ts';
+
+declare module '../store/store.ts' {
+  interface Collections {
+    /** Per hostname (lower-cased): which systems held the device at the last sync. */
+    inventoryMembership: KnownDevice;
+  }
+}
+
+export interface InventorySyncDeps {
+  store: Store;
+  sources: InventorySource[];
+  probe: IdentityProbe;
+  defaults: { platform: string; type: string };
+  probeConcurrency?: number;
+  applyConcurrency?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface DeviceReport {
+  hostname: string;
+  intent: Intent;
+  action: PlanAction;
+  /** done/partial/failed once applied; planned in a dry run; none when there was nothing to do. */
+  status: 'planned' | 'done' | 'partial' | 'failed' | 'none';
+  reason: string;
+  conflict?: ConflictKind;
+  presence: Partial<Record<SourceName, Presence>>;
+  deferred: SourceName[];
+  probe?: ProbeResult;
+  steps: (Omit<StepResult, 'status'> & { status: StepResult['status'] | 'planned' })[];
+}
+
+export interface SyncReport {
+  dryRun: boolean;
+  by: string;
+  startedAt: string;
+  finishedAt: string;
+  sources: SourceSummary[];
+  summary: Record<PlanAction, number> & { failedSteps: number };
+  /** Every device with something to do or to report; devices already in sync are only counted (summary.none). */
+  devices: DeviceReport[];
+}
+
+export class InventorySync {
+  private running = false;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: InventorySyncDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.logger = (deps.logger ?? silentLogger).child({ module: 'inventory-sync' });
+  }
+
+  get configuredSources(): SourceName[] {
+    return this.deps.sources.map((s) => s.name);
+  }
+
+  async run(options: { dryRun: boolean; by: string }): Promise<SyncReport> {
+    if (this.running) throw new NetsyncError('LOCKED', 'an inventory sync is already running; try again when it has finished', {});
+    this.running = true;
+    try {
+      return await this.runOnce(options);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runOnce({ dryRun, by }: { dryRun: boolean; by: string }): Promise<SyncReport> {
+    const startedAt = this.clock();
+    const reads = await Promise.all(this.deps.sources.map((s) => read(s)));
+    for (const r of reads) if (!r.ok) this.logger.warn({ source: r.source, code: r.error.code }, r.error.message);
+    const known = await this.deps.store.listRecords('inventoryMembership');
+    const plan = await planReconcile(
+      { reads, known, defaults: this.deps.defaults },
+      { probe: this.deps.probe, ...(this.deps.probeConcurrency ? { concurrency: this.deps.probeConcurrency } : {}) },
+    );
+    let results: ItemResult[] = [];
+    if (!dryRun) {
+      const systems = Object.fromEntries(this.deps.sources.map((s) => [s.name, s]));
+      results = await applyPlan(plan.items, systems, this.deps.applyConcurrency);
+      await this.record(plan.items, results, known);
+    }
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    const devices = plan.items.filter((i) => i.action !== 'none' || i.intent !== 'none').map((i) => report(i, dryRun, byKey.get(i.key)));
+    const failedSteps = results.reduce((n, r) => n + r.steps.filter((s) => s.status === 'failed').length, 0);
+    const out: SyncReport = {
+      dryRun,
+      by,
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.clock().toISOString(),
+      sources: plan.sources,
+      summary: { ...plan.summary, failedSteps },
+      devices,
+    };
+    this.logger.info({ dryRun, by, summary: out.summary, sources: plan.sources.map((s) => `${s.source}:${s.status}`) }, 'inventory sync finished');
+    return out;
+  }
+
+  /** Membership and each netsync device's per-system presence, in one write. */
+  private async record(items: PlanItem[], results: ItemResult[], known: KnownDevice[]): Promise<void> {
+    const change = nextMembership(items, results, known, this.clock());
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    const itemByKey = new Map(items.map((i) => [i.key, i]));
+    const at = this.clock().toISOString();
+    await this.deps.store.transact((view) => {
+      const records: RecordWrite[] = [
+        ...change.put.map((k) => ({ collection: 'inventoryMembership' as const, id: k.key, value: k })),
+        ...change.drop.map((id) => ({ collection: 'inventoryMembership' as const, id, delete: true as const })),
+      ];
+      const update = view
+        .devices()
+        .filter((d) => itemByKey.has(hostnameKey(d.hostname)))
+        .map((d) => {
+          const item = itemByKey.get(hostnameKey(d.hostname))!;
+          const sources = { ...d.sources, ...presenceAfter(item, byKey.get(item.key)) };
+          return { hostname: d.hostname, apply: (dev: Device): Device => (same(dev.sources, sources) ? dev : { ...dev, sources, updatedAt: at }) };
+        });
+      return { result: undefined, records, devices: { update } };
+    });
+  }
+}
+
+async function read(source: InventorySource): Promise<SourceRead> {
+  try {
+    return { source: source.name, ok: true, devices: await source.list() };
+  } catch (err) {
+    const code = isNetsyncError(err) ? err.code : 'INTERNAL';
+    return { source: source.name, ok: false, error: { code, message: (err as Error).message } };
+  }
+}
+
+function report(item: PlanItem, dryRun: boolean, result: ItemResult | undefined): DeviceReport {
+  const steps: DeviceReport['steps'] = result ? result.steps : item.steps.map((s) => ({ source: s.source, op: s.op, name: s.name, status: 'planned' }));
+  const status: DeviceReport['status'] = item.steps.length === 0 ? 'none' : dryRun ? 'planned' : (result?.status as DeviceReport['status']) ?? 'none';
+  return {
+    hostname: item.hostname,
+    intent: item.intent,
+    action: item.action,
+    status,
+    reason: item.reason,
+    ...(item.conflict ? { conflict: item.conflict } : {}),
+    presence: item.presence,
+    deferred: item.deferred,
+    ...(item.probe ? { probe: item.probe } : {}),
+    steps,
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,142 @@
+/**
+ * NetBox REST API: /api/dcim/devices/ with `Authorization: Token <token>`,
+ * paged with limit/offset and followed through `next` until it is null. A
+ * read whose results do not add up to `count` is refused (a partial read must
+ * never look like deleted devices).
+ */
+import { NetsyncError } from '../model/errors.ts';
+import { badResponse, httpCall, joinUrl } from './http.ts';
+import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
+
+/** A related object given by id, or by attributes NetBox looks up (e.g. {slug: "lab"}). */
+export type NetboxRef = number | Record<string, string>;
+
+export interface NetboxOptions {
+  url: string;
+  token: string;
+  /** 'Token' for v1 tokens, 'Bearer' for NetBox 4.5+ v2 tokens. */
+  tokenScheme: 'Token' | 'Bearer';
+  pageSize: number;
+  /** Extra filters for the device list, e.g. {tag: 'netsync', site: 'lab'}. */
+  filters: Record<string, string | string[]>;
+  /** What a device created by netsync gets. */
+  create: { site: NetboxRef; role: NetboxRef; deviceType: NetboxRef; status: string; platforms: Record<string, NetboxRef> };
+  timeoutMs: number;
+}
+
+interface Page {
+  count: number;
+  next: string | null;
+  results: NetboxDevice[];
+}
+
+interface NetboxDevice {
+  id?: unknown;
+  name?: unknown;
+  primary_ip4?: { address?: string } | null;
+  platform?: { slug?: string } | null;
+  role?: { slug?: string } | null;
+  device_role?: { slug?: string } | null;
+}
+
+const DEVICES = '/api/dcim/devices/';
+
+export class NetboxSource implements InventorySource {
+  readonly name = 'netbox' as const;
+  constructor(private readonly opts: NetboxOptions) {}
+
+  private headers(): Record<string, string> {
+    return { authorization: `${this.opts.tokenScheme} ${this.opts.token}`, accept: 'application/json' };
+  }
+
+  async list(): Promise<SourceDevice[]> {
+    const query = new URLSearchParams({ limit: String(this.opts.pageSize), offset: '0' });
+    for (const [k, v] of Object.entries(this.opts.filters)) for (const one of [v].flat()) query.append(k, one);
+    let url: string | null = joinUrl(this.opts.url, `${DEVICES}?${query}`);
+    const devices: SourceDevice[] = [];
+    let count = 0;
+    let seen = 0;
+    let pages = 0;
+    while (url) {
+      const page = await this.page(url);
+      count = page.count;
+      seen += page.results.length;
+      for (const d of page.results) {
+        // Unnamed devices exist in NetBox; they cannot be matched, so they are not ours.
+        if (typeof d.name === 'string' && d.name !== '') devices.push(fromNetbox(d));
+      }
+      pages += 1;
+      if (pages > 10_000) throw badResponse('netbox', 'more than 10000 pages; is `next` looping?');
+      url = page.next ? this.sameOrigin(page.next) : null;
+    }
+    if (seen !== count) throw badResponse('netbox', `read ${seen} devices over ${pages} pages but count says ${count}; not using a partial list`, { seen, count });
+    return devices;
+  }
+
+  private async page(url: string): Promise<Page & { results: NetboxDevice[] }> {
+    const { json } = await httpCall({ source: 'netbox', method: 'GET', url, headers: this.headers(), timeoutMs: this.opts.timeoutMs });
+    const p = json as Partial<Page> | undefined;
+    if (!p || typeof p.count !== 'number' || !Array.isArray(p.results) || (p.next !== null && typeof p.next !== 'string')) {
+      throw badResponse('netbox', `${DEVICES} did not answer with a page {count, next, results}`);
+    }
+    return p as Page;
+  }
+
+  /** `next` is absolute and may name the host NetBox thinks it has; the token only goes to the configured one. */
+  private sameOrigin(next: string): string {
+    const n = new URL(next, this.opts.url);
+    return new URL(n.pathname + n.search, new URL(this.opts.url).origin).toString();
+  }
+
+  async add(device: DeviceSpec): Promise<void> {
+    const { create } = this.opts;
+    const platform = create.platforms[device.platform];
+    await httpCall({
+      source: 'netbox',
+      method: 'POST',
+      url: joinUrl(this.opts.url, DEVICES),
+      headers: this.headers(),
+      body: {
+        name: device.name,
+        device_type: create.deviceType,
+        role: create.role,
+        site: create.site,
+        status: create.status,
+        ...(platform !== undefined ? { platform } : {}),
+      },
+      timeoutMs: this.opts.timeoutMs,
+    });
+  }
+
+  async remove(device: SourceDevice): Promise<void> {
+    const id = device.ref ?? (await this.findId(device.name));
+    if (id === undefined) return;
+    await httpCall({
+      source: 'netbox',
+      method: 'DELETE',
+      url: joinUrl(this.opts.url, `${DEVICES}${encodeURIComponent(id)}/`),
+      headers: this.headers(),
+      timeoutMs: this.opts.timeoutMs,
+      accept: [404],
+    });
+  }
+
+  private async findId(name: string): Promise<string | undefined> {
+    const page = await this.page(joinUrl(this.opts.url, `${DEVICES}?${new URLSearchParams({ name, limit: '2' })}`));
+    if (page.results.length > 1) throw new NetsyncError('CONFLICT', `netbox has several devices named '${name}'`, { source: 'netbox', name });
+    const id = page.results[0]?.id;
+    return id === undefined ? undefined : String(id);
+  }
+}
+
+function fromNetbox(d: NetboxDevice): SourceDevice {
+  const ip = d.primary_ip4?.address?.split('/')[0];
+  const role = (d.role ?? d.device_role)?.slug;
+  return {
+    name: d.name as string,
+    ...(d.id !== undefined ? { ref: String(d.id) } : {}),
+    ...(ip ? { managementIp: ip } : {}),
+    ...(d.platform?.slug ? { platform: d.platform.slug } : {}),
+    ...(role ? { type: role.toUpperCase() } : {}),
+  };
+}
