@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
+import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -52,6 +53,8 @@ export const configSchema = z
       .default({}),
     /** Unsynchronized-device alarm: thresholds, sweep, passive Nagios results, notifications, /metrics. */
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
+    /** Pull-request status checks: commit status + one PR comment on GitHub, Gitea/Forgejo, GitLab. */
+    checks: checksConfigSchema.default(CHECKS_DEFAULTS),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
