@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
 import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
+import { sourcesConfigSchema } from '../sources/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -51,6 +52,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Inventory synchronization with NSO, NetBox and a BSS (README "Inventory synchronization"). */
+    sources: sourcesConfigSchema.optional(),
     /** Unsynchronized-device alarm: thresholds, sweep, passive Nagios results, notifications, /metrics. */
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
     /** Pull-request status checks: commit status + one PR comment on GitHub, Gitea/Forgejo, GitLab. */

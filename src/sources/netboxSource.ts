@@ -20,7 +20,7 @@ export interface NetboxOptions {
   /** Extra filters for the device list, e.g. {tag: 'netsync', site: 'lab'}. */
   filters: Record<string, string | string[]>;
   /** What a device created by netsync gets. */
-  create: { site: NetboxRef; role: NetboxRef; deviceType: NetboxRef; status: string; platforms: Record<string, NetboxRef> };
+  create?: { site: NetboxRef; role: NetboxRef; deviceType: NetboxRef; status: string; platforms: Record<string, NetboxRef> };
   timeoutMs: number;
 }
 
@@ -90,6 +90,9 @@ export class NetboxSource implements InventorySource {
 
   async add(device: DeviceSpec): Promise<void> {
     const { create } = this.opts;
+    if (!create) {
+      throw new NetsyncError('SOURCE_NOT_CONFIGURED', `netbox: cannot create '${device.name}': set sources.netbox.create (site, role, deviceType)`, { source: 'netbox' });
+    }
     const platform = create.platforms[device.platform];
     await httpCall({
       source: 'netbox',

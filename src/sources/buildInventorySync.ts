@@ -1,0 +1,65 @@
+/** Builds the inventory sync from the `sources` config: one adapter per configured system, plus netsync itself. */
+import { readFile } from 'node:fs/promises';
+import type { SessionFactory } from '../commit/session.ts';
+import { createSessionFactory } from '../drivers/sessionFactory.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+import { BssSource } from './bssSource.ts';
+import type { SourcesConfig } from './configSchema.ts';
+import { InventorySync } from './inventorySync.ts';
+import { NetboxSource } from './netboxSource.ts';
+import { NsoSource } from './nsoSource.ts';
+import type { IdentityProbe } from './reconcile/identityProbe.ts';
+import { sshIdentityProbe } from './sshProbe.ts';
+import { StoreSource } from './storeSource.ts';
+import type { InventorySource } from './types.ts';
+
+export interface BuildParts {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  resolvePath: (p: string) => string;
+  /** A ready session factory (e.g. the daemon's); otherwise one is built from `sources.ssh`. */
+  sessions?: SessionFactory;
+  /** Replaces the SSH probe altogether (tests of the wiring). */
+  probe?: IdentityProbe;
+}
+
+export function buildSources(config: SourcesConfig, store: Store, clock: Clock): InventorySource[] {
+  const timeoutMs = config.timeoutMs;
+  const sources: InventorySource[] = [new StoreSource(store, clock)];
+  if (config.nso) sources.push(new NsoSource({ ...config.nso, timeoutMs }));
+  if (config.netbox) sources.push(new NetboxSource({ ...config.netbox, timeoutMs }));
+  if (config.bss) sources.push(new BssSource({ ...config.bss, timeoutMs }));
+  return sources;
+}
+
+export async function buildInventorySync(config: SourcesConfig, parts: BuildParts): Promise<InventorySync> {
+  const probe = parts.probe ?? sshIdentityProbe(parts.sessions ?? (await sessionsFromConfig(config, parts)), async (hostname) => {
+    return (await parts.store.getDevice(hostname))?.hostKeyFingerprint ?? null;
+  });
+  return new InventorySync({
+    store: parts.store,
+    sources: buildSources(config, parts.store, parts.clock),
+    probe,
+    defaults: config.defaults,
+    probeConcurrency: config.probeConcurrency,
+    clock: parts.clock,
+    logger: parts.logger,
+  });
+}
+
+async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts): Promise<SessionFactory> {
+  const ssh = config.ssh ?? { username: 'netsync', connectTimeoutMs: 10_000 };
+  const privateKey = ssh.privateKeyFile ? await readFile(parts.resolvePath(ssh.privateKeyFile)) : undefined;
+  return createSessionFactory({
+    credentials: {
+      username: ssh.username,
+      ...(ssh.password !== undefined ? { password: ssh.password } : {}),
+      ...(privateKey ? { privateKey } : {}),
+      ...(ssh.passphrase !== undefined ? { passphrase: ssh.passphrase } : {}),
+    },
+    timeouts: { connectMs: ssh.connectTimeoutMs, helloMs: ssh.connectTimeoutMs },
+    logger: parts.logger,
+  });
+}

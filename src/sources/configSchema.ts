@@ -1,0 +1,93 @@
+/** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
+import { z } from 'zod';
+
+const ref = z.union([z.number().int().positive(), z.record(z.string(), z.string())]);
+
+export const nsoConfigSchema = z
+  .object({
+    /** NSO's base URL, e.g. https://nso.example:8888 (RESTCONF lives under /restconf). */
+    url: z.url(),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    authgroup: z.string().min(1).default('default'),
+    /** ned-id per netsync platform, e.g. {eos: 'arista-dcs-cli-5.x'}; others are added as plain NETCONF devices. */
+    nedIds: z.record(z.string(), z.string()).default({}),
+    adminState: z.enum(['unlocked', 'southbound-locked', 'locked']).default('unlocked'),
+  })
+  .strict();
+
+export const netboxConfigSchema = z
+  .object({
+    url: z.url(),
+    token: z.string().min(1),
+    tokenScheme: z.enum(['Token', 'Bearer']).default('Token'),
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    /** Device-list filters (NetBox query parameters), e.g. {tag: netsync}. */
+    filters: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+    /** Needed to create devices in NetBox: ids, or attributes NetBox can look up ({slug: lab}). */
+    create: z
+      .object({
+        site: ref,
+        role: ref,
+        deviceType: ref,
+        status: z.string().default('active'),
+        platforms: z.record(z.string(), ref).default({}),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const bssConfigSchema = z
+  .object({
+    /** The collection URL: GET lists, POST creates, DELETE <url>/<id> removes. */
+    url: z.url(),
+    token: z.string().min(1).optional(),
+    authHeader: z.string().min(1).default('Authorization'),
+    authScheme: z.string().default('Bearer'),
+    itemsField: z.string().min(1).optional(),
+    idField: z.string().min(1).optional(),
+    fields: z
+      .object({
+        name: z.string().min(1).default('name'),
+        managementIp: z.string().min(1).optional(),
+        port: z.string().min(1).optional(),
+        platform: z.string().min(1).optional(),
+        type: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ name: 'name' }),
+    extra: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const sourcesConfigSchema = z
+  .object({
+    /** Cron expression for a scheduled sync (node-cron syntax); none: only on demand. */
+    schedule: z.string().min(1).optional(),
+    /** Client timeout for each HTTP request to a source. */
+    timeoutMs: z.number().int().positive().default(10_000),
+    /** Platform and type for devices whose sources do not say. */
+    defaults: z
+      .object({ platform: z.string().min(1).default('eos'), type: z.string().min(1).default('ACCESS') })
+      .strict()
+      .default({ platform: 'eos', type: 'ACCESS' }),
+    /** How the SSH verification logs in to devices. */
+    ssh: z
+      .object({
+        username: z.string().min(1),
+        password: z.string().optional(),
+        privateKeyFile: z.string().optional(),
+        passphrase: z.string().optional(),
+        connectTimeoutMs: z.number().int().positive().default(10_000),
+      })
+      .strict()
+      .optional(),
+    probeConcurrency: z.number().int().min(1).max(256).default(8),
+    nso: nsoConfigSchema.optional(),
+    netbox: netboxConfigSchema.optional(),
+    bss: bssConfigSchema.optional(),
+  })
+  .strict();
+
+export type SourcesConfig = z.infer<typeof sourcesConfigSchema>;
