@@ -22,6 +22,11 @@ import type { Alarms } from './monitoring/createAlarms.ts';
 import { createAlarms } from './monitoring/createAlarms.ts';
 import type { Clock, Logger } from './model/ports.ts';
 import { systemClock } from './model/ports.ts';
+import { buildInventorySync } from './sources/buildInventorySync.ts';
+import { sourcesConfigSchema } from './sources/configSchema.ts';
+import type { InventorySync } from './sources/inventorySync.ts';
+import { scheduleInventorySync } from './sources/schedule.ts';
+import { inventoryRouter } from './api/routes/inventory.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
@@ -39,6 +44,8 @@ export interface Daemon {
   network: NetworkService;
   /** Unsynced alarm: report, sweep (`alarms.service.sweep`), metrics. */
   alarms: Alarms;
+  /** Inventory synchronization with NSO, NetBox and the BSS. */
+  inventorySync: InventorySync;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -76,12 +83,15 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath });
 
+  const inventorySync = await buildInventorySync(config.sources ?? sourcesConfigSchema.parse({}), { store, clock, logger, resolvePath: loaded.resolvePath });
+  const inventorySchedule = config.sources?.schedule ? scheduleInventorySync(config.sources.schedule, inventorySync, logger) : undefined;
+
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters],
-    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter],
+    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync)],
   });
 
   let server: Server | undefined;
@@ -92,6 +102,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     inventory,
     network,
     alarms,
+    inventorySync,
     ...(tokenFile ? { tokenFile } : {}),
     listen: () =>
       new Promise((resolve, reject) => {
@@ -107,6 +118,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       }),
     stop: async () => {
       await alarms.sweeper.stop();
+      await inventorySchedule?.stop();
       if (server) {
         const s = server;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));

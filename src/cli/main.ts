@@ -4,6 +4,7 @@ import { isNetsyncError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
 import { registerDevices } from './commands/devices.ts';
+import { registerInventory } from './commands/inventory.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerSync } from './commands/sync.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerStatus(program);
   registerDevices(program);
+  registerInventory(program);
   registerSync(program);
   registerCheckUnsynced(program);
   return program;
