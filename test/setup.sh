@@ -9,6 +9,9 @@ PACKAGES=(
   openssh-client
   netconfd        # real NETCONF agent (yuma123) for test/integration/netconfd; not netconfd-module-ietf-interfaces
   openssh-server  # sshd fronting netconfd's netconf subsystem
+  nagios4-core              # real Nagios for test/integration/alarms (the tests write their own nagios.cfg)
+  monitoring-plugins-basic  # check_dummy, the freshness command of the passive-check test
+  prometheus                # real Prometheus scraping /metrics; promtool checks the example rule
 )
 
 missing=()
