@@ -171,7 +171,7 @@ export async function startNagios(services: NagiosService[], resources: Record<s
   try {
     execFileSync(NAGIOS_BIN, ['-v', cfg], { encoding: 'utf8' });
   } catch (err) {
-    throw new Error(`nagios4 -v rejected the test config:\n${(err as { stdout?: string }).stdout ?? err}`);
+    throw new Error(`nagios4 -v rejected the test config:\n${(err as { stdout?: string }).stdout ?? err}`, { cause: err });
   }
   const child: ChildProcess = spawn(NAGIOS_BIN, [cfg], { detached: true, stdio: 'ignore' });
   const pid = child.pid!;
