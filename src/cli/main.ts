@@ -5,6 +5,7 @@ import { VERSION } from '../version.ts';
 import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerInventory } from './commands/inventory.ts';
+import { registerLab } from './commands/lab.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerSync } from './commands/sync.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerDevices(program);
   registerInventory(program);
+  registerLab(program);
   registerSync(program);
   registerCheckUnsynced(program);
   return program;

@@ -1,0 +1,77 @@
+/** `netsync lab`: run simulated devices (src/lab) until Ctrl-C, and write an inventory file for `netsync devices import`. */
+import { writeFile } from 'node:fs/promises';
+import Table from 'cli-table3';
+import { InvalidArgumentError, type Command } from 'commander';
+import { stringify } from 'yaml';
+import { startLab } from '../../lab/index.ts';
+import type { Lab } from '../../lab/types.ts';
+
+interface LabFlags {
+  devices: number;
+  basePort?: number;
+  platform: 'netconf' | 'eos' | 'mixed';
+  stateDir: string;
+  inventoryOut?: string;
+  controlPort?: number;
+  hostnamePrefix: string;
+  type: string;
+}
+
+function int(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer ${min}-${max}`);
+    return n;
+  };
+}
+
+function printTable(lab: Lab, limit: number): void {
+  const table = new Table({ head: ['hostname', 'platform', 'address', 'host key'], style: { head: [], border: [] } });
+  for (const d of lab.devices.slice(0, limit)) table.push([d.hostname, d.platform, `127.0.0.1:${d.port}`, d.hostKeyFingerprint]);
+  process.stdout.write(`${table.toString()}\n`);
+  if (lab.devices.length > limit) process.stdout.write(`... and ${lab.devices.length - limit} more (see the inventory file or GET /devices)\n`);
+}
+
+export function registerLab(program: Command): void {
+  program
+    .command('lab')
+    .description('run simulated NETCONF and EOS-CLI devices over real SSH on 127.0.0.1 (Ctrl-C stops them)')
+    .option('-n, --devices <n>', 'number of devices', int('--devices', 1, 10000), 4)
+    .option('--base-port <port>', 'device i listens on base-port + i (default: free ephemeral ports)', int('--base-port', 1, 65535))
+    .option('--platform <platform>', 'netconf, eos, or mixed (alternating)', 'mixed')
+    .option('--state-dir <dir>', 'host keys, client key and running configs persist here', '.netsync/lab')
+    .option('--inventory-out <file>', 'write a YAML inventory that `netsync devices import` reads')
+    .option('--control-port <port>', 'HTTP control API on 127.0.0.1 (0 = any free port)', int('--control-port', 0, 65535))
+    .option('--hostname-prefix <prefix>', 'device names are <prefix>-001, <prefix>-002, ...', 'lab')
+    .option('--type <type>', 'device type written to the inventory', 'ACCESS')
+    .action(async (flags: LabFlags) => {
+      if (!['netconf', 'eos', 'mixed'].includes(flags.platform)) throw new InvalidArgumentError('--platform must be netconf, eos or mixed');
+      const started = Date.now();
+      const lab = await startLab({
+        devices: flags.devices,
+        platform: flags.platform,
+        stateDir: flags.stateDir,
+        hostnamePrefix: flags.hostnamePrefix,
+        deviceType: flags.type,
+        ...(flags.basePort !== undefined ? { basePort: flags.basePort } : {}),
+        ...(flags.controlPort !== undefined ? { controlPort: flags.controlPort } : {}),
+      });
+      printTable(lab, 50);
+      process.stdout.write(`${lab.devices.length} devices up in ${Date.now() - started} ms; login ${lab.username}/${lab.password} or key ${flags.stateDir}/client_ed25519\n`);
+      if (lab.controlUrl) process.stdout.write(`control API: ${lab.controlUrl}\n`);
+      if (flags.inventoryOut) {
+        await writeFile(flags.inventoryOut, stringify({ devices: lab.inventory() }));
+        process.stdout.write(`inventory: ${flags.inventoryOut}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const shutdown = () => {
+          process.off('SIGINT', shutdown);
+          process.off('SIGTERM', shutdown);
+          process.stdout.write('stopping the lab...\n');
+          void lab.stop().then(resolve);
+        };
+        process.on('SIGINT', shutdown);
+        process.on('SIGTERM', shutdown);
+      });
+    });
+}

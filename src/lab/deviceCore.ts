@@ -1,0 +1,69 @@
+/**
+ * What the personalities share about one device: its running config, faults,
+ * counters and SSH connections. The NETCONF and EOS session code talk to this,
+ * never to the SSH server directly.
+ */
+import { cloneConfig, type LabConfig } from './configModel.ts';
+import { NO_FAULTS, type LabCounters, type LabFaults, type LabPlatform } from './types.ts';
+
+export interface ConnectionHandle {
+  id: number;
+  username: string;
+  /** Drops the SSH connection (the fault "connection dropped"). */
+  drop(): void;
+}
+
+export class DeviceCore {
+  faults: LabFaults = { ...NO_FAULTS };
+  counters: LabCounters = { sessions: 0, rpcs: 0, commits: 0, activeSessions: 0 };
+  private nextId = 1;
+  private listeners = new Set<(f: LabFaults) => void>();
+
+  constructor(
+    readonly hostname: string,
+    readonly platform: LabPlatform,
+    private running: LabConfig,
+    private readonly persist: (cfg: LabConfig) => void,
+  ) {}
+
+  /** Session ids and connection ids come from one counter per device (NETCONF session-id, EOS terminal). */
+  allocateId(): number {
+    return this.nextId++;
+  }
+
+  getRunning(): LabConfig {
+    return this.running;
+  }
+
+  setRunning(cfg: LabConfig): void {
+    this.running = cfg;
+    this.persist(cfg);
+  }
+
+  /** The running config as the device shows it over the wire (wrong-hostname fault applied). */
+  shownRunning(): LabConfig {
+    if (this.faults.reportedHostname === null) return this.running;
+    const c = cloneConfig(this.running);
+    c.hostname = this.faults.reportedHostname;
+    return c;
+  }
+
+  shownHostname(): string {
+    return this.faults.reportedHostname ?? this.running.hostname ?? 'localhost';
+  }
+
+  /** Resolves after the configured latency (immediately when there is none). */
+  delay(): Promise<void> {
+    const ms = this.faults.latencyMs;
+    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+  }
+
+  onFaults(fn: (f: LabFaults) => void): void {
+    this.listeners.add(fn);
+  }
+
+  setFaults(f: Partial<LabFaults>): void {
+    this.faults = { ...this.faults, ...f };
+    for (const fn of this.listeners) fn(this.faults);
+  }
+}
