@@ -125,20 +125,21 @@ export class EosSession implements DeviceSession {
     await this.inSession([`commit timer ${formatTimer(timeoutSeconds)}`], 'none');
   }
 
+  /** `configure session NAME commit|abort` works on a pending session and on one with a commit timer running. */
   async confirm(_persistId: string): Promise<void> {
-    await this.inSession(['commit'], 'none');
+    await this.run(`configure session ${this.sessionName} commit`);
   }
 
   async commit(): Promise<void> {
-    await this.inSession(['commit'], 'none');
+    await this.run(`configure session ${this.sessionName} commit`);
   }
 
   async cancelCommit(_persistId: string): Promise<void> {
-    await this.inSession(['abort'], 'none');
+    await this.run(`configure session ${this.sessionName} abort`);
   }
 
   async discard(): Promise<void> {
-    await this.inSession(['abort'], 'none');
+    await this.run(`configure session ${this.sessionName} abort`);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,187 @@
+/**
+ * Northbound transactions (DESIGN §6): an external application stages one
+ * config per device, then commits them as one transaction with the flags it
+ * wants. Records live in the Store, so a daemon restart finds a transaction
+ * that was mid-commit and marks it aborted (the devices revert at their
+ * confirm timeout; the store never claims success).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Device } from '../model/device.ts';
+import { NetsyncError, notFound } from '../model/errors.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import { silentLogger, systemClock } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+import { checkItems, runTransaction } from './engine.ts';
+import type { SessionFactory } from './session.ts';
+import { deviceTarget } from './target.ts';
+import type { CommitFlags, Phase, TransactionOutcome } from './types.ts';
+import { DEFAULT_FLAGS } from './types.ts';
+
+export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 'aborted';
+
+export interface StagedConfig {
+  hostname: string;
+  config: string;
+}
+
+export interface TransactionRecord {
+  id: string;
+  status: TransactionStatus;
+  by: string;
+  comment?: string;
+  createdAt: string;
+  devices: StagedConfig[];
+  flags?: CommitFlags;
+  phase?: Phase;
+  committedBy?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  outcome?: TransactionOutcome;
+  error?: string;
+}
+
+declare module '../store/store.ts' {
+  interface Collections {
+    transactions: TransactionRecord;
+  }
+}
+
+export interface TransactionServiceDeps {
+  store: Store;
+  sessions: SessionFactory;
+  clock?: Clock;
+  logger?: Logger;
+  /** Config defaults (e.g. concurrency, confirm timeout) under the per-request flags. */
+  defaults?: Partial<CommitFlags>;
+}
+
+/** A transaction as shown to clients: configs summarized (they may be long), everything else as stored. */
+export interface TransactionView extends Omit<TransactionRecord, 'devices'> {
+  devices: { hostname: string; configLines: number }[];
+}
+
+export function viewOf(record: TransactionRecord): TransactionView {
+  return { ...record, devices: record.devices.map((d) => ({ hostname: d.hostname, configLines: d.config.split('\n').filter((l) => l.trim()).length })) };
+}
+
+export class TransactionService {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: TransactionServiceDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** Stage configs. Unknown, unmanaged or repeated hostnames and empty configs are refused; nothing is stored then. */
+  async create(devices: StagedConfig[], by: string, comment?: string): Promise<TransactionRecord> {
+    const resolved = await this.resolve(devices);
+    checkItems(resolved.map(({ device, config }) => ({ target: deviceTarget(device), config })));
+    const record: TransactionRecord = {
+      id: randomUUID(),
+      status: 'staged',
+      by,
+      ...(comment ? { comment } : {}),
+      createdAt: this.clock().toISOString(),
+      devices: resolved.map(({ device, config }) => ({ hostname: device.hostname, config })),
+    };
+    await this.deps.store.updateRecord('transactions', record.id, () => record);
+    return record;
+  }
+
+  private async resolve(devices: StagedConfig[]): Promise<{ device: Device; config: string }[]> {
+    const out: { device: Device; config: string }[] = [];
+    const unknown: string[] = [];
+    for (const { hostname, config } of devices) {
+      const device = await this.deps.store.getDevice(hostname);
+      if (!device) unknown.push(hostname);
+      else out.push({ device, config });
+    }
+    if (unknown.length) {
+      throw new NetsyncError('UNKNOWN_DEVICE', `not in the inventory: ${unknown.join(', ')}; add the device(s) first or fix the hostname`, { hostnames: unknown });
+    }
+    const unmanaged = out.filter((r) => r.device.state !== 'MANAGED').map((r) => `${r.device.hostname} (${r.device.state})`);
+    if (unmanaged.length) {
+      throw new NetsyncError('DEVICE_NOT_MANAGED', `only MANAGED devices are configured by netsync: ${unmanaged.join(', ')}`, { hostnames: unmanaged });
+    }
+    return out;
+  }
+
+  async get(id: string): Promise<TransactionRecord> {
+    const record = await this.deps.store.getRecord('transactions', id);
+    if (!record) throw notFound('transaction', id);
+    return record;
+  }
+
+  async list(): Promise<TransactionRecord[]> {
+    return (await this.deps.store.listRecords('transactions')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Discard a staged or finished transaction; one being committed cannot be. */
+  async discard(id: string): Promise<TransactionRecord> {
+    return this.deps.store.transact((view) => {
+      const record = view.record('transactions', id);
+      if (!record) throw notFound('transaction', id);
+      if (record.status === 'committing') throw new NetsyncError('CONFLICT', `transaction ${id} is being committed; wait for it to finish`, { id });
+      return { result: record, records: [{ collection: 'transactions', id, delete: true as const }] };
+    });
+  }
+
+  /** Commit a staged transaction and wait for the outcome. Device failures are in the outcome, not thrown. */
+  async commit(id: string, flags: Partial<CommitFlags>, by: string): Promise<TransactionRecord> {
+    const effective: CommitFlags = { ...DEFAULT_FLAGS, ...this.deps.defaults, ...flags };
+    const startedAt = this.clock().toISOString();
+    // Check-and-set in one write, so two commits of the same transaction cannot both start.
+    const record = await this.deps.store.transact((view) => {
+      const current = view.record('transactions', id);
+      if (!current) throw notFound('transaction', id);
+      if (current.status !== 'staged') {
+        throw new NetsyncError('CONFLICT', `transaction ${id} is ${current.status}; only a staged transaction can be committed (stage a new one)`, { id, status: current.status });
+      }
+      const next: TransactionRecord = { ...current, status: 'committing', flags: effective, committedBy: by, startedAt };
+      return { result: next, records: [{ collection: 'transactions', id, value: next }] };
+    });
+    let outcome: TransactionOutcome;
+    try {
+      const devices = await Promise.all(record.devices.map(async (d) => ({ d, device: await this.deps.store.getDevice(d.hostname) })));
+      const gone = devices.filter((x) => !x.device).map((x) => x.d.hostname);
+      if (gone.length) throw new NetsyncError('UNKNOWN_DEVICE', `removed from the inventory since staging: ${gone.join(', ')}`, { hostnames: gone });
+      outcome = await runTransaction(
+        { id, items: devices.map(({ d, device }) => ({ target: deviceTarget(device!), config: d.config })), flags: effective },
+        {
+          sessions: this.deps.sessions,
+          locks: this.deps.store,
+          clock: this.clock,
+          logger: this.logger,
+          onPhase: (phase) => this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, phase })).then(() => undefined),
+        },
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, status: 'fail', error: message, finishedAt: this.clock().toISOString() }));
+      throw err;
+    }
+    this.logger.info({ transaction: id, status: outcome.status, devices: record.devices.length }, 'transaction finished');
+    return this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, status: outcome.status, outcome, finishedAt: outcome.finishedAt }));
+  }
+
+  /**
+   * After a restart: a transaction still marked committing was cut off. Its
+   * devices revert by themselves at the confirm timeout (persisted confirmed
+   * commit), so it is recorded as aborted, never as complete.
+   */
+  async recover(): Promise<string[]> {
+    const cut = (await this.list()).filter((r) => r.status === 'committing');
+    for (const r of cut) {
+      await this.deps.store.updateRecord('transactions', r.id, (cur) => ({
+        ...cur!,
+        status: 'aborted',
+        finishedAt: this.clock().toISOString(),
+        error: `the daemon stopped during phase '${cur!.phase ?? 'unknown'}'; devices with an unconfirmed commit revert after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
+      }));
+    }
+    if (cut.length) this.logger.warn({ transactions: cut.map((r) => r.id) }, 'marked transactions cut off by a restart as aborted');
+    return cut.map((r) => r.id);
+  }
+}
+
