@@ -13,15 +13,13 @@ export interface ReportInput {
   baseSha: string;
   headSha: string;
   devices: ImpactedDevice[];
-  /** Exact secret values to hide in diffs in addition to the shape-based masking. */
-  knownSecrets?: readonly string[];
 }
 
 export function buildReport(input: ReportInput): CheckReport {
   const labels = { base: `base ${input.baseSha.slice(0, 12)}`, head: `head ${input.headSha.slice(0, 12)}` };
   const devices = [...input.devices]
     .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
-    .map((d) => deviceResult(d, labels, input.knownSecrets ?? []));
+    .map((d) => deviceResult(d, labels));
 
   const countsByType: Record<string, number> = {};
   for (const d of devices) {
@@ -44,13 +42,15 @@ export function buildReport(input: ReportInput): CheckReport {
   };
 }
 
-function deviceResult(d: ImpactedDevice, labels: { base: string; head: string }, secrets: readonly string[]): DeviceCheckResult {
+function deviceResult(d: ImpactedDevice, labels: { base: string; head: string }): DeviceCheckResult {
   const common = { hostname: d.hostname, type: d.type, platform: d.platform, reason: d.reason };
   if (!d.after.ok) return { ...common, outcome: 'render_failed', added: 0, removed: 0, diff: '', error: d.after.error };
   // A base that failed to render counts as empty: the head is what would be pushed.
   const before = d.before?.ok ? d.before.config : '';
-  if (before === d.after.config) return { ...common, outcome: 'unchanged', added: 0, removed: 0, diff: '' };
-  const diff = deviceDiff(d.hostname, before, d.after.config, labels, secrets);
+  const beforeHash = d.before?.ok ? d.before.hash : undefined;
+  const rawDiffers = beforeHash !== undefined && d.after.hash !== undefined ? beforeHash !== d.after.hash : before !== d.after.config;
+  if (!rawDiffers) return { ...common, outcome: 'unchanged', added: 0, removed: 0, diff: '' };
+  const diff = deviceDiff(d.hostname, before, d.after.config, labels, rawDiffers);
   return {
     ...common,
     outcome: 'changed',

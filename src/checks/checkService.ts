@@ -19,7 +19,7 @@ import { CHECKED_ACTIONS } from './pullRequestEvent.ts';
 export interface CheckAnalyzer {
   /** Whether the PR's repo is one netsync watches (settings or templates). */
   accepts(pr: PullRequestEvent): boolean;
-  analyze(pr: PullRequestEvent): Promise<{ baseSha: string; devices: ImpactedDevice[]; knownSecrets?: string[] }>;
+  analyze(pr: PullRequestEvent): Promise<{ baseSha: string; devices: ImpactedDevice[] }>;
 }
 
 export interface CheckServiceOptions {
@@ -134,7 +134,7 @@ export class CheckService {
     let description: string;
     try {
       const analysis = await this.options.analyzer.analyze(pr);
-      report = buildReport({ baseSha: analysis.baseSha, headSha: pr.headSha, devices: analysis.devices, ...(analysis.knownSecrets ? { knownSecrets: analysis.knownSecrets } : {}) });
+      report = buildReport({ baseSha: analysis.baseSha, headSha: pr.headSha, devices: analysis.devices });
       record.baseSha = analysis.baseSha;
       state = report.conclusion;
       description = report.description;

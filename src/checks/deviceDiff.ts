@@ -1,6 +1,6 @@
 /** Unified diff of one device's config between base and head, secrets masked, with +/- line counts. */
 import { structuredPatch, formatPatch } from 'diff';
-import { MASK, maskSecrets } from './maskSecrets.ts';
+import { MASK, maskSecretShapes } from './maskSecrets.ts';
 
 export interface DeviceDiff {
   diff: string;
@@ -10,15 +10,13 @@ export interface DeviceDiff {
   secretsChanged: boolean;
 }
 
-export function deviceDiff(
-  hostname: string,
-  before: string,
-  after: string,
-  labels: { base: string; head: string },
-  knownSecrets: readonly string[] = [],
-): DeviceDiff {
-  const maskedBefore = maskSecrets(before, knownSecrets);
-  const maskedAfter = maskSecrets(after, knownSecrets);
+/**
+ * `before`/`after` are the renderer's `masked` texts (secret values already hidden); `rawDiffers` says
+ * whether the real configs differ (by hash), so a change hidden entirely by masking is still reported.
+ */
+export function deviceDiff(hostname: string, before: string, after: string, labels: { base: string; head: string }, rawDiffers = before !== after): DeviceDiff {
+  const maskedBefore = maskSecretShapes(before);
+  const maskedAfter = maskSecretShapes(after);
   const patch = structuredPatch(`a/${hostname}`, `b/${hostname}`, withNewline(maskedBefore), withNewline(maskedAfter), labels.base, labels.head, {
     context: 3,
   });
@@ -31,7 +29,8 @@ export function deviceDiff(
     }
   }
   const diff = patch.hunks.length > 0 ? formatPatch(patch).replace(/^=+\n/, '') : '';
-  return { diff, added, removed, secretsChanged: secretValuesDiffer(before, maskedBefore, after, maskedAfter) };
+  const hiddenChange = rawDiffers && patch.hunks.length === 0;
+  return { diff, added, removed, secretsChanged: hiddenChange || secretValuesDiffer(before, maskedBefore, after, maskedAfter) };
 }
 
 /** A masked line present on both sides whose raw text differs: a secret changed where the diff cannot show it. */

@@ -1,11 +1,14 @@
 /**
- * Hides secrets in rendered configs before they leave netsync (PR comments,
- * check pages, API). Masking is by shape, since templates put secrets in a
- * handful of well-known places, plus any exact values the caller knows are
- * secret (e.g. the values behind `${ENV}` references).
+ * Hides secrets by their shape before configs leave netsync (PR comments,
+ * check pages, API). The renderer already replaces every secret *value* it
+ * knows (render/maskSecrets.ts, `masked`); this catches secrets written into
+ * settings or templates literally, which templates put in a handful of
+ * well-known places: CLI lines after `secret`/`password`/... and XML elements
+ * named like them.
  */
+import { MASK } from '../render/index.ts';
 
-export const MASK = '<masked>';
+export { MASK };
 
 /** Words after which the rest of a CLI line is a secret (EOS/IOS/Junos set style). */
 const CLI_SECRET =
@@ -15,15 +18,11 @@ const CLI_SECRET =
 const XML_SECRET =
   /(<((?:[\w.-]+:)?(?:[\w-]*(?:password|secret|community|pre-shared-key|authentication-key|psk)[\w-]*))(?:\s[^>]*)?>)([^<\n]*)(<\/\2>)/gi;
 
-export function maskSecrets(text: string, knownSecrets: readonly string[] = []): string {
-  let out = text
+/** Masks secret-shaped values; keeps the line count, so masked and raw lines stay aligned. */
+export function maskSecretShapes(text: string): string {
+  return text
     .split('\n')
     .map((line) => (line.trimStart().startsWith('<') ? line : line.replace(CLI_SECRET, (_m, head: string) => `${head} ${MASK}`)))
-    .join('\n');
-  out = out.replace(XML_SECRET, (_m, open: string, _name: string, _value: string, close: string) => `${open}${MASK}${close}`);
-  // Longest first, so a secret that contains another is hidden whole.
-  for (const secret of [...knownSecrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join(MASK);
-  }
-  return out;
+    .join('\n')
+    .replace(XML_SECRET, (_m, open: string, _name: string, _value: string, close: string) => `${open}${MASK}${close}`);
 }

@@ -22,7 +22,11 @@ export interface RenderFailure {
   line?: number;
 }
 
-export type RenderOutcome = { ok: true; config: string } | { ok: false; error: RenderFailure };
+/**
+ * `config` must already have secret values masked (the renderer's `masked`); `hash` is over the real
+ * config, so a change only in secrets still counts.
+ */
+export type RenderOutcome = { ok: true; config: string; hash?: string } | { ok: false; error: RenderFailure };
 
 /** One device the change may affect, with its rendered config at base and at head. */
 export interface ImpactedDevice {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { buildReport, STATUS_DESCRIPTION_MAX } from '../../../src/checks/buildReport.ts';
 import { htmlReport } from '../../../src/checks/htmlReport.ts';
 import { COMMENT_MARKER, markdownReport } from '../../../src/checks/markdownReport.ts';
-import { MASK, maskSecrets } from '../../../src/checks/maskSecrets.ts';
+import { MASK, maskSecretShapes } from '../../../src/checks/maskSecrets.ts';
 import type { CheckRecord, ImpactedDevice } from '../../../src/checks/model.ts';
 
 const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
@@ -13,16 +13,15 @@ function dev(hostname: string, type: string, before: string, after: string, reas
 }
 
 describe('checks report', () => {
-  describe('maskSecrets', () => {
-    it('masks CLI secrets, NETCONF secret elements and known values', () => {
+  describe('maskSecretShapes', () => {
+    it('masks CLI secrets and NETCONF secret elements, keeping the line count', () => {
       const cli = ['hostname sw-1', 'username admin privilege 15 secret sha512 $6$abc', 'snmp-server community s3cr3t ro', 'enable password 0 hunter2', 'ntp server 10.0.0.1'].join('\n');
-      const masked = maskSecrets(cli);
+      const masked = maskSecretShapes(cli);
       expect(masked).to.not.match(/\$6\$abc|s3cr3t|hunter2/);
       expect(masked.split('\n')).to.have.length(5);
       expect(masked).to.contain('ntp server 10.0.0.1').and.contain(`secret ${MASK}`);
       const xml = '<user><name>a</name><encrypted-password>$1$x</encrypted-password></user><community-string>pub</community-string>';
-      expect(maskSecrets(xml)).to.equal(`<user><name>a</name><encrypted-password>${MASK}</encrypted-password></user><community-string>${MASK}</community-string>`);
-      expect(maskSecrets('tacacs-server host 1.2.3.4 k3y-value-77', ['k3y-value-77'])).to.equal(`tacacs-server host 1.2.3.4 ${MASK}`);
+      expect(maskSecretShapes(xml)).to.equal(`<user><name>a</name><encrypted-password>${MASK}</encrypted-password></user><community-string>${MASK}</community-string>`);
     });
   });
 
@@ -72,6 +71,15 @@ describe('checks report', () => {
       const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'enable secret one\n', 'enable secret two\n')] });
       expect(r.devices[0]).to.include({ outcome: 'changed', secretsChanged: true, diff: '' });
       expect(JSON.stringify(r)).to.not.match(/secret (one|two)/);
+      // Value-masked by the renderer: identical texts, different hashes.
+      const masked: ImpactedDevice = {
+        ...dev('sw-2', 'ACCESS', '', ''),
+        before: { ok: true, config: `tacacs key ${MASK}\n`, hash: 'sha256:1' },
+        after: { ok: true, config: `tacacs key ${MASK}\n`, hash: 'sha256:2' },
+      };
+      const same = { ...masked, hostname: 'sw-3', after: { ok: true as const, config: `tacacs key ${MASK}\n`, hash: 'sha256:1' } };
+      const r2 = buildReport({ baseSha: BASE, headSha: HEAD, devices: [masked, same] });
+      expect(r2.devices.map((d) => [d.outcome, d.secretsChanged ?? false])).to.deep.equal([['changed', true], ['unchanged', false]]);
     });
 
     it('treats a base that failed to render as empty', () => {

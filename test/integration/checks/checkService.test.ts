@@ -1,0 +1,154 @@
+/**
+ * PR checks end to end below the HTTP intake: real webhook payloads
+ * (@octokit/webhooks-examples), real impact + render over the example repos,
+ * a real lowdb store, and the GitHub API stand-in that validates every request
+ * against GitHub's OpenAPI description.
+ */
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { CheckRecords } from '../../../src/checks/checkRecords.ts';
+import { CheckService } from '../../../src/checks/checkService.ts';
+import { ImpactAnalyzer } from '../../../src/checks/impactAnalyzer.ts';
+import type { PullRequestSource } from '../../../src/checks/impactAnalyzer.ts';
+import { COMMENT_MARKER } from '../../../src/checks/markdownReport.ts';
+import { GithubPublisher } from '../../../src/checks/providers/githubPublisher.ts';
+import { parsePullRequestEvent } from '../../../src/checks/pullRequestEvent.ts';
+import { ImpactService, parseSettingsRules } from '../../../src/impact/index.ts';
+import { silentLogger } from '../../../src/model/ports.ts';
+import { Renderer } from '../../../src/render/index.ts';
+import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { GithubApiStub } from '../../helpers/codehost/githubApiStub.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
+import { DEFAULT_RULES, EXAMPLE_DEVICES, exampleRepos } from '../../helpers/repoFixtures.ts';
+import type { MemoryRepos } from '../../helpers/repoFixtures.ts';
+
+const TOKEN = 'ghs_checks_test_token_0123';
+const sha = (name: string) => createHash('sha1').update(name).digest('hex');
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: any[] }[];
+function prPayload(action: string, head: string, base: string): any {
+  const example = examples.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === action);
+  const payload = structuredClone(example);
+  payload.pull_request.head.sha = head;
+  payload.pull_request.base.sha = base;
+  return payload;
+}
+
+describe('checks: CheckService with impact + render and the GitHub stand-in', function () {
+  this.timeout(30_000);
+  let stub: GithubApiStub;
+  let dir: string;
+  let store: LowdbStore;
+  let repos: MemoryRepos;
+  let service: CheckService;
+  const base = sha('t0');
+
+  beforeEach(async () => {
+    stub = new GithubApiStub({ token: TOKEN });
+    await stub.start();
+    dir = await tempDir('netsync-checks-');
+    store = new LowdbStore(join(dir, 'store.json'));
+    await store.init();
+    repos = await exampleRepos();
+    // Re-commit the example templates under a hex name, as a git host would name it.
+    repos.commit('templates', base, repos.commits.templates.get('t0')!);
+    const renderer = new Renderer(repos, { secrets: { enable: 'hunter2-enable' } });
+    const source: PullRequestSource = {
+      repoOf: (pr) => (pr.repo === 'Codertocat/Hello-World' ? 'templates' : undefined),
+      prepare: async (_repo, pr) => ({ baseSha: pr.baseSha! }),
+    };
+    service = new CheckService({
+      records: new CheckRecords(store),
+      analyzer: new ImpactAnalyzer({ impact: new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES)), renderer, source, devices: async () => EXAMPLE_DEVICES }),
+      publishers: { github: new GithubPublisher({ token: TOKEN, baseUrl: stub.url }) },
+      logger: silentLogger,
+      clock: () => new Date(),
+      publicUrl: 'http://netsync.test:8080',
+    });
+  });
+
+  afterEach(async () => {
+    await stub.stop();
+    await store.close();
+    await removeDir(dir);
+    expect(stub.violations, 'requests that do not match GitHub\'s OpenAPI description').to.deep.equal([]);
+  });
+
+  function push(name: string, edits: Record<string, string | undefined>): string {
+    const head = sha(name);
+    repos.change('templates', head, edits);
+    return head;
+  }
+
+  const accessTemplate = () => repos.commits.templates.get(base)!.get('eos/access.j2')!;
+
+  it('opened, then synchronize: pending then success, one comment updated in place', async () => {
+    const head1 = push('h1', { 'eos/access.j2': `${accessTemplate()}ip routing\n` });
+    const pr1 = parsePullRequestEvent('github', prPayload('opened', head1, base))!;
+    expect(service.enqueue(pr1)).to.include({ queued: true });
+    await service.idle();
+
+    expect(stub.statuses.map((s) => [s.sha, s.state, s.context])).to.deep.equal([
+      [head1, 'pending', 'netsync/impact'],
+      [head1, 'success', 'netsync/impact'],
+    ]);
+    const final = stub.statuses[1]!;
+    expect(final.description).to.equal('2 devices: 2 ACCESS');
+    const check = (await new CheckRecords(store).find('github', 'Codertocat/Hello-World', 2, head1))!;
+    expect(final.target_url).to.equal(`http://netsync.test:8080/checks/${check.id}`);
+    expect(check.report!.devices.map((d) => [d.hostname, d.outcome, d.added])).to.deep.equal([
+      ['eos-access-1', 'changed', 1],
+      ['eos-access-2', 'changed', 1],
+    ]);
+    let comments = stub.commentsOn('Codertocat/Hello-World', 2);
+    expect(comments).to.have.length(1);
+    expect(comments[0]!.body.startsWith(COMMENT_MARKER)).to.equal(true);
+    expect(comments[0]!.body).to.contain('| eos-access-1 | ACCESS | templates eos/access.j2 | +1 −0 |').and.contain('+ip routing');
+    expect(comments[0]!.body).to.not.contain('hunter2-enable');
+
+    const head2 = push('h2', { 'eos/access.j2': `${accessTemplate()}ip routing\nip name-server 10.0.0.53\n` });
+    service.enqueue(parsePullRequestEvent('github', prPayload('synchronize', head2, base))!);
+    await service.idle();
+    comments = stub.commentsOn('Codertocat/Hello-World', 2);
+    expect(comments, 'the second push updates the same comment').to.have.length(1);
+    expect(comments[0]!.body).to.contain('+ip name-server 10.0.0.53').and.contain(head2.slice(0, 12));
+    expect(stub.calls('issues/create-comment')).to.have.length(1);
+    expect(stub.calls('issues/update-comment')).to.have.length(1);
+    expect(stub.statuses.filter((s) => s.sha === head2).map((s) => s.state)).to.deep.equal(['pending', 'success']);
+  });
+
+  it('a PR touching nothing relevant: success "no devices affected"', async () => {
+    const head = push('readme', { 'README.md': 'just docs\n' });
+    service.enqueue(parsePullRequestEvent('github', prPayload('reopened', head, base))!);
+    await service.idle();
+    expect(stub.statuses.map((s) => [s.state, s.description])).to.deep.equal([
+      ['pending', 'computing the devices this change affects'],
+      ['success', 'no devices affected'],
+    ]);
+  });
+
+  it('a failing render: failure naming the device and the template line', async () => {
+    const lines = accessTemplate().split('\n');
+    lines.splice(3, 0, '{{ vlans | nosuchfilter }}');
+    const head = push('broken', { 'eos/access.j2': lines.join('\n') });
+    service.enqueue(parsePullRequestEvent('github', prPayload('ready_for_review', head, base))!);
+    await service.idle();
+    const final = stub.statuses.at(-1)!;
+    expect(final.state).to.equal('failure');
+    expect(final.description).to.match(/^render failed on eos-access-1 \(\+1 more\): .*nosuchfilter.* \(eos\/access\.j2 line 4\)$/);
+    expect([...String(final.description)].length).to.be.at.most(140);
+    expect(stub.commentsOn('Codertocat/Hello-World', 2)[0]!.body).to.contain('render failed on eos-access-2');
+  });
+
+  it('ignores actions that do not change code, and drafts', async () => {
+    const head = push('h3', { 'eos/access.j2': `${accessTemplate()}!\n` });
+    expect(service.enqueue(parsePullRequestEvent('github', prPayload('labeled', head, base))!)).to.deep.include({ queued: false });
+    const draft = parsePullRequestEvent('github', prPayload('converted_to_draft', head, base))!;
+    expect(service.enqueue({ ...draft, action: 'synchronize' })).to.deep.equal({ queued: false, reason: 'draft pull request' });
+    await service.idle();
+    expect(stub.requests).to.have.length(0);
+  });
+});
