@@ -42,6 +42,8 @@ export interface ImpactedDevice<D extends ImpactDevice = ImpactDevice> {
   hash?: string;
   /** Why rendering at `after` failed, if it did (secrets masked). */
   error?: string;
+  /** Precise mode: why rendering at `before` failed; a device failing only at `after` is newly broken. */
+  errorBefore?: string;
 }
 
 export interface ImpactResult<D extends ImpactDevice = ImpactDevice> {
@@ -89,7 +91,7 @@ export class ImpactService {
       if (!precise) return { ...base, changed: true, ...detail };
       const then = beforeCtx ? tryRender(beforeCtx, c.device) : undefined;
       const changed = !then || !('hash' in then) || !('hash' in now) || then.hash !== now.hash;
-      return { ...base, changed, ...detail };
+      return { ...base, changed, ...detail, ...(then && 'error' in then ? { errorBefore: then.error } : {}) };
     });
     devices.sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
     return { repo, before, after, precise, changedPaths, unmatchedPaths, devices };

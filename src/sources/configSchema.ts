@@ -24,6 +24,8 @@ export const netboxConfigSchema = z
     pageSize: z.number().int().min(1).max(1000).default(100),
     /** Device-list filters (NetBox query parameters), e.g. {tag: netsync}. */
     filters: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+    /** Custom field holding the management port (NetBox has none of its own); read on list, set on create. */
+    portField: z.string().min(1).optional(),
     /** Needed to create devices in NetBox: ids, or attributes NetBox can look up ({slug: lab}). */
     create: z
       .object({

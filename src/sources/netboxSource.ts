@@ -19,6 +19,8 @@ export interface NetboxOptions {
   pageSize: number;
   /** Extra filters for the device list, e.g. {tag: 'netsync', site: 'lab'}. */
   filters: Record<string, string | string[]>;
+  /** A custom field holding the device's SSH/NETCONF port (NetBox has no port of its own). */
+  portField?: string;
   /** What a device created by netsync gets. */
   create?: { site: NetboxRef; role: NetboxRef; deviceType: NetboxRef; status: string; platforms: Record<string, NetboxRef> };
   timeoutMs: number;
@@ -37,6 +39,7 @@ interface NetboxDevice {
   platform?: { slug?: string } | null;
   role?: { slug?: string } | null;
   device_role?: { slug?: string } | null;
+  custom_fields?: Record<string, unknown> | null;
 }
 
 const DEVICES = '/api/dcim/devices/';
@@ -63,7 +66,7 @@ export class NetboxSource implements InventorySource {
       seen += page.results.length;
       for (const d of page.results) {
         // Unnamed devices exist in NetBox; they cannot be matched, so they are not ours.
-        if (typeof d.name === 'string' && d.name !== '') devices.push(fromNetbox(d));
+        if (typeof d.name === 'string' && d.name !== '') devices.push(fromNetbox(d, this.opts.portField));
       }
       pages += 1;
       if (pages > 10_000) throw badResponse('netbox', 'more than 10000 pages; is `next` looping?');
@@ -106,6 +109,7 @@ export class NetboxSource implements InventorySource {
         site: create.site,
         status: create.status,
         ...(platform !== undefined ? { platform } : {}),
+        ...(this.opts.portField ? { custom_fields: { [this.opts.portField]: device.port } } : {}),
       },
       timeoutMs: this.opts.timeoutMs,
     });
@@ -132,14 +136,16 @@ export class NetboxSource implements InventorySource {
   }
 }
 
-function fromNetbox(d: NetboxDevice): SourceDevice {
+function fromNetbox(d: NetboxDevice, portField: string | undefined): SourceDevice {
   const ip = d.primary_ip4?.address?.split('/')[0];
   const role = (d.role ?? d.device_role)?.slug;
+  const port = portField ? d.custom_fields?.[portField] : undefined;
   return {
     name: d.name as string,
     ...(d.id !== undefined ? { ref: String(d.id) } : {}),
     ...(ip ? { managementIp: ip } : {}),
     ...(d.platform?.slug ? { platform: d.platform.slug } : {}),
     ...(role ? { type: role.toUpperCase() } : {}),
+    ...(typeof port === 'number' && Number.isInteger(port) ? { port } : {}),
   };
 }

@@ -83,6 +83,14 @@ describe('sources/NetboxSource against a NetBox double', () => {
     expect(nb.devices.map((d) => d.name)).to.deep.equal(['Leaf-7']);
   });
 
+  it('reads and writes the management port through the configured custom field', async () => {
+    nb.add('sw-1', { ip: '10.2.0.1', customFields: { ssh_port: 2201 } });
+    const source = new NetboxSource({ ...opts, portField: 'ssh_port' });
+    expect((await source.list())[0]).to.include({ port: 2201 });
+    await source.add(spec);
+    expect(nb.devices.find((d) => d.name === 'Leaf-7')!.custom_fields).to.deep.equal({ ssh_port: 22 });
+  });
+
   it('without sources.netbox.create an add is SOURCE_NOT_CONFIGURED and nothing is sent', async () => {
     const { create: _create, ...rest } = opts;
     const err = await rejects(new NetboxSource(rest).add(spec));

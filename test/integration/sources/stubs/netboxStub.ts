@@ -18,6 +18,7 @@ export interface NetboxDevice {
   site: { id: number; slug: string };
   device_type: { id: number; slug: string };
   tags: { slug: string }[];
+  custom_fields: Record<string, unknown>;
 }
 
 const LIST = '/api/dcim/devices/';
@@ -36,7 +37,10 @@ export class NetboxStub extends StubServer {
     super((req) => this.route(req));
   }
 
-  add(name: string | null, extra: { ip?: string; platform?: string; role?: string; status?: string; tags?: string[] } = {}): NetboxDevice {
+  add(
+    name: string | null,
+    extra: { ip?: string; platform?: string; role?: string; status?: string; tags?: string[]; customFields?: Record<string, unknown> } = {},
+  ): NetboxDevice {
     const id = this.nextId++;
     const d: NetboxDevice = {
       id,
@@ -48,6 +52,7 @@ export class NetboxStub extends StubServer {
       site: { id: 1, slug: 'lab' },
       device_type: { id: 1, slug: 'generic' },
       tags: (extra.tags ?? []).map((slug) => ({ slug })),
+      custom_fields: extra.customFields ?? {},
     };
     this.devices.push(d);
     return d;
@@ -103,6 +108,9 @@ export class NetboxStub extends StubServer {
       const v = b[k];
       if (v !== undefined && !(typeof v === 'number' || (typeof v === 'object' && v !== null))) errors[k] = ['Related objects must be referenced by numeric ID or by dictionary of attributes.'];
     }
+    if (b.custom_fields !== undefined && (typeof b.custom_fields !== 'object' || b.custom_fields === null || Array.isArray(b.custom_fields))) {
+      errors.custom_fields = ['Invalid data. Expected a dictionary.'];
+    }
     if (b.status !== undefined && !['offline', 'active', 'planned', 'staged', 'failed', 'inventory', 'decommissioning'].includes(String(b.status))) {
       errors.status = [`"${String(b.status)}" is not a valid choice.`];
     }
@@ -111,7 +119,7 @@ export class NetboxStub extends StubServer {
       return { status: 400, body: errors };
     }
     if (this.devices.some((d) => d.name === b.name)) return { status: 400, body: { __all__: ['Device name must be unique per site.'] } };
-    const d = this.add(String(b.name), { status: String(b.status ?? 'active') });
+    const d = this.add(String(b.name), { status: String(b.status ?? 'active'), customFields: (b.custom_fields as Record<string, unknown>) ?? {} });
     return { status: 201, body: d };
   }
 

@@ -1,0 +1,200 @@
+/**
+ * One repo as netsync sees it, through isomorphic-git: a local repo read in place (path or file:// URL;
+ * bare or not) or a remote mirrored into the data dir (http(s), token auth). Changed paths come from the
+ * trees of two commits, never from a webhook's commit list.
+ */
+import * as fs from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import git, { TREE } from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import { NetsyncError } from '../model/errors.ts';
+
+export interface GitRepoSpec {
+  name: string;
+  /** A local folder (bare or working repo). */
+  path?: string;
+  /** file://, http:// or https:// */
+  url?: string;
+  branch: string;
+  /** Sent as HTTP basic auth (token as password), as GitHub, Gitea and GitLab accept. */
+  token?: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  parents: string[];
+  author: string;
+  message: string;
+}
+
+const ZERO = /^0+$/;
+
+export class GitRepo {
+  readonly name: string;
+  readonly branch: string;
+  private gitdir = '';
+  private readonly remote: string | undefined;
+  private readonly localPath: string | undefined;
+  private readonly cache = {};
+  private readonly blobs = new Map<string, string>();
+  private readonly snapshots = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly spec: GitRepoSpec,
+    private readonly mirrorDir: string,
+  ) {
+    this.name = spec.name;
+    this.branch = spec.branch;
+    const url = spec.url;
+    if (url && /^https?:\/\//i.test(url)) this.remote = url;
+    else this.localPath = spec.path ?? (url?.startsWith('file://') ? fileURLToPath(url) : url);
+  }
+
+  /** Where the objects live (for tests and diagnostics). */
+  get dir(): string {
+    return this.gitdir;
+  }
+
+  /** Makes the objects of the tracked branch available; returns the branch head, or null if the branch does not exist. */
+  async fetch(): Promise<string | null> {
+    if (this.remote) return this.fetchRemote(this.remote);
+    if (!this.gitdir) this.gitdir = await findGitdir(this.localPath!);
+    return this.resolveRef(`refs/heads/${this.branch}`);
+  }
+
+  private async fetchRemote(url: string): Promise<string | null> {
+    this.gitdir = this.mirrorDir;
+    const onAuth = this.spec.token ? () => ({ username: 'x-access-token', password: this.spec.token! }) : undefined;
+    const exists = await stat(join(this.gitdir, 'HEAD')).then(() => true, () => false);
+    try {
+      if (!exists) {
+        await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: this.branch });
+        await git.addRemote({ fs, gitdir: this.gitdir, remote: 'origin', url });
+      }
+      await git.fetch({ fs, http, gitdir: this.gitdir, url, ref: this.branch, singleBranch: true, tags: false, prune: true, ...(onAuth ? { onAuth } : {}) });
+    } catch (err) {
+      const e = err as { code?: string; message: string };
+      if (e.code === 'NotFoundError' && /ref|branch/i.test(e.message)) return null;
+      // The URL may carry credentials; only the host goes into the error.
+      throw new NetsyncError('GIT_FETCH_FAILED', `fetching repo '${this.name}' from ${safeHost(url)} failed: ${e.code ?? e.message}`, { repo: this.name });
+    }
+    return this.resolveRef(`refs/remotes/origin/${this.branch}`);
+  }
+
+  private async resolveRef(ref: string): Promise<string | null> {
+    try {
+      return await git.resolveRef({ fs, gitdir: this.gitdir, ref });
+    } catch {
+      return null;
+    }
+  }
+
+  /** A full sha, an abbreviated sha, a branch, or undefined (the tracked branch). */
+  async resolve(commitish?: string): Promise<string> {
+    if (!this.gitdir) await this.fetch();
+    const want = commitish ?? this.branch;
+    const byRef = this.remote
+      ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want)))
+      : await this.resolveRef(want);
+    if (byRef) return byRef;
+    if (/^[0-9a-f]{4,40}$/i.test(want)) {
+      try {
+        return await git.expandOid({ fs, gitdir: this.gitdir, oid: want.toLowerCase(), cache: this.cache });
+      } catch {
+        /* fall through to the error below */
+      }
+    }
+    throw new NetsyncError('NOT_FOUND', `repo '${this.name}' has no commit or branch '${want}'`, { repo: this.name, commitish: want });
+  }
+
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache });
+    return { sha, parents: commit.parent, author: `${commit.author.name} <${commit.author.email}>`, message: commit.message.trim() };
+  }
+
+  async isAncestor(ancestor: string, sha: string): Promise<boolean> {
+    if (ancestor === sha) return true;
+    return git.isDescendent({ fs, gitdir: this.gitdir, oid: sha, ancestor, depth: -1, cache: this.cache });
+  }
+
+  /**
+   * The commits after `from` up to `to`, oldest first, following first parents; null when `from` is not
+   * on that line (force push, merge of an older base) or the line is longer than `max`.
+   */
+  async firstParentChain(from: string, to: string, max = 200): Promise<string[] | null> {
+    const chain: string[] = [];
+    let cur: string | undefined = to;
+    while (cur && cur !== from) {
+      if (chain.length >= max) return null;
+      chain.push(cur);
+      cur = (await this.commitInfo(cur)).parents[0];
+    }
+    return cur === from ? chain.reverse() : null;
+  }
+
+  /** Paths whose content differs between two commits (added, removed, modified); identical subtrees are skipped. */
+  async changedPaths(before: string | null, after: string): Promise<string[]> {
+    if (!before || ZERO.test(before)) return [...(await this.files(after)).keys()].sort();
+    const out: string[] = [];
+    await git.walk({
+      fs,
+      gitdir: this.gitdir,
+      cache: this.cache,
+      trees: [TREE({ ref: before }), TREE({ ref: after })],
+      map: async (path, [a, b]) => {
+        if (path === '.') return true;
+        const [ta, tb] = await Promise.all([a?.type(), b?.type()]);
+        const [oa, ob] = await Promise.all([a?.oid(), b?.oid()]);
+        if (oa === ob && ta === tb) return null; // same blob or same subtree: nothing below changed
+        if (ta === 'blob' || tb === 'blob') out.push(path);
+        return ta === 'tree' || tb === 'tree' ? true : null;
+      },
+    });
+    return out.sort();
+  }
+
+  /** Every file of a commit as path -> text (cached per commit; blobs cached by id across commits). */
+  async files(sha: string): Promise<Map<string, string>> {
+    const hit = this.snapshots.get(sha);
+    if (hit) return hit;
+    const out = new Map<string, string>();
+    await git.walk({
+      fs,
+      gitdir: this.gitdir,
+      cache: this.cache,
+      trees: [TREE({ ref: sha })],
+      map: async (path, [entry]) => {
+        if (!entry) return null;
+        if ((await entry.type()) !== 'blob') return true;
+        const oid = await entry.oid();
+        let text = this.blobs.get(oid);
+        if (text === undefined) {
+          text = Buffer.from((await entry.content())!).toString('utf8');
+          this.blobs.set(oid, text);
+        }
+        out.set(path, text);
+        return null;
+      },
+    });
+    this.snapshots.set(sha, out);
+    if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value!);
+    return out;
+  }
+}
+
+async function findGitdir(path: string): Promise<string> {
+  for (const candidate of [join(path, '.git'), path]) {
+    if (await stat(join(candidate, 'HEAD')).then(() => true, () => false)) return candidate;
+  }
+  throw new NetsyncError('CONFIG_INVALID', `${path} is not a git repository (no HEAD in it or in its .git folder)`, { path });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the configured URL';
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Builds the GitOps services from the config: repo mirrors, render, impact and intake. The daemon wires the
+ * result; the CLI (`netsync render`, `netsync impact`) uses the same pieces without a daemon.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GitRepo } from '../git/gitRepo.ts';
+import { RepoSet } from '../git/repoSet.ts';
+import { ImpactService, parseSettingsRules } from '../impact/index.ts';
+import type { SyncStatusService } from '../inventory/syncStatus.ts';
+import { NetsyncError } from '../model/errors.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import type { RepoKind } from '../render/index.ts';
+import { Renderer, secretsFromEnv } from '../render/index.ts';
+import type { Store } from '../store/store.ts';
+import type { IntakeConfig, ReposConfig } from './configSchema.ts';
+import { IntakeService } from './intakeService.ts';
+import { refreshRepo } from './refreshRepo.ts';
+import { readRepoState } from './repoState.ts';
+
+export const DEFAULT_RULES_FILE = fileURLToPath(new URL('../../mapping/settings.yml', import.meta.url));
+
+export interface GitOps {
+  gitRepos: Record<RepoKind, GitRepo>;
+  repoSet: RepoSet;
+  renderer: Renderer;
+  impact: ImpactService;
+}
+
+export interface GitOpsParts {
+  repos: ReposConfig;
+  dataDir: string;
+  resolvePath: (p: string) => string;
+  store?: Store;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
+  const resolved = resolveRepos(parts.repos, parts.resolvePath);
+  const gitRepos = {
+    settings: new GitRepo({ name: 'settings', ...strip(resolved.settings) }, join(parts.dataDir, 'repos', 'settings.git')),
+    templates: new GitRepo({ name: 'templates', ...strip(resolved.templates) }, join(parts.dataDir, 'repos', 'templates.git')),
+  };
+  const store = parts.store;
+  const repoSet = new RepoSet(gitRepos, async (repo) => (store ? (await readRepoState(store, repo)).knownGood : null));
+  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env) });
+  const rulesFile = parts.repos.rules ? parts.resolvePath(parts.repos.rules) : DEFAULT_RULES_FILE;
+  const rulesText = await readFile(rulesFile, 'utf8').catch((err: Error) => {
+    throw new NetsyncError('CONFIG_INVALID', `cannot read settings rules ${rulesFile}: ${err.message}`, { path: rulesFile });
+  });
+  const impact = new ImpactService(repoSet, renderer, parseSettingsRules(rulesText, rulesFile));
+  return { gitRepos, repoSet, renderer, impact };
+}
+
+export interface IntakeParts extends GitOpsParts {
+  store: Store;
+  syncStatus: SyncStatusService;
+  intake: IntakeConfig;
+  logger: Logger;
+  clock: Clock;
+}
+
+export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
+  const gitops = await createGitOps(parts);
+  const deps = { ...gitops, repos: gitops.gitRepos, store: parts.store, syncStatus: parts.syncStatus, logger: parts.logger, clock: parts.clock, precise: parts.intake.precise };
+  const intake = new IntakeService({
+    repos: resolveRepos(parts.repos, parts.resolvePath),
+    refresh: (repo, trigger) => refreshRepo(deps, repo, trigger),
+    logger: parts.logger.child({ component: 'intake' }),
+    queueSize: parts.intake.queueSize,
+    poll: parts.intake.poll,
+  });
+  return { ...gitops, intake };
+}
+
+function resolveRepos(repos: ReposConfig, resolvePath: (p: string) => string): ReposConfig {
+  const fix = (r: ReposConfig['settings']) => (r.path ? { ...r, path: resolvePath(r.path) } : r);
+  return { ...repos, settings: fix(repos.settings), templates: fix(repos.templates) };
+}
+
+function strip(r: ReposConfig['settings']): { path?: string; url?: string; branch: string; token?: string } {
+  return { branch: r.branch, ...(r.path ? { path: r.path } : {}), ...(r.url ? { url: r.url } : {}), ...(r.token ? { token: r.token } : {}) };
+}
+
+export type GitOpsService = GitOps & { intake: IntakeService };

@@ -1,0 +1,123 @@
+/**
+ * Intake: webhooks, git hooks, polls and API refreshes all end in the same per-repo queue that runs
+ * `refreshRepo`. The webhook path only authenticates, parses, deduplicates and queues: it answers in
+ * milliseconds and never touches a device.
+ */
+import cron from 'node-cron';
+import { NetsyncError } from '../model/errors.ts';
+import type { Logger } from '../model/ports.ts';
+import type { RepoKind } from '../render/index.ts';
+import type { RepoConfig } from './configSchema.ts';
+import { DeliveryDedupe } from './deliveryDedupe.ts';
+import type { IncomingEvent } from './pushEvent.ts';
+import { eventName, normalizeRepoId, parseEvent } from './pushEvent.ts';
+import type { RefreshResult } from './refreshRepo.ts';
+import { RefreshQueue } from './refreshQueue.ts';
+import type { SignedRequest } from './verifySignature.ts';
+import { SignatureVerifier } from './verifySignature.ts';
+
+export const REPO_KINDS: RepoKind[] = ['settings', 'templates'];
+
+export interface WebhookRequest extends SignedRequest {
+  /** X-GitHub-Delivery, X-Gitea-Delivery or Idempotency-Key. */
+  delivery?: string;
+}
+
+export interface WebhookAnswer {
+  status: 200 | 202;
+  body: { accepted: boolean; repo?: RepoKind; delivery?: string; ignored?: string; duplicate?: boolean; pong?: boolean };
+}
+
+export interface IntakeOptions {
+  repos: Record<RepoKind, RepoConfig>;
+  refresh: (repo: RepoKind, trigger: string) => Promise<RefreshResult>;
+  logger: Logger;
+  queueSize: number;
+  /** node-cron expression, or false for no polling. */
+  poll: string | false;
+}
+
+export class IntakeService {
+  private readonly verifier: SignatureVerifier<RepoKind>;
+  private readonly dedupe = new DeliveryDedupe();
+  private readonly queue: RefreshQueue<RepoKind, RefreshResult>;
+  private readonly ids: Record<RepoKind, Set<string>>;
+  private task: { stop(): unknown } | undefined;
+
+  constructor(private readonly options: IntakeOptions) {
+    this.verifier = new SignatureVerifier({ settings: options.repos.settings.webhookSecrets, templates: options.repos.templates.webhookSecrets });
+    this.queue = new RefreshQueue(async (repo, triggers) => {
+      try {
+        return await options.refresh(repo, triggers.join(','));
+      } catch (err) {
+        options.logger.error({ repo, err }, 'repo refresh failed; the next push or poll retries');
+        throw err;
+      }
+    }, options.queueSize);
+    this.ids = {
+      settings: repoIds('settings', options.repos.settings),
+      templates: repoIds('templates', options.repos.templates),
+    };
+  }
+
+  /** Queue a refresh and wait for its result (API, CLI, tests). */
+  refresh(repo: RepoKind, trigger: string): Promise<RefreshResult> {
+    return this.queue.enqueue(repo, trigger);
+  }
+
+  /** One poll of every repo; errors are logged, not thrown. */
+  async pollAll(): Promise<void> {
+    await Promise.all(REPO_KINDS.map((repo) => this.refresh(repo, 'poll').catch(() => undefined)));
+  }
+
+  start(): void {
+    if (this.options.poll === false || this.task) return;
+    this.task = cron.schedule(this.options.poll, () => void this.pollAll(), { noOverlap: true });
+    this.options.logger.info({ poll: this.options.poll }, 'repo polling started');
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = undefined;
+    await this.queue.idle();
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Authenticate, parse, route and queue one webhook. Throws NetsyncError for 400/401/503. */
+  async receiveWebhook(req: WebhookRequest): Promise<WebhookAnswer> {
+    const log = this.options.logger.child({ provider: req.provider, delivery: req.delivery });
+    const signedFor = await this.verifier.verify(req);
+    if (signedFor.size === 0) {
+      log.warn('webhook rejected: signature or token does not match any configured secret');
+      throw new NetsyncError('UNAUTHENTICATED', 'webhook signature does not match; check the secret configured on both sides', { provider: req.provider });
+    }
+    const event = parseEvent(req.provider, eventName(req.provider, req.header), req.rawBody);
+    const repo = REPO_KINDS.find((k) => signedFor.has(k) && event.repoIds.some((id) => this.ids[k].has(id)));
+    const answer = (body: WebhookAnswer['body'], status: 200 | 202 = 202): WebhookAnswer => {
+      log.info({ event: event.name, repo, ...body }, 'webhook received');
+      return { status, body: { ...body, ...(req.delivery ? { delivery: req.delivery } : {}) } };
+    };
+    if (event.kind === 'ping') return answer({ accepted: true, pong: true, ...(repo ? { repo } : {}) }, 200);
+    if (!repo) return answer({ accepted: false, ignored: `no configured repo matches ${event.repoIds[0] ?? 'the payload'}` });
+    if (event.kind !== 'push') return answer({ accepted: false, repo, ignored: `event '${event.name}' is not handled` });
+    const ignored = branchIgnored(event, this.options.repos[repo].branch);
+    if (ignored) return answer({ accepted: false, repo, ignored });
+    if (!this.dedupe.firstTime(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
+    this.refresh(repo, `webhook:${req.provider}`).catch(() => undefined);
+    return answer({ accepted: true, repo });
+  }
+}
+
+function branchIgnored(event: IncomingEvent, branch: string): string | undefined {
+  if (event.ref !== `refs/heads/${branch}`) return `ref ${event.ref} is not the tracked branch ${branch}`;
+  if (event.deleted) return `branch ${branch} was deleted: the last known-good commit stays in force`;
+  return undefined;
+}
+
+function repoIds(kind: RepoKind, repo: RepoConfig): Set<string> {
+  const ids = [kind, ...repo.names, ...(repo.url ? [repo.url] : []), ...(repo.path ? [repo.path, `file://${repo.path}`] : [])];
+  return new Set(ids.map(normalizeRepoId));
+}
