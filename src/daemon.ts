@@ -27,6 +27,10 @@ import { sourcesConfigSchema } from './sources/configSchema.ts';
 import type { InventorySync } from './sources/inventorySync.ts';
 import { scheduleInventorySync } from './sources/schedule.ts';
 import { inventoryRouter } from './api/routes/inventory.ts';
+import { transactionsRouter } from './api/routes/transactions.ts';
+import type { SessionFactory } from './commit/session.ts';
+import { TransactionService } from './commit/transactionService.ts';
+import { buildSessionFactory } from './drivers/buildSessionFactory.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
@@ -46,6 +50,10 @@ export interface Daemon {
   alarms: Alarms;
   /** Inventory synchronization with NSO, NetBox and the BSS. */
   inventorySync: InventorySync;
+  /** Opens device sessions (NETCONF / EOS CLI over SSH) with the configured credentials. */
+  sessions: SessionFactory;
+  /** Northbound transactions (README "Transactions"). */
+  transactions: TransactionService;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -86,12 +94,22 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const inventorySync = await buildInventorySync(config.sources ?? sourcesConfigSchema.parse({}), { store, clock, logger, resolvePath: loaded.resolvePath });
   const inventorySchedule = config.sources?.schedule ? scheduleInventorySync(config.sources.schedule, inventorySync, logger) : undefined;
 
+  const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath });
+  const transactions = new TransactionService({
+    store,
+    sessions,
+    clock,
+    logger,
+    defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
+  });
+  await transactions.recover();
+
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters],
-    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync)],
+    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions)],
   });
 
   let server: Server | undefined;
@@ -103,6 +121,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     network,
     alarms,
     inventorySync,
+    sessions,
+    transactions,
     ...(tokenFile ? { tokenFile } : {}),
     listen: () =>
       new Promise((resolve, reject) => {

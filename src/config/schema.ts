@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
 import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
+import { devicesConfigSchema } from '../drivers/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -58,6 +59,8 @@ export const configSchema = z
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
     /** Pull-request status checks: commit status + one PR comment on GitHub, Gitea/Forgejo, GitLab. */
     checks: checksConfigSchema.default(CHECKS_DEFAULTS),
+    /** Device login and transaction defaults (README "Transactions"). */
+    devices: devicesConfigSchema.optional(),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
