@@ -12,8 +12,9 @@ import { CheckRecords } from './checkRecords.ts';
 import { COMMENT_MARKER, markdownReport } from './markdownReport.ts';
 import type { CheckRecord, CheckReport, CheckState, ImpactedDevice, ProviderName, PullRequestRef } from './model.ts';
 import type { CheckPublisher } from './providers/publisher.ts';
+import type { RepoKind } from '../render/index.ts';
 import type { PullRequestEvent } from './pullRequestEvent.ts';
-import { CHECKED_ACTIONS } from './pullRequestEvent.ts';
+import { CHECKED_ACTIONS, parsePullRequestEvent } from './pullRequestEvent.ts';
 
 /** Computes the impacted devices with base and head renders; the composition root wires impact + render + git. */
 export interface CheckAnalyzer {
@@ -60,6 +61,17 @@ export class CheckService {
     if (!this.options.publishers[pr.provider]) return `no ${pr.provider} credentials configured under checks`;
     if (!this.options.analyzer.accepts(pr)) return `${pr.repo} is not the settings or templates repo`;
     return undefined;
+  }
+
+  /**
+   * Entry point for intake: a verified pull_request (GitHub, Gitea) or Merge Request Hook (GitLab) payload
+   * for one of our repos. Queues a check and returns at once; throws UNAVAILABLE when the queue is full.
+   */
+  receive(provider: ProviderName, repoKind: RepoKind, payload: unknown): { accepted: boolean; ignored?: string } {
+    const pr = parsePullRequestEvent(provider, payload);
+    if (!pr) return { accepted: false, ignored: 'not a pull request payload netsync understands' };
+    const result = this.enqueue({ ...pr, repoKind });
+    return result.queued ? { accepted: true } : { accepted: false, ignored: result.reason };
   }
 
   /** Queue a check; returns at once. The webhook handler answers 202 (or 503 when the queue is full). */

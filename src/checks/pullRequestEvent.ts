@@ -4,6 +4,7 @@
  * `synchronized` instead of `synchronize`); GitLab: `Merge Request Hook`
  * (object_kind merge_request, actions open/reopen/update).
  */
+import type { RepoKind } from '../render/index.ts';
 import type { ProviderName } from './model.ts';
 
 export interface PullRequestEvent {
@@ -22,6 +23,8 @@ export interface PullRequestEvent {
   draft: boolean;
   /** Clone URL of the repo the PR targets, as the host gives it. */
   cloneUrl?: string;
+  /** Which of our repos this is, as intake matched it (signature + repo names). */
+  repoKind?: RepoKind;
 }
 
 /** The actions that may change what a PR would do to the network. */

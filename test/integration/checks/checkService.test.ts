@@ -27,7 +27,6 @@ import type { MemoryRepos } from '../../helpers/repoFixtures.ts';
 const TOKEN = 'ghs_checks_test_token_0123';
 const sha = (name: string) => createHash('sha1').update(name).digest('hex');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: any[] }[];
 function prPayload(action: string, head: string, base: string): any {
   const example = examples.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === action);

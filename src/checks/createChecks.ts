@@ -1,0 +1,68 @@
+/**
+ * Builds the PR-check pieces from the config for the daemon: publishers for
+ * the hosts that have credentials, the analyzer over the git mirrors, the
+ * service, and the routers (JSON API and the public HTML page).
+ */
+import type { Router } from 'express';
+import type { GitRepo } from '../git/gitRepo.ts';
+import type { ImpactService } from '../impact/index.ts';
+import type { Clock, Logger } from '../model/ports.ts';
+import type { Renderer, RepoKind } from '../render/index.ts';
+import type { Store } from '../store/store.ts';
+import { CheckRecords } from './checkRecords.ts';
+import { CheckService } from './checkService.ts';
+import { checkPageRouter, checksApiRouter } from './checksRouter.ts';
+import type { ChecksConfig } from './configSchema.ts';
+import type { RemoteSpec } from './gitPullRequestSource.ts';
+import { GitPullRequestSource } from './gitPullRequestSource.ts';
+import { ImpactAnalyzer } from './impactAnalyzer.ts';
+import type { ProviderName } from './model.ts';
+import { GiteaPublisher } from './providers/giteaPublisher.ts';
+import { GithubPublisher } from './providers/githubPublisher.ts';
+import { GitlabPublisher } from './providers/gitlabPublisher.ts';
+import type { CheckPublisher } from './providers/publisher.ts';
+
+export interface ChecksParts {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  /** The git mirrors, renderer and impact service; absent when no repos are configured. */
+  gitops?: { gitRepos: Record<RepoKind, GitRepo>; renderer: Renderer; impact: ImpactService; remotes: Partial<Record<RepoKind, RemoteSpec>> };
+}
+
+export interface Checks {
+  records: CheckRecords;
+  /** Absent when checks are disabled or no repos are configured. */
+  service?: CheckService;
+  apiRouter: Router;
+  pageRouter: Router;
+}
+
+export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
+  const records = new CheckRecords(parts.store);
+  const checks: Checks = { records, apiRouter: checksApiRouter(records), pageRouter: checkPageRouter(records) };
+  if (!config.enabled || !parts.gitops) return checks;
+  const publishers: Partial<Record<ProviderName, CheckPublisher>> = {};
+  if (config.github) publishers.github = new GithubPublisher(config.github);
+  if (config.gitea) publishers.gitea = new GiteaPublisher(config.gitea);
+  if (config.gitlab) publishers.gitlab = new GitlabPublisher(config.gitlab);
+  const { gitRepos, renderer, impact, remotes } = parts.gitops;
+  checks.service = new CheckService({
+    records,
+    analyzer: new ImpactAnalyzer({
+      impact,
+      renderer,
+      source: new GitPullRequestSource(gitRepos, remotes),
+      devices: () => parts.store.listDevices({ state: 'MANAGED' }),
+    }),
+    publishers,
+    logger: parts.logger.child({ component: 'checks' }),
+    clock: parts.clock,
+    context: config.context,
+    comment: config.comment,
+    drafts: config.drafts,
+    maxQueued: config.maxQueued,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
+  return checks;
+}
