@@ -31,6 +31,10 @@ import { transactionsRouter } from './api/routes/transactions.ts';
 import type { SessionFactory } from './commit/session.ts';
 import { TransactionService } from './commit/transactionService.ts';
 import { buildSessionFactory } from './drivers/buildSessionFactory.ts';
+import type { GitOpsService } from './intake/createGitOps.ts';
+import { createIntake } from './intake/createGitOps.ts';
+import { repositoriesRouter } from './intake/repositoriesRouter.ts';
+import { webhookRouter } from './intake/webhookRouter.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
@@ -54,6 +58,8 @@ export interface Daemon {
   sessions: SessionFactory;
   /** Northbound transactions (README "Transactions"). */
   transactions: TransactionService;
+  /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
+  gitops?: GitOpsService;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -94,6 +100,10 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const inventorySync = await buildInventorySync(config.sources ?? sourcesConfigSchema.parse({}), { store, clock, logger, resolvePath: loaded.resolvePath });
   const inventorySchedule = config.sources?.schedule ? scheduleInventorySync(config.sources.schedule, inventorySync, logger) : undefined;
 
+  const gitops = config.repos
+    ? await createIntake({ repos: config.repos, intake: config.intake, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    : undefined;
+
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath });
   const transactions = new TransactionService({
     store,
@@ -108,8 +118,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters],
-    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions)],
+    publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
   let server: Server | undefined;
@@ -123,6 +133,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     inventorySync,
     sessions,
     transactions,
+    ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
     listen: () =>
       new Promise((resolve, reject) => {
@@ -132,6 +143,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
           alarms.sweeper.start();
+          gitops?.intake.start();
           resolve(address);
         });
         s.once('error', reject);
@@ -139,6 +151,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     stop: async () => {
       await alarms.sweeper.stop();
       await inventorySchedule?.stop();
+      await gitops?.intake.stop();
       if (server) {
         const s = server;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
 import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
+import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
@@ -59,6 +60,10 @@ export const configSchema = z
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
     /** Pull-request status checks: commit status + one PR comment on GitHub, Gitea/Forgejo, GitLab. */
     checks: checksConfigSchema.default(CHECKS_DEFAULTS),
+    /** The settings and templates git repos (optional: without them no push is processed). */
+    repos: reposConfigSchema.optional(),
+    /** Webhooks, polling fallback and the refresh queue. */
+    intake: intakeConfigSchema.default(INTAKE_DEFAULTS),
     /** Device login and transaction defaults (README "Transactions"). */
     devices: devicesConfigSchema.optional(),
     log: z
