@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isNetsyncError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
+import { registerCommit } from './commands/commit.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerInventory } from './commands/inventory.ts';
 import { registerLab } from './commands/lab.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerLab(program);
   registerSync(program);
   registerCheckUnsynced(program);
+  registerCommit(program);
   return program;
 }
 

@@ -1,0 +1,83 @@
+/** `netsync commit`: push configs to devices as one transaction through the daemon's transactions API. */
+import { readFile } from 'node:fs/promises';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import type { TransactionView } from '../../commit/transactionService.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import { ApiClient } from '../apiClient.ts';
+import { printJson } from '../format.ts';
+import { addClientOptions, type ClientFlags } from '../options.ts';
+
+interface CommitCliFlags extends ClientFlags {
+  device: string[];
+  config: string[];
+  validate: boolean;
+  confirmedCommit: boolean;
+  rollback: boolean;
+  skipUnreachable?: boolean;
+  confirmTimeout?: string;
+  merge?: boolean;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function renderOutcome(tx: TransactionView): string {
+  const outcome = tx.outcome;
+  if (!outcome) return `transaction ${tx.id}: ${tx.status}${tx.error ? ` (${tx.error})` : ''}\n`;
+  const table = new Table({
+    head: ['DEVICE', 'CONFIGURATION', 'ROLLBACK', 'PHASE', 'ERROR'],
+    style: { head: [], border: [], compact: true },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const n of outcome['node-results']) {
+    table.push([n['node-id'], n['configuration-status'], n['rollback-status'], n.phase, n.error ? `${n.error.code}: ${n.error.message}` : '']);
+  }
+  const unreachable = outcome['unreachable-nodes'].length ? `unreachable (skipped): ${outcome['unreachable-nodes'].join(', ')}\n` : '';
+  return `${table.toString()}\n${unreachable}transaction ${tx.id}: ${outcome.status}\n`;
+}
+
+export function registerCommit(program: Command): void {
+  addClientOptions(
+    program
+      .command('commit')
+      .description('commit configs to devices as one transaction (all devices or none)')
+      .requiredOption('--device <hostname>', 'device to configure (repeat; pairs with --config in order)', collect, [])
+      .requiredOption('--config <file>', 'config file for the --device at the same position (repeat)', collect, [])
+      .option('--no-validate', 'skip the validate phase')
+      .option('--no-confirmed-commit', 'plain commit instead of confirmed commit + confirm')
+      .option('--no-rollback', 'on failure roll back only the failed devices (keep the others committed)')
+      .option('--skip-unreachable', 'leave unreachable devices out instead of failing the transaction')
+      .option('--confirm-timeout <seconds>', 'seconds a device waits for the confirming commit before reverting')
+      .option('--merge', 'merge into the running config instead of replacing it')
+      .option('--json', 'machine-readable output'),
+  ).action(async (flags: CommitCliFlags) => {
+    if (flags.device.length !== flags.config.length) {
+      throw new NetsyncError('BAD_REQUEST', `give one --config per --device (got ${flags.device.length} devices, ${flags.config.length} configs)`);
+    }
+    const devices = await Promise.all(
+      flags.device.map(async (hostname, i) => {
+        const file = flags.config[i]!;
+        try {
+          return { hostname, config: await readFile(file, 'utf8') };
+        } catch (err) {
+          throw new NetsyncError('BAD_REQUEST', `cannot read config file ${file} for ${hostname}: ${(err as Error).message}`, { file });
+        }
+      }),
+    );
+    const client = await ApiClient.create(flags);
+    const staged = await client.post<{ transaction: TransactionView }>('/api/v1/transactions', { devices });
+    const body: Record<string, unknown> = {
+      do_validate: flags.validate,
+      do_confirmed_commit: flags.confirmedCommit,
+      do_rollback: flags.rollback,
+      skip_unreachable: Boolean(flags.skipUnreachable),
+    };
+    if (flags.confirmTimeout !== undefined) body.confirm_timeout = Number(flags.confirmTimeout);
+    if (flags.merge) body.mode = 'merge';
+    const { transaction } = await client.post<{ transaction: TransactionView }>(`/api/v1/transactions/${staged.transaction.id}/commit`, body);
+    if (flags.json) printJson(transaction);
+    else process.stdout.write(renderOutcome(transaction));
+    if (transaction.status !== 'complete') process.exitCode = 1;
+  });
+}
