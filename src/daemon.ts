@@ -31,6 +31,7 @@ import { transactionsRouter } from './api/routes/transactions.ts';
 import type { SessionFactory } from './commit/session.ts';
 import { TransactionService } from './commit/transactionService.ts';
 import { buildSessionFactory } from './drivers/buildSessionFactory.ts';
+import { canonicalRunning } from './drivers/canonicalRunning.ts';
 import type { GitOpsService } from './intake/createGitOps.ts';
 import { createIntake } from './intake/createGitOps.ts';
 import { repositoriesRouter } from './intake/repositoriesRouter.ts';
@@ -104,7 +105,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     ? await createIntake({ repos: config.repos, intake: config.intake, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
     : undefined;
 
-  const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath });
+  const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
   const transactions = new TransactionService({
     store,
     sessions,
