@@ -14,6 +14,7 @@ import type { LabFixture } from '../../helpers/labFixture.ts';
 import { BSS_PATH, BssStub } from './stubs/bssStub.ts';
 import { NetboxStub } from './stubs/netboxStub.ts';
 import { NsoStub } from './stubs/nsoStub.ts';
+import type { NsoDeviceEntry } from './stubs/nsoStub.ts';
 
 const NED = { eos: 'arista-dcs-cli-5.x', netconf: 'lab-netconf-1.0' };
 
@@ -27,13 +28,13 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
 
   const port = (h: string) => fx.lab.device(h).port;
   const platformOf = (h: string): LabPlatform => fx.lab.device(h).platform;
-  const nsoEntry = (name: string, lab: string) => ({
+  const nsoEntry = (name: string, lab: string): NsoDeviceEntry => ({
     name,
     address: '127.0.0.1',
     port: port(lab),
     authgroup: 'lab',
     'device-type': platformOf(lab) === 'eos' ? { cli: { 'ned-id': NED.eos } } : { netconf: { 'ned-id': NED.netconf } },
-  });
+  }) as NsoDeviceEntry;
   const sync = async (dryRun = false): Promise<SyncReport> => {
     const r = await t.call('POST', '/api/v1/inventory/sync', { dry_run: dryRun });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
