@@ -171,8 +171,13 @@ export class EosShellClient {
       this.out += d.toString();
       this.wake?.();
     });
-    stream.on('close', () => this.wake?.());
+    stream.on('close', () => {
+      this.closed = true;
+      this.wake?.();
+    });
   }
+
+  closed = false;
 
   static async open(port: number, auth?: Auth): Promise<EosShellClient> {
     const client = await connect(port, auth);
@@ -190,6 +195,7 @@ export class EosShellClient {
         this.out = '';
         return m[1]!.replace(/\n$/, '');
       }
+      if (this.closed) throw new Error(`connection closed; got ${JSON.stringify(this.out)}`);
       if (Date.now() > deadline) throw new Error(`no prompt; got ${JSON.stringify(this.out)}`);
       await new Promise<void>((r) => {
         this.wake = r;
@@ -198,7 +204,6 @@ export class EosShellClient {
     }
   }
 
-  lastPrompt = '';
   async cmd(line: string): Promise<string> {
     this.stream.write(`${line}\n`);
     return this.untilPrompt();
