@@ -27,7 +27,7 @@ export interface TestRepo {
   /** A working clone engineers commit in. */
   work: string;
   /** Writes files (undefined deletes), commits and pushes; returns the new sha. */
-  commitAndPush(files: Record<string, string | undefined>, message?: string): string;
+  commitAndPush(files: Record<string, string | undefined>, message?: string, opts?: { force?: boolean }): string;
   head(): string;
 }
 
@@ -53,7 +53,7 @@ export function makeRepo(root: string, name: string, seedDir?: string): TestRepo
   const repo: TestRepo = {
     bare,
     work,
-    commitAndPush(files, message = 'change') {
+    commitAndPush(files, message = 'change', opts = {}) {
       for (const [path, text] of Object.entries(files)) {
         const full = join(work, path);
         if (text === undefined) rmSync(full, { force: true });
@@ -64,7 +64,7 @@ export function makeRepo(root: string, name: string, seedDir?: string): TestRepo
       }
       git(work, 'add', '-A');
       git(work, 'commit', '-q', '--allow-empty', '-m', message);
-      git(work, 'push', '-q', 'origin', 'HEAD:main');
+      git(work, 'push', '-q', ...(opts.force ? ['-f'] : []), 'origin', 'HEAD:main');
       return repo.head();
     },
     head: () => git(work, 'rev-parse', 'HEAD'),

@@ -1,0 +1,68 @@
+/** The polling fallback: a lost webhook delays an update but never loses it. */
+import { expect } from 'chai';
+import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
+import { startGitOps } from '../../helpers/gitopsDaemon.ts';
+import { git } from '../../helpers/gitRepos.ts';
+
+const HOSTS = ['eos-access-1', 'eos-access-2', 'nc-dist-1', 'nc-core-1'];
+
+describe('intake: polling (integration)', () => {
+  let f: GitOpsFixture | undefined;
+  afterEach(async () => f?.cleanup());
+
+  it('lost webhooks: 20 pushes without any webhook are all reflected after one poll, each device blamed on its last commit', async () => {
+    f = await startGitOps();
+    await f.t.daemon.gitops!.intake.pollAll();
+    await f.syncAll();
+    const lastCommitFor = new Map<string, string>();
+    for (let i = 1; i <= 20; i++) {
+      const host = HOSTS[i % HOSTS.length]!;
+      const sha = f.settings.commitAndPush({ [`devices/${host}/vlans.yml`]: `vlans:\n  - { id: ${100 + i}, name: v${i} }\n` }, `push ${i}`);
+      lastCommitFor.set(host, sha);
+    }
+    expect((await f.t.daemon.store.listDevices({ synchronized: false })).length).to.equal(0);
+
+    await f.t.daemon.gitops!.intake.pollAll();
+
+    for (const host of HOSTS) {
+      const events = await f.openEvents(host);
+      expect(events, host).to.have.length(1);
+      expect(events[0]).to.include({ cause: 'settings_changed', commit: lastCommitFor.get(host) });
+      expect(events[0]!.detail).to.contain(`devices/${host}/vlans.yml`);
+    }
+    const { body } = await f.t.call('GET', '/api/v1/repositories');
+    const settings = body.repositories.find((r: { name: string }) => r.name === 'settings');
+    expect(settings).to.include({ knownGood: f.settings.head(), lastProcessed: f.settings.head() });
+    expect(body.events[0]).to.include({ kind: 'applied', trigger: 'poll', commits: 20 });
+  });
+
+  it('the node-cron schedule polls on its own', async () => {
+    f = await startGitOps({ poll: '* * * * * *' });
+    const fx = f;
+    await fx.waitFor(async () => (await fx.t.call('GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood), 5000);
+    await fx.syncAll();
+    fx.settings.commitAndPush({ 'core/interfaces.yml': 'interfaces:\n  - { name: ge-0/0/1, description: polled, vlan: 100 }\n' });
+    await fx.waitFor(async () => !(await fx.device('nc-core-1')).synchronized, 5000);
+  });
+
+  it('a force push is diffed against the last known-good commit; a deleted branch keeps it in force', async () => {
+    f = await startGitOps();
+    await f.t.daemon.gitops!.intake.pollAll();
+    f.settings.commitAndPush({ 'dist/interfaces.yml': 'interfaces:\n  - { name: ge-0/0/1, description: one, vlan: 10 }\n' });
+    await f.t.daemon.gitops!.intake.pollAll();
+    await f.syncAll();
+    // Rewrite history: drop that commit and change core instead.
+    git(f.settings.work, 'reset', '-q', '--hard', 'HEAD~1');
+    f.settings.commitAndPush({ 'core/interfaces.yml': 'interfaces: []\n' }, 'rewritten', { force: true });
+    const forced = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
+    expect(forced.status).to.equal('applied');
+    // dist/ went back to its old content and core/ changed: both are real changes against the known-good commit.
+    expect(forced.marked.map((m: { hostname: string }) => m.hostname).sort()).to.deep.equal(['nc-core-1', 'nc-dist-1']);
+
+    const good = f.settings.head();
+    git(f.settings.bare, 'update-ref', '-d', 'refs/heads/main');
+    const gone = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
+    expect(gone.status).to.equal('branch_missing');
+    expect((await f.t.call('GET', '/api/v1/repositories')).body.repositories[0].knownGood).to.equal(good);
+  });
+});
