@@ -35,6 +35,8 @@ import { canonicalRunning } from './drivers/canonicalRunning.ts';
 import type { GitOpsService } from './intake/createGitOps.ts';
 import { createIntake } from './intake/createGitOps.ts';
 import { repositoriesRouter } from './intake/repositoriesRouter.ts';
+import type { Checks } from './checks/createChecks.ts';
+import { createChecks } from './checks/createChecks.ts';
 import { webhookRouter } from './intake/webhookRouter.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
 import type { Store } from './store/store.ts';
@@ -61,6 +63,8 @@ export interface Daemon {
   transactions: TransactionService;
   /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
   gitops?: GitOpsService;
+  /** Pull-request status checks (records, and the service when repos are configured). */
+  checks: Checks;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -115,12 +119,20 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   await transactions.recover();
 
+  const checks = createChecks(config.checks, {
+    store,
+    logger,
+    clock,
+    ...(gitops && config.repos ? { gitops: { ...gitops, remotes: { settings: config.repos.settings, templates: config.repos.templates } } } : {}),
+  });
+  if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
+
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION), ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
-    apiRouters: [devicesRouter(inventory), networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
+    publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    apiRouters: [devicesRouter(inventory), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
   let server: Server | undefined;
@@ -132,6 +144,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     network,
     alarms,
     inventorySync,
+    checks,
     sessions,
     transactions,
     ...(gitops ? { gitops } : {}),
@@ -153,6 +166,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       await alarms.sweeper.stop();
       await inventorySchedule?.stop();
       await gitops?.intake.stop();
+      await checks.service?.idle();
       if (server) {
         const s = server;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));

@@ -13,7 +13,7 @@ import type { IncomingEvent } from './pushEvent.ts';
 import { eventName, normalizeRepoId, parseEvent } from './pushEvent.ts';
 import type { RefreshResult } from './refreshRepo.ts';
 import { RefreshQueue } from './refreshQueue.ts';
-import type { SignedRequest } from './verifySignature.ts';
+import type { Provider, SignedRequest } from './verifySignature.ts';
 import { SignatureVerifier } from './verifySignature.ts';
 
 export const REPO_KINDS: RepoKind[] = ['settings', 'templates'];
@@ -37,12 +37,16 @@ export interface IntakeOptions {
   poll: string | false;
 }
 
+/** Receives verified pull-request webhooks for one of our repos (PR checks); answers at once. */
+export type PullRequestHandler = (provider: Provider, repo: RepoKind, payload: unknown) => { accepted: boolean; ignored?: string };
+
 export class IntakeService {
   private readonly verifier: SignatureVerifier<RepoKind>;
   private readonly dedupe = new DeliveryDedupe();
   private readonly queue: RefreshQueue<RepoKind, RefreshResult>;
   private readonly ids: Record<RepoKind, Set<string>>;
   private task: { stop(): unknown } | undefined;
+  private onPullRequest: PullRequestHandler | undefined;
 
   constructor(private readonly options: IntakeOptions) {
     this.verifier = new SignatureVerifier({ settings: options.repos.settings.webhookSecrets, templates: options.repos.templates.webhookSecrets });
@@ -58,6 +62,11 @@ export class IntakeService {
       settings: repoIds('settings', options.repos.settings),
       templates: repoIds('templates', options.repos.templates),
     };
+  }
+
+  /** PR checks register here (they are built after intake, from the same repos). */
+  setPullRequestHandler(handler: PullRequestHandler): void {
+    this.onPullRequest = handler;
   }
 
   /** Queue a refresh and wait for its result (API, CLI, tests). */
@@ -102,6 +111,10 @@ export class IntakeService {
     };
     if (event.kind === 'ping') return answer({ accepted: true, pong: true, ...(repo ? { repo } : {}) }, 200);
     if (!repo) return answer({ accepted: false, ignored: `no configured repo matches ${event.repoIds[0] ?? 'the payload'}` });
+    if (PULL_REQUEST_EVENTS.includes(event.name) && this.onPullRequest) {
+      if (!this.dedupe.firstTime(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
+      return answer({ ...this.onPullRequest(req.provider, repo, JSON.parse(req.rawBody.toString('utf8'))), repo });
+    }
     if (event.kind !== 'push') return answer({ accepted: false, repo, ignored: `event '${event.name}' is not handled` });
     const ignored = branchIgnored(event, this.options.repos[repo].branch);
     if (ignored) return answer({ accepted: false, repo, ignored });
@@ -110,6 +123,9 @@ export class IntakeService {
     return answer({ accepted: true, repo });
   }
 }
+
+/** GitHub and Gitea `pull_request`, GitLab `Merge Request Hook`. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'Merge Request Hook'];
 
 function branchIgnored(event: IncomingEvent, branch: string): string | undefined {
   if (event.ref !== `refs/heads/${branch}`) return `ref ${event.ref} is not the tracked branch ${branch}`;

@@ -26,7 +26,8 @@ export interface GitOpsFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startGitOps(intake: Record<string, unknown> = {}, daemonDir?: string): Promise<GitOpsFixture> {
+/** `extra`: more config sections (e.g. `checks`). */
+export async function startGitOps(intake: Record<string, unknown> = {}, daemonDir?: string, extra: Record<string, unknown> = {}): Promise<GitOpsFixture> {
   const dir = await tempDir('netsync-gitops-');
   const settings = makeRepo(dir, 'settings', join(EXAMPLES, 'settings'));
   const templates = makeRepo(dir, 'templates', join(EXAMPLES, 'templates'));
@@ -39,6 +40,7 @@ export async function startGitOps(intake: Record<string, unknown> = {}, daemonDi
         templates: { path: templates.bare, branch: 'main', names: ['netops/templates'], webhookSecrets: [SECRET] },
       },
       intake: { poll: false, bodyLimit: '256kb', ...intake },
+      ...extra,
     },
   });
   const fixture: GitOpsFixture = {
