@@ -1,16 +1,9 @@
 import { expect } from 'chai';
 import { BssSource } from '../../../src/sources/bssSource.ts';
 import type { BssOptions } from '../../../src/sources/bssSource.ts';
-import { BSS_PATH, BssStub } from './stubs/bssStub.ts';
+import { BssStub } from './stubs/bssStub.ts';
+import { bssSettings, deviceSpec, rejects } from './stubs/fixtures.ts';
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string; data: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string; data: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('sources/BssSource (generic REST) against a BSS double', () => {
   let bss: BssStub;
@@ -20,12 +13,7 @@ describe('sources/BssSource (generic REST) against a BSS double', () => {
     bss = new BssStub();
     await bss.start();
     opts = {
-      url: `${bss.url}${BSS_PATH}`,
-      token: bss.apiKey,
-      authHeader: 'X-API-Key',
-      authScheme: '',
-      itemsField: 'data.elements',
-      idField: 'elementId',
+      ...bssSettings(bss),
       fields: { name: 'hostname', managementIp: 'mgmt.ipv4', platform: 'vendorOs' },
       extra: { customer: 'internal' },
       timeoutMs: 2000,
@@ -47,7 +35,7 @@ describe('sources/BssSource (generic REST) against a BSS double', () => {
 
   it('adds a record built from the field names plus the constant extra fields; 409 counts as added', async () => {
     const source = new BssSource(opts);
-    const spec = { name: 'Leaf-7', managementIp: '10.3.0.7', port: 22, platform: 'eos', transport: 'eos-cli' as const, type: 'ACCESS', origin: 'ui' as const };
+    const spec = deviceSpec('Leaf-7', { managementIp: '10.3.0.7' });
     await source.add(spec);
     await source.add(spec);
     expect(bss.records).to.deep.equal([{ elementId: 'NE-100', hostname: 'Leaf-7', mgmt: { ipv4: '10.3.0.7' }, vendorOs: 'eos', customer: 'internal' }]);

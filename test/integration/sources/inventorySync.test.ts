@@ -11,7 +11,8 @@ import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../../he
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { startTestLab } from '../../helpers/labFixture.ts';
 import type { LabFixture } from '../../helpers/labFixture.ts';
-import { BSS_PATH, BssStub } from './stubs/bssStub.ts';
+import { BssStub } from './stubs/bssStub.ts';
+import { bssSettings } from './stubs/fixtures.ts';
 import { NetboxStub } from './stubs/netboxStub.ts';
 import { NsoStub } from './stubs/nsoStub.ts';
 import type { NsoDeviceEntry } from './stubs/nsoStub.ts';
@@ -71,12 +72,7 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
             create: { site: { slug: 'lab' }, role: { slug: 'access' }, deviceType: 1, platforms: { eos: { slug: 'eos' } } },
           },
           bss: {
-            url: `${bss.url}${BSS_PATH}`,
-            token: bss.apiKey,
-            authHeader: 'X-API-Key',
-            authScheme: '',
-            itemsField: 'data.elements',
-            idField: 'elementId',
+            ...bssSettings(bss),
             fields: { name: 'hostname', managementIp: 'mgmt.ipv4', port: 'mgmt.port', platform: 'vendorOs' },
           },
         },

@@ -1,18 +1,11 @@
 import { expect } from 'chai';
 import { NetboxSource } from '../../../src/sources/netboxSource.ts';
 import type { NetboxOptions } from '../../../src/sources/netboxSource.ts';
+import { deviceSpec, rejects } from './stubs/fixtures.ts';
 import { NetboxStub } from './stubs/netboxStub.ts';
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string; data: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string; data: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
-}
 
-const spec = { name: 'Leaf-7', managementIp: '10.2.0.7', port: 22, platform: 'eos', transport: 'eos-cli' as const, type: 'ACCESS', origin: 'nso' as const };
+const spec = deviceSpec('Leaf-7', { managementIp: '10.2.0.7', origin: 'nso' });
 
 describe('sources/NetboxSource against a NetBox double', () => {
   let nb: NetboxStub;

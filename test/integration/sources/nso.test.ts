@@ -1,28 +1,11 @@
 import { expect } from 'chai';
 import { NsoSource } from '../../../src/sources/nsoSource.ts';
 import type { NsoOptions } from '../../../src/sources/nsoSource.ts';
-import type { DeviceSpec } from '../../../src/sources/types.ts';
+import { deviceSpec, rejects } from './stubs/fixtures.ts';
 import { NsoStub } from './stubs/nsoStub.ts';
 
-const spec = (name: string, extra: Partial<DeviceSpec> = {}): DeviceSpec => ({
-  name,
-  managementIp: '10.1.0.1',
-  port: 22,
-  platform: 'eos',
-  transport: 'eos-cli',
-  type: 'ACCESS',
-  origin: 'ui',
-  ...extra,
-});
+const spec = deviceSpec;
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string; data: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string; data: Record<string, unknown> };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('sources/NsoSource against a RESTCONF double', () => {
   let nso: NsoStub;
