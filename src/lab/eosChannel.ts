@@ -38,28 +38,27 @@ export function attachEosChannel(
   }
 
   let buffer = '';
-  let queue: Promise<void> = Promise.resolve();
   let closed = false;
-  const runLine = (line: string) => {
-    queue = queue.then(async () => {
-      if (closed) return;
-      const r = await shell.run(line);
-      if (r.output) out(`${r.output}\n`);
-      if (r.close) {
-        closed = true;
-        if (channel.writable) {
-          channel.exit(0);
-          channel.end();
-        }
-        return;
-      }
-      out(shell.prompt());
-    });
-  };
-  out(shell.prompt());
   let lastWasCr = false;
-  channel.on('data', (data: Buffer) => {
-    for (const ch of data.toString('utf8')) {
+  // Input is handled strictly in order, echo included, so typed-ahead lines never overtake a command's output.
+  let queue: Promise<void> = Promise.resolve();
+  const runLine = async (line: string) => {
+    if (closed) return;
+    const r = await shell.run(line);
+    if (r.output) out(`${r.output}\n`);
+    if (r.close) {
+      closed = true;
+      if (channel.writable) {
+        channel.exit(0);
+        channel.end();
+      }
+      return;
+    }
+    out(shell.prompt());
+  };
+  const consume = async (text: string) => {
+    for (const ch of text) {
+      if (closed) return;
       if (ch === '\r' && !opts.pty) continue;
       if (ch === '\r' || ch === '\n') {
         // A terminal sends \r (or \r\n) for Enter: one line either way.
@@ -69,8 +68,9 @@ export function attachEosChannel(
         }
         lastWasCr = ch === '\r';
         if (opts.pty) out('\n');
-        runLine(buffer);
+        const line = buffer;
         buffer = '';
+        await runLine(line);
         continue;
       }
       lastWasCr = false;
@@ -85,17 +85,24 @@ export function attachEosChannel(
         buffer = '';
         out(`^C\n${shell.prompt()}`);
       } else if (ch === '\x04' && !buffer) {
-        runLine('logout');
+        await runLine('logout');
       } else if (ch >= ' ') {
         buffer += ch;
         channel.write(ch);
       }
     }
+  };
+  out(shell.prompt());
+  channel.on('data', (data: Buffer) => {
+    const text = data.toString('utf8');
+    queue = queue.then(() => consume(text));
   });
   channel.on('end', () => {
     // A client that closes its input after the last command (`ssh host < script`) still gets the outputs.
-    if (buffer) runLine(buffer);
-    buffer = '';
-    runLine('logout');
+    queue = queue.then(async () => {
+      if (buffer) await runLine(buffer);
+      buffer = '';
+      await runLine('logout');
+    });
   });
 }

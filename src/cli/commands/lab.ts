@@ -1,7 +1,7 @@
 /** `netsync lab`: run simulated devices (src/lab) until Ctrl-C, and write an inventory file for `netsync devices import`. */
 import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import { startLab } from '../../lab/index.ts';
 import type { Lab } from '../../lab/types.ts';
@@ -35,17 +35,18 @@ function printTable(lab: Lab, limit: number): void {
 export function registerLab(program: Command): void {
   program
     .command('lab')
+    // Usage errors reach main() as CommanderError (exit 2) instead of exiting here.
+    .exitOverride()
     .description('run simulated NETCONF and EOS-CLI devices over real SSH on 127.0.0.1 (Ctrl-C stops them)')
     .option('-n, --devices <n>', 'number of devices', int('--devices', 1, 10000), 4)
     .option('--base-port <port>', 'device i listens on base-port + i (default: free ephemeral ports)', int('--base-port', 1, 65535))
-    .option('--platform <platform>', 'netconf, eos, or mixed (alternating)', 'mixed')
+    .addOption(new Option('--platform <platform>', 'device personality (mixed alternates)').choices(['netconf', 'eos', 'mixed']).default('mixed'))
     .option('--state-dir <dir>', 'host keys, client key and running configs persist here', '.netsync/lab')
     .option('--inventory-out <file>', 'write a YAML inventory that `netsync devices import` reads')
     .option('--control-port <port>', 'HTTP control API on 127.0.0.1 (0 = any free port)', int('--control-port', 0, 65535))
     .option('--hostname-prefix <prefix>', 'device names are <prefix>-001, <prefix>-002, ...', 'lab')
     .option('--type <type>', 'device type written to the inventory', 'ACCESS')
     .action(async (flags: LabFlags) => {
-      if (!['netconf', 'eos', 'mixed'].includes(flags.platform)) throw new InvalidArgumentError('--platform must be netconf, eos or mixed');
       const started = Date.now();
       const lab = await startLab({
         devices: flags.devices,

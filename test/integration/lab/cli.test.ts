@@ -1,0 +1,87 @@
+/** `netsync lab` as a user runs it: table, inventory file that `netsync devices import` takes, Ctrl-C, restart keeps identities. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { readInventoryFile } from '../../../src/inventory/inventoryFile.ts';
+import { NETSYNC_BIN, runCli } from '../../helpers/cli.ts';
+import { OPERATOR_TOKEN, removeDir, startTestDaemon, tempDir, type TestDaemon } from '../../helpers/daemon.ts';
+import { eosExec, until } from '../../helpers/labClient.ts';
+
+interface Running {
+  child: ChildProcess;
+  output(): string;
+  exit: Promise<number | null>;
+}
+
+function startCli(args: string[]): Running {
+  const child = spawn(process.execPath, [NETSYNC_BIN, 'lab', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+describe('lab: the netsync lab command', function () {
+  this.timeout(60000);
+  let dir: string;
+  let daemon: TestDaemon | undefined;
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    dir = await tempDir('netsync-labcli-');
+  });
+  after(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await daemon?.stop();
+    await removeDir(dir);
+  });
+
+  it('starts devices, prints a table, writes an importable inventory, stops on SIGINT, and keeps host keys and configs on restart', async () => {
+    const inventory = join(dir, 'lab.yml');
+    const stateDir = join(dir, 'state');
+    const args = ['--devices', '3', '--state-dir', stateDir, '--inventory-out', inventory, '--control-port', '0'];
+    const first = startCli(args);
+    children.push(first.child);
+    await until(() => first.output().includes('inventory:'), 'the lab to start', 30000);
+    expect(first.output()).to.match(/lab-001 +│ netconf +│ 127\.0\.0\.1:\d+ +│ SHA256:/).and.match(/lab-002 +│ eos /);
+    expect(first.output()).to.match(/control API: http:\/\/127\.0\.0\.1:\d+/);
+
+    const entries = await readInventoryFile(inventory);
+    expect(entries.map((e) => [e.hostname, e.platform, e.transport])).to.deep.equal([
+      ['lab-001', 'netconf', 'netconf'],
+      ['lab-002', 'eos', 'eos-cli'],
+      ['lab-003', 'netconf', 'netconf'],
+    ]);
+    daemon = await startTestDaemon();
+    const imported = await runCli(['devices', 'import', inventory], { NETSYNC_URL: daemon.url, NETSYNC_TOKEN: OPERATOR_TOKEN });
+    expect(imported.code, imported.stderr).to.equal(0);
+    expect(imported.stdout).to.include('imported 3 of 3');
+
+    const eosPort = entries[1]!.port!;
+    await eosExec(eosPort, ['configure session keep', 'vlan 77', 'commit']);
+    const fingerprints = first.output().match(/SHA256:\S+/g);
+
+    first.child.kill('SIGINT');
+    expect(await first.exit).to.equal(0);
+    expect(first.output()).to.include('stopping the lab');
+
+    const second = startCli(args.slice(0, 4));
+    children.push(second.child);
+    await until(() => second.output().includes('devices up'), 'the lab to restart', 30000);
+    expect(second.output().match(/SHA256:\S+/g)).to.deep.equal(fingerprints);
+    const newPort = Number(/lab-002 +│ eos +│ 127\.0\.0\.1:(\d+)/.exec(second.output())?.[1]);
+    const { stdout } = await eosExec(newPort, ['show running-config']);
+    expect(stdout).to.include('vlan 77');
+    expect(await readFile(join(stateDir, 'devices', 'lab-002', 'running-config.eos'), 'utf8')).to.include('vlan 77');
+    second.child.kill('SIGTERM');
+    expect(await second.exit).to.equal(0);
+  });
+
+  it('refuses a bad --platform with exit code 2', async () => {
+    const r = await runCli(['lab', '--platform', 'junos', '--state-dir', join(dir, 'x')]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('--platform');
+  });
+});
