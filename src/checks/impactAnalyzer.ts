@@ -37,24 +37,33 @@ export class ImpactAnalyzer<D extends ImpactDevice & { managementIp?: string }> 
   async analyze(pr: PullRequestEvent): Promise<{ baseSha: string; devices: ImpactedDevice[] }> {
     const repo = this.deps.source.repoOf(pr)!;
     const { baseSha } = await this.deps.source.prepare(repo, pr);
-    const [headCtx, baseCtx] = await Promise.all([this.deps.renderer.context({ [repo]: pr.headSha }), this.deps.renderer.context({ [repo]: baseSha })]);
-    // Settings that do not validate would be refused on push: the check fails the same way.
-    if (repo === 'settings') assertSettingsValid(headCtx.settings, pr.headSha);
-
-    const result = await this.deps.impact.computeImpact({ repo, before: baseSha, after: pr.headSha, devices: await this.deps.devices(), precise: false });
-    const devices = result.devices.map((c): ImpactedDevice => {
-      const more = c.reasonCount > 1 ? ` (+${c.reasonCount - 1} more)` : '';
-      return {
-        hostname: c.device.hostname,
-        type: c.device.type,
-        platform: c.device.platform,
-        reason: `${repo} ${c.reasons[0]?.path ?? ''}${more}`.trim(),
-        before: renderOutcome(baseCtx, c.device),
-        after: renderOutcome(headCtx, c.device),
-      };
-    });
-    return { baseSha, devices };
+    return { baseSha, devices: await analyzeCommits(this.deps, repo, baseSha, pr.headSha) };
   }
+}
+
+/** The devices a change between two commits of one repo selects, each rendered at both (also `netsync impact --render`). */
+export async function analyzeCommits<D extends ImpactDevice & { managementIp?: string }>(
+  deps: { impact: ImpactService; renderer: Renderer; devices: () => Promise<D[]> },
+  repo: RepoKind,
+  baseSha: string,
+  headSha: string,
+): Promise<ImpactedDevice[]> {
+  const [headCtx, baseCtx] = await Promise.all([deps.renderer.context({ [repo]: headSha }), deps.renderer.context({ [repo]: baseSha })]);
+  // Settings that do not validate would be refused on push: the check fails the same way.
+  if (repo === 'settings') assertSettingsValid(headCtx.settings, headSha);
+
+  const result = await deps.impact.computeImpact({ repo, before: baseSha, after: headSha, devices: await deps.devices(), precise: false });
+  return result.devices.map((c): ImpactedDevice => {
+    const more = c.reasonCount > 1 ? ` (+${c.reasonCount - 1} more)` : '';
+    return {
+      hostname: c.device.hostname,
+      type: c.device.type,
+      platform: c.device.platform,
+      reason: `${repo} ${c.reasons[0]?.path ?? ''}${more}`.trim(),
+      before: renderOutcome(baseCtx, c.device),
+      after: renderOutcome(headCtx, c.device),
+    };
+  });
 }
 
 function renderOutcome(ctx: RenderContext, device: ImpactDevice & { managementIp?: string }): RenderOutcome {
