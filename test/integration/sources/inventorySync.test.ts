@@ -53,6 +53,7 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
         { hostname: 'lab-004', platform: 'netconf' },
         { hostname: 'lab-005', platform: 'eos', faults: { reportedHostname: 'imposter-1' } },
         { hostname: 'lab-006', platform: 'eos', faults: { unreachable: true } },
+        { hostname: 'lab-007', platform: 'eos' },
       ],
     });
     nso = new NsoStub();
@@ -157,6 +158,18 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
     expect(writes()).to.equal(0);
   });
 
+  it('two names on one address: the name the device reports wins, the other is a same_ip conflict', async () => {
+    nso.seed(nsoEntry('lab-007', 'lab-007'));
+    bss.add('old-007', '127.0.0.1', { mgmt: { ipv4: '127.0.0.1', port: port('lab-007') } } as never);
+    const report = await sync();
+    expect(byName(report, 'lab-007')).to.include({ action: 'add', status: 'done' });
+    expect(byName(report, 'old-007')).to.include({ action: 'conflict', conflict: 'same_ip' });
+    expect(byName(report, 'old-007')!.reason).to.contain("keeping 'lab-007'");
+    expect(nb.devices.map((d) => d.name)).to.include('lab-007').and.not.include('old-007');
+    expect((await t.call('GET', '/api/v1/devices/old-007')).status).to.equal(404);
+    expect((await t.call('GET', '/api/v1/devices/lab-007')).status).to.equal(200);
+  });
+
   it('deleted in netsync while the device still answers with that name: a conflict, nothing deleted', async () => {
     expect((await t.call('DELETE', '/api/v1/devices/lab-001')).status).to.equal(200);
     const report = await sync();
@@ -205,7 +218,7 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
     expect(r.stdout).to.contain('0 to delete');
     nb.devices.push(...saved);
     const devices = (await t.call('GET', '/api/v1/devices')).body.devices as { hostname: string }[];
-    expect(devices.map((d) => d.hostname).sort()).to.deep.equal(['Lab-003', 'lab-004']);
-    expect(nso.devices.size).to.equal(3);
+    expect(devices.map((d) => d.hostname).sort()).to.deep.equal(['Lab-003', 'lab-004', 'lab-007']);
+    expect(nso.devices.size).to.equal(4);
   });
 });
