@@ -3,8 +3,7 @@
  * session (`configure session NAME`), replaced from scratch with
  * `rollback clean-config`; `commit timer hh:mm:ss` is the confirmed commit and
  * the session name is the persist-id, so another connection can confirm
- * (`commit`) or cancel (`abort`) it. EOS has no separate validate step: bad
- * lines are refused while loading.
+ * (`commit`) or cancel (`abort`) it. Bad lines are refused while loading.
  */
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
@@ -40,7 +39,7 @@ export function formatTimer(seconds: number): string {
 
 export class EosSession implements DeviceSession {
   readonly hostname: string;
-  readonly capabilities: SessionCapabilities = { candidate: true, validate: false, confirmedCommit: true, persist: true, rollbackOnError: false };
+  readonly capabilities: SessionCapabilities = { candidate: true, validate: true, confirmedCommit: true, persist: true, rollbackOnError: false };
   private sessionName = `netsync-${Date.now().toString(36)}`;
 
   constructor(
@@ -72,14 +71,20 @@ export class EosSession implements DeviceSession {
     );
   }
 
-  /** Enter our config session, run the commands, leave it pending with `end`. */
-  private async inSession(commands: string[], leave: 'end' | 'none' = 'end'): Promise<CliOutput[]> {
+  /** Back to exec mode (`end` leaves a config session pending, uncommitted). */
+  private async toExec(): Promise<void> {
+    if (/\(config/.test(this.shell.prompt)) await this.shell.run('end');
+  }
+
+  /** Enter our config session, run the commands, and leave it (still pending unless a command committed it). */
+  private async inSession(commands: string[]): Promise<CliOutput[]> {
     const outs: CliOutput[] = [];
+    await this.toExec();
     await this.run(`configure session ${this.sessionName}`);
     try {
       for (const c of commands) outs.push(await this.run(c));
     } finally {
-      if (leave === 'end' && /\(config/.test(this.shell.prompt)) await this.shell.run('end').catch(() => undefined);
+      await this.toExec().catch(() => undefined);
     }
     return outs;
   }
@@ -119,26 +124,33 @@ export class EosSession implements DeviceSession {
     return out!.text.trim() ? out!.text : '';
   }
 
-  async validate(): Promise<void> {}
+  /** EOS checks each line as it is loaded; validating is reading the session back (`show session-config diffs`) without error. */
+  async validate(): Promise<void> {
+    await this.inSession(['show session-config diffs']);
+  }
 
   async commitConfirmed(timeoutSeconds: number, _persistId: string): Promise<void> {
-    await this.inSession([`commit timer ${formatTimer(timeoutSeconds)}`], 'none');
+    await this.inSession([`commit timer ${formatTimer(timeoutSeconds)}`]);
   }
 
   /** `configure session NAME commit|abort` works on a pending session and on one with a commit timer running. */
   async confirm(_persistId: string): Promise<void> {
+    await this.toExec();
     await this.run(`configure session ${this.sessionName} commit`);
   }
 
   async commit(): Promise<void> {
+    await this.toExec();
     await this.run(`configure session ${this.sessionName} commit`);
   }
 
   async cancelCommit(_persistId: string): Promise<void> {
+    await this.toExec();
     await this.run(`configure session ${this.sessionName} abort`);
   }
 
   async discard(): Promise<void> {
+    await this.toExec();
     await this.run(`configure session ${this.sessionName} abort`);
   }
 
