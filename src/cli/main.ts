@@ -5,6 +5,8 @@ import { VERSION } from '../version.ts';
 import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
 import { registerCommit } from './commands/commit.ts';
 import { registerDevices } from './commands/devices.ts';
+import { registerImpact } from './commands/impact.ts';
+import { registerRender } from './commands/render.ts';
 import { registerInventory } from './commands/inventory.ts';
 import { registerLab } from './commands/lab.ts';
 import { registerServe } from './commands/serve.ts';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerStatus(program);
   registerDevices(program);
+  registerImpact(program);
+  registerRender(program);
   registerInventory(program);
   registerLab(program);
   registerSync(program);

@@ -1,0 +1,91 @@
+/**
+ * What `netsync render` and `netsync impact` need, built without a daemon: the repos from netsync.yml (or
+ * plain folders, as the pre-receive hook passes them), and the devices (an inventory file, the store, or
+ * the config's seed inventory).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.ts';
+import { readDirFiles } from '../../git/readDirFiles.ts';
+import { createGitOps } from '../../intake/createGitOps.ts';
+import type { GitOps } from '../../intake/createGitOps.ts';
+import { readInventoryFile } from '../../inventory/inventoryFile.ts';
+import type { Device } from '../../model/device.ts';
+import { buildDevice } from '../../model/device.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { RepoKind, SnapshotSource } from '../../render/index.ts';
+import { Renderer, secretsFromEnv } from '../../render/index.ts';
+import { LowdbStore } from '../../store/lowdbStore.ts';
+
+export interface GitOpsFlags {
+  config?: string;
+  inventory?: string;
+  settingsDir?: string;
+  templatesDir?: string;
+}
+
+export function addGitOpsOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'netsync.yml naming the repos (env NETSYNC_CONFIG)')
+    .option('--inventory <file>', 'devices from this inventory file (default: the daemon store, else inventory.seed)')
+    .option('--settings-dir <dir>', 'use this folder as the settings repo (e.g. a checkout)')
+    .option('--templates-dir <dir>', 'use this folder as the templates repo');
+}
+
+/** The folder given for a repo stands in for it as the commit "worktree". */
+const WORKTREE = 'worktree';
+
+class FolderOverlay implements SnapshotSource {
+  constructor(
+    private readonly base: SnapshotSource | undefined,
+    private readonly folders: Partial<Record<RepoKind, Map<string, string>>>,
+  ) {}
+
+  async resolve(repo: RepoKind, commitish?: string): Promise<string> {
+    if (this.folders[repo]) return WORKTREE;
+    if (!this.base) throw new NetsyncError('BAD_REQUEST', `no ${repo} repo: pass --${repo}-dir or a config with repos.${repo}`);
+    return this.base.resolve(repo, commitish);
+  }
+
+  async files(repo: RepoKind, sha: string): Promise<Map<string, string>> {
+    const folder = this.folders[repo];
+    if (folder && sha === WORKTREE) return folder;
+    return this.base!.files(repo, sha);
+  }
+}
+
+export interface CliGitOps {
+  renderer: Renderer;
+  gitops?: GitOps;
+  devices: Device[];
+}
+
+export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
+  const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
+  const { config } = loaded;
+  const dataDir = loaded.resolvePath(config.dataDir);
+  const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');
+  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath) : undefined;
+  await store?.init();
+  try {
+    const gitops = config.repos ? await createGitOps({ repos: config.repos, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
+    const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
+    if (flags.settingsDir) folders.settings = await readDirFiles(flags.settingsDir);
+    if (flags.templatesDir) folders.templates = await readDirFiles(flags.templatesDir);
+    if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
+    const renderer =
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env) }) : gitops.renderer;
+    let devices: Device[];
+    if (store) devices = await store.listDevices();
+    else {
+      const file = flags.inventory ? flags.inventory : config.inventory.seed ? loaded.resolvePath(config.inventory.seed) : undefined;
+      if (!file) throw new NetsyncError('BAD_REQUEST', 'no devices: pass --inventory FILE, or a config whose store or inventory.seed holds them');
+      const now = new Date();
+      devices = (await readInventoryFile(file)).map((d) => buildDevice(d, now));
+    }
+    return { renderer, devices, ...(gitops ? { gitops } : {}) };
+  } finally {
+    await store?.close();
+  }
+}

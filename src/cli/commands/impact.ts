@@ -1,0 +1,61 @@
+/** `netsync impact --repo settings --from A --to B`: which devices a change affects, why, and whether their config changes. */
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import type { ImpactResult } from '../../impact/index.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { RepoKind } from '../../render/index.ts';
+import { printJson } from '../format.ts';
+import type { GitOpsFlags } from './gitopsContext.ts';
+import { addGitOpsOptions, loadGitOps } from './gitopsContext.ts';
+
+interface ImpactFlags extends GitOpsFlags {
+  repo: string;
+  from?: string;
+  to?: string;
+  precise: boolean;
+  json?: boolean;
+}
+
+export function renderImpactTable(result: ImpactResult): string {
+  const table = new Table({
+    head: ['HOSTNAME', 'CONFIG', 'BECAUSE'],
+    style: { head: [], border: [], compact: true },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const d of result.devices) {
+    const why = `${d.reasons[0]!.path} (${d.reasons[0]!.rule})${d.reasonCount > 1 ? ` +${d.reasonCount - 1}` : ''}`;
+    table.push([d.hostname, d.error ? 'FAILS' : result.precise ? (d.changed ? 'changes' : 'unchanged') : 'may change', why]);
+  }
+  const changed = result.devices.filter((d) => d.changed).length;
+  const lines = [
+    `${result.repo} ${result.before?.slice(0, 10) ?? '(none)'}..${result.after.slice(0, 10)}: ${result.changedPaths.length} paths changed`,
+    result.devices.length > 0 ? table.toString() : '(no device affected)',
+    `${result.devices.length} devices touched, ${changed} ${result.precise ? 'with a changed config' : 'candidates (not rendered)'}`,
+  ];
+  if (result.unmatchedPaths.length > 0) lines.push(`paths no rule covers: ${result.unmatchedPaths.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerImpact(program: Command): void {
+  addGitOpsOptions(
+    program
+      .command('impact')
+      .description('show which devices a change between two commits affects (file rules, include graph, then rendering)')
+      .requiredOption('--repo <repo>', 'settings or templates')
+      .option('--from <commit>', 'base commit (default: the last known-good commit)')
+      .option('--to <commit>', 'new commit (default: the branch head)')
+      .option('--no-precise', 'skip rendering: list every candidate the file rules select')
+      .option('--json', 'machine-readable output'),
+  ).action(async (flags: ImpactFlags) => {
+    if (flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
+    const repo = flags.repo as RepoKind;
+    const { gitops, devices } = await loadGitOps(flags);
+    if (!gitops) throw new NetsyncError('BAD_REQUEST', 'impact needs repos in the config (-c netsync.yml with a repos section)');
+    const git = gitops.gitRepos[repo];
+    const before = flags.from ? await git.resolve(flags.from) : await gitops.repoSet.resolve(repo);
+    const after = await git.resolve(flags.to);
+    const result = await gitops.impact.computeImpact({ repo, before, after, devices, precise: flags.precise });
+    if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest) });
+    else process.stdout.write(renderImpactTable(result));
+  });
+}
