@@ -3,6 +3,7 @@
  * it is a dry run apply the plan and record the new membership and each
  * device's per-system presence. Runs one at a time.
  */
+import { randomUUID } from 'node:crypto';
 import type { Device, SourceName } from '../model/device.ts';
 import { hostnameKey } from '../model/device.ts';
 import { NetsyncError, isNetsyncError } from '../model/errors.ts';
@@ -16,6 +17,8 @@ import { nextMembership, presenceAfter } from './reconcile/membership.ts';
 import type { ConflictKind, Intent, KnownDevice, PlanAction, PlanItem, Presence, SourceRead, SourceSummary } from './reconcile/plan.ts';
 import { planReconcile } from './reconcile/plan.ts';
 import type { InventorySource } from './types.ts';
+
+const LAST_REPORT_KEY = 'inventorySync.lastReport';
 
 declare module '../store/store.ts' {
   interface Collections {
@@ -50,6 +53,7 @@ export interface DeviceReport {
 }
 
 export interface SyncReport {
+  id: string;
   dryRun: boolean;
   by: string;
   startedAt: string;
@@ -61,7 +65,7 @@ export interface SyncReport {
 }
 
 export class InventorySync {
-  private running = false;
+  private current: { id: string; by: string; dryRun: boolean; startedAt: string; done: Promise<SyncReport> } | undefined;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -74,17 +78,42 @@ export class InventorySync {
     return this.deps.sources.map((s) => s.name);
   }
 
+  /** Runs a sync and resolves with its report. */
   async run(options: { dryRun: boolean; by: string }): Promise<SyncReport> {
-    if (this.running) throw new NetsyncError('LOCKED', 'an inventory sync is already running; try again when it has finished', {});
-    this.running = true;
-    try {
-      return await this.runOnce(options);
-    } finally {
-      this.running = false;
-    }
+    return (await this.start(options)).done;
   }
 
-  private async runOnce({ dryRun, by }: { dryRun: boolean; by: string }): Promise<SyncReport> {
+  /**
+   * Starts a sync in the background (one at a time: LOCKED while one runs). The
+   * report is kept as the last one (`status()`), so a caller may poll instead of holding a request open.
+   */
+  async start(options: { dryRun: boolean; by: string }): Promise<{ id: string; startedAt: string; done: Promise<SyncReport> }> {
+    if (this.current) {
+      throw new NetsyncError('LOCKED', `an inventory sync started by ${this.current.by} is running since ${this.current.startedAt}; try again when it has finished`, {
+        id: this.current.id,
+      });
+    }
+    const id = randomUUID();
+    const startedAt = this.clock().toISOString();
+    const done = this.runOnce(id, options).finally(() => {
+      this.current = undefined;
+    });
+    this.current = { id, by: options.by, dryRun: options.dryRun, startedAt, done };
+    // The caller may not wait; a failure is still logged and the promise never goes unhandled.
+    done.catch((err: unknown) => this.logger.error({ err: (err as Error).message, id }, 'inventory sync failed'));
+    return { id, startedAt, done };
+  }
+
+  /** The sync running now, if any, and the report of the last one that finished (kept in the store). */
+  async status(): Promise<{ running: { id: string; by: string; dryRun: boolean; startedAt: string } | null; last: SyncReport | null }> {
+    const c = this.current;
+    return {
+      running: c ? { id: c.id, by: c.by, dryRun: c.dryRun, startedAt: c.startedAt } : null,
+      last: (await this.deps.store.getMeta<SyncReport>(LAST_REPORT_KEY)) ?? null,
+    };
+  }
+
+  private async runOnce(id: string, { dryRun, by }: { dryRun: boolean; by: string }): Promise<SyncReport> {
     const startedAt = this.clock();
     const reads = await Promise.all(this.deps.sources.map((s) => read(s)));
     for (const r of reads) if (!r.ok) this.logger.warn({ source: r.source, code: r.error.code }, r.error.message);
@@ -103,6 +132,7 @@ export class InventorySync {
     const devices = plan.items.filter((i) => i.action !== 'none' || i.intent !== 'none').map((i) => report(i, dryRun, byKey.get(i.key)));
     const failedSteps = results.reduce((n, r) => n + r.steps.filter((s) => s.status === 'failed').length, 0);
     const out: SyncReport = {
+      id,
       dryRun,
       by,
       startedAt: startedAt.toISOString(),
@@ -112,6 +142,7 @@ export class InventorySync {
       devices,
     };
     this.logger.info({ dryRun, by, summary: out.summary, sources: plan.sources.map((s) => `${s.source}:${s.status}`) }, 'inventory sync finished');
+    await this.deps.store.setMeta(LAST_REPORT_KEY, out);
     return out;
   }
 

@@ -1,5 +1,6 @@
 /** `netsync inventory sync`: reconcile the inventory with the external systems through the daemon. */
 import type { Command } from 'commander';
+import { NetsyncError } from '../../model/errors.ts';
 import type { DeviceReport, SyncReport } from '../../sources/inventorySync.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson } from '../format.ts';
@@ -12,15 +13,33 @@ export function registerInventory(program: Command): void {
       .command('sync')
       .description('add and delete devices across netsync and the configured sources, verified over SSH')
       .option('--dry-run', 'show the plan without changing anything')
-      .option('--json', 'machine-readable output'),
-  ).action(async (flags: ClientFlags & { dryRun?: boolean; json?: boolean }) => {
+      .option('--json', 'machine-readable output')
+      .option('--timeout <seconds>', 'how long to wait for the sync to finish', '900'),
+  ).action(async (flags: ClientFlags & { dryRun?: boolean; json?: boolean; timeout: string }) => {
     const client = await ApiClient.create(flags);
-    const report = await client.post<SyncReport>('/api/v1/inventory/sync', { dry_run: Boolean(flags.dryRun) });
+    const report = await runAndWait(client, Boolean(flags.dryRun), Number(flags.timeout) * 1000);
     if (flags.json) printJson(report);
     else process.stdout.write(formatReport(report));
     // Conflicts and unreachable devices are reports; a system or a step that failed is a failure.
     if (report.summary.failedSteps > 0 || report.sources.some((s) => s.status === 'failed')) process.exitCode = 1;
   });
+}
+
+/** Starts the sync without holding the request open (probing many devices takes a while), then polls for its report. */
+async function runAndWait(client: ApiClient, dryRun: boolean, timeoutMs: number): Promise<SyncReport> {
+  const { id } = await client.post<{ id: string }>('/api/v1/inventory/sync', { dry_run: dryRun, wait: false });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await client.get<{ running: { id: string } | null; last: SyncReport | null }>('/api/v1/inventory/sync');
+    if (status.last?.id === id) return status.last;
+    if (status.running?.id !== id) {
+      throw new NetsyncError('INTERNAL', `inventory sync ${id} ended without a report; see the daemon log`, { id });
+    }
+    if (Date.now() > deadline) {
+      throw new NetsyncError('TIMEOUT', `inventory sync ${id} is still running after ${timeoutMs / 1000} s; its report will be at GET /api/v1/inventory/sync`, { id });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 export function formatReport(report: SyncReport): string {

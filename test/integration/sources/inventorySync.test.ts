@@ -158,6 +158,26 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
     expect(writes()).to.equal(0);
   });
 
+  it('runs one sync at a time; a caller may start it without waiting and read the report later', async () => {
+    nso.faults.delayMs = 800;
+    const started = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true, wait: false });
+    expect(started.status).to.equal(202);
+    const second = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true });
+    expect(second.status).to.equal(409);
+    expect(second.body.error.code).to.equal('LOCKED');
+    expect((await t.call('GET', '/api/v1/inventory/sync', undefined, READ_TOKEN)).body.running).to.include({ id: started.body.id, dryRun: true });
+    nso.faults.delayMs = 0;
+    const deadline = Date.now() + 10_000;
+    let status: { running: unknown; last: SyncReport | null };
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await t.call('GET', '/api/v1/inventory/sync', undefined, READ_TOKEN)).body;
+    } while (status.last?.id !== started.body.id && Date.now() < deadline);
+    expect(status.running).to.equal(null);
+    expect(status.last).to.include({ id: started.body.id, dryRun: true });
+    expect(status.last!.summary).to.include({ none: 4 });
+  });
+
   it('two names on one address: the name the device reports wins, the other is a same_ip conflict', async () => {
     nso.seed(nsoEntry('lab-007', 'lab-007'));
     bss.add('old-007', '127.0.0.1', { mgmt: { ipv4: '127.0.0.1', port: port('lab-007') } } as never);
