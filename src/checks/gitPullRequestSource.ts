@@ -50,8 +50,9 @@ export class GitPullRequestSource implements PullRequestSource {
     return { baseSha: (mergeBase as string | undefined) ?? base };
   }
 
+  /** Whether the commit object is really there (resolving a full sha does not read the object). */
   private async has(repo: GitRepo, sha: string): Promise<boolean> {
-    return repo.resolve(sha).then(
+    return repo.commitInfo(sha).then(
       () => true,
       () => false,
     );
