@@ -95,5 +95,7 @@ export function connectSsh(target: SshTarget, credentials: SshCredentials, timeo
       done(new NetsyncError('DEVICE_UNREACHABLE', `${target.hostname} (${target.host}:${target.port}) closed the connection during the SSH handshake`, { hostname: target.hostname })),
     );
     client.connect(config);
+    // Commands and RPCs are small writes waiting on replies: no Nagle delay.
+    client.setNoDelay(true);
   });
 }

@@ -42,7 +42,8 @@ export class CliShell {
   static async start(client: Client, options: CliShellOptions): Promise<CliShell> {
     const opts = { timeoutMs: 60_000, promptTimeoutMs: 15_000, maxOutputBytes: 16 * 1024 * 1024, ...options };
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.shell({ term: 'dumb', cols: 511, rows: 24 }, (err, ch) =>
+      // No pty: no echo and no line editing, so replies come back whole.
+      client.shell(false, (err, ch) =>
         err ? reject(new NetsyncError('CLI_CLOSED', `${opts.hostname}: the device refused an interactive shell: ${err.message}`, { hostname: opts.hostname })) : resolve(ch),
       ),
     );
