@@ -34,6 +34,8 @@ export const netboxConfigSchema = z
         deviceType: ref,
         status: z.string().default('active'),
         platforms: z.record(z.string(), ref).default({}),
+        /** Interface (created, mgmt_only) that carries the management address as the device's primary IP. */
+        managementInterface: z.string().min(1).optional(),
       })
       .strict()
       .optional(),

@@ -22,7 +22,15 @@ export interface NetboxOptions {
   /** A custom field holding the device's SSH/NETCONF port (NetBox has no port of its own). */
   portField?: string;
   /** What a device created by netsync gets. */
-  create?: { site: NetboxRef; role: NetboxRef; deviceType: NetboxRef; status: string; platforms: Record<string, NetboxRef> };
+  create?: {
+    site: NetboxRef;
+    role: NetboxRef;
+    deviceType: NetboxRef;
+    status: string;
+    platforms: Record<string, NetboxRef>;
+    /** When set, the management address is added as the primary IP on an interface of this name. */
+    managementInterface?: string;
+  };
   timeoutMs: number;
 }
 
@@ -97,22 +105,50 @@ export class NetboxSource implements InventorySource {
       throw new NetsyncError('SOURCE_NOT_CONFIGURED', `netbox: cannot create '${device.name}': set sources.netbox.create (site, role, deviceType)`, { source: 'netbox' });
     }
     const platform = create.platforms[device.platform];
-    await httpCall({
-      source: 'netbox',
-      method: 'POST',
-      url: joinUrl(this.opts.url, DEVICES),
+    const created = await this.post(DEVICES, {
       headers: this.headers(),
-      body: {
-        name: device.name,
-        device_type: create.deviceType,
-        role: create.role,
-        site: create.site,
-        status: create.status,
-        ...(platform !== undefined ? { platform } : {}),
-        ...(this.opts.portField ? { custom_fields: { [this.opts.portField]: device.port } } : {}),
-      },
-      timeoutMs: this.opts.timeoutMs,
+      name: device.name,
+      device_type: create.deviceType,
+      role: create.role,
+      site: create.site,
+      status: create.status,
+      ...(platform !== undefined ? { platform } : {}),
+      ...(this.opts.portField ? { custom_fields: { [this.opts.portField]: device.port } } : {}),
     });
+    if (create.managementInterface) await this.setPrimaryIp(created, device, create.managementInterface);
+  }
+
+  /** NetBox keeps a primary IP only as an IP object on one of the device's interfaces: create both, then point at it. */
+  private async setPrimaryIp(deviceId: number, device: DeviceSpec, interfaceName: string): Promise<void> {
+    const v6 = device.managementIp.includes(':');
+    try {
+      const iface = await this.post('/api/dcim/interfaces/', { device: deviceId, name: interfaceName, type: 'virtual', mgmt_only: true });
+      const ip = await this.post('/api/ipam/ip-addresses/', {
+        address: `${device.managementIp}/${v6 ? 128 : 32}`,
+        assigned_object_type: 'dcim.interface',
+        assigned_object_id: iface,
+        status: 'active',
+      });
+      await httpCall({
+        source: 'netbox',
+        method: 'PATCH',
+        url: joinUrl(this.opts.url, `${DEVICES}${deviceId}/`),
+        headers: this.headers(),
+        body: { [v6 ? 'primary_ip6' : 'primary_ip4']: ip },
+        timeoutMs: this.opts.timeoutMs,
+      });
+    } catch (err) {
+      const e = err as NetsyncError;
+      throw new NetsyncError(e.code, `netbox: created '${device.name}' but could not set its primary IP: ${e.message}`, { ...e.data, device: device.name });
+    }
+  }
+
+  /** POST a new object; resolves with its id. */
+  private async post(path: string, body: Record<string, unknown>): Promise<number> {
+    const { json } = await httpCall({ source: 'netbox', method: 'POST', url: joinUrl(this.opts.url, path), headers: this.headers(), body, timeoutMs: this.opts.timeoutMs });
+    const id = (json as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'number') throw badResponse('netbox', `POST ${path} answered without the new object's id`);
+    return id;
   }
 
   async remove(device: SourceDevice): Promise<void> {

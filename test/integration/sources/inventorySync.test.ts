@@ -70,7 +70,7 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
             url: nb.url,
             token: nb.token,
             portField: 'ssh_port',
-            create: { site: { slug: 'lab' }, role: { slug: 'access' }, deviceType: 1, platforms: { eos: { slug: 'eos' } } },
+            create: { site: { slug: 'lab' }, role: { slug: 'access' }, deviceType: 1, platforms: { eos: { slug: 'eos' } }, managementInterface: 'mgmt0' },
           },
           bss: {
             ...bssSettings(bss),

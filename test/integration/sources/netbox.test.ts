@@ -84,6 +84,21 @@ describe('sources/NetboxSource against a NetBox double', () => {
     expect(nb.devices.find((d) => d.name === 'Leaf-7')!.custom_fields).to.deep.equal({ ssh_port: 22 });
   });
 
+  it('with create.managementInterface the address becomes the primary IP (interface, IP object, PATCH)', async () => {
+    const source = new NetboxSource({ ...opts, create: { ...opts.create!, managementInterface: 'mgmt0' } });
+    await source.add(spec);
+    expect(nb.interfaces).to.deep.equal([{ id: 1, device: 1, name: 'mgmt0' }]);
+    expect((await source.list())[0]).to.include({ name: 'Leaf-7', managementIp: '10.2.0.7' });
+  });
+
+  it('a primary IP that cannot be set fails the add with a message saying the device exists', async () => {
+    nb.faults.failAfter = { served: 2, status: 500 };
+    const source = new NetboxSource({ ...opts, create: { ...opts.create!, managementInterface: 'mgmt0' } });
+    const err = await rejects(source.add(spec));
+    expect(err.code).to.equal('SOURCE_UNAVAILABLE');
+    expect(err.message).to.contain("created 'Leaf-7' but could not set its primary IP");
+  });
+
   it('without sources.netbox.create an add is SOURCE_NOT_CONFIGURED and nothing is sent', async () => {
     const { create: _create, ...rest } = opts;
     const err = await rejects(new NetboxSource(rest).add(spec));

@@ -2,7 +2,10 @@
  * Test double of the NetBox REST API for devices (DRF conventions):
  *   GET    /api/dcim/devices/?limit=&offset=&<filters>  200 {count, next, previous, results} (next: absolute URL)
  *   POST   /api/dcim/devices/                            201 device | 400 {field: [errors]}
+ *   PATCH  /api/dcim/devices/{id}/                       200 device (primary_ip4/6 must be an IP on one of its interfaces)
  *   DELETE /api/dcim/devices/{id}/                       204 | 404 {"detail": "Not found."}
+ *   POST   /api/dcim/interfaces/                         201 {device, name, type}
+ *   POST   /api/ipam/ip-addresses/                       201 {address (CIDR), assigned_object_type, assigned_object_id}
  * `Authorization: Token <token>` on every request (403 {"detail": "Invalid token"} otherwise).
  */
 import { StubServer, hasMediaType } from './stubServer.ts';
@@ -25,8 +28,12 @@ const LIST = '/api/dcim/devices/';
 const MAX_LIMIT = 1000;
 const FILTERS = new Set(['limit', 'offset', 'name', 'tag', 'site', 'status', 'role']);
 
+const INTERFACE_TYPES = new Set(['virtual', '1000base-t', '10gbase-x-sfpp', 'other']);
+
 export class NetboxStub extends StubServer {
   readonly devices: NetboxDevice[] = [];
+  readonly interfaces: { id: number; device: number; name: string }[] = [];
+  readonly ips: { id: number; address: string; interface: number }[] = [];
   private nextId = 1;
   /** What `next` links point at (NetBox behind a proxy may name another host). */
   advertisedOrigin: string | undefined;
@@ -64,6 +71,9 @@ export class NetboxStub extends StubServer {
     if (req.method === 'POST' && req.path === LIST) return this.create(req);
     const m = /^\/api\/dcim\/devices\/(\d+)\/$/.exec(req.path);
     if (req.method === 'DELETE' && m) return this.remove(Number(m[1]));
+    if (req.method === 'PATCH' && m) return this.patch(Number(m[1]), req);
+    if (req.method === 'POST' && req.path === '/api/dcim/interfaces/') return this.createInterface(req);
+    if (req.method === 'POST' && req.path === '/api/ipam/ip-addresses/') return this.createIp(req);
     return this.violation(`not a documented NetBox call: ${req.method} ${req.path}`, 404);
   }
 
@@ -121,6 +131,40 @@ export class NetboxStub extends StubServer {
     if (this.devices.some((d) => d.name === b.name)) return { status: 400, body: { __all__: ['Device name must be unique per site.'] } };
     const d = this.add(String(b.name), { status: String(b.status ?? 'active'), customFields: (b.custom_fields as Record<string, unknown>) ?? {} });
     return { status: 201, body: d };
+  }
+
+  private createInterface(req: StubRequest): StubReply {
+    const b = (req.body ?? {}) as { device?: unknown; name?: unknown; type?: unknown };
+    if (!this.devices.some((d) => d.id === b.device)) return this.violation(`POST interface: device ${String(b.device)} does not exist`);
+    if (typeof b.name !== 'string' || !b.name) return this.violation('POST interface: name is required');
+    if (!INTERFACE_TYPES.has(String(b.type))) return this.violation(`POST interface: type '${String(b.type)}' is not a valid choice`);
+    const iface = { id: this.interfaces.length + 1, device: b.device as number, name: b.name };
+    this.interfaces.push(iface);
+    return { status: 201, body: iface };
+  }
+
+  private createIp(req: StubRequest): StubReply {
+    const b = (req.body ?? {}) as { address?: unknown; assigned_object_type?: unknown; assigned_object_id?: unknown };
+    if (typeof b.address !== 'string' || !/^[0-9a-f.:]+\/\d{1,3}$/i.test(b.address)) return this.violation(`POST ip-address: address '${String(b.address)}' is not CIDR`);
+    if (b.assigned_object_type !== 'dcim.interface' || !this.interfaces.some((i) => i.id === b.assigned_object_id)) {
+      return this.violation('POST ip-address: must be assigned to an existing dcim.interface');
+    }
+    const ip = { id: 500 + this.ips.length, address: b.address, interface: b.assigned_object_id as number };
+    this.ips.push(ip);
+    return { status: 201, body: ip };
+  }
+
+  private patch(id: number, req: StubRequest): StubReply {
+    const d = this.devices.find((x) => x.id === id);
+    if (!d) return { status: 404, body: { detail: 'Not found.' } };
+    const b = (req.body ?? {}) as { primary_ip4?: unknown };
+    const keys = Object.keys(b);
+    if (keys.length !== 1 || keys[0] !== 'primary_ip4') return this.violation(`PATCH device: only primary_ip4 is expected here, got ${keys.join(', ')}`);
+    const ip = this.ips.find((x) => x.id === b.primary_ip4);
+    const onDevice = ip && this.interfaces.some((i) => i.id === ip.interface && i.device === id);
+    if (!onDevice) return { status: 400, body: { primary_ip4: ['The specified IP address is not assigned to this device.'] } };
+    d.primary_ip4 = { id: ip.id, address: ip.address };
+    return { status: 200, body: d };
   }
 
   private remove(id: number): StubReply {
