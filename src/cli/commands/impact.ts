@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { ImpactResult } from '../../impact/index.ts';
+import { localImpactReport } from '../../checks/localReport.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
 import { printJson } from '../format.ts';
@@ -14,6 +15,8 @@ interface ImpactFlags extends GitOpsFlags {
   to?: string;
   precise: boolean;
   json?: boolean;
+  render?: boolean;
+  format: string;
 }
 
 export function renderImpactTable(result: ImpactResult): string {
@@ -45,15 +48,23 @@ export function registerImpact(program: Command): void {
       .option('--from <commit>', 'base commit (default: the last known-good commit)')
       .option('--to <commit>', 'new commit (default: the branch head)')
       .option('--no-precise', 'skip rendering: list every candidate the file rules select')
-      .option('--json', 'machine-readable output'),
+      .option('--json', 'machine-readable output')
+      .option('--render', 'render every affected device at both commits and show its config diff, as the PR check does (exit 1 if one fails)')
+      .option('--format <format>', 'with --render: text, markdown (the PR comment) or json', 'text'),
   ).action(async (flags: ImpactFlags) => {
     if (flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
     const repo = flags.repo as RepoKind;
-    const { gitops, devices } = await loadGitOps(flags);
+    const { gitops, devices, renderer } = await loadGitOps(flags);
     if (!gitops) throw new NetsyncError('BAD_REQUEST', 'impact needs repos in the config (-c netsync.yml with a repos section)');
     const git = gitops.gitRepos[repo];
     const before = flags.from ? await git.resolve(flags.from) : await gitops.repoSet.resolve(repo);
     const after = await git.resolve(flags.to);
+    if (flags.render) {
+      const { output, report } = await localImpactReport({ impact: gitops.impact, renderer, devices }, repo, before, after, flags.json ? 'json' : flags.format);
+      process.stdout.write(output);
+      if (report.conclusion === 'failure') process.exitCode = 1;
+      return;
+    }
     const result = await gitops.impact.computeImpact({ repo, before, after, devices, precise: flags.precise });
     if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest) });
     else process.stdout.write(renderImpactTable(result));
