@@ -38,6 +38,11 @@ import { repositoriesRouter } from './intake/repositoriesRouter.ts';
 import type { Checks } from './checks/createChecks.ts';
 import { createChecks } from './checks/createChecks.ts';
 import { webhookRouter } from './intake/webhookRouter.ts';
+import { jobsRouter } from './api/routes/jobs.ts';
+import { buildSyncto } from './jobs/buildSyncto.ts';
+import { JobRunner } from './jobs/jobRunner.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import type { SynctoService } from './jobs/syncto.ts';
 import { LowdbStore } from './store/lowdbStore.ts';
 import type { Store } from './store/store.ts';
 import { VERSION } from './version.ts';
@@ -65,6 +70,11 @@ export interface Daemon {
   gitops?: GitOpsService;
   /** Pull-request status checks (records, and the service when repos are configured). */
   checks: Checks;
+  /** Job records (syncto) and their runner. */
+  jobs: JobRunner;
+  syncto: SynctoService;
+  /** Cron schedules: auto-sync (off by default). */
+  scheduler: Scheduler;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -119,6 +129,25 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   await transactions.recover();
 
+  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
+  const interrupted = await jobs.abortInterrupted();
+  if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
+  const syncto = buildSyncto({ store, syncStatus, runner: jobs, sessions, ...(gitops ? { renderer: gitops.renderer } : {}), canonicalize: canonicalRunning, logger, clock });
+  const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
+  const autoSync = config.scheduler.autoSync;
+  if (autoSync.enabled) {
+    scheduler.register({
+      kind: 'auto-sync',
+      cron: autoSync.cron,
+      ...(autoSync.windows ? { windows: autoSync.windows } : {}),
+      run: async () => {
+        if ((await store.listDevices({ synchronized: false, state: 'MANAGED' })).length === 0) return;
+        const job = await syncto.start({ target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment: autoSync.comment });
+        await jobs.wait(job.id);
+      },
+    });
+  }
+
   const checks = createChecks(config.checks, {
     store,
     logger,
@@ -132,7 +161,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
-    apiRouters: [devicesRouter(inventory), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
+    apiRouters: [devicesRouter(inventory), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
   let server: Server | undefined;
@@ -147,6 +176,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     checks,
     sessions,
     transactions,
+    jobs,
+    syncto,
+    scheduler,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
     listen: () =>
@@ -157,12 +189,15 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
           alarms.sweeper.start();
+          scheduler.start();
           gitops?.intake.start();
           resolve(address);
         });
         s.once('error', reject);
       }),
     stop: async () => {
+      await scheduler.stop();
+      await jobs.drain();
       await alarms.sweeper.stop();
       await inventorySchedule?.stop();
       await gitops?.intake.stop();

@@ -3,6 +3,7 @@
  * is named in the error instead of being silently ignored.
  */
 import { z } from 'zod';
+import { SCHEDULER_DEFAULTS, schedulerConfigSchema } from '../jobs/configSchema.ts';
 import { ALARMS_DEFAULTS, alarmsConfigSchema } from '../alarms/configSchema.ts';
 import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
@@ -56,6 +57,8 @@ export const configSchema = z
       .default({}),
     /** Inventory synchronization with NSO, NetBox and a BSS (README "Inventory synchronization"). */
     sources: sourcesConfigSchema.optional(),
+    /** Auto-sync schedule and windows (README "Syncing devices"). */
+    scheduler: schedulerConfigSchema.default(SCHEDULER_DEFAULTS),
     /** Unsynchronized-device alarm: thresholds, sweep, passive Nagios results, notifications, /metrics. */
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
     /** Pull-request status checks: commit status + one PR comment on GitHub, Gitea/Forgejo, GitLab. */

@@ -80,6 +80,9 @@ export class IntakeService {
   }
 
   start(): void {
+    // Catch up at once: records the baseline on first start and processes pushes made while the daemon was down,
+    // so the first push after a start is compared with something (webhooks alone would only see it as a baseline).
+    void Promise.all(REPO_KINDS.map((repo) => this.refresh(repo, 'start').catch(() => undefined)));
     if (this.options.poll === false || this.task) return;
     this.task = cron.schedule(this.options.poll, () => void this.pollAll(), { noOverlap: true });
     this.options.logger.info({ poll: this.options.poll }, 'repo polling started');

@@ -1,0 +1,229 @@
+/**
+ * syncto (DESIGN §5): push the rendered intended config to unsynchronized
+ * devices. Per device: render, read the running config, check for drift,
+ * diff; then one transaction through the commit engine for every device that
+ * needs a change, and a read-back that verifies what the device now runs.
+ * Everything the job touches comes in through SynctoPorts.
+ */
+import { createTwoFilesPatch } from 'diff';
+import pLimit from 'p-limit';
+import type { CommitFlags, TransactionOutcome } from '../commit/types.ts';
+import type { TransactionInput } from '../commit/engine.ts';
+import type { DeviceSession, SessionFactory } from '../commit/session.ts';
+import { deviceTarget } from '../commit/target.ts';
+import type { SyncStatusService } from '../inventory/syncStatus.ts';
+import type { Device } from '../model/device.ts';
+import { isNetsyncError, NetsyncError } from '../model/errors.ts';
+import type { DeviceJobResult, Job } from '../model/job.ts';
+import type { Logger } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+import type { JobContext, JobRunner } from './jobRunner.ts';
+import type { SyncTarget } from './selection.ts';
+import { describeTarget, selectDevices } from './selection.ts';
+
+export interface SynctoRequest {
+  target: SyncTarget;
+  dryRun: boolean;
+  resync: boolean;
+  force: boolean;
+  comment?: string;
+  ticketRef?: string;
+  flags: Partial<CommitFlags>;
+  by: string;
+}
+
+export interface IntendedConfig {
+  /** Device-native config (may contain secrets: only ever sent to the device). */
+  config: string;
+  /** The same with secrets masked: what diffs and job records show. */
+  masked: string;
+}
+
+export interface SynctoPorts {
+  store: Store;
+  syncStatus: SyncStatusService;
+  runner: JobRunner;
+  sessions: SessionFactory;
+  /** Renders every device of one job against the same commits. */
+  renderAll(devices: Device[]): Promise<Map<string, IntendedConfig | NetsyncError>>;
+  runTransaction(input: TransactionInput): Promise<TransactionOutcome>;
+  /** Device text in the form getRunningConfig() returns, so rendered and running compare as strings. */
+  canonicalize(platform: string, text: string): string;
+  hash(text: string): string;
+  /** Masks secrets in device text before it is stored or shown. */
+  mask(text: string): string;
+  logger: Logger;
+  /** Devices read or verified at once. */
+  concurrency?: number;
+}
+
+interface Planned {
+  device: Device;
+  intended: IntendedConfig;
+  diff: string;
+  changedLines: number;
+}
+
+export class SynctoService {
+  constructor(private readonly ports: SynctoPorts) {}
+
+  /** Validates the request and selects devices now (bad input fails here, before a job exists), then runs in the background. */
+  async start(req: SynctoRequest): Promise<Job> {
+    const devices = selectDevices(await this.ports.store.listDevices(), req.target, req.resync);
+    return this.ports.runner.start(
+      {
+        kind: 'syncto',
+        args: { target: describeTarget(req.target), dryRun: req.dryRun, resync: req.resync, force: req.force, flags: req.flags, devices: devices.map((d) => d.hostname) },
+        by: req.by,
+        ...(req.comment ? { comment: req.comment } : {}),
+        ...(req.ticketRef ? { ticketRef: req.ticketRef } : {}),
+      },
+      (ctx) => this.run(devices, req, ctx),
+    );
+  }
+
+  private async run(devices: Device[], req: SynctoRequest, ctx: JobContext): Promise<'FINISHED' | 'FAILED'> {
+    await ctx.setTotal(devices.length);
+    const results = new Map<string, DeviceJobResult>();
+    const record = async (hostname: string, result: DeviceJobResult) => {
+      results.set(hostname, result);
+      await ctx.deviceResult(hostname, result);
+    };
+
+    const owned = await this.lockDevices(devices, ctx.jobId, record);
+    try {
+      const planned = await this.plan(owned, req, ctx, record);
+      const changeScore = planned.reduce((sum, p) => sum + p.changedLines, 0);
+      await ctx.update({ changeScore });
+      if (req.dryRun) {
+        for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff });
+      } else if (ctx.signal.aborted) {
+        for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
+      } else if (planned.length > 0) {
+        await this.push(planned, req, ctx, record);
+      }
+    } finally {
+      await Promise.all(owned.map((d) => this.ports.store.unlockDevice(d.hostname, ctx.jobId)));
+    }
+    return [...results.values()].some((r) => r.status === 'failed') ? 'FAILED' : 'FINISHED';
+  }
+
+  /** A device another job is pushing is left out of this one (never pushed twice at once). */
+  private async lockDevices(devices: Device[], owner: string, record: (h: string, r: DeviceJobResult) => Promise<void>): Promise<Device[]> {
+    const owned: Device[] = [];
+    for (const d of devices) {
+      if (await this.ports.store.tryLockDevice(d.hostname, owner)) owned.push(d);
+      else {
+        const holder = await this.ports.store.lockHolder(d.hostname);
+        await record(d.hostname, { status: 'skipped', error: `device is being configured by ${holder ?? 'another job'}; left out of this job` });
+      }
+    }
+    return owned;
+  }
+
+  /** Render, read running, drift-check and diff every device; returns the ones that need a push. */
+  private async plan(devices: Device[], req: SynctoRequest, ctx: JobContext, record: (h: string, r: DeviceJobResult) => Promise<void>): Promise<Planned[]> {
+    const rendered = await this.ports.renderAll(devices);
+    const limit = pLimit(this.ports.concurrency ?? 20);
+    const planned: Planned[] = [];
+    await Promise.all(
+      devices.map((device) =>
+        limit(async () => {
+          if (ctx.signal.aborted) return record(device.hostname, { status: 'skipped', error: 'job aborted before this device was started' });
+          const intended = rendered.get(device.hostname);
+          if (!intended || intended instanceof NetsyncError) {
+            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device' });
+          }
+          await record(device.hostname, { status: 'running' });
+          let running: string;
+          try {
+            running = await this.readRunning(device);
+          } catch (err) {
+            return record(device.hostname, { status: req.flags.skipUnreachable ? 'skipped' : 'failed', error: `could not read the running config: ${errorText(err)}` });
+          }
+          const want = this.ports.canonicalize(device.platform, intended.config);
+          const diff = this.diff(device.hostname, running, want);
+          const runningHash = this.ports.hash(running);
+          if (!req.force && device.configHash && runningHash !== device.configHash) {
+            // A dry run reports drift but changes no status.
+            if (!req.dryRun) await this.ports.syncStatus.markUnsynced([device.hostname], 'drift_detected', {
+              by: `job:${ctx.jobId}`,
+              jobId: ctx.jobId,
+              detail: 'running config differs from the one netsync last pushed; left out of this push (use force to overwrite)',
+            });
+            return record(device.hostname, { status: 'drift', changed: diff.lines > 0, diff: diff.text, error: 'configuration changed on the device outside netsync' });
+          }
+          if (diff.lines === 0) {
+            await this.ports.syncStatus.markSynced([device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: runningHash, detail: 'nothing to change' });
+            return record(device.hostname, { status: 'unchanged', changed: false });
+          }
+          planned.push({ device, intended, diff: diff.text, changedLines: diff.lines });
+        }),
+      ),
+    );
+    return planned;
+  }
+
+  private async push(planned: Planned[], req: SynctoRequest, ctx: JobContext, record: (h: string, r: DeviceJobResult) => Promise<void>): Promise<void> {
+    const outcome = await this.ports.runTransaction({
+      id: ctx.jobId,
+      items: planned.map((p) => ({ target: deviceTarget(p.device), config: p.intended.config, expectedHash: null })),
+      flags: req.flags,
+    });
+    const byHost = new Map(outcome['node-results'].map((n) => [n['node-id'].toLowerCase(), n]));
+    const limit = pLimit(this.ports.concurrency ?? 20);
+    await Promise.all(
+      planned.map((p) =>
+        limit(async () => {
+          const node = byHost.get(p.device.hostname.toLowerCase());
+          if (!node || node['configuration-status'] !== 'complete') {
+            const skipped = node?.['configuration-status'] === 'skipped';
+            return record(p.device.hostname, {
+              status: skipped ? 'skipped' : 'failed',
+              changed: false,
+              diff: p.diff,
+              error: node?.error ? this.ports.mask(node.error.message) : 'not committed: another device of the transaction failed',
+              rollbackStatus: node?.['rollback-status'] === 'complete' ? 'complete' : node?.['rollback-status'] === 'fail' ? 'failed' : 'none',
+            });
+          }
+          // Verify before claiming success: the hash recorded is that of what the device now runs.
+          try {
+            const running = await this.readRunning(p.device);
+            const want = this.ports.canonicalize(p.device.platform, p.intended.config);
+            if (running !== want) {
+              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device.hostname, running, want).text, error: 'committed, but the running config does not match the intended config' });
+            }
+            await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
+            await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
+          } catch (err) {
+            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: `committed, but could not verify: ${errorText(err)}` });
+          }
+        }),
+      ),
+    );
+  }
+
+  private async readRunning(device: Device): Promise<string> {
+    const session: DeviceSession = await this.ports.sessions.open(deviceTarget(device));
+    try {
+      return await session.getRunningConfig();
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }
+
+  private diff(hostname: string, running: string, intended: string): { text: string; lines: number } {
+    if (running === intended) return { text: '', lines: 0 };
+    const text = this.ports.mask(createTwoFilesPatch(`${hostname} (running)`, `${hostname} (intended)`, withNewline(running), withNewline(intended), '', '', { context: 3 }));
+    const lines = text.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;
+    return { text, lines };
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function errorText(err: unknown): string {
+  return isNetsyncError(err) ? `${err.message} [${err.code}]` : (err as Error).message;
+}
