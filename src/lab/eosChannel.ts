@@ -45,8 +45,9 @@ export function attachEosChannel(
   const runLine = async (line: string) => {
     if (closed) return;
     const r = await shell.run(line);
-    if (r.output) out(`${r.output}\n`);
+    const text = r.output ? `${r.output}\n` : '';
     if (r.close) {
+      out(text);
       closed = true;
       if (channel.writable) {
         channel.exit(0);
@@ -54,7 +55,8 @@ export function attachEosChannel(
       }
       return;
     }
-    out(shell.prompt());
+    // Output and prompt in one write: the client sees a complete answer in one packet.
+    out(text + shell.prompt());
   };
   const consume = async (text: string) => {
     for (const ch of text) {

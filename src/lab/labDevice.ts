@@ -90,6 +90,8 @@ export class LabDeviceImpl implements LabDevice {
     this.connections.add(client);
     const handle: ConnectionHandle = { id: this.core.allocateId(), username: '', drop: () => client.end() };
     client.on('error', () => {});
+    // Replies are small and interactive: don't let Nagle hold them back waiting for ACKs.
+    (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
     client.on('close', () => {
       counters.activeSessions--;
       this.connections.delete(client);

@@ -43,10 +43,21 @@ async function loadOrCreateKey(path: string, comment: string): Promise<KeyPair> 
     const parsed = parse(existing, path);
     return { privateKey: existing, publicKey: `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`, parsed };
   }
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  const pair = generateEd25519(comment);
   await writeFile(path, pair.private, { mode: 0o600 });
   await writeFile(`${path}.pub`, `${pair.public}\n`);
   return { privateKey: pair.private, publicKey: pair.public.split(' ').slice(0, 2).join(' '), parsed: parse(pair.private, path) };
+}
+
+/**
+ * ssh2's generator drops a leading zero byte of the public key (about 1 key in 300),
+ * writing a key that neither ssh2 nor OpenSSH can read; draw again until the key parses.
+ */
+function generateEd25519(comment: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
 }
 
 export async function loadClientKey(stateDir: string): Promise<KeyPair> {
