@@ -1,5 +1,6 @@
 /** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
 import { z } from 'zod';
+import { NSO_ACTIONS } from './nsoSource.ts';
 
 const ref = z.union([z.number().int().positive(), z.record(z.string(), z.string())]);
 
@@ -13,6 +14,8 @@ export const nsoConfigSchema = z
     /** ned-id per netsync platform, e.g. {eos: 'arista-dcs-cli-5.x'}; others are added as plain NETCONF devices. */
     nedIds: z.record(z.string(), z.string()).default({}),
     adminState: z.enum(['unlocked', 'southbound-locked', 'locked']).default('unlocked'),
+    /** Actions run on each device netsync adds, in order, e.g. [fetch-host-keys, sync-from]. */
+    actionsAfterAdd: z.array(z.enum(NSO_ACTIONS)).default([]),
   })
   .strict();
 

@@ -6,6 +6,7 @@
  */
 import type { Transport } from '../model/device.ts';
 import { defaultTransport } from '../model/device.ts';
+import { NetsyncError } from '../model/errors.ts';
 import { badResponse, httpCall, joinUrl } from './http.ts';
 import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
 
@@ -18,8 +19,13 @@ export interface NsoOptions {
   /** ned-id per netsync platform; a platform missing here is added with the plain NETCONF device type. */
   nedIds: Record<string, string>;
   adminState: 'unlocked' | 'southbound-locked' | 'locked';
+  /** NSO actions run on a device right after it is added, in order (e.g. fetch-host-keys, sync-from). */
+  actionsAfterAdd: NsoAction[];
   timeoutMs: number;
 }
+
+export const NSO_ACTIONS = ['fetch-host-keys', 'connect', 'sync-from'] as const;
+export type NsoAction = (typeof NSO_ACTIONS)[number];
 
 const YANG_JSON = 'application/yang-data+json';
 const DEVICES = '/restconf/data/tailf-ncs:devices';
@@ -99,6 +105,22 @@ export class NsoSource implements InventorySource {
       // 409 data-exists: someone added it meanwhile, which is what we wanted.
       accept: [409],
     });
+    for (const action of this.opts.actionsAfterAdd) await this.runAction(device.name, action);
+  }
+
+  /** RESTCONF action: POST on the action node; NSO answers 200 with tailf-ncs:output, result false on failure. */
+  private async runAction(name: string, action: NsoAction): Promise<void> {
+    const { json } = await httpCall({
+      source: 'nso',
+      method: 'POST',
+      url: joinUrl(this.opts.url, `${DEVICES}/device=${encodeKey(name)}/${action}`),
+      headers: this.headers(),
+      timeoutMs: this.opts.timeoutMs,
+    });
+    const output = (json as Record<string, { result?: unknown; info?: unknown }> | undefined)?.['tailf-ncs:output'];
+    if (output?.result === false) {
+      throw new NetsyncError('SOURCE_REJECTED', `nso: added '${name}', but ${action} failed: ${String(output.info ?? 'no detail')}`, { source: 'nso', action, name });
+    }
   }
 
   async remove(device: SourceDevice): Promise<void> {

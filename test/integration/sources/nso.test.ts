@@ -14,7 +14,7 @@ describe('sources/NsoSource against a RESTCONF double', () => {
   beforeEach(async () => {
     nso = new NsoStub();
     await nso.start();
-    opts = { url: nso.url, username: 'admin', password: 'nso-secret', authgroup: 'lab', nedIds: { eos: 'arista-dcs-cli-5.x' }, adminState: 'unlocked', timeoutMs: 2000 };
+    opts = { url: nso.url, username: 'admin', password: 'nso-secret', authgroup: 'lab', nedIds: { eos: 'arista-dcs-cli-5.x' }, adminState: 'unlocked', actionsAfterAdd: [], timeoutMs: 2000 };
   });
   afterEach(async () => {
     await nso.stop();
@@ -51,6 +51,16 @@ describe('sources/NsoSource against a RESTCONF double', () => {
     await source.add(spec('Leaf-7'));
     await source.add(spec('pe-9', { platform: 'junos', transport: 'netconf', port: 830 }));
     expect(nso.devices.get('pe-9')!['device-type']).to.deep.equal({ netconf: {} });
+  });
+
+  it('runs the configured actions on a device it adds; a failed action fails the add with the reason', async () => {
+    const source = new NsoSource({ ...opts, actionsAfterAdd: ['fetch-host-keys', 'sync-from'] });
+    await source.add(spec('Leaf-8'));
+    expect(nso.actions).to.deep.equal(['fetch-host-keys Leaf-8', 'sync-from Leaf-8']);
+    nso.failingActions.add('sync-from');
+    const err = await rejects(source.add(spec('Leaf-9')));
+    expect(err.code).to.equal('SOURCE_REJECTED');
+    expect(err.message).to.contain('sync-from failed: Failed to connect to device');
   });
 
   it('removes with DELETE device=<percent-encoded key> (204); an absent device (404) is already gone', async () => {

@@ -3,6 +3,7 @@
  *   GET    /restconf/data/tailf-ncs:devices/device[?fields=..]  200 {"tailf-ncs:device":[..]} | 204 when empty
  *   POST   /restconf/data/tailf-ncs:devices                     201 + Location | 409 data-exists
  *   DELETE /restconf/data/tailf-ncs:devices/device=<key>        204 | 404 invalid-value
+ *   POST   /restconf/data/tailf-ncs:devices/device=<key>/<action>  200 {"tailf-ncs:output": {result, info?}}
  * Basic auth on every request (401 otherwise); media type application/yang-data+json.
  */
 import { StubServer, hasMediaType } from './stubServer.ts';
@@ -30,8 +31,13 @@ function restconfError(status: number, tag: string, message: string): StubReply 
   };
 }
 
+const ACTIONS = new Set(['fetch-host-keys', 'connect', 'sync-from', 'sync-to', 'check-sync']);
+
 export class NsoStub extends StubServer {
   readonly devices = new Map<string, NsoDeviceEntry>();
+  readonly actions: string[] = [];
+  /** Actions that answer result false (the device refused, e.g. sync-from on an unreachable box). */
+  failingActions = new Set<string>();
 
   constructor(
     readonly username = 'admin',
@@ -53,6 +59,7 @@ export class NsoStub extends StubServer {
     if (req.method === 'GET' && req.path === LIST) return this.list(req);
     if (req.method === 'POST' && req.path === CONTAINER) return this.create(req);
     if (req.method === 'DELETE' && req.path.startsWith(`${LIST}=`)) return this.remove(req);
+    if (req.method === 'POST' && req.path.startsWith(`${LIST}=`)) return this.action(req);
     return this.violation(`not a documented NSO RESTCONF call: ${req.method} ${req.path}`, 404);
   }
 
@@ -78,6 +85,16 @@ export class NsoStub extends StubServer {
     if (this.devices.has(e.name!)) return restconfError(409, 'data-exists', `object already exists: /ncs:devices/device{${e.name}}`);
     this.devices.set(e.name!, e as NsoDeviceEntry);
     return { status: 201, headers: { location: `${this.url}${LIST}=${encodeURIComponent(e.name!)}` } };
+  }
+
+  private action(req: StubRequest): StubReply {
+    const m = /^([^/]+)\/([a-z-]+)$/.exec(req.path.slice(LIST.length + 1));
+    if (!m || !ACTIONS.has(m[2]!)) return this.violation(`not a tailf-ncs device action: POST ${req.path}`, 404);
+    const name = decodeURIComponent(m[1]!);
+    if (!this.devices.has(name)) return restconfError(404, 'invalid-value', 'uri keypath not found');
+    this.actions.push(`${m[2]} ${name}`);
+    const ok = !this.failingActions.has(m[2]!);
+    return { status: 200, contentType: YANG, body: { 'tailf-ncs:output': ok ? { result: true } : { result: false, info: 'Failed to connect to device' } } };
   }
 
   private remove(req: StubRequest): StubReply {
