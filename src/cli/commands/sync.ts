@@ -53,15 +53,18 @@ export function renderJobSummary(job: Job): string {
   const table = new Table({
     head: ['HOSTNAME', 'RESULT', 'CHANGED LINES', 'ERROR'],
     style: { head: [], border: [], compact: true },
-    colWidths: [null, null, null, 70] as unknown as number[],
-    wordWrap: true,
   });
   for (const [hostname, r] of Object.entries(job.perDevice).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
-    table.push([hostname, r.status, String(changedLines(r.diff)), r.error ?? '']);
+    table.push([hostname, r.status, String(changedLines(r.diff)), oneLine(r.error ?? '', 100)]);
   }
   const counts = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'no devices selected';
   return `${table.toString()}\njob ${job.id} ${job.status}${job.args.dryRun ? ' (dry run)' : ''}: ${summary}${job.error ? `\n${job.error}` : ''}\n`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function changedLines(diff: string | undefined): number {

@@ -1,0 +1,131 @@
+/** syncto options and job control against the lab: dry run, abort, overlapping jobs, restart, the CLI. */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDaemon } from '../../../src/daemon.ts';
+import { silentLogger } from '../../../src/model/ports.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { OPERATOR_TOKEN, testConfig } from '../../helpers/daemon.ts';
+import type { SyncLoop } from '../../helpers/syncLoop.ts';
+import { startSyncLoop } from '../../helpers/syncLoop.ts';
+
+describe('syncto behaviour', function () {
+  this.timeout(60_000);
+  let loop: SyncLoop;
+  const running = () => Object.fromEntries(loop.labFixture.lab.devices.map((d) => [d.hostname, d.runningConfig()]));
+  const commits = () => loop.labFixture.lab.devices.reduce((n, d) => n + d.counters().commits, 0);
+
+  /** Pushes a change to the ACCESS devices' settings and waits until both are unsynchronized. */
+  async function changeAccess(description: string): Promise<void> {
+    const file = 'access/interfaces.yml';
+    const text = readFileSync(join(loop.settings.work, file), 'utf8').replace(/description: [a-z ]+port/g, `description: ${description}`);
+    await loop.push('settings', { [file]: text }, `access: ${description}`);
+    await loop.waitFor(async () => (await loop.t.daemon.store.listDevices({ synchronized: false })).length === 2);
+  }
+
+  before(async () => {
+    loop = await startSyncLoop();
+    expect((await loop.syncto({ all: true })).status).to.equal('FINISHED');
+  });
+  after(() => loop?.stopAll());
+  afterEach(() => {
+    for (const d of loop.labFixture.lab.devices) d.clearFaults();
+  });
+
+  it('dry run: per-device diff and change score, nothing committed, status unchanged', async () => {
+    await changeAccess('lab port');
+    const before = running();
+    const commitsBefore = commits();
+    const job = await loop.syncto({ all: true, dry_run: true });
+    expect(job.status).to.equal('FINISHED');
+    expect(job.perDevice['eos-access-1']!.diff).to.contain('+   description lab port');
+    expect(job.changeScore).to.be.greaterThan(0);
+    expect(running()).to.deep.equal(before);
+    expect(commits()).to.equal(commitsBefore);
+    expect((await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => d.hostname).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
+  });
+
+  it('dry run on a device with nothing to change marks it synchronized', async () => {
+    await loop.t.call('POST', '/api/v1/devices/nc-core-1/unsync', { reason: 'check after maintenance' });
+    const job = await loop.syncto({ hostname: 'nc-core-1', dry_run: true });
+    expect(job.perDevice['nc-core-1']!.status).to.equal('unchanged');
+    expect((await loop.device('nc-core-1')).synchronized).to.equal(true);
+  });
+
+  it('abort: no device is pushed once the abort is in, and the job ends ABORTED', async () => {
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ latencyMs: 400 });
+    const before = running();
+    const commitsBefore = commits();
+    const res = await loop.t.call('POST', '/api/v1/syncto', { all: true });
+    const abort = await loop.t.call('POST', `/api/v1/jobs/${res.body.job_id}/abort`, {});
+    expect(abort.status).to.equal(202);
+    const job = await loop.t.daemon.jobs.wait(res.body.job_id);
+    expect(job.status).to.equal('ABORTED');
+    expect(Object.values(job.perDevice).every((r) => r.status === 'skipped')).to.equal(true);
+    expect(commits()).to.equal(commitsBefore);
+    expect(running()).to.deep.equal(before);
+    expect((await loop.t.daemon.store.listDevices({ synchronized: false })).length).to.equal(2);
+    const again = await loop.t.call('POST', `/api/v1/jobs/${res.body.job_id}/abort`, {});
+    expect([again.status, again.body.error.code]).to.deep.equal([409, 'CONFLICT']);
+  });
+
+  it('two overlapping syncto jobs never push the same device twice', async () => {
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ latencyMs: 100 });
+    for (const d of loop.labFixture.lab.devices) d.resetCounters();
+    const [a, b] = await Promise.all([loop.t.call('POST', '/api/v1/syncto', { all: true }), loop.t.call('POST', '/api/v1/syncto', { all: true })]);
+    const jobs = await Promise.all([loop.t.daemon.jobs.wait(a.body.job_id), loop.t.daemon.jobs.wait(b.body.job_id)]);
+    const statuses = jobs.map((j) => j.perDevice['eos-access-1']!.status).sort();
+    expect(statuses).to.deep.equal(['skipped', 'synced']);
+    expect(jobs.some((j) => j.perDevice['eos-access-1']!.error?.includes('being configured by'))).to.equal(true);
+    for (const h of ['eos-access-1', 'eos-access-2']) expect(loop.labFixture.lab.device(h).counters().commits, h).to.be.within(1, 2);
+    expect(await loop.t.daemon.store.listDevices({ synchronized: false })).to.deep.equal([]);
+    for (const h of ['eos-access-1', 'eos-access-2']) expect(loop.labFixture.lab.device(h).runningConfig()).to.equal(await loop.intended(h));
+  });
+
+  it('CLI: netsync sync --wait prints a per-device summary; --dry-run --json is machine-readable; bad targets exit 2', async () => {
+    await changeAccess('cli port');
+    const env = { NETSYNC_URL: loop.t.url, NETSYNC_TOKEN: OPERATOR_TOKEN };
+    const dry = await runCli(['sync', '--type', 'access', '--dry-run', '--wait', '--json'], env);
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(JSON.parse(dry.stdout).job.perDevice['eos-access-2'].diff).to.contain('+   description cli port');
+    const live = await runCli(['sync', '--all', '--wait'], env);
+    expect(live.code, live.stderr).to.equal(0);
+    expect(live.stdout).to.match(/│ eos-access-1 +│ synced +│ 2 /).and.match(/│ eos-access-2 +│ synced +│ 4 /);
+    expect(live.stdout).to.contain('FINISHED: 2 synced');
+    const bad = await runCli(['sync', '--all', '--group', 'x'], env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('exactly one of');
+    const unknown = await runCli(['sync', '--hostname', 'ghost', '--wait'], env);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.contain('NOT_FOUND');
+  });
+
+  it('a device that fails keeps its unsynchronized status and fails the job (exit 1 from the CLI)', async () => {
+    await changeAccess('failing port');
+    loop.labFixture.lab.device('eos-access-2').setFaults({ commitError: 'simulated commit failure' });
+    const r = await runCli(['sync', '--all', '--wait'], { NETSYNC_URL: loop.t.url, NETSYNC_TOKEN: OPERATOR_TOKEN });
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain('failed');
+    // One transaction: the other device was rolled back, and neither claims to be synchronized.
+    expect((await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => d.hostname).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
+    expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).not.to.contain('failing port');
+  });
+
+  it('a restart marks a job left RUNNING as ABORTED and marks no device synchronized', async () => {
+    const { store } = loop.t.daemon;
+    await store.updateRecord('jobs', 'cut-off', () => ({
+      id: 'cut-off', kind: 'syncto', status: 'RUNNING', args: {}, by: 'test', progress: { done: 0, total: 2 }, perDevice: {}, createdAt: new Date().toISOString(),
+    }));
+    const unsyncedBefore = (await store.listDevices({ synchronized: false })).map((d) => d.hostname).sort();
+    await loop.t.stop();
+    const restarted = await createDaemon(testConfig(loop.t.dir), { logger: silentLogger });
+    try {
+      const job = await restarted.jobs.get('cut-off');
+      expect(job.status).to.equal('ABORTED');
+      expect(job.error).to.contain('restarted');
+      expect((await restarted.store.listDevices({ synchronized: false })).map((d) => d.hostname).sort()).to.deep.equal(unsyncedBefore);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
