@@ -12,6 +12,7 @@ PACKAGES=(
   nagios4-core              # real Nagios for test/integration/alarms (the tests write their own nagios.cfg)
   monitoring-plugins-basic  # check_dummy, the freshness command of the passive-check test
   prometheus                # real Prometheus scraping /metrics; promtool checks the example rule
+  prometheus-alertmanager   # real Alertmanager receiving netsync's alert notifications
   python3-ncclient          # independent NETCONF client driving the lab in test/integration/lab
 )
 

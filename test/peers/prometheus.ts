@@ -1,5 +1,5 @@
 /**
- * A real Prometheus (Debian `prometheus`) for integration tests: own config and
+ * A real Prometheus (Debian `prometheus`) and Alertmanager for integration tests: own config and
  * TSDB in a temp dir, a free loopback port, started as the test's child in its
  * own process group and killed on stop().
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PROMTOOL_BIN = '/usr/bin/promtool';
+export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 
 export interface PrometheusPeer {
   url: string;
@@ -38,22 +39,43 @@ export async function freePort(): Promise<number> {
 export async function startPrometheus(config: string): Promise<PrometheusPeer> {
   const dir = await mkdtemp(join(tmpdir(), 'netsync-prom-'));
   await writeFile(join(dir, 'prometheus.yml'), config);
+  return startHttpPeer('prometheus', dir, PROMETHEUS_BIN, (port) => [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+}
+
+/** Alertmanager with no receivers: alerts posted to it can be read back from its API. Clustering off. */
+export async function startAlertmanager(): Promise<PrometheusPeer> {
+  const dir = await mkdtemp(join(tmpdir(), 'netsync-am-'));
+  await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: default\nreceivers:\n  - name: default\n');
+  return startHttpPeer('alertmanager', dir, ALERTMANAGER_BIN, (port) => [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+}
+
+async function startHttpPeer(name: string, dir: string, bin: string, args: (port: number) => string[]): Promise<PrometheusPeer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const log = openSync(join(dir, 'prometheus.log'), 'w');
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { detached: true, stdio: ['ignore', 'ignore', log] },
-  );
+  const logFile = join(dir, `${name}.log`);
+  const log = openSync(logFile, 'w');
+  const child = spawn(bin, args(port), { detached: true, stdio: ['ignore', 'ignore', log] });
   closeSync(log); // the child has its own copy
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
 
   const api = async (path: string) => {
     const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) });
-    const body = (await res.json()) as { status: string; data: unknown; error?: string };
-    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
+    const body = (await res.json()) as { status?: string; data?: unknown; error?: string };
+    // Prometheus wraps answers in {status, data}; Alertmanager's v2 API returns the data itself.
+    if (body.status === undefined || Array.isArray(body)) return body as any;
+    if (body.status !== 'success') throw new Error(`${name} ${path}: ${body.error}`);
     return body.data as any;
   };
   const peer: PrometheusPeer = {
@@ -64,7 +86,7 @@ export async function startPrometheus(config: string): Promise<PrometheusPeer> {
       const deadline = Date.now() + timeoutMs;
       let lastError = '';
       while (Date.now() < deadline) {
-        if (exited) throw new Error(`prometheus exited:\n${await readFile(join(dir, 'prometheus.log'), 'utf8')}`);
+        if (exited) throw new Error(`${name} exited:\n${await readFile(logFile, 'utf8')}`);
         try {
           const got = await probe();
           if (got !== undefined) return got;
@@ -73,7 +95,7 @@ export async function startPrometheus(config: string): Promise<PrometheusPeer> {
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      throw new Error(`prometheus: ${what} not seen in ${timeoutMs} ms ${lastError}`);
+      throw new Error(`${name}: ${what} not seen in ${timeoutMs} ms ${lastError}`);
     },
     async stop() {
       if (!exited && child.pid) {
