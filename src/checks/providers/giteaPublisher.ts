@@ -6,7 +6,7 @@ import { truncate } from '../buildReport.ts';
 import { GITHUB_COMMENT_MAX } from '../markdownReport.ts';
 import type { PullRequestRef } from '../model.ts';
 import type { CheckPublisher, CommitStatus } from './publisher.ts';
-import { ownerAndName } from './publisher.ts';
+import { ownerAndName, upsertPaged } from './publisher.ts';
 import { RestClient } from './restClient.ts';
 
 interface GiteaComment {
@@ -40,22 +40,14 @@ export class GiteaPublisher implements CheckPublisher {
   }
 
   async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
-    let mine: GiteaComment | undefined;
-    for (let page = 1; !mine; page++) {
-      const { data } = await this.client.request<GiteaComment[]>(
-        'list PR comments',
-        'GET',
-        `${repoPath(pr)}/issues/${pr.number}/comments?page=${page}&limit=${PAGE_SIZE}`,
-      );
-      mine = data.find((c) => c.body.startsWith(marker));
-      if (data.length < PAGE_SIZE) break;
-    }
-    if (mine) {
-      await this.client.request('update PR comment', 'PATCH', `${repoPath(pr)}/issues/comments/${mine.id}`, { body });
-      return { id: String(mine.id), created: false };
-    }
-    const { data } = await this.client.request<GiteaComment>('create PR comment', 'POST', `${repoPath(pr)}/issues/${pr.number}/comments`, { body });
-    return { id: String(data.id), created: true };
+    const comments = `${repoPath(pr)}/issues/${pr.number}/comments`;
+    return upsertPaged<GiteaComment>({
+      pageSize: PAGE_SIZE,
+      page: async (n) => (await this.client.request<GiteaComment[]>('list PR comments', 'GET', `${comments}?page=${n}&limit=${PAGE_SIZE}`)).data,
+      isMine: (c) => c.body.startsWith(marker),
+      update: (c) => this.client.request('update PR comment', 'PATCH', `${repoPath(pr)}/issues/comments/${c.id}`, { body }),
+      create: async () => (await this.client.request<GiteaComment>('create PR comment', 'POST', comments, { body })).data,
+    });
   }
 }
 

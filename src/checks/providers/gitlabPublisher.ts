@@ -5,6 +5,7 @@
 import { truncate } from '../buildReport.ts';
 import type { CheckState, PullRequestRef } from '../model.ts';
 import type { CheckPublisher, CommitStatus } from './publisher.ts';
+import { upsertPaged } from './publisher.ts';
 import { RestClient } from './restClient.ts';
 
 interface GitlabNote {
@@ -44,18 +45,14 @@ export class GitlabPublisher implements CheckPublisher {
 
   async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
     const notes = `${projectPath(pr)}/merge_requests/${pr.number}/notes`;
-    let mine: GitlabNote | undefined;
-    for (let page = 1; !mine; page++) {
-      const { data } = await this.client.request<GitlabNote[]>('list MR notes', 'GET', `${notes}?per_page=${PAGE_SIZE}&page=${page}&sort=asc&order_by=created_at`);
-      mine = data.find((n) => !n.system && n.body.startsWith(marker));
-      if (data.length < PAGE_SIZE) break;
-    }
-    if (mine) {
-      await this.client.request('update MR note', 'PUT', `${notes}/${mine.id}`, { body });
-      return { id: String(mine.id), created: false };
-    }
-    const { data } = await this.client.request<GitlabNote>('create MR note', 'POST', notes, { body });
-    return { id: String(data.id), created: true };
+    return upsertPaged<GitlabNote>({
+      pageSize: PAGE_SIZE,
+      page: async (n) => (await this.client.request<GitlabNote[]>('list MR notes', 'GET', `${notes}?per_page=${PAGE_SIZE}&page=${n}&sort=asc&order_by=created_at`)).data,
+      // System notes ("added 1 commit") may quote text but are never ours.
+      isMine: (n) => !n.system && n.body.startsWith(marker),
+      update: (n) => this.client.request('update MR note', 'PUT', `${notes}/${n.id}`, { body }),
+      create: async () => (await this.client.request<GitlabNote>('create MR note', 'POST', notes, { body })).data,
+    });
   }
 }
 

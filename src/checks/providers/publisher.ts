@@ -27,3 +27,26 @@ export function ownerAndName(repo: string): { owner: string; repo: string } {
   const slash = repo.indexOf('/');
   return { owner: repo.slice(0, slash), repo: repo.slice(slash + 1) };
 }
+
+/**
+ * Find-then-edit for hosts that page comments by number (Gitea, GitLab): walks the pages until our comment
+ * turns up, then edits it, or creates one when none is ours.
+ */
+export async function upsertPaged<C extends { id: number; body: string }>(steps: {
+  pageSize: number;
+  page: (n: number) => Promise<C[]>;
+  isMine: (c: C) => boolean;
+  update: (c: C) => Promise<unknown>;
+  create: () => Promise<C>;
+}): Promise<{ id: string; created: boolean }> {
+  for (let n = 1; ; n++) {
+    const page = await steps.page(n);
+    const mine = page.find(steps.isMine);
+    if (mine) {
+      await steps.update(mine);
+      return { id: String(mine.id), created: false };
+    }
+    if (page.length < steps.pageSize) break;
+  }
+  return { id: String((await steps.create()).id), created: true };
+}

@@ -6,7 +6,6 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CheckRecords } from '../../../src/checks/checkRecords.ts';
 import { CheckService } from '../../../src/checks/checkService.ts';
@@ -20,6 +19,7 @@ import { silentLogger } from '../../../src/model/ports.ts';
 import { Renderer } from '../../../src/render/index.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { GithubApiStub } from '../../helpers/codehost/githubApiStub.ts';
+import { githubPullRequestPayload } from '../../helpers/codehost/webhookExamples.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 import { DEFAULT_RULES, EXAMPLE_DEVICES, exampleRepos } from '../../helpers/repoFixtures.ts';
 import type { MemoryRepos } from '../../helpers/repoFixtures.ts';
@@ -27,14 +27,7 @@ import type { MemoryRepos } from '../../helpers/repoFixtures.ts';
 const TOKEN = 'ghs_checks_test_token_0123';
 const sha = (name: string) => createHash('sha1').update(name).digest('hex');
 
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: any[] }[];
-function prPayload(action: string, head: string, base: string): any {
-  const example = examples.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === action);
-  const payload = structuredClone(example);
-  payload.pull_request.head.sha = head;
-  payload.pull_request.base.sha = base;
-  return payload;
-}
+const prPayload = (action: string, head: string, base: string) => githubPullRequestPayload(action, { head, base });
 
 describe('checks: CheckService with impact + render and the GitHub stand-in', function () {
   this.timeout(30_000);

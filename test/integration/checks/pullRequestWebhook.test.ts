@@ -6,32 +6,19 @@
  */
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { git } from '../../helpers/gitRepos.ts';
 import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
 import { sendGithub, startGitOps } from '../../helpers/gitopsDaemon.ts';
 import { OPERATOR_TOKEN } from '../../helpers/daemon.ts';
 import { GithubApiStub } from '../../helpers/codehost/githubApiStub.ts';
+import { githubPullRequestPayload } from '../../helpers/codehost/webhookExamples.ts';
 import { COMMENT_MARKER } from '../../../src/checks/markdownReport.ts';
 
 const TOKEN = 'ghs_daemon_checks_token_01';
 const REPO = 'netops/templates';
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: any[] }[];
-
 /** A real example payload, pointed at our templates repo and commits. */
-function prPayload(action: string, head: string, base: string, number = 2): any {
-  const payload = structuredClone(examples.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === action));
-  payload.number = number;
-  payload.pull_request.number = number;
-  payload.pull_request.head.sha = head;
-  payload.pull_request.base.sha = base;
-  payload.pull_request.base.ref = 'main';
-  payload.repository.full_name = REPO;
-  payload.repository.name = 'templates';
-  payload.repository.owner.login = 'netops';
-  return payload;
-}
+const prPayload = (action: string, head: string, base: string) => githubPullRequestPayload(action, { head, base, number: 2, repo: REPO });
 
 describe('checks: pull_request webhooks through the daemon', function () {
   this.timeout(60_000);
