@@ -56,12 +56,12 @@ export function resolveCandidates<D extends ImpactDevice>(input: CandidateInput<
     const found = input.repo === 'settings' ? settingsHits(path, input.rules ?? [], hits) : templateHits(path, input, hits);
     if (!found) unmatchedPaths.push(path);
   }
-  const byHost = new Map<string, Candidate<D>>();
+  // Keyed by object: the index holds each device once, so identity is the hostname without lower-casing 10,000 strings.
+  const byHost = new Map<D, Candidate<D>>();
   for (const hit of hits.values()) {
     for (const device of hit.resolve(index)) {
-      const key = device.hostname.toLowerCase();
-      let c = byHost.get(key);
-      if (!c) byHost.set(key, (c = { device, reasons: [], reasonCount: 0 }));
+      let c = byHost.get(device);
+      if (!c) byHost.set(device, (c = { device, reasons: [], reasonCount: 0 }));
       c.reasonCount += hit.reasons.length;
       for (let i = 0; i < hit.reasons.length && c.reasons.length < MAX_REASONS; i++) c.reasons.push(hit.reasons[i]!);
     }

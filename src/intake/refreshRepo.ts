@@ -95,7 +95,8 @@ async function validate(deps: RefreshDeps, repo: RepoKind, head: string, devices
 async function attribution(git: GitRepo, from: string, to: string): Promise<{ commits: number; pathCommit: Map<string, string> }> {
   const chain = await git.firstParentChain(from, to);
   const pathCommit = new Map<string, string>();
-  if (!chain) return { commits: 1, pathCommit }; // force push: everything is the new head's
+  // A force push, or a single commit (the usual push): everything is the head's, no per-commit diff needed.
+  if (!chain || chain.length === 1) return { commits: 1, pathCommit };
   let parent = from;
   for (const sha of chain) {
     for (const path of await git.changedPaths(parent, sha)) pathCommit.set(path, sha);

@@ -1,0 +1,138 @@
+/**
+ * GitOps benchmark with 10,000 devices: impact of a 1,000-file change, render throughput, and
+ * webhook-to-unsynced latency through a real daemon (real HTTP, real git repo, real lowdb store).
+ * Run: `node --import tsx bench/impact.ts [devices]`. Prints a table with targets and ratios against
+ * naive baselines measured in the same run (a full scan per path; re-parsing the repo per render).
+ */
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DeviceIndex, parseSettingsRules, resolveCandidates, selectorsFor } from '../src/impact/index.ts';
+import type { ImpactDevice } from '../src/impact/index.ts';
+import { buildDevice } from '../src/model/device.ts';
+import { parseSettings, parseTemplates, renderConfig } from '../src/render/index.ts';
+import { buildTemplateIndex } from '../src/impact/index.ts';
+import { readDirFiles } from '../src/git/readDirFiles.ts';
+import { SECRET, startGitOps } from '../test/helpers/gitopsDaemon.ts';
+import { DEFAULT_RULES, EXAMPLES } from '../test/helpers/repoFixtures.ts';
+
+const N = Number(process.argv[2] ?? 10_000);
+const rows: [string, string, string, string][] = [];
+const row = (name: string, value: string, target: string, ratio: string) => {
+  rows.push([name, value, target, ratio]);
+  process.stderr.write(`${name}: ${value}\n`);
+};
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
+const time = (fn: () => unknown): number => {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+
+// ---- devices: 80% ACCESS (eos), 15% DIST, 5% CORE (netconf), 100 groups
+const devices: (ImpactDevice & { managementIp: string })[] = [];
+for (let i = 0; i < N; i++) {
+  const type = i % 20 === 0 ? 'CORE' : i % 20 < 4 ? 'DIST' : 'ACCESS';
+  devices.push({ hostname: `sw-${i}`, type, platform: type === 'ACCESS' ? 'eos' : 'netconf', groups: [`g${i % 100}`], managementIp: '10.0.0.1' });
+}
+
+// ---- 1. impact of a 1,000-file settings change
+const rules = parseSettingsRules(DEFAULT_RULES);
+const paths: string[] = [];
+for (let i = 0; i < 700; i++) paths.push(`devices/sw-${i * 13}/interfaces.yml`);
+for (let i = 0; i < 200; i++) paths.push(`groups/g${i % 100}/file-${i}.yml`);
+for (let i = 0; i < 90; i++) paths.push(`${['access', 'dist', 'core'][i % 3]}/file-${i}.yml`);
+for (let i = 0; i < 10; i++) paths.push(`docs/page-${i}.md`);
+const impactTimes: number[] = [];
+let affected = 0;
+for (let r = 0; r < 30; r++) impactTimes.push(time(() => (affected = resolveCandidates({ repo: 'settings', changedPaths: paths, devices, rules }).candidates.length)));
+// Baseline: for every path, test every device against the path's selectors (what a per-device loop does).
+const naive = time(() => {
+  const hit = new Set<string>();
+  for (const p of paths) {
+    for (const { selector } of selectorsFor(p, rules)) {
+      for (const d of devices) {
+        if (selector === 'all') hit.add(d.hostname);
+        else if (selector.hostname?.some((h) => h.toLowerCase() === d.hostname.toLowerCase())) hit.add(d.hostname);
+        else if (selector.group?.some((g) => d.groups.includes(g))) hit.add(d.hostname);
+        else if (selector.type?.some((t) => t.toUpperCase() === d.type)) hit.add(d.hostname);
+      }
+    }
+  }
+});
+const impactMs = median(impactTimes);
+row(`impact: ${paths.length} settings files x ${N} devices (${affected} affected), median (min)`, `${impactMs.toFixed(2)} ms (${Math.min(...impactTimes).toFixed(2)})`, '< 20 ms', `${(naive / impactMs).toFixed(0)}x faster than a full scan (${naive.toFixed(0)} ms)`);
+
+const templates = parseTemplates(await readDirFiles(join(EXAMPLES, 'templates')));
+const tplIndex = buildTemplateIndex(templates);
+const tplPaths = [...templates.files.keys()];
+for (let i = 0; tplPaths.length < 1000; i++) tplPaths.push(`eos/unused-${i}.j2`);
+const index = new DeviceIndex(devices);
+const tplTimes: number[] = [];
+for (let r = 0; r < 30; r++) tplTimes.push(time(() => resolveCandidates({ repo: 'templates', changedPaths: tplPaths, devices: index, templateIndexes: [tplIndex] })));
+row(`impact: ${tplPaths.length} template files x ${N} devices, median (min)`, `${median(tplTimes).toFixed(2)} ms (${Math.min(...tplTimes).toFixed(2)})`, '< 20 ms', '-');
+
+// ---- 2. render throughput (one process, one core)
+const settingsFiles = await readDirFiles(join(EXAMPLES, 'settings'));
+for (let i = 0; i < N; i += 10) settingsFiles.set(`devices/sw-${i}/interfaces.yml`, `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`);
+const settings = parseSettings(settingsFiles);
+const renderAll = () => {
+  for (const d of devices) renderConfig(d, { settings, templates });
+};
+renderAll(); // warm-up: compile templates
+const renderMs = time(renderAll);
+const perSec = N / (renderMs / 1000);
+const naiveN = 200;
+const naiveMs = time(() => {
+  for (const d of devices.slice(0, naiveN)) renderConfig(d, { settings: parseSettings(settingsFiles), templates: parseTemplates(templates.files) });
+});
+const naivePerSec = naiveN / (naiveMs / 1000);
+row(`render: ${N} configs, 1 core`, `${perSec.toFixed(0)} configs/s`, '>= 2,000/s on 2 cores', `${(perSec / naivePerSec).toFixed(0)}x re-parsing per render (${naivePerSec.toFixed(0)}/s)`);
+
+// ---- 3. webhook -> unsynchronized, real daemon (HTTP, git repo, lowdb store) holding `count` devices
+async function webhookLatency(count: number, samples: number): Promise<number[]> {
+  const f = await startGitOps();
+  const now = new Date();
+  await f.t.daemon.store.changeDevices({
+    create: devices.slice(0, count).map((d) => buildDevice({ hostname: d.hostname, managementIp: d.managementIp, platform: d.platform, type: d.type, groups: d.groups }, now)),
+  });
+  await f.t.daemon.gitops!.intake.pollAll();
+  await f.syncAll();
+  const exec = promisify(execFile);
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const host = `sw-${(i * 7919) % count}`;
+    mkdirSync(join(f.settings.work, 'devices', host), { recursive: true });
+    writeFileSync(join(f.settings.work, 'devices', host, 'bench.yml'), `vlans:\n  - { id: ${200 + i}, name: bench-${i} }\n`);
+    await exec('git', ['add', '-A'], { cwd: f.settings.work });
+    await exec('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.net', 'commit', '-q', '-m', `bench ${i}`], { cwd: f.settings.work });
+    await exec('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: f.settings.work });
+    const after = (await exec('git', ['rev-parse', 'HEAD'], { cwd: f.settings.work })).stdout.trim();
+    const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after, repository: { full_name: 'netops/settings' } });
+    const start = performance.now();
+    const res = await fetch(`${f.t.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      body,
+    });
+    if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
+    // The watcher shares the daemon's process: check every millisecond, not in a busy loop.
+    while ((await f.t.daemon.store.getDevice(host))!.synchronized) await new Promise((r) => setTimeout(r, 1));
+    latencies.push(performance.now() - start);
+    await f.t.daemon.gitops!.intake.idle();
+  }
+  await f.cleanup();
+  return latencies;
+}
+const SAMPLES = Number(process.env.SAMPLES ?? 30);
+const small = await webhookLatency(500, SAMPLES);
+const large = await webhookLatency(N, SAMPLES);
+row('webhook -> unsynced, 500 devices, local repo: p50 / p99', `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(small, 99)).toFixed(1)}x the target`);
+row(`webhook -> unsynced, ${N} devices, local repo: p50 / p99`, `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(large, 99)).toFixed(1)}x the target; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`);
+
+const w: number[] = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
+process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'result'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  ratio\n`);
+for (const r of rows) process.stdout.write(`${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}\n`);
