@@ -42,7 +42,16 @@ export class EosShell {
     return `${host}(${base}${sub})#`;
   }
 
+  /** Runs one command line; never throws (an unexpected failure is reported like a device would). */
   async run(line: string): Promise<CommandResult> {
+    try {
+      return await this.runCommand(line);
+    } catch (err) {
+      return fail(`% Internal error: ${(err as Error).message}`);
+    }
+  }
+
+  private async runCommand(line: string): Promise<CommandResult> {
     const l = line.trim();
     if (!l || l.startsWith('!')) return ok();
     this.device.counters.rpcs++;

@@ -15,6 +15,8 @@ import { NetconfSession } from './netconfSession.ts';
 import { fingerprint, type DeviceStateFiles, type KeyPair } from './stateDir.ts';
 import { NO_FAULTS, type LabCounters, type LabDevice, type LabFaults, type LabPlatform } from './types.ts';
 
+const LOGIN_TIMEOUT_MS = 30_000;
+
 export interface DeviceOptions {
   hostname: string;
   platform: LabPlatform;
@@ -113,7 +115,12 @@ export class LabDeviceImpl implements LabDevice {
       }
       ctx.reject(methods);
     });
+    // A client that never finishes logging in would hold the connection forever.
+    const loginTimer = setTimeout(() => client.end(), LOGIN_TIMEOUT_MS);
+    loginTimer.unref();
+    client.on('close', () => clearTimeout(loginTimer));
     client.on('ready', () => {
+      clearTimeout(loginTimer);
       client.on('session', (accept) => {
         const session = accept();
         let pty = false;

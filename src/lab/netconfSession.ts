@@ -67,8 +67,9 @@ export class NetconfSession {
         else this.queue = this.queue.then(() => this.onRpc(msg));
       });
     } catch (err) {
-      if (err instanceof FramingError) this.end();
-      else throw err;
+      // Framing violations end the session (RFC 6242 §3); anything else must not take the lab down either.
+      if (!(err instanceof FramingError)) process.stderr.write(`netsync lab: ${this.device.hostname}: ${(err as Error).stack ?? String(err)}\n`);
+      this.end();
     }
   }
 
@@ -105,8 +106,8 @@ export class NetconfSession {
       if (rpc.children.length !== 1) throw new RpcError('protocol', 'operation-not-supported', `an <rpc> must contain exactly one operation (got ${rpc.children.length})`);
       reply = this.dispatch(rpc.children[0]!);
     } catch (err) {
-      if (!(err instanceof RpcError)) throw err;
-      this.write(`<rpc-reply xmlns="${BASE_NS}"${attrs}>${rpcErrorXml(err)}</rpc-reply>`);
+      const e = err instanceof RpcError ? err : new RpcError('application', 'operation-failed', `internal lab error: ${(err as Error).message}`);
+      this.write(`<rpc-reply xmlns="${BASE_NS}"${attrs}>${rpcErrorXml(e)}</rpc-reply>`);
       return;
     }
     if (reply.kind === 'drop') return this.conn.drop();

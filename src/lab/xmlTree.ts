@@ -12,6 +12,8 @@ export interface XmlNode {
   text: string;
 }
 
+const MAX_DEPTH = 64;
+
 /** Parses one document; returns its root element. */
 export function parseXml(text: string): XmlNode {
   const parser = new SaxesParser({ xmlns: true });
@@ -22,6 +24,8 @@ export function parseXml(text: string): XmlNode {
     failure ??= err;
   });
   parser.on('opentag', (tag) => {
+    // Namespace lookups walk the open-tag stack, so very deep nesting costs quadratic time; no request needs it.
+    if (stack.length >= MAX_DEPTH) throw new Error(`elements nested deeper than ${MAX_DEPTH} levels`);
     const attrs = new Map<string, { uri: string; value: string }>();
     for (const a of Object.values(tag.attributes)) {
       if (typeof a === 'string') continue;

@@ -215,6 +215,18 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     expect(await ok.rpc('<get/>')).to.include('<data>');
   });
 
+  it('survives garbage: random bytes instead of a hello, invalid UTF-8 and deep nesting inside a chunk', async () => {
+    const g = await session({ skipHello: true });
+    g.sendRaw(Buffer.concat([Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919) % 256)), Buffer.from(']]>]]>')]));
+    await until(() => g.closed, 'the session to end on a garbage hello');
+    const s = await session();
+    s.send(`<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-config>\xff\xfe${'<a>'.repeat(20000)}`);
+    expect(tag(await s.next())).to.equal('malformed-message');
+    s.send(`<rpc message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><edit-config><target><candidate/></target><config>${'<x>'.repeat(5000)}${'</x>'.repeat(5000)}</config></edit-config></rpc>`);
+    expect(tag(await s.next())).to.equal('malformed-message'); // nesting is capped at 64 levels
+    expect(await s.rpc('<get/>')).to.include(`<hostname>${dev.hostname}</hostname>`);
+  });
+
   it('counts sessions, RPCs and commits', async () => {
     dev.resetCounters();
     const s = await session();
