@@ -10,6 +10,7 @@ import { registerRender } from './commands/render.ts';
 import { registerInventory } from './commands/inventory.ts';
 import { registerLab } from './commands/lab.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerQuickstart } from './commands/quickstart.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerSync } from './commands/sync.ts';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerInventory(program);
   registerLab(program);
   registerSync(program);
+  registerQuickstart(program);
   registerCheckUnsynced(program);
   registerCommit(program);
   return program;

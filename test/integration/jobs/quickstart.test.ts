@@ -1,0 +1,71 @@
+/**
+ * The README's quick start, as a newcomer runs it: `netsync quickstart` (what `npm start` runs) in an empty
+ * folder, then the printed next steps with the real CLI and a real git push.
+ */
+import { expect } from 'chai';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, NETSYNC_BIN } from '../../helpers/cli.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
+import { git } from '../../helpers/gitRepos.ts';
+
+describe('quick start (netsync quickstart)', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let child: ChildProcess;
+  let output = '';
+
+  before(async () => {
+    dir = await tempDir('netsync-quickstart-');
+    child = spawn(process.execPath, [NETSYNC_BIN, 'quickstart', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('ready (Ctrl-C stops everything)')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`quickstart did not come up:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  after(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (dir) await removeDir(dir);
+  });
+
+  it('prints the devices and the next steps, and the loop in them works', async () => {
+    expect(output).to.match(/eos-access-1 +eos +127\.0\.0\.1:\d+/).and.match(/nc-dist-1 +netconf/);
+    const url = /export NETSYNC_URL=(\S+) /.exec(output)![1]!;
+    const env = { NETSYNC_URL: url, NETSYNC_DATA_DIR: join(dir, '.netsync') };
+
+    const first = await runCli(['sync', '--all', '--wait'], env);
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
+    expect(first.stdout).to.contain('FINISHED: 4 synced');
+
+    const settings = join(dir, 'demo', 'settings');
+    const file = join(settings, 'access', 'interfaces.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/user port/g, 'staff port'));
+    git(settings, 'commit', '-qam', 'access: staff ports');
+    git(settings, 'push', '-q');
+
+    let status = '';
+    const deadline = Date.now() + 10_000;
+    while (!status.includes('2 unsynchronized')) {
+      if (Date.now() > deadline) throw new Error(`the push did not unsync the ACCESS devices:\n${status}`);
+      status = (await runCli(['status'], env)).stdout;
+    }
+    expect(status).to.match(/eos-access-1 +│ ACCESS +│ MANAGED +│ NO .*settings_changed/);
+    expect(status).to.match(/nc-dist-1 +│ DIST +│ MANAGED +│ yes/);
+
+    const second = await runCli(['sync', '--all', '--wait'], env);
+    expect(second.code, second.stdout).to.equal(0);
+    expect(second.stdout).to.contain('FINISHED: 2 synced');
+    expect((await runCli(['status'], env)).stdout).to.contain('4 devices: 4 synchronized, 0 unsynchronized');
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(0);
+  });
+});
