@@ -3,17 +3,15 @@ import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 
-const duration = z.string().refine(
-  (v) => {
-    try {
-      parseDuration(v);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "expected a duration such as '90s', '30m', '1h' or '1h30m'" },
-);
+function seconds(v: string): number | undefined {
+  try {
+    return parseDuration(v);
+  } catch {
+    return undefined;
+  }
+}
+
+const duration = z.string().refine((v) => seconds(v) !== undefined, { message: "expected a duration such as '90s', '30m', '1h' or '1h30m'" });
 
 const targetSchema = z
   .object({
@@ -57,10 +55,16 @@ export const alarmsConfigSchema = z
       .default({ enabled: true }),
   })
   .strict()
-  .refine((a) => parseDuration(a.warning) <= parseDuration(a.critical), {
-    message: 'alarms.warning must not be longer than alarms.critical',
-    path: ['warning'],
-  });
+  .refine(
+    (a) => {
+      const [w, c] = [seconds(a.warning), seconds(a.critical)];
+      return w === undefined || c === undefined || w <= c; // bad durations are reported on their own key
+    },
+    {
+      message: 'alarms.warning must not be longer than alarms.critical',
+      path: ['warning'],
+    },
+  );
 
 export type AlarmsConfig = z.infer<typeof alarmsConfigSchema>;
 
