@@ -98,11 +98,11 @@ export class TransactionService {
       else out.push({ device, config });
     }
     if (unknown.length) {
-      throw new NetsyncError('UNKNOWN_DEVICE', `not in the inventory: ${unknown.join(', ')}; add the device(s) first or fix the hostname`, { hostnames: unknown });
+      throw new NetsyncError('NOT_FOUND', `not in the inventory: ${unknown.join(', ')}; add the device(s) first or fix the hostname`, { hostnames: unknown });
     }
     const unmanaged = out.filter((r) => r.device.state !== 'MANAGED').map((r) => `${r.device.hostname} (${r.device.state})`);
     if (unmanaged.length) {
-      throw new NetsyncError('DEVICE_NOT_MANAGED', `only MANAGED devices are configured by netsync: ${unmanaged.join(', ')}`, { hostnames: unmanaged });
+      throw new NetsyncError('CONFLICT', `only MANAGED devices are configured by netsync: ${unmanaged.join(', ')}`, { hostnames: unmanaged, reason: 'not-managed' });
     }
     return out;
   }
@@ -145,7 +145,7 @@ export class TransactionService {
     try {
       const devices = await Promise.all(record.devices.map(async (d) => ({ d, device: await this.deps.store.getDevice(d.hostname) })));
       const gone = devices.filter((x) => !x.device).map((x) => x.d.hostname);
-      if (gone.length) throw new NetsyncError('UNKNOWN_DEVICE', `removed from the inventory since staging: ${gone.join(', ')}`, { hostnames: gone });
+      if (gone.length) throw new NetsyncError('NOT_FOUND', `removed from the inventory since staging: ${gone.join(', ')}`, { hostnames: gone });
       outcome = await runTransaction(
         { id, items: devices.map(({ d, device }) => ({ target: deviceTarget(device!), config: d.config })), flags: effective },
         {

@@ -37,9 +37,9 @@ export interface LabSuite {
   stop(): Promise<void>;
 }
 
-export async function startLabSuite(specs: LabDeviceSpec[]): Promise<LabSuite> {
+export async function startLabSuite(specs: LabDeviceSpec[], opts: { password?: string } = {}): Promise<LabSuite> {
   const stateDir = await mkdtemp(join(tmpdir(), 'netsync-commit-lab-'));
-  const lab = await startLab({ devices: specs, stateDir });
+  const lab = await startLab({ devices: specs, stateDir, ...opts });
   const factory = createSessionFactory({
     credentials: { username: lab.username, password: lab.password },
     canonicalize: canonicalRunning,
