@@ -29,8 +29,11 @@ describe('intake: webhooks (integration)', function () {
   let f: GitOpsFixture;
   beforeEach(async () => {
     f = await startGitOps();
-    expect((await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result.status).to.equal('baseline');
-    expect((await f.t.call('POST', '/api/v1/repositories/templates/refresh')).body.result.status).to.equal('baseline');
+    // The daemon catches up at start; the first look at each repo records its baseline and marks nobody.
+    await f.t.daemon.gitops!.intake.pollAll();
+    const { body } = await f.t.call('GET', '/api/v1/repositories');
+    expect(body.repositories.map((r: { knownGood: string }) => r.knownGood)).to.deep.equal([f.settings.head(), f.templates.head()]);
+    expect(body.events.map((e: { kind: string }) => e.kind)).to.deep.equal(['baseline', 'baseline']);
     await f.syncAll();
   });
   afterEach(async () => f.cleanup());
