@@ -3,11 +3,13 @@
  * concurrent SSH sessions. Run: `node --expose-gc --import tsx bench/lab.ts [devices]`.
  * Clients run in the same process as the lab (both share the CPU), so figures are conservative.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { startLab, type Lab } from '../src/lab/index.ts';
+import { NETSYNC_BIN } from '../test/helpers/cli.ts';
 import { EosShellClient, RawNetconf } from '../test/helpers/labClient.ts';
 
 const N = Number(process.argv[2] ?? 500);
@@ -95,6 +97,24 @@ try {
   row(`one RPC on each of the ${N} sessions at once`, `${burst.toFixed(0)} ms total, per RPC median ${med(perRpc).toFixed(1)} / p99 ${percentile(perRpc, 99).toFixed(1)} ms`);
   for (const s of sessions) s.close();
   await lab.stop();
+
+  // The command a user runs, from process start (including loading the TypeScript sources) to the table.
+  const cliStart = await new Promise<{ ms: number; exit: number | null }>((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [NETSYNC_BIN, 'lab', '--devices', String(N), '--state-dir', join(dir, 'cli')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let ms = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!ms && out.includes('devices up')) {
+        ms = performance.now() - t0;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms, exit: code }));
+  });
+  row(`\`netsync lab --devices ${N}\` (new state dir) until the table is printed`, `${cliStart.ms.toFixed(0)} ms; Ctrl-C exit code ${cliStart.exit}`);
 
   const width = Math.max(...rows.map(([n]) => n.length));
   process.stdout.write(`\nnetsync lab benchmark (${N} devices, mixed NETCONF/EOS, node ${process.version}${gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`);

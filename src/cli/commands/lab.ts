@@ -47,6 +47,16 @@ export function registerLab(program: Command): void {
     .option('--hostname-prefix <prefix>', 'device names are <prefix>-001, <prefix>-002, ...', 'lab')
     .option('--type <type>', 'device type written to the inventory', 'ACCESS')
     .action(async (flags: LabFlags) => {
+      // Listen for Ctrl-C from the start, so one that arrives while devices start still stops them cleanly.
+      const stopRequested = new Promise<void>((resolve) => {
+        const onSignal = () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
       const started = Date.now();
       const lab = await startLab({
         devices: flags.devices,
@@ -64,15 +74,8 @@ export function registerLab(program: Command): void {
         await writeFile(flags.inventoryOut, stringify({ devices: lab.inventory() }));
         process.stdout.write(`inventory: ${flags.inventoryOut}\n`);
       }
-      await new Promise<void>((resolve) => {
-        const shutdown = () => {
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
-          process.stdout.write('stopping the lab...\n');
-          void lab.stop().then(resolve);
-        };
-        process.on('SIGINT', shutdown);
-        process.on('SIGTERM', shutdown);
-      });
+      await stopRequested;
+      process.stdout.write('stopping the lab...\n');
+      await lab.stop();
     });
 }
