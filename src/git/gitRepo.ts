@@ -95,6 +95,21 @@ export class GitRepo {
   async resolve(commitish?: string): Promise<string> {
     if (!this.gitdir) await this.fetch();
     const want = commitish ?? this.branch;
+    // `main~2`, `HEAD^`: first-parent steps back from a base.
+    const ancestry = /^(.+?)((?:~\d*|\^)+)$/.exec(want);
+    if (ancestry) {
+      let sha = await this.resolve(ancestry[1] === 'HEAD' ? undefined : ancestry[1]);
+      for (const step of ancestry[2]!.match(/~\d*|\^/g)!) {
+        const n = step === '^' || step === '~' ? 1 : Number(step.slice(1));
+        for (let i = 0; i < n; i++) {
+          const parent: string | undefined = (await this.commitInfo(sha)).parents[0];
+          if (!parent) throw new NetsyncError('NOT_FOUND', `repo '${this.name}': ${want} goes past the first commit`, { repo: this.name, commitish: want });
+          sha = parent;
+        }
+      }
+      return sha;
+    }
+    if (want === 'HEAD') return this.resolve();
     const byRef = this.remote
       ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want)))
       : await this.resolveRef(want);

@@ -39,6 +39,8 @@ describe('git: GitRepo over a local bare repo', () => {
     expect(await mirror.isAncestor(c, a)).to.equal(false);
     expect(await mirror.commitInfo(c)).to.include({ author: 'Ada Engineer <ada@example.net>', message: 'two' });
     expect(await mirror.resolve(c.slice(0, 8))).to.equal(c);
+    expect(await mirror.resolve('main~2')).to.equal(a);
+    expect(await mirror.resolve('HEAD^')).to.equal(b);
   });
 
   it('sees a force push as a non-ancestor and still diffs the trees', async () => {
