@@ -121,7 +121,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       try {
         await fn(run, run.session!);
       } catch (err) {
-        fail(run, name, err);
+        fail(run, run.phase, err); // a phase may narrow run.phase (device lock, then fingerprint)
       }
     });
     const failed = targets.some((r) => r.result === 'fail');
@@ -179,8 +179,9 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     if (aborted) return;
 
     // 3. Device lock and fingerprint: the device and the store still hold what the change was planned against.
-    const ok = await phase('fingerprint', async (run, session) => {
+    const ok = await phase('lock', async (run, session) => {
       await session.lock();
+      run.phase = 'fingerprint';
       run.usesConfirmed = flags.confirmedCommit && session.capabilities.confirmedCommit && session.capabilities.candidate;
       const expected = run.item.expectedHash;
       if (expected && ports.fingerprints) {
