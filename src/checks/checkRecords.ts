@@ -23,6 +23,13 @@ export class CheckRecords {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /** Keeps the newest `keep` checks of a PR (each holds its diffs); returns how many were deleted. */
+  async prune(provider: string, repo: string, number: number, keep: number): Promise<number> {
+    const old = (await this.list({ repo, number })).filter((c) => c.provider === provider).slice(keep);
+    for (const c of old) await this.store.deleteRecord('checks', c.id);
+    return old.length;
+  }
+
   save(record: CheckRecord): Promise<CheckRecord> {
     return this.store.updateRecord('checks', record.id, () => record);
   }

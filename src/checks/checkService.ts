@@ -37,6 +37,8 @@ export interface CheckServiceOptions {
   drafts?: boolean;
   /** Runs waiting at most; beyond this `enqueue` refuses with UNAVAILABLE (HTTP 503). */
   maxQueued?: number;
+  /** Checks kept per PR (older ones, and their pages, are deleted). */
+  keepPerPullRequest?: number;
 }
 
 export type EnqueueResult = { queued: true; prKey: string } | { queued: false; reason: string };
@@ -170,7 +172,9 @@ export class CheckService {
       });
     }
     record.updatedAt = now();
-    return records.save(record);
+    const saved = await records.save(record);
+    await records.prune(pr.provider, pr.repo, pr.number, this.options.keepPerPullRequest ?? 10);
+    return saved;
   }
 
   private status(state: CheckState, description: string, targetUrl: string | undefined) {

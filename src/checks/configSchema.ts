@@ -23,6 +23,8 @@ export const checksConfigSchema = z
     drafts: z.boolean().default(false),
     /** Runs waiting at most before webhooks get 503. */
     maxQueued: z.number().int().min(1).default(100),
+    /** Checks kept per PR in the store; older ones (and their pages) are deleted. */
+    keepPerPullRequest: z.number().int().min(1).default(10),
     github: hostSchema('https://api.github.com').optional(),
     gitea: hostSchema().optional(),
     gitlab: hostSchema().optional(),
@@ -30,4 +32,4 @@ export const checksConfigSchema = z
   .strict();
 
 export type ChecksConfig = z.infer<typeof checksConfigSchema>;
-export const CHECKS_DEFAULTS = { enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100 } as const;
+export const CHECKS_DEFAULTS = { enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100, keepPerPullRequest: 10 } as const;

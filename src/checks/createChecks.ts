@@ -62,6 +62,7 @@ export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
     comment: config.comment,
     drafts: config.drafts,
     maxQueued: config.maxQueued,
+    keepPerPullRequest: config.keepPerPullRequest,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   return checks;

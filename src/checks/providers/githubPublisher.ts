@@ -15,14 +15,18 @@ export interface GithubPublisherOptions {
   token: string;
   baseUrl?: string;
   userAgent?: string;
+  /** Per request; a host that hangs must not hold the PR's queue forever. */
+  timeoutMs?: number;
 }
 
 export class GithubPublisher implements CheckPublisher {
   readonly provider = 'github' as const;
   readonly commentMaxChars = GITHUB_COMMENT_MAX;
   private readonly octokit: Octokit;
+  private readonly timeoutMs: number;
 
   constructor(options: GithubPublisherOptions) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
     this.octokit = new Octokit({
       auth: options.token,
       userAgent: options.userAgent ?? 'netsync',
@@ -41,21 +45,26 @@ export class GithubPublisher implements CheckPublisher {
         context: status.context,
         description: truncate(status.description),
         ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        request: this.request(),
       }),
     );
+  }
+
+  private request() {
+    return { signal: AbortSignal.timeout(this.timeoutMs) };
   }
 
   async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
     const where = { ...ownerAndName(pr.repo), issue_number: pr.number };
     const comments = await call('list PR comments', () =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, { ...where, per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.issues.listComments, { ...where, per_page: 100, request: this.request() }),
     );
     const mine = comments.find((c) => c.body?.startsWith(marker));
     if (mine) {
-      await call('update PR comment', () => this.octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body }));
+      await call('update PR comment', () => this.octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body, request: this.request() }));
       return { id: String(mine.id), created: false };
     }
-    const created = await call('create PR comment', () => this.octokit.rest.issues.createComment({ ...where, body }));
+    const created = await call('create PR comment', () => this.octokit.rest.issues.createComment({ ...where, body, request: this.request() }));
     return { id: String(created.data.id), created: true };
   }
 }

@@ -36,6 +36,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
   let store: LowdbStore;
   let repos: MemoryRepos;
   let service: CheckService;
+  let makeService: (extra?: Partial<ConstructorParameters<typeof CheckService>[0]>) => CheckService;
   const base = sha('t0');
 
   beforeEach(async () => {
@@ -52,14 +53,17 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
       repoOf: (pr) => (pr.repo === 'Codertocat/Hello-World' ? 'templates' : undefined),
       prepare: async (_repo, pr) => ({ baseSha: pr.baseSha! }),
     };
-    service = new CheckService({
-      records: new CheckRecords(store),
-      analyzer: new ImpactAnalyzer({ impact: new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES)), renderer, source, devices: async () => EXAMPLE_DEVICES }),
-      publishers: { github: new GithubPublisher({ token: TOKEN, baseUrl: stub.url }) },
-      logger: silentLogger,
-      clock: () => new Date(),
-      publicUrl: 'http://netsync.test:8080',
-    });
+    makeService = (extra = {}) =>
+      new CheckService({
+        records: new CheckRecords(store),
+        analyzer: new ImpactAnalyzer({ impact: new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES)), renderer, source, devices: async () => EXAMPLE_DEVICES }),
+        publishers: { github: new GithubPublisher({ token: TOKEN, baseUrl: stub.url }) },
+        logger: silentLogger,
+        clock: () => new Date(),
+        publicUrl: 'http://netsync.test:8080',
+        ...extra,
+      });
+    service = makeService();
   });
 
   afterEach(async () => {
@@ -133,6 +137,17 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     expect(final.description).to.match(/^render failed on eos-access-1 \(\+1 more\): .*nosuchfilter.* \(eos\/access\.j2 line 4\)$/);
     expect([...String(final.description)].length).to.be.at.most(140);
     expect(stub.commentsOn('Codertocat/Hello-World', 2)[0]!.body).to.contain('render failed on eos-access-2');
+  });
+
+  it('keeps only the newest checks of a PR', async () => {
+    service = makeService({ keepPerPullRequest: 1 });
+    const heads = ['k1', 'k2'].map((name) => push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` }));
+    for (const head of heads) {
+      service.enqueue(parsePullRequestEvent('github', prPayload('synchronize', head, base))!);
+      await service.idle();
+    }
+    const left = await new CheckRecords(store).list({ repo: 'Codertocat/Hello-World', number: 2 });
+    expect(left.map((c) => c.headSha)).to.deep.equal([heads[1]]);
   });
 
   it('ignores actions that do not change code, and drafts', async () => {

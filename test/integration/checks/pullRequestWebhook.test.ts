@@ -79,6 +79,8 @@ describe('checks: pull_request webhooks through the daemon', function () {
     expect(api.body.check).to.include({ id, state: 'success', repo: REPO, number: 2, headSha: head1, baseSha: base });
     expect(api.body.check.report.devices.map((d: any) => d.hostname)).to.deep.equal(['eos-access-1', 'eos-access-2']);
     expect((await f.t.call('GET', `/api/v1/checks/${id}`, undefined, null)).status).to.equal(401);
+    const list = await f.t.call('GET', `/api/v1/checks?repo=${encodeURIComponent(REPO)}&number=2`);
+    expect(list.body.checks.map((c: any) => [c.id, c.state, c.devices, 'report' in c])).to.deep.equal([[id, 'success', 2, false]]);
     expect((await f.t.call('GET', '/api/v1/checks/0123456789abcdef0123456789abcdef')).body.error.code).to.equal('NOT_FOUND');
 
     const page = await fetch(`${f.t.url}/checks/${id}`);
