@@ -6,20 +6,14 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { NETSYNC_BIN } from '../../helpers/cli.ts';
-import type { TestDaemon } from '../../helpers/daemon.ts';
-import { READ_TOKEN, deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
-import type { NagiosPeer } from '../../peers/nagios.ts';
+import { READ_TOKEN, deviceInput, startTestDaemon } from '../../helpers/daemon.ts';
 import { NAGIOS_BIN, startNagios } from '../../peers/nagios.ts';
+import { Stops, makeOld } from './helpers.ts';
 
 const HOST = 'netsync-daemon';
 const CHECK_DUMMY = '/usr/lib/nagios/plugins/check_dummy'; // monitoring-plugins-basic
 const CRITICAL = (s: Record<string, string>) => s.current_state === '2' && s.plugin_output!.startsWith('UNSYNCED CRITICAL');
 const OK = (s: Record<string, string>) => s.has_been_checked === '1' && s.current_state === '0' && s.plugin_output!.startsWith('UNSYNCED OK');
-
-async function makeOld(t: TestDaemon, hostname: string, seconds: number): Promise<void> {
-  const since = new Date(Date.now() - seconds * 1000).toISOString();
-  await t.daemon.store.changeDevices({ update: [{ hostname, apply: (d) => ({ ...d, synchronized: false, unsyncedSince: since }) }] });
-}
 
 describe('alarms: real Nagios', function () {
   this.timeout(90_000);
@@ -29,31 +23,22 @@ describe('alarms: real Nagios', function () {
     }
   });
 
-  describe('active check: Nagios runs netsync check-unsynced', () => {
-    let t: TestDaemon | undefined;
-    let nagios: NagiosPeer | undefined;
-    after(async () => {
-      await nagios?.stop();
-      await t?.stop();
-      if (t) await removeDir(t.dir);
-    });
+  const stops = new Stops();
+  afterEach(stops.run);
 
+  describe('active check: Nagios runs netsync check-unsynced', () => {
     it('goes CRITICAL when a device stays unsynchronized past the threshold, OK once it is synchronized', async () => {
-      t = await startTestDaemon();
+      const t = stops.daemon(await startTestDaemon());
       expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-1'))).status).to.equal(201);
       expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-2'))).status).to.equal(201);
-      nagios = await startNagios(
-        [
-          {
-            host: HOST,
-            service: 'netsync-unsynced',
-            active: true,
-            checkInterval: 1,
-            command: `${process.execPath} ${NETSYNC_BIN} check-unsynced --url ${t.url} --token $USER2$ --warning 30m --critical 1h`,
-          },
-        ],
-        { $USER2$: READ_TOKEN },
-      );
+      const active = {
+        host: HOST,
+        service: 'netsync-unsynced',
+        active: true,
+        checkInterval: 1,
+        command: `${process.execPath} ${NETSYNC_BIN} check-unsynced --url ${t.url} --token $USER2$ --warning 30m --critical 1h`,
+      };
+      const nagios = stops.add(await startNagios([active], { $USER2$: READ_TOKEN }));
       // Fresh devices: unsynchronized, but well under 30 minutes.
       const first = await nagios.waitFor(HOST, 'netsync-unsynced', OK);
       expect(first.plugin_output).to.equal('UNSYNCED OK - 2 of 2 managed devices unsynchronized, none longer than 30m');
@@ -71,29 +56,19 @@ describe('alarms: real Nagios', function () {
   });
 
   describe('passive results: the daemon sweep writes to the Nagios command FIFO', () => {
-    let t: TestDaemon | undefined;
-    let nagios: NagiosPeer | undefined;
-    after(async () => {
-      await nagios?.stop();
-      await t?.stop();
-      if (t) await removeDir(t.dir);
-    });
-
     it('shows CRITICAL then OK from passive results, and a stale result turns the service red through the freshness check', async () => {
       const SERVICE = 'netsync-unsynced-passive';
-      nagios = await startNagios([
-        {
-          host: HOST,
-          service: SERVICE,
-          active: false,
-          freshnessThreshold: 4,
-          // What Nagios runs itself when results stop arriving: the daemon (or its sweep) is dead.
-          command: `${CHECK_DUMMY} 2 "no passive result from netsync: is the daemon running?"`,
-        },
-      ]);
-      t = await startTestDaemon({
-        extra: { alarms: { sweep: '* * * * * *', passive: { commandFile: nagios.commandFile, host: HOST, service: SERVICE } } },
-      });
+      const passive = {
+        host: HOST,
+        service: SERVICE,
+        active: false,
+        freshnessThreshold: 4,
+        // What Nagios runs itself when results stop arriving: the daemon (or its sweep) is dead.
+        command: `${CHECK_DUMMY} 2 "no passive result from netsync: is the daemon running?"`,
+      };
+      const nagios = stops.add(await startNagios([passive]));
+      const alarms = { sweep: '* * * * * *', passive: { commandFile: nagios.commandFile, host: HOST, service: SERVICE } };
+      const t = stops.daemon(await startTestDaemon({ extra: { alarms } }));
       expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-1'))).status).to.equal(201);
       await nagios.waitFor(HOST, SERVICE, (s) => OK(s) && s.check_type === '1');
 

@@ -11,6 +11,7 @@ import type { TestDaemon } from '../../helpers/daemon.ts';
 import { deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
 import type { PrometheusPeer } from '../../peers/prometheus.ts';
 import { ALERTMANAGER_BIN, startAlertmanager } from '../../peers/prometheus.ts';
+import { makeOld } from './helpers.ts';
 
 interface Received {
   at: number;
@@ -79,8 +80,8 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     await new Promise((r) => setTimeout(r, 1500)); // a sweep or two: young devices notify nobody
     expect(received).to.deep.equal([]);
 
-    const since = new Date(Date.now() - 2 * 3600_000).toISOString();
-    await t.daemon.store.changeDevices({ update: [{ hostname: 'sw-1', apply: (d) => ({ ...d, unsyncedSince: since }) }] });
+    await makeOld(t, 'sw-1', 2 * 3600);
+    const since = (await t.daemon.store.getDevice('sw-1'))!.unsyncedSince;
     const first = await until('the first notification', () => received[0]);
     expect(first.headers.authorization).to.equal('Bearer hook-secret-0123456789');
     expect(first.body).to.deep.include({ source: 'netsync', type: 'unsynced-alarm', state: 'CRITICAL' });

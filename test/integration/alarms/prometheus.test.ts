@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { TestDaemon } from '../../helpers/daemon.ts';
-import { deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
-import type { PrometheusPeer } from '../../peers/prometheus.ts';
+import { deviceInput, startTestDaemon } from '../../helpers/daemon.ts';
 import { PROMETHEUS_BIN, PROMTOOL_BIN, startPrometheus } from '../../peers/prometheus.ts';
+import { Stops, makeOld } from './helpers.ts';
 
 const RULES = fileURLToPath(new URL('../../../examples/prometheus/netsync-alerts.yml', import.meta.url));
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
@@ -61,24 +60,19 @@ tests:
   });
 
   describe('scraping /metrics', () => {
-    let t: TestDaemon | undefined;
-    let prom: PrometheusPeer | undefined;
-    after(async () => {
-      await prom?.stop();
-      await t?.stop();
-      if (t) await removeDir(t.dir);
-    });
+    const stops = new Stops();
+    afterEach(stops.run);
 
     it('reads per-device unsynchronized seconds through the metrics token and loads the example rule (pending)', async () => {
-      t = await startTestDaemon({ extra: { alarms: { metrics: { token: METRICS_TOKEN } } } });
+      const t = stops.daemon(await startTestDaemon({ extra: { alarms: { metrics: { token: METRICS_TOKEN } } } }));
       for (const h of ['sw-1', 'sw-2']) expect((await t.call('POST', '/api/v1/devices', deviceInput(h))).status).to.equal(201);
       expect((await t.call('POST', '/api/v1/devices', deviceInput('lab-1', { state: 'UNMANAGED' }))).status).to.equal(201);
-      const since = new Date(Date.now() - 2 * 3600_000).toISOString();
-      await t.daemon.store.changeDevices({ update: [{ hostname: 'sw-1', apply: (d) => ({ ...d, unsyncedSince: since }) }] });
+      await makeOld(t, 'sw-1', 2 * 3600);
       await t.daemon.syncStatus.markSynced(['sw-2'], { by: 'test' });
 
       const target = new URL(t.url).host;
-      prom = await startPrometheus(`global:
+      const p = stops.add(
+        await startPrometheus(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
 rule_files: ['${RULES}']
@@ -88,8 +82,8 @@ scrape_configs:
       credentials: ${METRICS_TOKEN}
     static_configs:
       - targets: ['${target}']
-`);
-      const p = prom;
+`),
+      );
       const [sample] = await p.waitFor('sw-1 age', async () => {
         const data = await p.api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
           `/api/v1/query?query=${encodeURIComponent('netsync_device_unsynchronized_seconds')}`,
