@@ -17,16 +17,13 @@ import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
 import { createSessionFactory } from '../src/drivers/sessionFactory.ts';
 import { canonicalConfig, startLab } from '../src/lab/index.ts';
 import type { LabPlatform } from '../src/lab/index.ts';
+import { labConfig } from '../test/integration/commit/labConfigs.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 50);
 const ROUNDS = 3;
 
-function config(platform: LabPlatform, hostname: string, vlan: number): string {
-  if (platform === 'eos') return `hostname ${hostname}\nvlan ${vlan}\n   name v${vlan}\ninterface Ethernet1\n   description bench\n   switchport access vlan ${vlan}\n`;
-  const ns = 'xmlns="urn:netsync:lab"';
-  return `<system ${ns}><hostname>${hostname}</hostname></system><interfaces ${ns}><interface><name>Ethernet1</name><description>bench</description><vlan>${vlan}</vlan></interface></interfaces><vlans ${ns}><vlan><id>${vlan}</id><name>v${vlan}</name></vlan></vlans>`;
-}
+const config = (platform: LabPlatform, hostname: string, vlan: number) => labConfig(platform, { hostname, vlan, description: 'bench' });
 
 const locks = (): DeviceLocks => {
   const held = new Map<string, string>();

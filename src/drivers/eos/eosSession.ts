@@ -134,24 +134,25 @@ export class EosSession implements DeviceSession {
   }
 
   /** `configure session NAME commit|abort` works on a pending session and on one with a commit timer running. */
-  async confirm(_persistId: string): Promise<void> {
+  private async finish(action: 'commit' | 'abort'): Promise<void> {
     await this.toExec();
-    await this.run(`configure session ${this.sessionName} commit`);
+    await this.run(`configure session ${this.sessionName} ${action}`);
   }
 
-  async commit(): Promise<void> {
-    await this.toExec();
-    await this.run(`configure session ${this.sessionName} commit`);
+  confirm(_persistId: string): Promise<void> {
+    return this.finish('commit');
   }
 
-  async cancelCommit(_persistId: string): Promise<void> {
-    await this.toExec();
-    await this.run(`configure session ${this.sessionName} abort`);
+  commit(): Promise<void> {
+    return this.finish('commit');
   }
 
-  async discard(): Promise<void> {
-    await this.toExec();
-    await this.run(`configure session ${this.sessionName} abort`);
+  cancelCommit(_persistId: string): Promise<void> {
+    return this.finish('abort');
+  }
+
+  discard(): Promise<void> {
+    return this.finish('abort');
   }
 
   async close(): Promise<void> {
