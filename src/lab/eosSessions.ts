@@ -110,7 +110,10 @@ export class EosSessions {
     if (s.rollback) this.device.setRunning(s.rollback);
   }
 
+  /** Lab shutdown is a reboot: a commit still waiting for its timer to be confirmed is rolled back. */
   stop(): void {
-    for (const s of this.sessions.values()) clearTimeout(s.timer);
+    for (const s of [...this.sessions.values()]) {
+      if (s.state === 'pending-commit-timer') this.revert(s);
+    }
   }
 }

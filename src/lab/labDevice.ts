@@ -54,7 +54,10 @@ export class LabDeviceImpl implements LabDevice {
     this.netconf = opts.platform === 'netconf' ? new NetconfDatastore(this.core) : null;
     this.eos = opts.platform === 'eos' ? new EosSessions(this.core) : null;
     this.server = new ssh2.Server({ hostKeys: [opts.state.hostKey.privateKey], ident: `netsync-lab-${opts.platform}` }, (client) => this.onConnection(client));
-    this.server.on('error', (err: Error) => process.stderr.write(`netsync lab: ${this.hostname}: ${err.message}\n`));
+    // Errors of the first listen are reported by listen(); later ones (re-opening after `unreachable`) only get logged.
+    this.server.on('error', (err: Error) => {
+      if (this.port !== 0) process.stderr.write(`netsync lab: ${this.hostname}: ${err.message}\n`);
+    });
     this.core.onFaults((f) => this.applyReachability(f));
   }
 

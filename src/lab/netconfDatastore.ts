@@ -161,7 +161,8 @@ export class NetconfDatastore {
     if (!this.candidateDirty) this.candidate = cloneConfig(this.device.getRunning());
   }
 
+  /** Lab shutdown is a reboot: an unconfirmed commit does not survive it (RFC 6241 §8.4.1). */
   stop(): void {
-    if (this.pending) clearTimeout(this.pending.timer);
+    this.revert();
   }
 }

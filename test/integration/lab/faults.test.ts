@@ -75,9 +75,14 @@ describe('lab: faults', function () {
     const t0 = Date.now();
     await s.rpc('<get/>');
     expect(Date.now() - t0).to.be.at.least(290);
+    const sh = track(await EosShellClient.open(eos.port));
     const t1 = Date.now();
-    await eosExec(eos.port, ['show hostname']);
-    expect(Date.now() - t1).to.be.below(1000); // only the device with the fault is slow
+    await sh.cmd('show hostname');
+    expect(Date.now() - t1).to.be.below(290); // only the device with the fault is slow
+    eos.setFaults({ latencyMs: 300 });
+    const t2 = Date.now();
+    expect(await sh.cmd('show hostname')).to.include('Hostname:');
+    expect(Date.now() - t2).to.be.at.least(290);
   });
 
   it('lockHeld: NETCONF lock-denied naming the holder session; EOS session in use naming the pending session', async () => {
