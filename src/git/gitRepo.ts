@@ -76,7 +76,7 @@ export class GitRepo {
       await git.fetch({ fs, http, gitdir: this.gitdir, url, ref: this.branch, singleBranch: true, tags: false, prune: true, ...(onAuth ? { onAuth } : {}) });
     } catch (err) {
       const e = err as { code?: string; message: string };
-      if (e.code === 'NotFoundError' && /ref|branch/i.test(e.message)) return null;
+      if (e.code === 'NotFoundError') return null; // the server answered but has no such branch
       // The URL may carry credentials; only the host goes into the error.
       throw new NetsyncError('GIT_FETCH_FAILED', `fetching repo '${this.name}' from ${safeHost(url)} failed: ${e.code ?? e.message}`, { repo: this.name });
     }

@@ -1,48 +1,45 @@
 /**
- * A real git smart-HTTP server for tests: `git http-backend` (the CGI program git ships) behind a tiny
- * node HTTP server on 127.0.0.1, serving the bare repos under `root`. Optional basic-auth password check.
+ * A real smart-HTTP git server for tests: git's own `git http-backend` (CGI) behind a Node HTTP server on
+ * 127.0.0.1, optionally demanding a token as the basic-auth password (as GitHub, Gitea and GitLab do).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface GitHttpServer {
   url: string;
-  /** Paths requested, e.g. "/templates.git/git-upload-pack". */
-  requests: string[];
-  stop(): Promise<void>;
+  /** Requests answered 401 (no or wrong credentials). */
+  refused: number;
+  close(): Promise<void>;
 }
 
-export async function startGitHttpServer(root: string, options: { password?: string } = {}): Promise<GitHttpServer> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://git');
-    requests.push(url.pathname);
-    if (options.password) {
+export async function startGitHttpServer(projectRoot: string, token?: string): Promise<GitHttpServer> {
+  const state = { refused: 0 };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (token) {
       const auth = req.headers.authorization ?? '';
-      const given = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') : '';
-      if (given !== options.password) {
+      const password = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':') : '';
+      if (password !== token) {
+        state.refused++;
         res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end();
         return;
       }
     }
     const cgi = spawn('git', ['http-backend'], {
       env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        GIT_PROJECT_ROOT: root,
+        ...process.env,
+        GIT_PROJECT_ROOT: projectRoot,
         GIT_HTTP_EXPORT_ALL: '1',
-        REQUEST_METHOD: req.method ?? 'GET',
-        PATH_INFO: url.pathname,
+        PATH_INFO: decodeURIComponent(url.pathname),
         QUERY_STRING: url.search.slice(1),
+        REQUEST_METHOD: req.method ?? 'GET',
         CONTENT_TYPE: req.headers['content-type'] ?? '',
-        ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] } : {}),
-        ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
+        ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
         REMOTE_ADDR: '127.0.0.1',
       },
     });
     req.pipe(cgi.stdin);
-    // Parse the CGI header block, then stream the body.
     let head = Buffer.alloc(0);
     let headersDone = false;
     cgi.stdout.on('data', (chunk: Buffer) => {
@@ -55,15 +52,13 @@ export async function startGitHttpServer(root: string, options: { password?: str
       if (end < 0) return;
       headersDone = true;
       let status = 200;
-      const headers: Record<string, string> = {};
       for (const line of head.subarray(0, end).toString().split('\r\n')) {
-        const i = line.indexOf(':');
-        const name = line.slice(0, i).trim();
-        const value = line.slice(i + 1).trim();
-        if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
-        else headers[name] = value;
+        const [name, ...rest] = line.split(':');
+        const value = rest.join(':').trim();
+        if (name!.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+        else res.setHeader(name!, value);
       }
-      res.writeHead(status, headers);
+      res.writeHead(status);
       res.write(head.subarray(end + 4));
     });
     cgi.on('close', () => res.end());
@@ -72,11 +67,13 @@ export async function startGitHttpServer(root: string, options: { password?: str
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () =>
+    get refused() {
+      return state.refused;
+    },
+    close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
         server.closeAllConnections();
+        server.close(() => resolve());
       }),
   };
 }
