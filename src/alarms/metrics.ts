@@ -19,7 +19,7 @@ export class NetsyncMetrics {
   private readonly lastSweep: Gauge;
   private readonly notifications: Counter<'target' | 'kind' | 'outcome'>;
   private readonly passive: Counter<'outcome'>;
-  private readonly webhooks: Counter<'provider' | 'outcome'>;
+  private readonly webhooks: Counter<'provider' | 'status'>;
 
   constructor(store: Store, thresholds: Thresholds, clock: Clock) {
     const registers = [this.registry];
@@ -124,8 +124,8 @@ export class NetsyncMetrics {
     });
     this.webhooks = new Counter({
       name: 'netsync_webhook_deliveries_total',
-      help: 'Git provider webhook deliveries received, by provider and outcome.',
-      labelNames: ['provider', 'outcome'],
+      help: 'Git provider webhook deliveries received, by provider and the HTTP status answered.',
+      labelNames: ['provider', 'status'],
       registers,
     });
   }
@@ -143,9 +143,9 @@ export class NetsyncMetrics {
     this.passive.inc({ outcome });
   }
 
-  /** For the webhook intake: count each delivery ('accepted', 'rejected', 'duplicate', ...). */
-  webhookReceived(provider: string, outcome: string): void {
-    this.webhooks.inc({ provider, outcome });
+  /** One webhook delivery and the status it was answered with. */
+  webhookReceived(provider: string, status: number): void {
+    this.webhooks.inc({ provider, status: String(status) });
   }
 
   contentType(): string {

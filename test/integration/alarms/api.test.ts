@@ -82,6 +82,14 @@ describe('alarms: REST, /metrics and check-unsynced against a running daemon', f
     expect(text).to.not.contain('hostname="lab-1"');
   });
 
+  it('/metrics counts webhook deliveries by provider and answer', async () => {
+    await fetch(`${t.url}/webhooks/github`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    await fetch(`${t.url}/webhooks/no-such-provider`, { method: 'POST', body: '{}' });
+    const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(text).to.match(/netsync_webhook_deliveries_total\{provider="github",status="\d{3}"\} 1/);
+    expect(text).to.match(/netsync_webhook_deliveries_total\{provider="other",status="\d{3}"\} 1/);
+  });
+
   it('a synced device leaves the alarm: back to OK once both are synchronized', async () => {
     await t.daemon.syncStatus.markSynced(['sw-1', 'sw-2'], { by: 'test' });
     const cli = await plugin();
