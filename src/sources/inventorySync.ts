@@ -19,11 +19,17 @@ import { planReconcile } from './reconcile/plan.ts';
 import type { InventorySource } from './types.ts';
 
 const LAST_REPORT_KEY = 'inventorySync.lastReport';
+const MEMBERSHIP_ID = 'current';
+
+export interface MembershipSnapshot {
+  at: string;
+  devices: KnownDevice[];
+}
 
 declare module '../store/store.ts' {
   interface Collections {
-    /** Per hostname (lower-cased): which systems held the device at the last sync. */
-    inventoryMembership: KnownDevice;
+    /** One record ('current'): which systems held each device at the last sync. One record, so a sync is one write. */
+    inventoryMembership: MembershipSnapshot;
   }
 }
 
@@ -117,7 +123,7 @@ export class InventorySync {
     const startedAt = this.clock();
     const reads = await Promise.all(this.deps.sources.map((s) => read(s)));
     for (const r of reads) if (!r.ok) this.logger.warn({ source: r.source, code: r.error.code }, r.error.message);
-    const known = await this.deps.store.listRecords('inventoryMembership');
+    const known = (await this.deps.store.getRecord('inventoryMembership', MEMBERSHIP_ID))?.devices ?? [];
     const plan = await planReconcile(
       { reads, known, defaults: this.deps.defaults },
       { probe: this.deps.probe, ...(this.deps.probeConcurrency ? { concurrency: this.deps.probeConcurrency } : {}) },
@@ -146,26 +152,26 @@ export class InventorySync {
     return out;
   }
 
-  /** Membership and each netsync device's per-system presence, in one write. */
+  /** Membership and each netsync device's per-system presence, in one write; nothing is written when nothing changed. */
   private async record(items: PlanItem[], results: ItemResult[], known: KnownDevice[]): Promise<void> {
     const change = nextMembership(items, results, known, this.clock());
     const byKey = new Map(results.map((r) => [r.key, r]));
     const itemByKey = new Map(items.map((i) => [i.key, i]));
     const at = this.clock().toISOString();
+    const membership = new Map(known.map((k) => [k.key, k]));
+    for (const key of change.drop) membership.delete(key);
+    for (const k of change.put) membership.set(k.key, k);
+    const devices = [...membership.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const membershipChanged = !same(devices, [...known].sort((a, b) => a.key.localeCompare(b.key)));
     await this.deps.store.transact((view) => {
-      const records: RecordWrite[] = [
-        ...change.put.map((k) => ({ collection: 'inventoryMembership' as const, id: k.key, value: k })),
-        ...change.drop.map((id) => ({ collection: 'inventoryMembership' as const, id, delete: true as const })),
-      ];
-      const update = view
-        .devices()
-        .filter((d) => itemByKey.has(hostnameKey(d.hostname)))
-        .map((d) => {
-          const item = itemByKey.get(hostnameKey(d.hostname))!;
-          const sources = { ...d.sources, ...presenceAfter(item, byKey.get(item.key)) };
-          return { hostname: d.hostname, apply: (dev: Device): Device => (same(dev.sources, sources) ? dev : { ...dev, sources, updatedAt: at }) };
-        });
-      return { result: undefined, records, devices: { update } };
+      const update = view.devices().flatMap((d) => {
+        const item = itemByKey.get(hostnameKey(d.hostname));
+        if (!item) return [];
+        const sources = { ...d.sources, ...presenceAfter(item, byKey.get(item.key)) };
+        return same(d.sources, sources) ? [] : [{ hostname: d.hostname, apply: (dev: Device): Device => ({ ...dev, sources, updatedAt: at }) }];
+      });
+      const records: RecordWrite[] = membershipChanged ? [{ collection: 'inventoryMembership', id: MEMBERSHIP_ID, value: { at, devices } }] : [];
+      return { result: undefined, records, ...(update.length > 0 ? { devices: { update } } : {}) };
     });
   }
 }
