@@ -24,7 +24,7 @@ import { sshIdentityProbe } from '../src/sources/sshProbe.ts';
 import { StoreSource } from '../src/sources/storeSource.ts';
 import type { SourceDevice } from '../src/sources/types.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
-import { BSS_PATH, BssStub } from '../test/integration/sources/stubs/bssStub.ts';
+import { BssStub } from '../test/integration/sources/stubs/bssStub.ts';
 import { bssSettings } from '../test/integration/sources/stubs/fixtures.ts';
 import { NetboxStub } from '../test/integration/sources/stubs/netboxStub.ts';
 import { NsoStub } from '../test/integration/sources/stubs/nsoStub.ts';
