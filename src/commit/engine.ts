@@ -8,6 +8,7 @@
 import { NetsyncError, isNetsyncError } from '../model/errors.ts';
 import { hostnameKey } from '../model/device.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
+import { persistIdOf } from './cancelPending.ts';
 import { mapLimit } from './mapLimit.ts';
 import type { CommitPorts } from './ports.ts';
 import type { DeviceSession } from './session.ts';
@@ -87,7 +88,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
   const flags: CommitFlags = { ...DEFAULT_FLAGS, ...input.flags };
   const clock = ports.clock ?? systemClock;
   const log = (ports.logger ?? silentLogger).child({ transaction: input.id });
-  const persistId = `netsync-${input.id}`;
+  const persistId = persistIdOf(input.id);
   const startedAt = clock().toISOString();
   checkItems(input.items);
 

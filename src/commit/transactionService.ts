@@ -11,6 +11,8 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
+import type { CancelResult } from './cancelPending.ts';
+import { cancelPending } from './cancelPending.ts';
 import { checkItems, runTransaction } from './engine.ts';
 import type { SessionFactory } from './session.ts';
 import { deviceTarget } from './target.ts';
@@ -38,6 +40,8 @@ export interface TransactionRecord {
   finishedAt?: string;
   outcome?: TransactionOutcome;
   error?: string;
+  /** After a restart: what cancelling the cut-off transaction's pending commits did, per device. */
+  recovery?: CancelResult[];
 }
 
 declare module '../store/store.ts' {
@@ -165,10 +169,14 @@ export class TransactionService {
     return this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, status: outcome.status, outcome, finishedAt: outcome.finishedAt }));
   }
 
+  /** Cancelling left-over commits after a restart runs in the background; tests and shutdown may wait for it. */
+  recovery: Promise<void> = Promise.resolve();
+
   /**
-   * After a restart: a transaction still marked committing was cut off. Its
-   * devices revert by themselves at the confirm timeout (persisted confirmed
-   * commit), so it is recorded as aborted, never as complete.
+   * After a restart: a transaction still marked committing was cut off. It is
+   * recorded as aborted (never complete), and its pending confirmed commits
+   * are cancelled by persist-id in the background; a device that cannot be
+   * reached still reverts by itself at the confirm timeout.
    */
   async recover(): Promise<string[]> {
     const cut = (await this.list()).filter((r) => r.status === 'committing');
@@ -177,10 +185,19 @@ export class TransactionService {
         ...cur!,
         status: 'aborted',
         finishedAt: this.clock().toISOString(),
-        error: `the daemon stopped during phase '${cur!.phase ?? 'unknown'}'; devices with an unconfirmed commit revert after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
+        error: `the daemon stopped during phase '${cur!.phase ?? 'unknown'}'; pending commits are being cancelled, and any device that cannot be reached reverts after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
       }));
     }
     if (cut.length) this.logger.warn({ transactions: cut.map((r) => r.id) }, 'marked transactions cut off by a restart as aborted');
+    this.recovery = (async () => {
+      for (const r of cut) {
+        const devices = await Promise.all(r.devices.map((d) => this.deps.store.getDevice(d.hostname)));
+        const targets = devices.filter((d) => d !== undefined).map(deviceTarget);
+        const recovery = await cancelPending(r.id, targets, this.deps.sessions, r.flags?.concurrency);
+        await this.deps.store.updateRecord('transactions', r.id, (cur) => ({ ...cur!, recovery }));
+        this.logger.info({ transaction: r.id, recovery: recovery.map((x) => `${x['node-id']}:${x.status}`) }, 'cancelled what the cut-off transaction left pending');
+      }
+    })().catch((err: unknown) => this.logger.error({ err }, 'cancelling left-over commits failed'));
     return cut.map((r) => r.id);
   }
 }
