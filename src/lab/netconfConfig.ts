@@ -79,75 +79,80 @@ function keyOf(entry: XmlNode, keyName: string, path: string): XmlNode {
   return keys[0]!;
 }
 
-function applyInterfaces(cfg: LabConfig, node: XmlNode, op: EditOp): void {
+/** How one keyed list of the model (interfaces by name, vlans by id) is edited. */
+interface ListSpec<K, E extends object> {
+  container: string;
+  entry: string;
+  keyName: string;
+  key(keyNode: XmlNode, path: string): K;
+  blank(key: K): E;
+  /** Edits one non-key leaf of `target`; false when the leaf is not part of the model. */
+  leaf(target: E, leaf: XmlNode, op: EditOp, path: string): boolean;
+}
+
+function applyList<K, E extends object>(map: Map<K, E>, node: XmlNode, op: EditOp, spec: ListSpec<K, E>): void {
+  const base = `/${spec.container}`;
   const eff = opOf(node, op);
-  requireExisting(cfg.interfaces.size > 0, eff, '/interfaces');
-  if (eff === 'delete' || eff === 'remove') return void cfg.interfaces.clear();
-  if (eff === 'replace') cfg.interfaces.clear();
+  requireExisting(map.size > 0, eff, base);
+  if (eff === 'delete' || eff === 'remove') return void map.clear();
+  if (eff === 'replace') map.clear();
   const childOp: EditOp = eff === 'replace' || eff === 'create' ? 'merge' : eff;
-  const seen = new Set<string>();
+  const seen = new Set<K>();
   for (const entry of node.children) {
-    if (entry.local !== 'interface' || entry.uri !== LAB_NS) throw unknown(entry, `/interfaces/${entry.local}`);
-    const name = leafValue(keyOf(entry, 'name', '/interfaces/interface'), '/interfaces/interface/name', leafChecks.interfaceName);
-    const path = `/interfaces/interface[name='${name}']`;
-    if (seen.has(name)) throw new RpcError('application', 'operation-failed', `${path} appears twice in the request`, { path, appTag: 'data-not-unique' });
-    seen.add(name);
+    if (entry.local !== spec.entry || entry.uri !== LAB_NS) throw unknown(entry, `${base}/${entry.local}`);
+    const key = spec.key(keyOf(entry, spec.keyName, `${base}/${spec.entry}`), `${base}/${spec.entry}/${spec.keyName}`);
+    const path = `${base}/${spec.entry}[${spec.keyName}='${String(key)}']`;
+    if (seen.has(key)) throw new RpcError('application', 'operation-failed', `${path} appears twice in the request: keys must be unique`, { path, appTag: 'data-not-unique' });
+    seen.add(key);
     const entryOp = opOf(entry, childOp);
-    const existing = cfg.interfaces.get(name);
+    const existing = map.get(key);
     requireExisting(existing !== undefined, entryOp, path);
     if (entryOp === 'delete' || entryOp === 'remove') {
-      cfg.interfaces.delete(name);
+      map.delete(key);
       continue;
     }
-    const target: LabInterface = entryOp === 'replace' || !existing ? { name } : { ...existing };
-    const leafOp: EditOp = entryOp === 'none' ? 'none' : 'merge';
+    const target = entryOp === 'replace' || !existing ? spec.blank(key) : { ...existing };
+    let touched = false;
     for (const leaf of entry.children) {
       if (leaf.uri !== LAB_NS) throw unknown(leaf, `${path}/${leaf.local}`);
-      const p = `${path}/${leaf.local}`;
-      if (leaf.local === 'name') continue;
-      if (leaf.local === 'description') {
-        setOrDelete(target, 'description', editLeaf(target.description, leaf, leafOp, p, () => leafValue(leaf, p, leafChecks.description)));
-      } else if (leaf.local === 'vlan') {
-        setOrDelete(target, 'vlan', editLeaf(target.vlan, leaf, leafOp, p, () => vlanLeaf(leaf, p)));
-      } else if (leaf.local === 'enabled') {
-        setOrDelete(target, 'enabled', editLeaf(target.enabled, leaf, leafOp, p, () => leafValue(leaf, p, (v) => (v === 'true' || v === 'false' ? null : "must be 'true' or 'false'")) === 'true'));
-      } else throw unknown(leaf, p);
+      if (leaf.local === spec.keyName) continue;
+      if (!spec.leaf(target, leaf, entryOp === 'none' ? 'none' : 'merge', `${path}/${leaf.local}`)) throw unknown(leaf, `${path}/${leaf.local}`);
+      touched = true;
     }
-    if (existing || entryOp !== 'none' || Object.keys(target).length > 1) cfg.interfaces.set(name, target);
+    // Under default-operation none an entry that only navigates is not created.
+    if (existing || entryOp !== 'none' || touched) map.set(key, target);
   }
 }
 
-function applyVlans(cfg: LabConfig, node: XmlNode, op: EditOp): void {
-  const eff = opOf(node, op);
-  requireExisting(cfg.vlans.size > 0, eff, '/vlans');
-  if (eff === 'delete' || eff === 'remove') return void cfg.vlans.clear();
-  if (eff === 'replace') cfg.vlans.clear();
-  const childOp: EditOp = eff === 'replace' || eff === 'create' ? 'merge' : eff;
-  const seen = new Set<number>();
-  for (const entry of node.children) {
-    if (entry.local !== 'vlan' || entry.uri !== LAB_NS) throw unknown(entry, `/vlans/${entry.local}`);
-    const id = vlanLeaf(keyOf(entry, 'id', '/vlans/vlan'), '/vlans/vlan/id');
-    const path = `/vlans/vlan[id='${id}']`;
-    if (seen.has(id)) throw new RpcError('application', 'operation-failed', `vlan ${id} appears twice: vlan ids must be unique`, { path, appTag: 'data-not-unique' });
-    seen.add(id);
-    const entryOp = opOf(entry, childOp);
-    const existing = cfg.vlans.get(id);
-    requireExisting(existing !== undefined, entryOp, path);
-    if (entryOp === 'delete' || entryOp === 'remove') {
-      cfg.vlans.delete(id);
-      continue;
-    }
-    const target: LabVlan = entryOp === 'replace' || !existing ? { id } : { ...existing };
-    for (const leaf of entry.children) {
-      if (leaf.uri !== LAB_NS) throw unknown(leaf, `${path}/${leaf.local}`);
-      const p = `${path}/${leaf.local}`;
-      if (leaf.local === 'id') continue;
-      if (leaf.local === 'name') setOrDelete(target, 'name', editLeaf(target.name, leaf, entryOp === 'none' ? 'none' : 'merge', p, () => leafValue(leaf, p, leafChecks.vlanName)));
-      else throw unknown(leaf, p);
-    }
-    if (existing || entryOp !== 'none' || target.name !== undefined) cfg.vlans.set(id, target);
-  }
-}
+const interfaceList: ListSpec<string, LabInterface> = {
+  container: 'interfaces',
+  entry: 'interface',
+  keyName: 'name',
+  key: (n, path) => leafValue(n, path, leafChecks.interfaceName),
+  blank: (name) => ({ name }),
+  leaf(target, leaf, op, p) {
+    if (leaf.local === 'description') setOrDelete(target, 'description', editLeaf(target.description, leaf, op, p, () => leafValue(leaf, p, leafChecks.description)));
+    else if (leaf.local === 'vlan') setOrDelete(target, 'vlan', editLeaf(target.vlan, leaf, op, p, () => vlanLeaf(leaf, p)));
+    else if (leaf.local === 'enabled') setOrDelete(target, 'enabled', editLeaf(target.enabled, leaf, op, p, () => leafValue(leaf, p, checkBoolean) === 'true'));
+    else return false;
+    return true;
+  },
+};
+
+const vlanList: ListSpec<number, LabVlan> = {
+  container: 'vlans',
+  entry: 'vlan',
+  keyName: 'id',
+  key: (n, path) => vlanLeaf(n, path),
+  blank: (id) => ({ id }),
+  leaf(target, leaf, op, p) {
+    if (leaf.local !== 'name') return false;
+    setOrDelete(target, 'name', editLeaf(target.name, leaf, op, p, () => leafValue(leaf, p, leafChecks.vlanName)));
+    return true;
+  },
+};
+
+const checkBoolean = (v: string) => (v === 'true' || v === 'false' ? null : "must be 'true' or 'false'");
 
 function vlanLeaf(node: XmlNode, path: string): number {
   return Number(leafValue(node, path, (v) => (parseVlanId(v) === null ? 'vlan must be an integer 1-4094' : null)));
@@ -171,8 +176,8 @@ export function applyEdit(base: LabConfig, configChildren: XmlNode[], defaultOp:
     if (seen.has(node.local)) throw new RpcError('application', 'operation-failed', `/${node.local} appears twice in the request`, { path: `/${node.local}` });
     seen.add(node.local);
     if (node.local === 'system') applySystem(cfg, node, op);
-    else if (node.local === 'interfaces') applyInterfaces(cfg, node, op);
-    else applyVlans(cfg, node, op);
+    else if (node.local === 'interfaces') applyList(cfg.interfaces, node, op, interfaceList);
+    else applyList(cfg.vlans, node, op, vlanList);
   }
   return cfg;
 }
