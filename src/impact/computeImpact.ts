@@ -62,7 +62,7 @@ export class ImpactService {
   constructor(
     private readonly changes: ChangeSource,
     private readonly renderer: Renderer,
-    private readonly rules: SettingsRule[],
+    readonly rules: SettingsRule[],
   ) {}
 
   async computeImpact<D extends ImpactDevice>(input: ComputeImpactInput<D>): Promise<ImpactResult<D>> {

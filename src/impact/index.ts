@@ -18,6 +18,6 @@ export { templateClosure, templateReferences } from './includeGraph.ts';
 export type { Candidate, CandidateInput, CandidateResult, ImpactReason, ImpactRepo } from './resolveCandidates.ts';
 export { MAX_REASONS, resolveCandidates } from './resolveCandidates.ts';
 export type { Selector, SettingsRule } from './settingsRules.ts';
-export { compilePathPattern, parseSettingsRules, selectorsFor } from './settingsRules.ts';
+export { compilePathPattern, parseSettingsRules, selectorKey, selectorsFor } from './settingsRules.ts';
 export type { TemplateIndex, TemplateUse, TemplateVia } from './templateIndex.ts';
 export { buildTemplateIndex, globUses } from './templateIndex.ts';

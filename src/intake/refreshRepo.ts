@@ -12,6 +12,7 @@ import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind, Renderer } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
+import { devicesForChange } from './impactDevices.ts';
 import type { RepoEvent, RepoEventKind, RepoState } from './repoState.ts';
 import { readRepoState, writeRepoState } from './repoState.ts';
 
@@ -53,8 +54,9 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   }
   if (head === state.lastProcessed) return result;
 
-  const devices = (await deps.store.listDevices()).filter((d) => MARKABLE.has(d.state));
-  const impact = await deps.impact.computeImpact({ repo, before: state.knownGood, after: head, devices, precise: deps.precise });
+  const changedPaths = await git.changedPaths(state.knownGood, head);
+  const devices = (await devicesForChange(deps.store, repo, changedPaths, deps.impact.rules)).filter((d) => MARKABLE.has(d.state));
+  const impact = await deps.impact.computeImpact({ repo, before: state.knownGood, after: head, devices, changedPaths, precise: deps.precise });
 
   result.problems = await validate(deps, repo, head, impact.devices);
   const save = (s: Partial<RepoState>) => writeRepoState(deps.store, repo, { ...state, lastProcessed: head, ...s, updatedAt: deps.clock().toISOString() });
