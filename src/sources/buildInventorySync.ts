@@ -59,7 +59,8 @@ async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts): Pro
       ...(privateKey ? { privateKey } : {}),
       ...(ssh.passphrase !== undefined ? { passphrase: ssh.passphrase } : {}),
     },
-    timeouts: { connectMs: ssh.connectTimeoutMs, helloMs: ssh.connectTimeoutMs },
+    // Reading the hostname is one short command: a device slower than the connect timeout counts as unreachable.
+    timeouts: { connectMs: ssh.connectTimeoutMs, helloMs: ssh.connectTimeoutMs, rpcMs: ssh.connectTimeoutMs },
     logger: parts.logger,
   });
 }

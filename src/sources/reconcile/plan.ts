@@ -11,7 +11,7 @@
  */
 import pLimit from 'p-limit';
 import type { SourceName, Transport } from '../../model/device.ts';
-import { SOURCE_NAMES, defaultTransport, hostnameKey } from '../../model/device.ts';
+import { HOSTNAME_PATTERN, SOURCE_NAMES, defaultTransport, hostnameKey } from '../../model/device.ts';
 import type { DeviceSpec, SourceDevice } from '../types.ts';
 import type { IdentityProbe, ProbeResult, ProbeTarget } from './identityProbe.ts';
 
@@ -43,7 +43,7 @@ export interface SourceSummary {
 
 export type Intent = 'none' | 'add' | 'delete';
 export type PlanAction = 'none' | 'add' | 'delete' | 'conflict' | 'unreachable';
-export type ConflictKind = 'hostname_mismatch' | 'still_answers' | 'same_ip' | 'missing_address' | 'duplicate_name';
+export type ConflictKind = 'hostname_mismatch' | 'still_answers' | 'same_ip' | 'missing_address' | 'duplicate_name' | 'invalid_name';
 
 export interface PlanStep {
   source: SourceName;
@@ -203,6 +203,13 @@ function decideIntent(d: Draft, taking: SourceName[]): void {
   }
   if (item.steps.length === 0) {
     item.reason ||= 'not in any system';
+    return;
+  }
+  if (item.intent === 'add' && !HOSTNAME_PATTERN.test(item.hostname)) {
+    item.action = 'conflict';
+    item.conflict = 'invalid_name';
+    item.reason = `${item.reason}, but '${item.hostname}' is not a hostname netsync can manage (letters, digits, '.', '_', '-'; at most 63)`;
+    item.steps = [];
     return;
   }
   if (!item.spec) {

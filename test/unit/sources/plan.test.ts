@@ -251,6 +251,15 @@ const table: Row[] = [
     },
   },
   {
+    name: 'a name netsync cannot manage is a conflict, not an add',
+    reads: [ok('ui', []), ok('nso', [dev('odd/name,1', '10.0.0.1')]), ok('netbox', []), ok('bss', [])],
+    probe: { '10.0.0.1': answers('odd/name,1') },
+    expect(plan, asked) {
+      expect(item(plan, 'odd/name,1')).to.include({ action: 'conflict', conflict: 'invalid_name' });
+      expect(asked).to.deep.equal([]);
+    },
+  },
+  {
     name: 'no management address anywhere: cannot be verified, so a conflict',
     reads: [ok('ui', []), ok('nso', []), ok('netbox', [{ name: 'bare-1' }]), ok('bss', [])],
     probe: {},
