@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { NetsyncError } from '../model/errors.ts';
 import { parseConfig, serializeConfig } from './canonicalConfig.ts';
-import { cloneConfig, type LabConfig } from './configModel.ts';
+import type { LabConfig } from './configModel.ts';
 import { DeviceCore, type ConnectionHandle } from './deviceCore.ts';
 import { EosSessions } from './eosSessions.ts';
 import { attachEosChannel } from './eosChannel.ts';
@@ -180,11 +180,6 @@ export class LabDeviceImpl implements LabDevice {
     c.sessions = 0;
     c.rpcs = 0;
     c.commits = 0;
-  }
-
-  /** Current config object (for the control API's initial snapshot and tests of the model). */
-  snapshot(): LabConfig {
-    return cloneConfig(this.core.getRunning());
   }
 
   async stop(): Promise<void> {

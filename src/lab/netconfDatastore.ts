@@ -130,10 +130,6 @@ export class NetconfDatastore {
     this.revert();
   }
 
-  hasPendingCommit(): boolean {
-    return this.pending !== null;
-  }
-
   /** Back to the configuration before the first confirmed commit (timeout, cancel, session loss). */
   private revert(): void {
     const p = this.pending;

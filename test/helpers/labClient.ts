@@ -3,7 +3,6 @@
  * a raw NETCONF session that sends exact bytes and parses replies, and an EOS shell/exec runner.
  */
 import ssh2 from 'ssh2';
-import type { Lab, LabDevice } from '../../src/lab/index.ts';
 
 export interface Auth {
   username?: string;
@@ -221,8 +220,4 @@ export async function until(fn: () => boolean | Promise<boolean>, what: string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-export function byName(lab: Lab, hostname: string): LabDevice {
-  return lab.device(hostname);
 }
