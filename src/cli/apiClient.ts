@@ -6,19 +6,22 @@ export interface ClientOptions {
   url?: string;
   token?: string;
   dataDir?: string;
+  /** Per-request limit (default 30 s); a plugin passes its own so a hung daemon cannot keep it running. */
+  timeoutMs?: number;
 }
 
 export class ApiClient {
   private constructor(
     readonly baseUrl: string,
     private readonly token: string | undefined,
+    private readonly timeoutMs = 30_000,
   ) {}
 
   /** --url / NETSYNC_URL / local default; --token / NETSYNC_TOKEN / the daemon's generated token file. */
   static async create(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): Promise<ApiClient> {
     const url = (opts.url ?? env.NETSYNC_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
     const token = opts.token ?? env.NETSYNC_TOKEN ?? (await readLocalToken(opts.dataDir ?? env.NETSYNC_DATA_DIR ?? '.netsync'));
-    return new ApiClient(url, token);
+    return new ApiClient(url, token, opts.timeoutMs);
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -32,7 +35,7 @@ export class ApiClient {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new NetsyncError('UNAVAILABLE', `cannot reach the netsync daemon at ${this.baseUrl} (${(err as Error).cause ?? (err as Error).message}); is 'netsync serve' running? (--url or NETSYNC_URL)`, {

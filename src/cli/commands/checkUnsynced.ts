@@ -33,7 +33,8 @@ export async function checkUnsynced(flags: CheckFlags, env: NodeJS.ProcessEnv = 
   } catch (err) {
     return unknownResult(`invalid arguments: ${(err as Error).message}`);
   }
-  const client = await ApiClient.create(flags, env);
+  // The request itself is aborted at the timeout (so the process can end); the race gives the clearer message.
+  const client = await ApiClient.create({ ...flags, timeoutMs }, env);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer from ${client.baseUrl} within ${flags.timeout}`)), timeoutMs);
