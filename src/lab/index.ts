@@ -72,7 +72,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       devices.push(device);
       byName.set(spec.hostname.toLowerCase(), device);
     }
-    await Promise.all(devices.map((d, i) => d.listen(specs[i]!.port ?? 0)));
+    await Promise.all(devices.map((d, i) => d.listen(specs[i]!.port ?? (opts.basePort ? opts.basePort + i : 0))));
   } catch (err) {
     await stop();
     throw err;
