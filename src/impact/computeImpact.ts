@@ -93,6 +93,11 @@ export class ImpactService {
       const changed = !then || !('hash' in then) || !('hash' in now) || then.hash !== now.hash;
       return { ...base, changed, ...detail, ...(then && 'error' in then ? { errorBefore: then.error } : {}) };
     });
+    if (repo === 'settings' && beforeCtx) {
+      const meaningful = contentChanged(beforeCtx, afterCtx);
+      // Name first the files whose parsed content changed: a comment-only edit in the same push is not the cause.
+      for (const d of devices) if (d.reasons.length > 1) d.reasons = [...d.reasons].sort((a, b) => Number(meaningful(b.path)) - Number(meaningful(a.path)));
+    }
     devices.sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
     return { repo, before, after, precise, changedPaths, unmatchedPaths, devices };
   }
@@ -102,6 +107,18 @@ export class ImpactService {
     if (!idx) this.indexes.set(snapshot, (idx = buildTemplateIndex(snapshot)));
     return idx;
   }
+}
+
+function contentChanged(before: RenderContext, after: RenderContext): (path: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (path) => {
+    let changed = memo.get(path);
+    if (changed === undefined) {
+      changed = JSON.stringify(before.settings.docs.get(path)) !== JSON.stringify(after.settings.docs.get(path));
+      memo.set(path, changed);
+    }
+    return changed;
+  };
 }
 
 function tryRender(ctx: RenderContext, device: ImpactDevice): { hash: string } | { error: string } {

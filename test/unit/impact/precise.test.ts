@@ -61,3 +61,15 @@ describe('impact: precise mode', () => {
     expect(result.devices.every((d) => d.changed)).to.equal(true);
   });
 });
+
+describe('impact: reasons', () => {
+  it('names the file whose content changed before a comment-only edit in the same push', async () => {
+    const { repos, impact } = await setup();
+    const global = repos.commits.settings.get('s0')!.get('global/vlans.yml')!;
+    repos.change('settings', 's1', { 'global/vlans.yml': `# comment\n${global}`, 'groups/campus/vlans.yml': 'vlans:\n  - { id: 30, name: printers-2 }\n' });
+    const result = await impact.computeImpact({ repo: 'settings', before: 's0', after: 's1', devices: EXAMPLE_DEVICES });
+    const access1 = result.devices.find((d) => d.hostname === 'eos-access-1')!;
+    expect(access1.changed).to.equal(true);
+    expect(access1.reasons.map((r) => r.path)).to.deep.equal(['groups/campus/vlans.yml', 'global/vlans.yml']);
+  });
+});
