@@ -25,7 +25,7 @@ export interface PendingConfigSession {
 export function parseConfigSessions(text: string): PendingConfigSession[] {
   const out: PendingConfigSession[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*\*?\s*([\w.-]+)\s+(pending|pendingCommitTimer|pending-commit-timer|completed|aborted)\b/i.exec(line);
+    const m = /^\s*\*?\s*([\w.-]+)\s+(pending-commit-timer|pendingCommitTimer|pending|completed|aborted)(?![\w-])/i.exec(line);
     if (m && m[1] !== 'Name') out.push({ name: m[1]!, state: m[2]! });
   }
   return out;

@@ -86,13 +86,16 @@ describe('NETCONF against real netconfd', function () {
   });
 
   it('turns data errors at edit-config into typed rpc-errors, several per reply', async () => {
-    const err = await failure(
-      withSession('nc-a', (s) => s.loadCandidate('<system xmlns="urn:example:config"><hostname>9bad</hostname><interface><name>eth1</name></interface></system>', 'merge')),
-    );
+    const bad = '<system xmlns="urn:example:config"><hostname>9bad</hostname><mtu>5</mtu><interface><name>bad</name><vlan>1</vlan></interface></system>';
+    const err = await failure(withSession('nc-a', (s) => s.loadCandidate(bad, 'merge')));
     expect(err.code).to.equal('NETCONF_RPC_ERROR');
-    const tags = (err.data.errors as { tag: string; appTag?: string }[]).map((e) => `${e.tag}/${e.appTag ?? ''}`);
-    expect(tags).to.include('invalid-value/pattern-test-failed');
-    expect(tags.length).to.be.greaterThan(0);
+    const errors = err.data.errors as { tag: string; appTag?: string; path?: string; info: Record<string, string> }[];
+    expect(errors.map((e) => `${e.tag}/${e.appTag}`)).to.deep.equal(['invalid-value/pattern-test-failed', 'invalid-value/not-in-range', 'invalid-value/pattern-test-failed']);
+    expect(errors[0]!.path).to.match(/ex:hostname$/);
+    expect(errors[0]!.info['bad-value']).to.equal('9bad');
+    const missing = await failure(withSession('nc-a', (s) => s.loadCandidate('<system xmlns="urn:example:config"><interface><name>eth1</name></interface></system>', 'merge')));
+    expect(missing.data.errors).to.have.length(1);
+    expect(missing.data).to.include({ errorTag: 'data-missing' });
   });
 
   it('reports lock-denied with the holder session', async () => {
@@ -132,6 +135,17 @@ describe('NETCONF against real netconfd', function () {
     expect(byHost['nc-a']!['rollback-status']).to.equal('complete');
     expect(await Promise.all(['nc-a', 'nc-b', 'nc-c'].map(running))).to.deep.equal(before);
     expect(await store.lockHolder('nc-a')).to.equal(undefined);
+  });
+
+  it('do_rollback=false with plain commits: the valid devices are committed, the invalid one is left as it was', async () => {
+    const before = await running('nc-b');
+    const items = await Promise.all(['nc-a', 'nc-b', 'nc-c'].map(async (h) => ({ target: await target(h), config: h === 'nc-b' ? cfg('9bad', 30) : cfg(h, 30) })));
+    const outcome = await runTransaction({ id: 'tx-partial', items, flags: { confirmedCommit: false, rollback: false } }, { sessions: factory, locks: store });
+    expect(outcome.status).to.equal('fail');
+    expect(outcome['node-results'].map((r) => r['configuration-status'])).to.deep.equal(['complete', 'fail', 'complete']);
+    expect(await running('nc-a')).to.contain('<vlan>30</vlan>');
+    expect(await running('nc-c')).to.contain('<vlan>30</vlan>');
+    expect(await running('nc-b')).to.equal(before);
   });
 
   it('a confirmed commit that is never confirmed (daemon crash) reverts on the device by itself', async () => {
