@@ -139,7 +139,14 @@ export class NetconfSession {
           if (child(op, 'url')) throw new RpcError('protocol', 'operation-not-supported', '<url> is not supported (no :url capability)');
           throw new RpcError('protocol', 'missing-element', 'edit-config needs a <config> element', { info: { 'bad-element': 'config' } });
         }
-        this.ds.setCandidate(applyEdit(this.ds.candidate, config.children, defaultOp), this.id);
+        const testOption = child(op, 'test-option')?.text.trim() ?? 'test-then-set';
+        if (!['test-then-set', 'set', 'test-only'].includes(testOption)) {
+          throw new RpcError('protocol', 'invalid-value', `test-option must be test-then-set, set or test-only (got '${testOption}')`, { info: { 'bad-element': 'test-option' } });
+        }
+        const edited = applyEdit(this.ds.candidate, config.children, defaultOp);
+        // :validate:1.1 test-only checks the edit without keeping it.
+        if (testOption === 'test-only') return { kind: 'ok' };
+        this.ds.setCandidate(edited, this.id);
         return drop('write');
       }
       case 'lock':

@@ -102,6 +102,14 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     expect(isOk(await b.rpc('<lock><target><candidate/></target></lock>'))).to.equal(true);
   });
 
+  it('test-option test-only checks an edit without keeping it', async () => {
+    const s = await session();
+    const only = (cfg: string) => `<edit-config><target><candidate/></target><test-option>test-only</test-option>${cfg}</edit-config>`;
+    expect(tag(await s.rpc(only(vlanConfig(4095))))).to.equal('invalid-value');
+    expect(isOk(await s.rpc(only(vlanConfig(15))))).to.equal(true);
+    expect(await s.rpc('<get-config><source><candidate/></source></get-config>')).not.to.include('<id>15</id>');
+  });
+
   it('honours operation attributes (create, delete, remove)', async () => {
     const s = await session();
     const nc = 'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"';
