@@ -65,7 +65,8 @@ export function registerCommit(program: Command): void {
         }
       }),
     );
-    const client = await ApiClient.create(flags);
+    // A transaction over many devices may take minutes; the daemon answers when it is done.
+    const client = await ApiClient.create({ ...flags, timeoutMs: 60 * 60_000 });
     const staged = await client.post<{ transaction: TransactionView }>('/api/v1/transactions', { devices });
     const body: Record<string, unknown> = {
       do_validate: flags.validate,
