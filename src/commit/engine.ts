@@ -195,11 +195,12 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           });
         }
       }
-      // Without a confirm timer, undoing a commit means loading the old config again.
-      const needRunning = (expected && ports.fingerprints) || !run.usesConfirmed;
-      if (!needRunning) return;
+      // Undoing a commit that is already final (plain commit, or confirmed before another device failed
+      // its confirm) means loading the old config again, so keep it whenever a rollback may be wanted.
+      const keep = flags.rollback || !run.usesConfirmed;
+      if (!keep && !(expected && ports.fingerprints)) return;
       const running = await session.getRunningConfig();
-      if (!run.usesConfirmed) run.snapshot = running;
+      if (keep) run.snapshot = running;
       if (expected && ports.fingerprints && ports.fingerprints.hashOf(running) !== expected) {
         throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`, {
           hostname: run.hostname,

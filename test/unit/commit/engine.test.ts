@@ -105,7 +105,7 @@ describe('commit engine', () => {
     expect(outcome.status).to.equal('complete');
     expect(outcome['unreachable-nodes']).to.deep.equal([]);
     expect(outcome.errors).to.equal(undefined);
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'write', 'validate', 'confirmed-commit', 'confirm', 'unlock', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'confirm', 'unlock', 'close']);
     expect([devs.a.running, devs.b.running]).to.deep.equal(['new-a', 'new-b']);
     expect(devs.a.pending).to.equal(null);
     expect(locks.held.size).to.equal(0);
@@ -155,6 +155,21 @@ describe('commit engine', () => {
     const { byHost } = await run(devs, { a: 'new-a' });
     expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete', phase: 'confirm' });
     expect(devs.a.running).to.equal('old-a');
+  });
+
+  it('a confirm failing on one device after another confirmed restores that one from its saved config', async () => {
+    const devs = { a: device('old-a'), b: device('old-b', { fail: { confirm: 'boom' } }) };
+    const { outcome, byHost } = await run(devs, { a: 'new-a', b: 'new-b' }, { concurrency: 1 });
+    expect(outcome.status).to.equal('fail');
+    expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
+    expect([devs.a.running, devs.b.running, devs.b.pending]).to.deep.equal(['old-a', 'old-b', null]);
+    expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'unlock', 'close']);
+  });
+
+  it('without do_rollback no running config is saved for devices with confirmed commit', async () => {
+    const devs = { a: device('old-a') };
+    await run(devs, { a: 'new-a' }, { rollback: false });
+    expect(devs.a.calls).to.not.include('get');
   });
 
   it('a session dropped right after the confirmed commit is cancelled by persist-id from a new session', async () => {
