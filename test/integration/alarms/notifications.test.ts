@@ -7,11 +7,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestDaemon } from '../../helpers/daemon.ts';
-import { deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
+import { deviceInput, startTestDaemon } from '../../helpers/daemon.ts';
 import type { PrometheusPeer } from '../../peers/prometheus.ts';
 import { ALERTMANAGER_BIN, startAlertmanager } from '../../peers/prometheus.ts';
-import { makeOld } from './helpers.ts';
+import { Stops, makeOld } from './helpers.ts';
 
 interface Received {
   at: number;
@@ -31,9 +30,9 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 
 describe('alarms: notification webhooks (generic receiver and a real Alertmanager)', function () {
   this.timeout(60_000);
-  let t: TestDaemon | undefined;
-  let am: PrometheusPeer | undefined;
-  let receiver: Server | undefined;
+  const stops = new Stops();
+  let am: PrometheusPeer;
+  let receiver: Server;
   const received: Received[] = [];
 
   before(async function () {
@@ -46,34 +45,37 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
         res.writeHead(204).end();
       });
     });
-    await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
-    am = await startAlertmanager();
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    stops.add({
+      stop: () => {
+        receiver.closeAllConnections(); // the daemon's keep-alive sockets
+        return new Promise((r) => receiver.close(r));
+      },
+    });
+    am = stops.add(await startAlertmanager());
   });
-  after(async () => {
-    await t?.stop();
-    if (t) await removeDir(t.dir);
-    await am?.stop();
-    if (receiver) await new Promise((r) => receiver!.close(r));
-  });
+  after(stops.run);
 
   it('fires once on crossing, reminds after the interval, resolves on sync; Alertmanager shows and then drops the alert', async () => {
     process.env.NETSYNC_TEST_HOOK_TOKEN = 'hook-secret-0123456789';
-    t = await startTestDaemon({
-      extra: {
-        alarms: {
-          sweep: '* * * * * *',
-          notifications: [
-            {
-              name: 'noc-hook',
-              url: `http://127.0.0.1:${(receiver!.address() as AddressInfo).port}/hook`,
-              reminder: '3s',
-              headers: { authorization: 'Bearer ${NETSYNC_TEST_HOOK_TOKEN}' },
-            },
-            { name: 'am', kind: 'alertmanager', url: `${am!.url}/api/v2/alerts`, reminder: '1m' },
-          ],
+    const t = stops.daemon(
+      await startTestDaemon({
+        extra: {
+          alarms: {
+            sweep: '* * * * * *',
+            notifications: [
+              {
+                name: 'noc-hook',
+                url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+                reminder: '3s',
+                headers: { authorization: 'Bearer ${NETSYNC_TEST_HOOK_TOKEN}' },
+              },
+              { name: 'am', kind: 'alertmanager', url: `${am.url}/api/v2/alerts`, reminder: '1m' },
+            ],
+          },
         },
-      },
-    });
+      }),
+    );
     delete process.env.NETSYNC_TEST_HOOK_TOKEN;
     expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-1'))).status).to.equal(201);
     expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-2'))).status).to.equal(201);
@@ -89,7 +91,7 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     expect(first.body.events[0]).to.deep.include({ status: 'firing', reason: 'new', hostname: 'sw-1', level: 'critical', since, cause: 'manual', by: 'api:ops' });
 
     const [alert] = await until('the alert in Alertmanager', async () => {
-      const alerts = await am!.api<{ labels: Record<string, string>; status: { state: string } }[]>('/api/v2/alerts');
+      const alerts = await am.api<{ labels: Record<string, string>; status: { state: string } }[]>('/api/v2/alerts');
       return alerts.length > 0 ? alerts : undefined;
     });
     expect(alert!.labels).to.deep.equal({ alertname: 'NetsyncDeviceUnsynchronized', hostname: 'sw-1', severity: 'critical', service: 'netsync' });
@@ -103,7 +105,7 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     await t.daemon.syncStatus.markSynced(['sw-1'], { by: 'test' });
     const resolved = await until('the recovery', () => received.find((r) => r.body.events[0].status === 'resolved'));
     expect(resolved.body.events[0]).to.include({ reason: 'recovered', hostname: 'sw-1' });
-    await until('Alertmanager to drop the alert', async () => ((await am!.api<unknown[]>('/api/v2/alerts')).length === 0 ? true : undefined));
+    await until('Alertmanager to drop the alert', async () => ((await am.api<unknown[]>('/api/v2/alerts')).length === 0 ? true : undefined));
 
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).to.match(/netsync_alarm_notifications_total\{target="am",kind="alertmanager",outcome="sent"\} 2/);
