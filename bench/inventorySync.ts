@@ -97,7 +97,7 @@ const sync = new InventorySync({
   sources: [
     new StoreSource(store),
     new NsoSource({ url: nso.url, username: nso.username, password: nso.password, authgroup: 'lab', nedIds: {}, adminState: 'unlocked', actionsAfterAdd: [], timeoutMs: 60_000 }),
-    new NetboxSource({ url: nb.url, token: nb.token, tokenScheme: 'Token', pageSize: 1000, filters: {}, timeoutMs: 60_000 }),
+    new NetboxSource({ url: nb.url, token: nb.token, tokenScheme: 'Token', pageSize: 1000, filters: {}, timeoutMs: 60_000, create: { site: 1, role: 1, deviceType: 1, status: 'active', platforms: {} } }),
     new BssSource({ ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4' }, extra: {}, timeoutMs: 60_000 }),
   ],
   probe: instant,
@@ -115,6 +115,20 @@ for (let r = 0; r < 3; r++) {
 }
 const steadyMs = steady.sort((a, b) => a - b)[1]!;
 row(`full sync, ${N} devices in step (HTTP doubles, NetBox ${N / 1000} pages, lowdb), median of 3`, `${(steadyMs / 1000).toFixed(2)} s`, '< 10 s', `first sync ${(firstMs / 1000).toFixed(2)} s`);
+
+// ---- 2b. many new devices at once: netsync's store takes them in one write
+const NEW = Math.max(10, Math.round(N / 10));
+for (let i = N; i < N + NEW; i++) nso.seed({ name: `sw-${i}`, address: ip(i), port: 22, authgroup: 'lab', 'device-type': { cli: {} } });
+const b0 = performance.now();
+const bulk = await sync.run({ dryRun: false, by: 'bench' });
+const bulkMs = ms(b0);
+if (bulk.summary.add + bulk.summary.conflict !== NEW || bulk.summary.failedSteps !== 0) throw new Error(`bulk add: ${JSON.stringify(bulk.summary)}`);
+// Baseline: one store write per new device (what a plain add does), 20 of them, scaled to NEW.
+const one = new StoreSource(store);
+const o0 = performance.now();
+for (let i = 0; i < 20; i++) await one.add({ name: `single-${i}`, managementIp: ip(i), port: 22, platform: 'eos', transport: 'eos-cli', type: 'ACCESS', origin: 'nso' });
+const oneByOneMs = (ms(o0) / 20) * NEW;
+row(`sync ${bulk.summary.add} new NSO devices into netsync, NetBox and BSS (store ${N} devices)`, `${(bulkMs / 1000).toFixed(2)} s`, '-', `store part ${(oneByOneMs / 1000).toFixed(0)} s one write per device est.: ${(oneByOneMs / bulkMs).toFixed(0)}x`);
 await Promise.all([nso.stop(), nb.stop(), bss.stop()]);
 await store.close();
 await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * first syncto, and its history says where it came from.
  */
 import type { Device } from '../model/device.ts';
-import { buildDevice } from '../model/device.ts';
+import { buildDevice, hostnameKey } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
@@ -30,23 +30,44 @@ export class StoreSource implements InventorySource {
     }));
   }
 
-  async add(spec: DeviceSpec): Promise<void> {
-    if (await this.store.getDevice(spec.name)) return;
-    const device: Device = buildDevice(
-      { hostname: spec.name, managementIp: spec.managementIp, port: spec.port, platform: spec.platform, transport: spec.transport, type: spec.type },
-      this.clock(),
-    );
-    const detail = `added by inventory sync (first seen in ${spec.origin}); not yet synchronized`;
-    device.sources = { ui: { present: true, name: spec.name } };
-    device.lastEvent = { cause: 'manual', by: SYNC_ACTOR, at: device.createdAt, detail };
+  add(spec: DeviceSpec): Promise<void> {
+    return this.addMany([spec]);
+  }
+
+  /** One store write for all of them; names already in the inventory (any spelling) are left as they are. */
+  async addMany(specs: DeviceSpec[]): Promise<void> {
+    const existing = new Set((await this.store.listDevices()).map((d) => hostnameKey(d.hostname)));
+    const fresh = new Map<string, Device>();
+    for (const spec of specs) {
+      const key = hostnameKey(spec.name);
+      if (existing.has(key) || fresh.has(key)) continue;
+      fresh.set(key, this.newDevice(spec));
+    }
+    if (fresh.size === 0) return;
+    const devices = [...fresh.values()];
     await this.store.changeDevices({
-      create: [device],
-      events: [{ hostname: device.hostname, cause: 'manual', by: SYNC_ACTOR, at: device.createdAt, detail }],
+      create: devices,
+      events: devices.map((d) => ({ hostname: d.hostname, cause: 'manual' as const, by: SYNC_ACTOR, at: d.createdAt, detail: d.lastEvent!.detail ?? '' })),
     });
   }
 
-  async remove(device: SourceDevice): Promise<void> {
-    const found = await this.store.getDevice(device.name);
-    if (found) await this.store.changeDevices({ remove: [found.hostname] });
+  private newDevice(spec: DeviceSpec): Device {
+    const device = buildDevice(
+      { hostname: spec.name, managementIp: spec.managementIp, port: spec.port, platform: spec.platform, transport: spec.transport, type: spec.type },
+      this.clock(),
+    );
+    device.sources = { ui: { present: true, name: spec.name } };
+    device.lastEvent = { cause: 'manual', by: SYNC_ACTOR, at: device.createdAt, detail: `added by inventory sync (first seen in ${spec.origin}); not yet synchronized` };
+    return device;
+  }
+
+  remove(device: SourceDevice): Promise<void> {
+    return this.removeMany([device]);
+  }
+
+  async removeMany(devices: SourceDevice[]): Promise<void> {
+    const present = new Map((await this.store.listDevices()).map((d) => [hostnameKey(d.hostname), d.hostname]));
+    const remove = [...new Set(devices.map((d) => present.get(hostnameKey(d.name))).filter((h): h is string => h !== undefined))];
+    if (remove.length > 0) await this.store.changeDevices({ remove });
   }
 }

@@ -36,4 +36,7 @@ export interface InventorySource {
   add(device: DeviceSpec): Promise<void>;
   /** Removing a device that is already gone succeeds. */
   remove(device: SourceDevice): Promise<void>;
+  /** Optional: many at once, all or nothing (e.g. one store write); the applier falls back to one by one. */
+  addMany?(devices: DeviceSpec[]): Promise<void>;
+  removeMany?(devices: SourceDevice[]): Promise<void>;
 }
