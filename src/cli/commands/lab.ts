@@ -1,10 +1,14 @@
 /** `netsync lab`: run simulated devices (src/lab) until Ctrl-C, and write an inventory file for `netsync devices import`. */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { stringify } from 'yaml';
-import { startLab } from '../../lab/index.ts';
-import type { Lab } from '../../lab/types.ts';
+import { parse as parseYaml, stringify } from 'yaml';
+import { z } from 'zod';
+import { parseInput } from '../../api/validate.ts';
+import { faultsSchema } from '../../lab/controlApi.ts';
+import { labSpecs, startLab } from '../../lab/index.ts';
+import type { Lab, LabDeviceSpec } from '../../lab/types.ts';
+import { NetsyncError } from '../../model/errors.ts';
 
 interface LabFlags {
   devices: number;
@@ -15,6 +19,23 @@ interface LabFlags {
   controlPort?: number;
   hostnamePrefix: string;
   type: string;
+  faults?: string;
+}
+
+/** `--faults FILE`: YAML or JSON `{<hostname>: {<fault>: value}}`, applied before the devices start listening. */
+async function applyFaultsFile(file: string, specs: LabDeviceSpec[]): Promise<void> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new NetsyncError('BAD_REQUEST', `cannot read faults file ${file}: ${(err as Error).message}`, { file });
+  }
+  const byHost = parseInput(z.record(z.string(), faultsSchema), doc);
+  for (const [hostname, faults] of Object.entries(byHost)) {
+    const spec = specs.find((s) => s.hostname.toLowerCase() === hostname.toLowerCase());
+    if (!spec) throw new NetsyncError('NOT_FOUND', `${file}: no lab device '${hostname}' (names are ${specs[0]?.hostname} ...)`, { file, hostname });
+    spec.faults = faults;
+  }
 }
 
 function int(name: string, min: number, max: number) {
@@ -46,6 +67,7 @@ export function registerLab(program: Command): void {
     .option('--control-port <port>', 'HTTP control API on 127.0.0.1 (0 = any free port)', int('--control-port', 0, 65535))
     .option('--hostname-prefix <prefix>', 'device names are <prefix>-001, <prefix>-002, ...', 'lab')
     .option('--type <type>', 'device type written to the inventory', 'ACCESS')
+    .option('--faults <file>', 'faults to start with: YAML/JSON {<hostname>: {lockHeld: true, latencyMs: 200, ...}}')
     .action(async (flags: LabFlags) => {
       // Listen for Ctrl-C from the start, so one that arrives while devices start still stops them cleanly.
       const stopRequested = new Promise<void>((resolve) => {
@@ -58,13 +80,12 @@ export function registerLab(program: Command): void {
         process.on('SIGTERM', onSignal);
       });
       const started = Date.now();
+      const specs = labSpecs(flags.devices, flags.platform, flags.hostnamePrefix, flags.basePort);
+      if (flags.faults) await applyFaultsFile(flags.faults, specs);
       const lab = await startLab({
-        devices: flags.devices,
-        platform: flags.platform,
+        devices: specs,
         stateDir: flags.stateDir,
-        hostnamePrefix: flags.hostnamePrefix,
         deviceType: flags.type,
-        ...(flags.basePort !== undefined ? { basePort: flags.basePort } : {}),
         ...(flags.controlPort !== undefined ? { controlPort: flags.controlPort } : {}),
       });
       printTable(lab, 50);

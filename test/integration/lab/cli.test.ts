@@ -1,6 +1,6 @@
 /** `netsync lab` as a user runs it: table, inventory file that `netsync devices import` takes, Ctrl-C, restart keeps identities. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readInventoryFile } from '../../../src/inventory/inventoryFile.ts';
@@ -77,6 +77,26 @@ describe('lab: the netsync lab command', function () {
     expect(await readFile(join(stateDir, 'devices', 'lab-002', 'running-config.eos'), 'utf8')).to.include('vlan 77');
     second.child.kill('SIGTERM');
     expect(await second.exit).to.equal(0);
+  });
+
+  it('starts devices with the faults of a --faults file, and refuses a bad one with exit code 2', async () => {
+    const faults = join(dir, 'faults.yml');
+    await writeFile(faults, 'LAB-002: { lockHeld: true }\nlab-001: { reportedHostname: imposter }\n');
+    const lab = startCli(['--devices', '2', '--platform', 'eos', '--state-dir', join(dir, 'faulty'), '--faults', faults]);
+    children.push(lab.child);
+    await until(() => lab.output().includes('devices up'), 'the lab to start', 30000);
+    const port = (name: string) => Number(new RegExp(`${name} +│ eos +│ 127\\.0\\.0\\.1:(\\d+)`).exec(lab.output())?.[1]);
+    expect((await eosExec(port('lab-002'), ['configure session s'])).stdout).to.include('% Session is already in use');
+    expect((await eosExec(port('lab-001'), ['show hostname'])).stdout).to.include('Hostname: imposter');
+    lab.child.kill('SIGINT');
+    expect(await lab.exit).to.equal(0);
+
+    await writeFile(faults, 'lab-001: { explode: true }\n');
+    const bad = await runCli(['lab', '--devices', '1', '--state-dir', join(dir, 'faulty'), '--faults', faults]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('[UNKNOWN_FIELD]');
+    await writeFile(faults, 'lab-009: { lockHeld: true }\n');
+    expect((await runCli(['lab', '--devices', '1', '--state-dir', join(dir, 'faulty'), '--faults', faults])).stderr).to.include('[NOT_FOUND]');
   });
 
   it('refuses a bad --platform with exit code 2', async () => {
