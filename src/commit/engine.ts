@@ -151,7 +151,13 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     if (runs.some((r) => r.result === 'fail')) {
       aborted = true;
     } else {
-      await execute();
+      try {
+        await execute();
+      } catch (err) {
+        // Not a device's failure (e.g. the store could not record progress): stop and undo everything.
+        aborted = true;
+        for (const run of active()) fail(run, run.phase, err);
+      }
     }
     if (aborted || runs.some((r) => r.result === 'fail')) await rollbackAll();
     await closeAll();
@@ -256,7 +262,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
 
   async function rollbackAll(): Promise<void> {
     const undo = runs.filter((r) => r.touched !== 'none' && (flags.rollback || r.result === 'fail'));
-    if (undo.length) await ports.onPhase?.('rollback', undo.map((r) => r.hostname));
+    if (undo.length) await Promise.resolve(ports.onPhase?.('rollback', undo.map((r) => r.hostname))).catch(() => undefined);
     await mapLimit(undo, flags.concurrency, async (run) => {
       try {
         await rollbackOne(run);

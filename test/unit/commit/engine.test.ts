@@ -240,6 +240,28 @@ describe('commit engine', () => {
     expect(devs.a.running).to.equal('changed-by-hand');
   });
 
+  it('a failure outside the devices (progress cannot be recorded) rolls back every touched device', async () => {
+    const devs = { a: device('old-a'), b: device('old-b') };
+    const net = fakeNetwork(devs);
+    const outcome = await runTransaction(
+      { id: 't', items: items({ a: 'new-a', b: 'new-b' }) },
+      {
+        sessions: net.factory,
+        locks: memoryLocks(),
+        onPhase: (phase) => {
+          if (phase === 'confirm') throw new NetsyncError('STORE_WRITE_FAILED', 'disk full', {});
+        },
+      },
+    );
+    expect(outcome.status).to.equal('fail');
+    expect(outcome['node-results'].map((r) => [r.error?.code, r['rollback-status']])).to.deep.equal([
+      ['STORE_WRITE_FAILED', 'complete'],
+      ['STORE_WRITE_FAILED', 'complete'],
+    ]);
+    expect([devs.a.running, devs.b.running, devs.a.pending, devs.b.pending]).to.deep.equal(['old-a', 'old-b', null, null]);
+    expect(devs.a.calls.at(-1)).to.equal('close');
+  });
+
   it('keeps at most `concurrency` device operations in flight', async () => {
     const devs = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`d${i}`, device('old')]));
     const { outcome, net } = await run(devs, Object.fromEntries(Object.keys(devs).map((h) => [h, 'new'])), { concurrency: 4 });
