@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import git, { TREE } from 'isomorphic-git';
+import type { WalkerEntry } from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { NetsyncError } from '../model/errors.ts';
 
@@ -125,6 +126,7 @@ export class GitRepo {
   }
 
   async commitInfo(sha: string): Promise<CommitInfo> {
+    if (!this.gitdir) await this.fetch();
     const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache });
     return { sha, parents: commit.parent, author: `${commit.author.name} <${commit.author.email}>`, message: commit.message.trim() };
   }
@@ -151,8 +153,45 @@ export class GitRepo {
 
   /** Paths whose content differs between two commits (added, removed, modified); identical subtrees are skipped. */
   async changedPaths(before: string | null, after: string): Promise<string[]> {
+    if (!this.gitdir) await this.fetch();
     if (!before || ZERO.test(before)) return [...(await this.files(after)).keys()].sort();
-    const out: string[] = [];
+    return (await this.diff(before, after)).map((d) => d.path).sort();
+  }
+
+  /** Every file of a commit as path -> text. Built from the nearest cached commit plus the diff when there is one. */
+  async files(sha: string): Promise<Map<string, string>> {
+    const hit = this.snapshots.get(sha);
+    if (hit) return hit;
+    if (!this.gitdir) await this.fetch();
+    const base = [...this.snapshots.entries()].at(-1);
+    const out = base ? new Map(base[1]) : new Map<string, string>();
+    if (base) {
+      for (const d of await this.diff(base[0], sha)) {
+        if (d.after) out.set(d.path, await this.blobText(d.after));
+        else out.delete(d.path);
+      }
+    } else {
+      await git.walk({
+        fs,
+        gitdir: this.gitdir,
+        cache: this.cache,
+        trees: [TREE({ ref: sha })],
+        map: async (path, [entry]) => {
+          if (!entry) return null;
+          if ((await entry.type()) !== 'blob') return true;
+          out.set(path, await this.blobText({ oid: await entry.oid(), entry }));
+          return null;
+        },
+      });
+    }
+    this.snapshots.set(sha, out);
+    if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value!);
+    return out;
+  }
+
+  /** Blobs that differ between two trees; `after` is missing for a deleted file. */
+  private async diff(before: string, after: string): Promise<{ path: string; after?: { oid: string; entry: WalkerEntry } }[]> {
+    const out: { path: string; after?: { oid: string; entry: WalkerEntry } }[] = [];
     await git.walk({
       fs,
       gitdir: this.gitdir,
@@ -163,39 +202,23 @@ export class GitRepo {
         const [ta, tb] = await Promise.all([a?.type(), b?.type()]);
         const [oa, ob] = await Promise.all([a?.oid(), b?.oid()]);
         if (oa === ob && ta === tb) return null; // same blob or same subtree: nothing below changed
-        if (ta === 'blob' || tb === 'blob') out.push(path);
+        if (tb === 'blob') out.push({ path, after: { oid: ob!, entry: b! } });
+        else if (ta === 'blob') out.push({ path });
         return ta === 'tree' || tb === 'tree' ? true : null;
       },
     });
-    return out.sort();
+    return out;
   }
 
-  /** Every file of a commit as path -> text (cached per commit; blobs cached by id across commits). */
-  async files(sha: string): Promise<Map<string, string>> {
-    const hit = this.snapshots.get(sha);
-    if (hit) return hit;
-    const out = new Map<string, string>();
-    await git.walk({
-      fs,
-      gitdir: this.gitdir,
-      cache: this.cache,
-      trees: [TREE({ ref: sha })],
-      map: async (path, [entry]) => {
-        if (!entry) return null;
-        if ((await entry.type()) !== 'blob') return true;
-        const oid = await entry.oid();
-        let text = this.blobs.get(oid);
-        if (text === undefined) {
-          text = Buffer.from((await entry.content())!).toString('utf8');
-          this.blobs.set(oid, text);
-        }
-        out.set(path, text);
-        return null;
-      },
-    });
-    this.snapshots.set(sha, out);
-    if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value!);
-    return out;
+  private async blobText({ oid, entry }: { oid: string; entry: WalkerEntry }): Promise<string> {
+    let text = this.blobs.get(oid);
+    if (text === undefined) {
+      text = Buffer.from((await entry.content())!).toString('utf8');
+      this.blobs.set(oid, text);
+      // Bounded: a long-lived daemon sees every version of every file.
+      if (this.blobs.size > 100_000) this.blobs.delete(this.blobs.keys().next().value!);
+    }
+    return text;
   }
 }
 

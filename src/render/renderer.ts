@@ -44,6 +44,7 @@ export interface RendererOptions {
 export class Renderer {
   private readonly settingsCache = new Map<string, Promise<SettingsSnapshot>>();
   private readonly templatesCache = new Map<string, Promise<TemplatesSnapshot>>();
+  private lastSettings: SettingsSnapshot | undefined;
 
   constructor(
     private readonly source: SnapshotSource,
@@ -78,7 +79,10 @@ export class Renderer {
   }
 
   settingsAt(sha: string): Promise<SettingsSnapshot> {
-    return cached(this.settingsCache, sha, this.options.cacheSize, async () => parseSettings(await this.source.files('settings', sha)));
+    return cached(this.settingsCache, sha, this.options.cacheSize, async () => {
+      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings);
+      return this.lastSettings;
+    });
   }
 
   templatesAt(sha: string): Promise<TemplatesSnapshot> {

@@ -16,6 +16,8 @@ export interface SettingsProblem {
 }
 
 export interface SettingsSnapshot {
+  /** The raw files, kept so the next commit can reuse every unchanged file's parse. */
+  files: Map<string, string>;
   /** Parsed documents by path, sorted by path. */
   docs: Map<string, SettingsDoc>;
   problems: SettingsProblem[];
@@ -50,14 +52,24 @@ export function isSettingsFile(path: string): boolean {
   return /\.ya?ml$/i.test(path) && path.includes('/') && !path.startsWith('.');
 }
 
-export function parseSettings(files: Map<string, string>): SettingsSnapshot {
+/** `previous`: a snapshot of another commit; files with the same text reuse its parse (a push changes few files). */
+export function parseSettings(files: Map<string, string>, previous?: SettingsSnapshot): SettingsSnapshot {
   const docs = new Map<string, SettingsDoc>();
   const problems: SettingsProblem[] = [];
+  const previousProblems = new Map<string, SettingsProblem[]>();
+  for (const p of previous?.problems ?? []) previousProblems.set(p.path, [...(previousProblems.get(p.path) ?? []), p]);
   for (const path of [...files.keys()].filter(isSettingsFile).sort()) {
-    const doc = parseDoc(path, files.get(path)!, problems);
+    const text = files.get(path)!;
+    if (previous && previous.files.get(path) === text) {
+      const doc = previous.docs.get(path);
+      if (doc) docs.set(path, doc);
+      problems.push(...(previousProblems.get(path) ?? []));
+      continue;
+    }
+    const doc = parseDoc(path, text, problems);
     if (doc) docs.set(path, doc);
   }
-  return { docs, problems, groupPriority: groupPriorities(docs) };
+  return { files, docs, problems, groupPriority: groupPriorities(docs) };
 }
 
 function parseDoc(path: string, text: string, problems: SettingsProblem[]): SettingsDoc | undefined {

@@ -29,6 +29,19 @@ describe('git: GitRepo over a local bare repo', () => {
     expect((await mirror.changedPaths(null, b)).length).to.equal((await mirror.files(b)).size);
   });
 
+  it('builds the files of a commit from a cached commit plus the diff, identical to a full read', async () => {
+    await mirror.files(await mirror.fetch() as string);
+    repo.commitAndPush({ 'access/interfaces.yml': undefined, 'access/new.yml': 'a: 1\n', 'notes': 'file\n' });
+    git(repo.work, 'rm', '-q', 'notes');
+    const last = repo.commitAndPush({ 'notes/inside.yml': 'a folder now\n', 'global/vlans.yml': 'vlans: [{id: 5, name: five}]\n' });
+    await mirror.fetch();
+    const incremental = await mirror.files(last);
+    const full = await new GitRepo({ name: 'settings', path: repo.bare, branch: 'main' }, join(tmp.dir, 'fresh')).files(last);
+    expect([...incremental.entries()].sort()).to.deep.equal([...full.entries()].sort());
+    expect(incremental.has('access/interfaces.yml')).to.equal(false);
+    expect(incremental.get('notes/inside.yml')).to.equal('a folder now\n');
+  });
+
   it('first-parent chains, ancestry and commit info', async () => {
     const a = repo.head();
     const b = repo.commitAndPush({ 'a.yml': '1' }, 'one');

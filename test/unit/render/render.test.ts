@@ -139,3 +139,17 @@ describe('render: secrets', () => {
     expect(maskSecrets('x s3cr3t-community y', secrets)).to.equal(`x ${MASK} y`);
   });
 });
+
+describe('render: incremental settings parse', () => {
+  it('reuses the parse of unchanged files and re-parses changed ones, problems included', async () => {
+    const files = await exampleFiles('settings');
+    const first = parseSettings(new Map([...files, ['core/bad.yml', 'vlans: [{id: 0, name: x}]']]));
+    const next = new Map(first.files);
+    next.set('access/interfaces.yml', 'interfaces: [{name: Ethernet9}]');
+    const second = parseSettings(next, first);
+    expect(second.docs.get('global/vlans.yml')).to.equal(first.docs.get('global/vlans.yml'));
+    expect(second.docs.get('access/interfaces.yml')).to.deep.equal({ interfaces: [{ name: 'Ethernet9' }] });
+    expect(second.problems.map((p) => p.path)).to.deep.equal(['core/bad.yml']);
+    expect(second).to.deep.equal(parseSettings(next));
+  });
+});
