@@ -34,10 +34,14 @@ export function shortInterface(name: string): string {
 
 const invalid = (tokens: string[], at: number): CliResult => ({ ok: false, error: `% Invalid input (at token ${at}: '${tokens[at] ?? ''}')` });
 
-function subCommand(cfg: LabConfig, mode: CliMode, tokens: string[], rest: (from: number) => string): CliResult | null {
+/** `no X` / `default X`: the command X negated; `off` maps indexes in `t` back to `tokens` for error messages. */
+function negation(tokens: string[]): { neg: boolean; t: string[]; off: number } {
   const neg = tokens[0] === 'no' || tokens[0] === 'default';
-  const t = neg ? tokens.slice(1) : tokens;
-  const off = neg ? 1 : 0;
+  return { neg, t: neg ? tokens.slice(1) : tokens, off: neg ? 1 : 0 };
+}
+
+function subCommand(cfg: LabConfig, mode: CliMode, tokens: string[], rest: (from: number) => string): CliResult | null {
+  const { neg, t, off } = negation(tokens);
   if (mode.kind === 'interface') {
     const intf = cfg.interfaces.get(mode.name) ?? { name: mode.name };
     cfg.interfaces.set(mode.name, intf);
@@ -85,9 +89,7 @@ function subCommand(cfg: LabConfig, mode: CliMode, tokens: string[], rest: (from
 }
 
 function topCommand(cfg: LabConfig, tokens: string[], rest: (from: number) => string): CliResult {
-  const neg = tokens[0] === 'no' || tokens[0] === 'default';
-  const t = neg ? tokens.slice(1) : tokens;
-  const off = neg ? 1 : 0;
+  const { neg, t, off } = negation(tokens);
   if (t[0] === 'hostname') {
     if (neg) {
       delete cfg.hostname;
