@@ -7,7 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export const NAGIOS_BIN = '/usr/sbin/nagios4';
@@ -56,7 +56,7 @@ function objects(services: NagiosService[]): string {
   ].join('\n');
 }
 
-function mainConfig(dir: string): string {
+function mainConfig(dir: string, user: { name: string; group: string }): string {
   const v = join(dir, 'var');
   return `log_file=${v}/nagios.log
 cfg_file=${dir}/etc/objects.cfg
@@ -72,8 +72,8 @@ temp_file=${v}/nagios.tmp
 temp_path=${v}
 check_result_path=${v}/spool/checkresults
 query_socket=${v}/rw/nagios.qh
-nagios_user=nagios
-nagios_group=nagios
+nagios_user=${user.name}
+nagios_group=${user.group}
 check_external_commands=1
 command_file=${v}/rw/nagios.cmd
 log_rotation_method=n
@@ -157,13 +157,18 @@ function alive(pid: number): boolean {
 export async function startNagios(services: NagiosService[], resources: Record<string, string> = {}): Promise<NagiosPeer> {
   const dir = await mkdtemp(join(tmpdir(), 'netsync-nagios-'));
   for (const sub of ['etc', 'var/rw', 'var/spool/checkresults']) await mkdir(join(dir, sub), { recursive: true });
-  await writeFile(join(dir, 'etc/nagios.cfg'), mainConfig(dir));
+  // As root (the usual test set-up) Nagios drops to the Debian package's `nagios` user; otherwise it runs as us.
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { name: 'nagios', group: 'nagios' } : { name: userInfo().username, group: execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim() };
+  await writeFile(join(dir, 'etc/nagios.cfg'), mainConfig(dir, user));
   await writeFile(join(dir, 'etc/objects.cfg'), objects(services));
   // $USERn$ macros keep secrets (the API token) out of the object config, as in a real install.
   await writeFile(join(dir, 'etc/resource.cfg'), Object.entries(resources).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o640 });
-  const uid = Number(execFileSync('id', ['-u', 'nagios'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'nagios'], { encoding: 'utf8' }).trim());
-  for (const p of [dir, join(dir, 'etc/resource.cfg'), join(dir, 'var'), join(dir, 'var/rw'), join(dir, 'var/spool'), join(dir, 'var/spool/checkresults')]) await chown(p, uid, gid);
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'nagios'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'nagios'], { encoding: 'utf8' }).trim());
+    for (const p of [dir, join(dir, 'etc/resource.cfg'), join(dir, 'var'), join(dir, 'var/rw'), join(dir, 'var/spool'), join(dir, 'var/spool/checkresults')]) await chown(p, uid, gid);
+  }
   await chmod(dir, 0o755);
   await chmod(join(dir, 'var/rw'), 0o2775);
 
