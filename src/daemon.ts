@@ -191,6 +191,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           alarms.sweeper.start();
           scheduler.start();
           gitops?.intake.start();
+          checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
         });
         s.once('error', reject);

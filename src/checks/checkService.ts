@@ -50,6 +50,7 @@ export class CheckService {
   /** Newest head SHA seen per PR: older queued runs are dropped. */
   private readonly latest = new Map<string, string>();
   private queued = 0;
+  private resuming: Promise<unknown> = Promise.resolve();
   readonly context: string;
 
   constructor(private readonly options: CheckServiceOptions) {
@@ -89,7 +90,7 @@ export class CheckService {
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous
       .then(async () => {
-        if (this.latest.get(key) !== pr.headSha) return; // a newer push arrived: its run reports instead
+        if (this.latest.get(key) !== pr.headSha) return this.supersede(pr); // a newer push arrived: its run reports instead
         await this.run(pr);
       })
       .catch((err: unknown) => this.options.logger.error({ err, pr: key }, 'pull request check failed'))
@@ -101,8 +102,43 @@ export class CheckService {
     return { queued: true, prKey: key };
   }
 
+  /**
+   * At start: checks left `pending` by a stopped daemon are run again, so no PR keeps a status that never
+   * resolves. Returns how many were queued.
+   */
+  resumeInterrupted(): Promise<number> {
+    const resuming = this.requeuePending();
+    this.resuming = resuming.catch(() => 0);
+    return resuming;
+  }
+
+  private async requeuePending(): Promise<number> {
+    // Oldest first, so that for a PR the newest head is enqueued last and wins.
+    const pending = (await this.options.records.list()).filter((c) => c.state === 'pending').reverse();
+    let queued = 0;
+    for (const c of pending) {
+      const pr: PullRequestEvent = {
+        provider: c.provider,
+        repo: c.repo,
+        number: c.number,
+        title: c.title ?? '',
+        action: c.action,
+        ...(c.baseSha ? { baseSha: c.baseSha } : {}),
+        baseRef: c.baseRef ?? '',
+        headSha: c.headSha,
+        headRef: c.headRef ?? '',
+        draft: false,
+        ...(c.repoKind ? { repoKind: c.repoKind } : {}),
+      };
+      if (this.enqueue(pr).queued) queued += 1;
+    }
+    if (queued) this.options.logger.info({ queued }, 're-running pull request checks interrupted by a restart');
+    return queued;
+  }
+
   /** Resolves when every queued run has finished (tests, shutdown). */
   async idle(): Promise<void> {
+    await this.resuming;
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
@@ -121,6 +157,9 @@ export class CheckService {
       action: pr.action,
       baseSha: pr.baseSha ?? '',
       headSha: pr.headSha,
+      baseRef: pr.baseRef,
+      headRef: pr.headRef,
+      ...(pr.repoKind ? { repoKind: pr.repoKind } : {}),
       context: this.context,
       state: 'pending',
       description: 'computing the devices this change affects',
@@ -175,6 +214,13 @@ export class CheckService {
     const saved = await records.save(record);
     await records.prune(pr.provider, pr.repo, pr.number, this.options.keepPerPullRequest ?? 10);
     return saved;
+  }
+
+  /** A run skipped for a newer head: a record left pending by a restart is closed, so it is not resumed again. */
+  private async supersede(pr: PullRequestEvent): Promise<void> {
+    const old = await this.options.records.find(pr.provider, pr.repo, pr.number, pr.headSha);
+    if (old?.state !== 'pending') return;
+    await this.options.records.save({ ...old, state: 'error', description: 'superseded by a newer push to the pull request', updatedAt: this.options.clock().toISOString() });
   }
 
   private status(state: CheckState, description: string, targetUrl: string | undefined) {

@@ -83,6 +83,10 @@ export interface CheckRecord {
   action: string;
   baseSha: string;
   headSha: string;
+  /** What a re-run after a restart needs: the branches and which of our repos the PR is on. */
+  baseRef?: string;
+  headRef?: string;
+  repoKind?: 'settings' | 'templates';
   context: string;
   state: CheckState;
   description: string;

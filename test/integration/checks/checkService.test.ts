@@ -150,6 +150,26 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     expect(left.map((c) => c.headSha)).to.deep.equal([heads[1]]);
   });
 
+  it('re-runs checks a stopped daemon left pending, newest head of a PR last', async () => {
+    const records = new CheckRecords(store);
+    const heads = ['r1', 'r2'].map((name) => push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` }));
+    const pr = parsePullRequestEvent('github', prPayload('synchronize', heads[0]!, base))!;
+    for (const [i, head] of heads.entries()) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+      await records.save({ id: CheckRecords.newId(), provider: 'github', repo: pr.repo, number: pr.number, action: 'synchronize', baseSha: base, headSha: head, baseRef: 'main', headRef: 'feature', context: 'netsync/impact', state: 'pending', description: 'computing', publishErrors: [], createdAt: at, updatedAt: at });
+    }
+    expect(await service.resumeInterrupted()).to.equal(2);
+    await service.idle();
+    // The older head was overtaken: only the newest one is reported.
+    expect(stub.statuses.map((s) => [s.sha, s.state])).to.deep.equal([
+      [heads[1], 'pending'],
+      [heads[1], 'success'],
+    ]);
+    expect((await records.find('github', pr.repo, pr.number, heads[1]!))!.state).to.equal('success');
+    expect((await records.find('github', pr.repo, pr.number, heads[0]!))!.state).to.equal('error');
+    expect(await service.resumeInterrupted()).to.equal(0);
+  });
+
   it('ignores actions that do not change code, and drafts', async () => {
     const head = push('h3', { 'eos/access.j2': `${accessTemplate()}!\n` });
     expect(service.enqueue(parsePullRequestEvent('github', prPayload('labeled', head, base))!)).to.deep.include({ queued: false });
