@@ -50,7 +50,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     repos.commit('templates', base, repos.commits.templates.get('t0')!);
     const renderer = new Renderer(repos, { secrets: { enable: 'hunter2-enable' } });
     const source: PullRequestSource = {
-      repoOf: (pr) => (pr.repo === 'Codertocat/Hello-World' ? 'templates' : undefined),
+      repoOf: (pr) => (pr.repo === 'Codertocat/Hello-World' ? 'templates' : pr.repo === 'netops/settings' ? 'settings' : undefined),
       prepare: async (_repo, pr) => ({ baseSha: pr.baseSha! }),
     };
     makeService = (extra = {}) =>
@@ -137,6 +137,22 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     expect(final.description).to.match(/^render failed on eos-access-1 \(\+1 more\): .*nosuchfilter.* \(eos\/access\.j2 line 4\)$/);
     expect([...String(final.description)].length).to.be.at.most(140);
     expect(stub.commentsOn('Codertocat/Hello-World', 2)[0]!.body).to.contain('render failed on eos-access-2');
+  });
+
+  it('settings that do not validate fail the check, naming the file', async () => {
+    const settingsBase = sha('s0');
+    repos.commit('settings', settingsBase, repos.commits.settings.get('s0')!);
+    const head = sha('bad-yaml');
+    repos.change('settings', head, { 'access/interfaces.yml': 'interfaces: [ {name: x' });
+    const payload = prPayload('opened', head, settingsBase);
+    payload.repository.full_name = 'netops/settings';
+    service.enqueue(parsePullRequestEvent('github', payload)!);
+    await service.idle();
+    const final = stub.statuses.at(-1)!;
+    expect(final.state).to.equal('failure');
+    expect(final.description).to.match(/^settings at [0-9a-f]{10} are invalid: access\/interfaces\.yml: /);
+    expect([...String(final.description)].length).to.be.at.most(140);
+    expect(stub.commentsOn('netops/settings', 2)[0]!.body).to.contain('are invalid: access/interfaces.yml');
   });
 
   it('keeps only the newest checks of a PR', async () => {
