@@ -64,13 +64,16 @@ export function levelFor(ageMs: number, t: Thresholds): AlarmLevel {
 export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresholds, now: Date): AlarmReport {
   checkThresholds(thresholds);
   const managed = devices.filter((d) => d.state === 'MANAGED');
-  const unsynced: UnsyncedDevice[] = [];
+  const nowMs = now.getTime();
+  const unsynced: (UnsyncedDevice & { sinceMs: number })[] = [];
   for (const d of managed) {
     if (d.synchronized) continue;
     // A device unsynchronized without a start time (old data) counts from now rather than being missed.
     const since = d.unsyncedSince ?? now.toISOString();
-    const ageMs = Math.max(0, now.getTime() - Date.parse(since));
+    const sinceMs = Date.parse(since);
+    const ageMs = Math.max(0, nowMs - sinceMs);
     unsynced.push({
+      sinceMs,
       hostname: d.hostname,
       since,
       ageSeconds: Math.floor(ageMs / 1000),
@@ -79,7 +82,7 @@ export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresho
       by: d.lastEvent?.by ?? null,
     });
   }
-  unsynced.sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+  unsynced.sort((a, b) => a.sinceMs - b.sinceMs || compareHostnames(a.hostname, b.hostname));
   const critical = unsynced.filter((d) => d.level === 'critical').length;
   const warning = unsynced.filter((d) => d.level === 'warning').length;
   return {
@@ -91,6 +94,12 @@ export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresho
     warning,
     critical,
     oldestSeconds: unsynced[0]?.ageSeconds ?? 0,
-    devices: unsynced,
+    devices: unsynced.map(({ sinceMs: _s, ...d }) => d),
   };
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+/** sw-2 before sw-10. One shared collator: localeCompare with options builds one per call. */
+function compareHostnames(a: string, b: string): number {
+  return collator.compare(a, b);
 }
