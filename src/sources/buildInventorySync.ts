@@ -1,7 +1,9 @@
 /** Builds the inventory sync from the `sources` config: one adapter per configured system, plus netsync itself. */
 import { readFile } from 'node:fs/promises';
 import type { SessionFactory } from '../commit/session.ts';
+import type { HostKeyRecorder } from '../drivers/hostKeys.ts';
 import { createSessionFactory } from '../drivers/sessionFactory.ts';
+import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
 import { BssSource } from './bssSource.ts';
@@ -25,9 +27,14 @@ export interface BuildParts {
   probe?: IdentityProbe;
 }
 
-export function buildSources(config: SourcesConfig, store: Store, clock: Clock): InventorySource[] {
+export function buildSources(
+  config: SourcesConfig,
+  store: Store,
+  clock: Clock,
+  verifiedHostKey?: (hostname: string) => string | undefined,
+): InventorySource[] {
   const timeoutMs = config.timeoutMs;
-  const sources: InventorySource[] = [new StoreSource(store, clock)];
+  const sources: InventorySource[] = [new StoreSource(store, clock, verifiedHostKey)];
   if (config.nso) sources.push(new NsoSource({ ...config.nso, timeoutMs }));
   if (config.netbox) sources.push(new NetboxSource({ ...config.netbox, timeoutMs }));
   if (config.bss) sources.push(new BssSource({ ...config.bss, timeoutMs }));
@@ -35,12 +42,14 @@ export function buildSources(config: SourcesConfig, store: Store, clock: Clock):
 }
 
 export async function buildInventorySync(config: SourcesConfig, parts: BuildParts): Promise<InventorySync> {
-  const probe = parts.probe ?? sshIdentityProbe(parts.sessions ?? (await sessionsFromConfig(config, parts)), async (hostname) => {
-    return (await parts.store.getDevice(hostname))?.hostKeyFingerprint ?? null;
-  });
+  // Host keys first seen while verifying a device; a device the sync adds to netsync is pinned to it.
+  const seenKeys = new Map<string, string>();
+  const hostKeys: HostKeyRecorder = { record: async (hostname, fingerprint) => void seenKeys.set(hostnameKey(hostname), fingerprint) };
+  const sessions = parts.sessions ?? (await sessionsFromConfig(config, parts, hostKeys));
+  const probe = parts.probe ?? sshIdentityProbe(sessions, async (hostname) => (await parts.store.getDevice(hostname))?.hostKeyFingerprint ?? null);
   return new InventorySync({
     store: parts.store,
-    sources: buildSources(config, parts.store, parts.clock),
+    sources: buildSources(config, parts.store, parts.clock, (hostname) => seenKeys.get(hostnameKey(hostname))),
     probe,
     defaults: config.defaults,
     probeConcurrency: config.probeConcurrency,
@@ -49,7 +58,7 @@ export async function buildInventorySync(config: SourcesConfig, parts: BuildPart
   });
 }
 
-async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts): Promise<SessionFactory> {
+async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts, hostKeys: HostKeyRecorder): Promise<SessionFactory> {
   const ssh = config.ssh ?? { username: 'netsync', connectTimeoutMs: 10_000 };
   const privateKey = ssh.privateKeyFile ? await readFile(parts.resolvePath(ssh.privateKeyFile)) : undefined;
   return createSessionFactory({
@@ -61,6 +70,7 @@ async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts): Pro
     },
     // Reading the hostname is one short command: a device slower than the connect timeout counts as unreachable.
     timeouts: { connectMs: ssh.connectTimeoutMs, helloMs: ssh.connectTimeoutMs, rpcMs: ssh.connectTimeoutMs },
+    hostKeys,
     logger: parts.logger,
   });
 }

@@ -17,6 +17,8 @@ export class StoreSource implements InventorySource {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock = systemClock,
+    /** The SSH host key the device showed when it was verified, pinned on the new record. */
+    private readonly verifiedHostKey: (hostname: string) => string | undefined = () => undefined,
   ) {}
 
   async list(): Promise<SourceDevice[]> {
@@ -57,6 +59,7 @@ export class StoreSource implements InventorySource {
       this.clock(),
     );
     device.sources = { ui: { present: true, name: spec.name } };
+    device.hostKeyFingerprint = this.verifiedHostKey(spec.name) ?? null;
     device.lastEvent = { cause: 'manual', by: SYNC_ACTOR, at: device.createdAt, detail: `added by inventory sync (first seen in ${spec.origin}); not yet synchronized` };
     return device;
   }

@@ -137,8 +137,10 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
 
     const devices = (await t.call('GET', '/api/v1/devices')).body.devices as { hostname: string; synchronized: boolean; sources: unknown; port: number }[];
     expect(devices.map((d) => d.hostname).sort()).to.deep.equal(['LAB-002', 'Lab-003', 'lab-001', 'lab-004']);
-    const d2 = devices.find((d) => d.hostname === 'LAB-002')!;
+    const d2 = devices.find((d) => d.hostname === 'LAB-002')! as (typeof devices)[number] & { hostKeyFingerprint: string | null };
     expect(d2.synchronized).to.equal(false);
+    // Pinned to the key the device showed when it proved its name.
+    expect(d2.hostKeyFingerprint).to.match(/^SHA256:/);
     expect(d2.port).to.equal(port('lab-002'));
     expect(d2.sources).to.deep.equal({
       ui: { present: true, name: 'LAB-002' },
