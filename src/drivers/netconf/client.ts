@@ -9,10 +9,10 @@ import type { Duplex } from 'node:stream';
 import { NetsyncError } from '../../model/errors.ts';
 import type { Framing } from './framing.ts';
 import { FrameDecoder, encodeMessage } from './framing.ts';
+import type { ParsedMessage } from './replyReader.ts';
+import { ReplyReader } from './replyReader.ts';
 import type { RpcErrorInfo } from './rpcError.ts';
-import { NetconfRpcError, parseRpcErrors } from './rpcError.ts';
-import type { XmlNode } from './xml.ts';
-import { innerXml, parseXml, textOf } from './xml.ts';
+import { NetconfRpcError } from './rpcError.ts';
 
 export const NS_BASE = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 export const CAP_BASE_10 = 'urn:ietf:params:netconf:base:1.0';
@@ -34,7 +34,6 @@ export interface RpcReply {
   /** Raw inner XML of `<data>`, when the reply has one. */
   data?: string;
   warnings: RpcErrorInfo[];
-  xml: string;
 }
 
 interface Pending {
@@ -53,12 +52,24 @@ export class NetconfClient {
   private nextId = 1;
   private closedError: NetsyncError | undefined;
   private helloWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  /** The message being received, parsed as its bytes arrive. */
+  private reader: ReplyReader | undefined;
 
   private constructor(
     private readonly channel: Duplex,
     private readonly opts: Required<Omit<NetconfClientOptions, 'capabilities'>> & { capabilities: string[] },
   ) {
-    this.decoder = new FrameDecoder((xml) => this.onMessage(xml), opts.maxMessageBytes);
+    this.decoder = new FrameDecoder(
+      {
+        chunk: (part) => this.parsing(() => (this.reader ??= new ReplyReader()).write(part)),
+        end: () => {
+          const reader = this.reader;
+          this.reader = undefined;
+          if (reader) this.onMessage(this.parsing(() => reader.end()));
+        },
+      },
+      opts.maxMessageBytes,
+    );
     channel.on('data', (chunk: Buffer) => {
       try {
         this.decoder.push(chunk);
@@ -134,38 +145,36 @@ export class NetconfClient {
     }
   }
 
-  private onMessage(xml: string): void {
-    let doc: XmlNode;
+  /** Runs a parser step; malformed XML ends the session (the channel is destroyed by the caller). */
+  private parsing<T>(step: () => T): T {
     try {
-      doc = parseXml(xml);
+      return step();
     } catch (err) {
-      this.fail(new NetsyncError('NETCONF_BAD_XML', `${this.opts.hostname}: device sent malformed XML: ${(err as Error).message}`, { hostname: this.opts.hostname }));
-      this.channel.destroy();
-      return;
+      this.reader = undefined;
+      if (err instanceof NetsyncError) throw err;
+      throw new NetsyncError('NETCONF_BAD_XML', `${this.opts.hostname}: device sent malformed XML: ${(err as Error).message}`, { hostname: this.opts.hostname });
     }
-    if (this.helloWaiter) return this.onHello(doc);
-    const reply = doc['rpc-reply'] as XmlNode | undefined;
-    if (!reply || typeof reply !== 'object') return; // notifications and stray text are not ours to answer
-    const id = textOf(reply['@message-id']) ?? this.pending.keys().next().value;
+  }
+
+  private onMessage(msg: ParsedMessage): void {
+    if (this.helloWaiter) return this.onHello(msg);
+    if (msg.root !== 'rpc-reply') return; // notifications are not ours to answer
+    const id = msg.messageId ?? this.pending.keys().next().value;
     const p = id === undefined ? undefined : this.pending.get(id);
     if (!p || id === undefined) return;
     this.pending.delete(id);
     clearTimeout(p.timer);
-    const all = parseRpcErrors(reply);
-    const errors = all.filter((e) => e.severity === 'error');
+    const errors = msg.errors.filter((e) => e.severity === 'error');
     if (errors.length) return p.reject(new NetconfRpcError(this.opts.hostname, p.operation, errors));
-    const data = innerXml(xml, 'data');
-    p.resolve({ messageId: id, ok: 'ok' in reply, warnings: all.filter((e) => e.severity === 'warning'), xml, ...(data !== undefined ? { data } : {}) });
+    p.resolve({ messageId: id, ok: msg.ok, warnings: msg.errors.filter((e) => e.severity === 'warning'), ...(msg.data !== undefined ? { data: msg.data } : {}) });
   }
 
-  private onHello(doc: XmlNode): void {
-    const hello = doc.hello as XmlNode | undefined;
+  private onHello(msg: ParsedMessage): void {
     const waiter = this.helloWaiter!;
     this.helloWaiter = undefined;
-    const caps = ((hello?.capabilities as XmlNode | undefined)?.capability as unknown[] | undefined) ?? [];
-    this.serverCapabilities = caps.map((c) => textOf(c) ?? '').filter(Boolean);
-    this.sessionId = textOf(hello?.['session-id']) ?? '';
-    if (!hello || !this.serverCapabilities.some((c) => c === CAP_BASE_10 || c === CAP_BASE_11)) {
+    this.serverCapabilities = msg.capabilities.filter(Boolean);
+    this.sessionId = msg.sessionId ?? '';
+    if (msg.root !== 'hello' || !this.serverCapabilities.some((c) => c === CAP_BASE_10 || c === CAP_BASE_11)) {
       const err = new NetsyncError('NETCONF_NO_HELLO', `${this.opts.hostname}: the device's first message is not a NETCONF hello with a base capability`, {
         hostname: this.opts.hostname,
       });

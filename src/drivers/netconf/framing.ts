@@ -1,9 +1,10 @@
 /**
  * NETCONF message framing over an SSH channel: RFC 6242 end-of-message
  * (`]]>]]>`, base:1.0 and every hello) and chunked framing (base:1.1, after
- * both hellos). The decoder keeps only the current message plus a few bytes of
- * a partial delimiter or chunk header, and refuses messages over a size cap,
- * so a misbehaving peer cannot make us buffer without bound.
+ * both hellos). The decoder hands each message's bytes on as they arrive (to a
+ * streaming parser, or to a sink that assembles the text), keeps only a few
+ * bytes of a partial delimiter or chunk header itself, and refuses messages
+ * over a size cap, so a misbehaving peer cannot make us buffer without bound.
  */
 import { NetsyncError } from '../../model/errors.ts';
 
@@ -25,17 +26,38 @@ function framingError(message: string, data: Record<string, unknown> = {}): Nets
   return new NetsyncError('NETCONF_FRAMING', `NETCONF framing error: ${message}`, data);
 }
 
+/** Receives one message at a time: its bytes in order, then the end. */
+export interface MessageSink {
+  chunk(part: Buffer): void;
+  end(): void;
+}
+
+/** A sink that collects each whole message as text. */
+function assemble(onMessage: (xml: string) => void): MessageSink {
+  let parts: Buffer[] = [];
+  return {
+    chunk: (part) => void parts.push(part),
+    end: () => {
+      const xml = Buffer.concat(parts).toString('utf8');
+      parts = [];
+      onMessage(xml);
+    },
+  };
+}
+
 export class FrameDecoder {
   private framing: Framing = 'eom';
   private pending: Buffer = Buffer.alloc(0);
-  private parts: Buffer[] = [];
+  private readonly sink: MessageSink;
   private size = 0;
   private chunkLeft = 0;
 
   constructor(
-    private readonly onMessage: (xml: string) => void,
+    target: MessageSink | ((xml: string) => void),
     private readonly maxMessageBytes = 64 * 1024 * 1024,
-  ) {}
+  ) {
+    this.sink = typeof target === 'function' ? assemble(target) : target;
+  }
 
   /** Switch framing; bytes already received after the current message are read in the new mode. */
   setFraming(framing: Framing): void {
@@ -59,18 +81,15 @@ export class FrameDecoder {
     if (part.length === 0) return;
     this.size += part.length;
     if (this.size > this.maxMessageBytes) {
-      this.parts = [];
       this.size = 0;
       throw framingError(`message larger than ${this.maxMessageBytes} bytes`, { maxMessageBytes: this.maxMessageBytes });
     }
-    this.parts.push(part);
+    this.sink.chunk(part);
   }
 
   private emit(): void {
-    const xml = Buffer.concat(this.parts, this.size).toString('utf8');
-    this.parts = [];
     this.size = 0;
-    this.onMessage(xml);
+    this.sink.end();
   }
 
   /** Returns the unconsumed bytes after one message, or null when everything was consumed. */

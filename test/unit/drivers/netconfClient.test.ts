@@ -136,6 +136,14 @@ describe('NETCONF client', () => {
     expect(err.data.hostname).to.equal('nc-1');
   });
 
+  it('ends the session on malformed XML (NETCONF_BAD_XML) and fails what is pending', async () => {
+    const { nc, received, send } = await started();
+    const p = nc.rpc('<get/>');
+    await until(() => received.length === 2);
+    send('<rpc-reply message-id="1"><data></rpc-reply>', 'chunked');
+    expect(((await p.catch((e: unknown) => e)) as NetsyncError).code).to.equal('NETCONF_BAD_XML');
+  });
+
   it('fails pending RPCs when the session drops, and refuses new ones', async () => {
     const { nc, received, close } = await started();
     const p = nc.rpc('<commit/>');
