@@ -37,6 +37,8 @@ export class NetconfSession implements DeviceSession {
   readonly capabilities: SessionCapabilities;
   private lastEdit: { config: string; mode: LoadMode } | undefined;
   private validatedSinceEdit = false;
+  /** yuma123 netconfd (it announces its own netconfcentral.org / yuma123.org modules) needs the validate workaround. */
+  private readonly yuma: boolean;
 
   constructor(
     readonly client: NetconfClient,
@@ -44,6 +46,7 @@ export class NetconfSession implements DeviceSession {
   ) {
     this.hostname = opts.hostname;
     this.capabilities = netconfCapabilities(client);
+    this.yuma = client.serverCapabilities.some((c) => /^http:\/\/(netconfcentral|yuma123)\.org\//.test(c));
   }
 
   private get target(): string {
@@ -116,10 +119,10 @@ export class NetconfSession implements DeviceSession {
 
   /**
    * netconfd 2.13 turns a commit that directly follows <validate> into a silent
-   * no-op; loading the same edit again first makes the commit apply. Harmless elsewhere.
+   * no-op; loading the same edit again first makes the commit apply. Only done for that agent.
    */
   private async refreshAfterValidate(): Promise<void> {
-    if (this.validatedSinceEdit && this.lastEdit) {
+    if (this.yuma && this.validatedSinceEdit && this.lastEdit) {
       await this.loadCandidate(this.lastEdit.config, this.lastEdit.mode);
     }
   }
