@@ -1,11 +1,13 @@
 /**
- * Embedded Store on one JSON file (lowdb). Writes are serialized through a
- * queue and applied copy-on-write: a change is built on a shallow copy, written
- * atomically (lowdb/steno write a temp file and rename it), and only then made
- * current, so a failed write changes nothing in memory or on disk.
+ * Embedded Store on one JSON file (lowdb). Changes are applied copy-on-write
+ * in arrival order and written with a group commit: every change queued while
+ * a write is in flight goes out in the next single write (lowdb/steno write a
+ * temp file and rename it, so each write is atomic). A change becomes visible
+ * only after its write succeeded; a failed write changes nothing in memory or
+ * on disk, and a change that throws is dropped alone.
  */
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Device } from '../model/device.ts';
@@ -37,14 +39,23 @@ function emptyData(): Data {
   return { version: 1, devices: {}, events: [], nextEventId: 1, records: {}, meta: {} };
 }
 
+/** One queued change: builds the next state from the one before it. */
+interface PendingChange {
+  apply: (current: Data) => { data: Data; result: unknown };
+  resolve: (result: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class LowdbStore implements Store {
   readonly kind = 'lowdb';
   private readonly db: Low<Data>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingChange[] = [];
+  private flushing = false;
   private readonly locks = new Map<string, string>();
 
   constructor(readonly path: string) {
-    this.db = new Low<Data>(new JSONFile<Data>(path), emptyData());
+    // Compact JSON: the file is for netsync, and pretty-printing a large inventory doubles the write time.
+    this.db = new Low<Data>(new DataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
   }
 
   async init(): Promise<void> {
@@ -80,8 +91,9 @@ export class LowdbStore implements Store {
     }
   }
 
+  /** Resolves once every queued change has been written (or refused). */
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    while (this.flushing || this.pending.length > 0) await new Promise((r) => setImmediate(r));
   }
 
   private get data(): Data {
@@ -99,13 +111,12 @@ export class LowdbStore implements Store {
     return d ? structuredClone(d) : undefined;
   }
 
-  async changeDevices(change: DeviceChange): Promise<Device[]> {
-    return this.serialized(async () => {
-      const draft: Data = { ...this.data };
-      applyDeviceChange(draft, change);
-      await this.commit(draft);
+  changeDevices(change: DeviceChange): Promise<Device[]> {
+    return this.enqueue((current) => {
+      const data: Data = { ...current };
+      applyDeviceChange(data, change);
       const touched = [...(change.create ?? []).map((d) => d.hostname), ...(change.update ?? []).map((u) => u.hostname)];
-      return touched.map((h) => structuredClone(draft.devices[hostnameKey(h)]!));
+      return { data, result: touched.map((h) => structuredClone(data.devices[hostnameKey(h)]!)) };
     });
   }
 
@@ -151,22 +162,18 @@ export class LowdbStore implements Store {
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    await this.serialized(async () => {
-      const draft = { ...this.data, meta: { ...this.data.meta, [key]: structuredClone(value) } };
-      await this.commit(draft);
-    });
+    await this.enqueue((current) => ({ data: { ...current, meta: { ...current.meta, [key]: structuredClone(value) } }, result: undefined }));
   }
 
   transact<T>(
     plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange },
   ): Promise<T> {
-    return this.serialized(async () => {
-      const { result, records = [], devices } = plan(this.view());
-      const draft: Data = { ...this.data };
-      applyRecordWrites(draft, records);
-      if (devices) applyDeviceChange(draft, devices);
-      await this.commit(draft);
-      return result;
+    return this.enqueue((current) => {
+      const { result, records = [], devices } = plan(viewOf(current));
+      const data: Data = { ...current };
+      applyRecordWrites(data, records);
+      if (devices) applyDeviceChange(data, devices);
+      return { data, result };
     });
   }
 
@@ -187,52 +194,85 @@ export class LowdbStore implements Store {
     return this.locks.get(hostnameKey(hostname));
   }
 
-  private view(): StoreView {
-    const data = this.data;
-    return {
-      device: (h) => {
-        const d = data.devices[hostnameKey(h)];
-        return d ? structuredClone(d) : undefined;
-      },
-      devices: () => structuredClone(Object.values(data.devices)),
-      record: (c, id) => {
-        const v = data.records[c]?.[id];
-        return v === undefined ? undefined : structuredClone(v as Collections[typeof c]);
-      },
-      records: (c) => structuredClone(Object.values(data.records[c] ?? {}) as Collections[typeof c][]),
-    };
+  private enqueue<T>(apply: (current: Data) => { data: Data; result: T }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ apply, resolve: resolve as (r: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
   }
 
-  /** Runs one read-modify-write at a time, in arrival order. */
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  /**
+   * Applies everything queued to one draft, writes it once, then settles each change.
+   * The flag is cleared in the same synchronous step as the last empty-queue check,
+   * so a change can never be queued without a flush to take it.
+   */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) await this.writeBatch(this.pending.splice(0));
+    } finally {
+      this.flushing = false;
+    }
   }
 
-  private async commit(draft: Data): Promise<void> {
+  private async writeBatch(batch: PendingChange[]): Promise<void> {
+    let draft = this.data;
+    const applied: { change: PendingChange; result: unknown }[] = [];
+    for (const change of batch) {
+      try {
+        const next = change.apply(draft);
+        draft = next.data;
+        applied.push({ change, result: next.result });
+      } catch (err) {
+        change.reject(err);
+      }
+    }
+    if (applied.length === 0) return;
     try {
       await this.db.adapter.write(draft);
     } catch (err) {
-      throw new NetsyncError(
+      const failure = new NetsyncError(
         'STORE_WRITE_FAILED',
         `could not write store file ${this.path}: ${(err as Error).message}; the change was not applied`,
         { path: this.path },
         { cause: err },
       );
+      for (const a of applied) a.change.reject(failure);
+      return;
     }
     this.db.data = draft;
+    for (const a of applied) a.change.resolve(a.result);
   }
+}
+
+function viewOf(data: Data): StoreView {
+  return {
+    device: (h) => {
+      const d = data.devices[hostnameKey(h)];
+      return d ? structuredClone(d) : undefined;
+    },
+    devices: () => structuredClone(Object.values(data.devices)),
+    record: (c, id) => {
+      const v = data.records[c]?.[id];
+      return v === undefined ? undefined : structuredClone(v as Collections[typeof c]);
+    },
+    records: (c) => structuredClone(Object.values(data.records[c] ?? {}) as Collections[typeof c][]),
+  };
 }
 
 function applyRecordWrites(draft: Data, writes: RecordWrite[]): void {
   if (writes.length === 0) return;
   draft.records = { ...draft.records };
+  const copied = new Set<CollectionName>();
   for (const w of writes) {
-    const coll = { ...(draft.records[w.collection] ?? {}) };
+    // Copy each touched collection once per change, not once per record.
+    if (!copied.has(w.collection)) {
+      draft.records[w.collection] = { ...(draft.records[w.collection] ?? {}) };
+      copied.add(w.collection);
+    }
+    const coll = draft.records[w.collection]!;
     if ('delete' in w) delete coll[w.id];
     else coll[w.id] = structuredClone(w.value);
-    draft.records[w.collection] = coll;
   }
 }
 
