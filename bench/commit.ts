@@ -3,7 +3,8 @@
  * commit, confirm, unlock) over N lab devices (default 200, half NETCONF, half
  * EOS CLI), against the floor measured in the same run on the same devices:
  * SSH connect + NETCONF hello / CLI prompt only, same concurrency.
- * Run: `node --import tsx bench/commit.ts [devices] [concurrency]`. Target: ratio <= 2.
+ * Run: `node --import tsx bench/commit.ts [devices] [concurrency] [rounds]`. Target: ratio <= 2.
+ * Floor and transaction rounds alternate, so load from other processes hits both alike.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import { labConfig } from '../test/integration/commit/labConfigs.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 50);
-const ROUNDS = 3;
+const ROUNDS = Number(process.argv[4] ?? 5);
 
 const config = (platform: LabPlatform, hostname: string, vlan: number) => labConfig(platform, { hostname, vlan, description: 'bench' });
 
@@ -84,12 +85,12 @@ try {
     floors.push(await floor());
     txs.push(await transaction(r));
   }
-  const f = median(floors);
-  const tx = median(txs);
-  const table = new Table({ head: ['measure', `median of ${ROUNDS}`, 'device tx/s', 'vs floor', 'target'], style: { head: [], border: [] } });
+  const best = (v: number[]) => Math.min(...v);
+  const table = new Table({ head: ['measure', `median of ${ROUNDS}`, `best of ${ROUNDS}`, 'device tx/s (median)'], style: { head: [], border: [] } });
   table.push(
-    [`floor: SSH connect + hello, ${N} devices`, `${f.toFixed(0)} ms`, (N / (f / 1000)).toFixed(0), '1.00x', ''],
-    [`transaction: lock..confirm, ${N} devices`, `${tx.toFixed(0)} ms`, (N / (tx / 1000)).toFixed(0), `${(tx / f).toFixed(2)}x`, '<= 2.00x'],
+    [`floor: SSH connect + hello, ${N} devices`, `${median(floors).toFixed(0)} ms`, `${best(floors).toFixed(0)} ms`, (N / (median(floors) / 1000)).toFixed(0)],
+    [`transaction: lock..confirm, ${N} devices`, `${median(txs).toFixed(0)} ms`, `${best(txs).toFixed(0)} ms`, (N / (median(txs) / 1000)).toFixed(0)],
+    ['transaction / floor (target <= 2.00x)', `${(median(txs) / median(floors)).toFixed(2)}x`, `${(best(txs) / best(floors)).toFixed(2)}x`, ''],
   );
   process.stdout.write(`${table.toString()}\nconcurrency ${CONCURRENCY}; ${N / 2} NETCONF + ${N / 2} EOS-CLI lab devices; every round verified on every device\n`);
   process.stdout.write(`rounds (ms): floor ${floors.map((x) => x.toFixed(0)).join(', ')}; transaction ${txs.map((x) => x.toFixed(0)).join(', ')}\n`);

@@ -328,9 +328,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       runs.filter((r) => r.session),
       flags.concurrency,
       async (run) => {
-        const s = run.session!;
-        if (!(run.error && isTransportLoss(run.error.code))) await s.unlock().catch(() => undefined);
-        await s.close().catch(() => undefined);
+        // Ending the session releases the device lock (RFC 6241 §7.5): no separate unlock round trip.
+        await run.session!.close().catch(() => undefined);
       },
     );
   }

@@ -105,7 +105,7 @@ describe('commit engine', () => {
     expect(outcome.status).to.equal('complete');
     expect(outcome['unreachable-nodes']).to.deep.equal([]);
     expect(outcome.errors).to.equal(undefined);
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'confirm', 'unlock', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'confirm', 'close']);
     expect([devs.a.running, devs.b.running]).to.deep.equal(['new-a', 'new-b']);
     expect(devs.a.pending).to.equal(null);
     expect(locks.held.size).to.equal(0);
@@ -116,13 +116,13 @@ describe('commit engine', () => {
     const devs = { a: device('old-a', { caps: plain }), b: device('old-b') };
     const { outcome } = await run(devs, { a: 'new-a', b: 'new-b' });
     expect(outcome.status).to.equal('complete');
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'unlock', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'close']);
   });
 
   it('flags off: no validate, plain commit', async () => {
     const devs = { a: device('old-a') };
     await run(devs, { a: 'new-a' }, { validate: false, confirmedCommit: false });
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'unlock', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'close']);
     expect(devs.a.running).to.equal('new-a');
   });
 
@@ -163,7 +163,7 @@ describe('commit engine', () => {
     expect(outcome.status).to.equal('fail');
     expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
     expect([devs.a.running, devs.b.running, devs.b.pending]).to.deep.equal(['old-a', 'old-b', null]);
-    expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'unlock', 'close']);
+    expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'close']);
   });
 
   it('without do_rollback no running config is saved for devices with confirmed commit', async () => {
