@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import git, { TREE } from 'isomorphic-git';
-import type { WalkerEntry } from 'isomorphic-git';
+import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { NetsyncError } from '../model/errors.ts';
 
@@ -41,6 +40,7 @@ export class GitRepo {
   private readonly cache = {};
   private readonly blobs = new Map<string, string>();
   private readonly snapshots = new Map<string, Map<string, string>>();
+  private readonly diffs = new Map<string, { path: string; after?: string }[]>();
 
   constructor(
     private readonly spec: GitRepoSpec,
@@ -165,55 +165,64 @@ export class GitRepo {
     if (!this.gitdir) await this.fetch();
     const base = [...this.snapshots.entries()].at(-1);
     const out = base ? new Map(base[1]) : new Map<string, string>();
-    if (base) {
-      for (const d of await this.diff(base[0], sha)) {
-        if (d.after) out.set(d.path, await this.blobText(d.after));
-        else out.delete(d.path);
-      }
-    } else {
-      await git.walk({
-        fs,
-        gitdir: this.gitdir,
-        cache: this.cache,
-        trees: [TREE({ ref: sha })],
-        map: async (path, [entry]) => {
-          if (!entry) return null;
-          if ((await entry.type()) !== 'blob') return true;
-          out.set(path, await this.blobText({ oid: await entry.oid(), entry }));
-          return null;
-        },
-      });
-    }
+    const changes = base ? await this.diff(base[0], sha) : await this.diff(null, sha);
+    const texts = await Promise.all(changes.map((d) => (d.after ? this.blobText(d.after) : undefined)));
+    changes.forEach((d, i) => (texts[i] === undefined ? out.delete(d.path) : out.set(d.path, texts[i]!)));
     this.snapshots.set(sha, out);
     if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value!);
     return out;
   }
 
-  /** Blobs that differ between two trees; `after` is missing for a deleted file. */
-  private async diff(before: string, after: string): Promise<{ path: string; after?: { oid: string; entry: WalkerEntry } }[]> {
-    const out: { path: string; after?: { oid: string; entry: WalkerEntry } }[] = [];
-    await git.walk({
-      fs,
-      gitdir: this.gitdir,
-      cache: this.cache,
-      trees: [TREE({ ref: before }), TREE({ ref: after })],
-      map: async (path, [a, b]) => {
-        if (path === '.') return true;
-        const [ta, tb] = await Promise.all([a?.type(), b?.type()]);
-        const [oa, ob] = await Promise.all([a?.oid(), b?.oid()]);
-        if (oa === ob && ta === tb) return null; // same blob or same subtree: nothing below changed
-        if (tb === 'blob') out.push({ path, after: { oid: ob!, entry: b! } });
-        else if (ta === 'blob') out.push({ path });
-        return ta === 'tree' || tb === 'tree' ? true : null;
-      },
-    });
+  /**
+   * Blobs that differ between two commits (`after` is the new blob id; missing for a deleted file), by
+   * reading tree objects and descending only into subtrees whose ids differ: a push touching one file
+   * reads a handful of trees however large the repo is. `before` null lists every file of `after`.
+   */
+  private async diff(before: string | null, after: string): Promise<{ path: string; after?: string }[]> {
+    const key = `${before}..${after}`;
+    const hit = this.diffs.get(key);
+    if (hit) return hit;
+    const [ta, tb] = await Promise.all([before ? this.rootTree(before) : undefined, this.rootTree(after)]);
+    const out: { path: string; after?: string }[] = [];
+    await this.diffTrees(ta, tb, '', out);
+    this.diffs.set(key, out);
+    if (this.diffs.size > 32) this.diffs.delete(this.diffs.keys().next().value!);
     return out;
   }
 
-  private async blobText({ oid, entry }: { oid: string; entry: WalkerEntry }): Promise<string> {
+  private async diffTrees(a: string | undefined, b: string | undefined, prefix: string, out: { path: string; after?: string }[]): Promise<void> {
+    if (a === b) return;
+    const [ea, eb] = await Promise.all([a ? this.tree(a) : [], b ? this.tree(b) : []]);
+    const before = new Map(ea.map((e) => [e.path, e]));
+    const after = new Map(eb.map((e) => [e.path, e]));
+    const subtrees: Promise<void>[] = [];
+    for (const name of new Set([...before.keys(), ...after.keys()])) {
+      const x = before.get(name);
+      const y = after.get(name);
+      if (x && y && x.oid === y.oid && x.type === y.type) continue;
+      const path = prefix ? `${prefix}/${name}` : name;
+      if (y?.type === 'blob') out.push({ path, after: y.oid });
+      else if (x?.type === 'blob') out.push({ path });
+      const xt = x?.type === 'tree' ? x.oid : undefined;
+      const yt = y?.type === 'tree' ? y.oid : undefined;
+      if (xt || yt) subtrees.push(this.diffTrees(xt, yt, path, out));
+    }
+    await Promise.all(subtrees);
+  }
+
+  private async rootTree(sha: string): Promise<string> {
+    return (await git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache })).commit.tree;
+  }
+
+  private async tree(oid: string): Promise<{ path: string; oid: string; type: string }[]> {
+    return (await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache })).tree;
+  }
+
+  private async blobText(oid: string): Promise<string> {
     let text = this.blobs.get(oid);
     if (text === undefined) {
-      text = Buffer.from((await entry.content())!).toString('utf8');
+      const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+      text = Buffer.from(blob).toString('utf8');
       this.blobs.set(oid, text);
       // Bounded: a long-lived daemon sees every version of every file.
       if (this.blobs.size > 100_000) this.blobs.delete(this.blobs.keys().next().value!);
