@@ -25,7 +25,6 @@ import { systemClock } from './model/ports.ts';
 import { buildInventorySync } from './sources/buildInventorySync.ts';
 import { sourcesConfigSchema } from './sources/configSchema.ts';
 import type { InventorySync } from './sources/inventorySync.ts';
-import { scheduleInventorySync } from './sources/schedule.ts';
 import { inventoryRouter } from './api/routes/inventory.ts';
 import { transactionsRouter } from './api/routes/transactions.ts';
 import type { SessionFactory } from './commit/session.ts';
@@ -73,7 +72,7 @@ export interface Daemon {
   /** Job records (syncto) and their runner. */
   jobs: JobRunner;
   syncto: SynctoService;
-  /** Cron schedules: auto-sync (off by default). */
+  /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default). */
   scheduler: Scheduler;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
@@ -113,7 +112,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath });
 
   const inventorySync = await buildInventorySync(config.sources ?? sourcesConfigSchema.parse({}), { store, clock, logger, resolvePath: loaded.resolvePath });
-  const inventorySchedule = config.sources?.schedule ? scheduleInventorySync(config.sources.schedule, inventorySync, logger) : undefined;
 
   const gitops = config.repos
     ? await createIntake({ repos: config.repos, intake: config.intake, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
@@ -133,7 +131,12 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const interrupted = await jobs.abortInterrupted();
   if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
   const syncto = buildSyncto({ store, syncStatus, runner: jobs, sessions, ...(gitops ? { renderer: gitops.renderer } : {}), canonicalize: canonicalRunning, logger, clock });
+  // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
+  scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
+  if (config.sources?.schedule) {
+    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
+  }
   const autoSync = config.scheduler.autoSync;
   if (autoSync.enabled) {
     scheduler.register({
@@ -188,7 +191,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           server = s;
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
-          alarms.sweeper.start();
           scheduler.start();
           gitops?.intake.start();
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
@@ -199,8 +201,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     stop: async () => {
       await scheduler.stop();
       await jobs.drain();
-      await alarms.sweeper.stop();
-      await inventorySchedule?.stop();
       await gitops?.intake.stop();
       await checks.service?.idle();
       if (server) {

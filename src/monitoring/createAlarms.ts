@@ -1,5 +1,5 @@
 /**
- * Builds the alarm parts from the `alarms` config: service, metrics, sweeper
+ * Builds the alarm parts from the `alarms` config: service, metrics (the daemon's scheduler runs the sweep)
  * and their adapters (command file, HTTP). Kept out of daemon.ts so the
  * composition root only gains a few lines.
  */
@@ -11,7 +11,6 @@ import type { Thresholds } from '../alarms/evaluate.ts';
 import { NetsyncMetrics } from '../alarms/metrics.ts';
 import type { HttpPost, NotificationTarget } from '../alarms/notifications.ts';
 import { WebhookNotifier } from '../alarms/notifications.ts';
-import { AlarmSweeper } from '../alarms/sweeper.ts';
 import { alarmsRouter } from '../api/routes/alarms.ts';
 import { metricsRouter } from '../api/routes/metrics.ts';
 import type { Clock, Logger } from '../model/ports.ts';
@@ -21,7 +20,6 @@ import { NagiosCommandFile } from './nagiosCommandFile.ts';
 export interface Alarms {
   service: AlarmService;
   metrics: NetsyncMetrics;
-  sweeper: AlarmSweeper;
   apiRouter: Router;
   /** /metrics, or nothing when disabled. */
   publicRouters: Router[];
@@ -69,7 +67,6 @@ export function createAlarms(
   return {
     service,
     metrics,
-    sweeper: new AlarmSweeper(config.sweep, service.sweep, logger),
     apiRouter: alarmsRouter(service),
     publicRouters: config.metrics.enabled ? [metricsRouter(metrics, config.metrics.token)] : [],
   };

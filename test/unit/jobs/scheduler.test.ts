@@ -61,4 +61,21 @@ describe('jobs/scheduler and windows', () => {
     now = at('2026-11-22T22:30:00Z');
     expect(await s.tick('auto-sync')).to.equal('failed');
   });
+
+  it('runs each registered kind on its cron once started, and no more after stop', async function () {
+    this.timeout(10_000);
+    const s = new Scheduler(() => new Date(), silentLogger);
+    let runs = 0;
+    s.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { runs++; } });
+    s.start();
+    const deadline = Date.now() + 4000;
+    while (runs === 0) {
+      if (Date.now() > deadline) throw new Error('the schedule never ran');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await s.stop();
+    const seen = runs;
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(runs).to.equal(seen);
+  });
 });
