@@ -200,6 +200,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       }),
     stop: async () => {
       await scheduler.stop();
+      await transactions.recovery;
       await jobs.drain();
       await gitops?.intake.stop();
       await checks.service?.idle();
