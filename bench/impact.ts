@@ -132,10 +132,10 @@ async function webhookLatency(count: number, samples: number): Promise<number[]>
   return latencies;
 }
 const SAMPLES = Number(process.env.SAMPLES ?? 30);
-const small = process.env.ONLY_LARGE ? [1] : await webhookLatency(500, SAMPLES);
+const small = await webhookLatency(500, SAMPLES);
 const large = await webhookLatency(N, SAMPLES);
-row('webhook -> unsynced, 500 devices, local repo: p50 / p99', `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(small, 99)).toFixed(1)}x the target`);
-row(`webhook -> unsynced, ${N} devices, local repo: p50 / p99`, `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(large, 99)).toFixed(1)}x the target; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`);
+row('webhook -> unsynced, 500 devices, local repo: p50 / p99', `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(small, 99)).toFixed(1)}x headroom`);
+row(`webhook -> unsynced, ${N} devices, local repo: p50 / p99`, `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(large, 99)).toFixed(1)}x headroom; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`);
 
 const w: number[] = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
 process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'result'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  ratio\n`);
