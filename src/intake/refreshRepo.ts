@@ -41,6 +41,7 @@ export interface RefreshDeps {
 }
 
 const MARKABLE = new Set(['MANAGED', 'UNMANAGED']);
+const MAX_REPO_EVENTS = 500;
 
 export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: string): Promise<RefreshResult> {
   const log = deps.logger.child({ repo, trigger });
@@ -152,5 +153,11 @@ async function record(deps: RefreshDeps, result: RefreshResult, trigger: string)
     problems: result.problems,
   };
   await deps.store.updateRecord('repoEvents', event.id, () => event);
+  // History, not a log: keep the most recent events only.
+  const events = await deps.store.listRecords('repoEvents');
+  if (events.length > MAX_REPO_EVENTS) {
+    const old = events.sort((a, b) => a.at.localeCompare(b.at)).slice(0, events.length - MAX_REPO_EVENTS);
+    for (const e of old) await deps.store.deleteRecord('repoEvents', e.id);
+  }
   return result;
 }
