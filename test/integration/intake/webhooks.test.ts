@@ -95,6 +95,20 @@ describe('intake: webhooks (integration)', function () {
     expect(fixed.marked[0].commit).to.equal(fix);
   });
 
+  it('a template that stops rendering is rejected with the device and reason; an empty push marks nobody', async () => {
+    const good = f.templates.head();
+    f.templates.commitAndPush({ 'eos/interfaces.j2': '{% for intf in interfaces %}\ninterface {{ intf.name }}\n' }, 'unclosed for');
+    const rejected = (await f.t.call('POST', '/api/v1/repositories/templates/refresh')).body.result;
+    expect(rejected.status).to.equal('rejected');
+    expect(rejected.problems.join('\n')).to.contain('eos-access-1: rendering eos/access.j2 failed');
+    expect((await f.t.daemon.store.listDevices({ synchronized: false })).length).to.equal(0);
+    expect((await f.t.call('GET', '/api/v1/repositories')).body.repositories[1]).to.include({ name: 'templates', knownGood: good });
+
+    const empty = f.settings.commitAndPush({}, 'empty commit');
+    const result = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
+    expect(result).to.deep.include({ status: 'applied', after: empty, marked: [], unchanged: [] });
+  });
+
   it('rejects a bad signature (401), a malformed body (400) and an oversized body (413), changing nothing', async () => {
     const before = await snapshot();
     const after = f.settings.commitAndPush({ 'global/vlans.yml': 'vlans: [{id: 10, name: renamed}]\n' });
