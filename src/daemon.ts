@@ -134,6 +134,10 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
   scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
+  if (gitops && config.intake.poll !== false) {
+    // The polling fallback: a lost webhook delays an update but never loses it.
+    scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
+  }
   if (config.sources?.schedule) {
     scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
   }

@@ -69,7 +69,6 @@ export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
     refresh: (repo, trigger) => refreshRepo(deps, repo, trigger),
     logger: parts.logger.child({ component: 'intake' }),
     queueSize: parts.intake.queueSize,
-    poll: parts.intake.poll,
   });
   return { ...gitops, intake };
 }

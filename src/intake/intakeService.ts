@@ -3,7 +3,6 @@
  * `refreshRepo`. The webhook path only authenticates, parses, deduplicates and queues: it answers in
  * milliseconds and never touches a device.
  */
-import cron from 'node-cron';
 import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
@@ -33,8 +32,6 @@ export interface IntakeOptions {
   refresh: (repo: RepoKind, trigger: string) => Promise<RefreshResult>;
   logger: Logger;
   queueSize: number;
-  /** node-cron expression, or false for no polling. */
-  poll: string | false;
 }
 
 /** Receives verified pull-request webhooks for one of our repos (PR checks); answers at once. */
@@ -45,7 +42,6 @@ export class IntakeService {
   private readonly dedupe = new DeliveryDedupe();
   private readonly queue: RefreshQueue<RepoKind, RefreshResult>;
   private readonly ids: Record<RepoKind, Set<string>>;
-  private task: { stop(): unknown } | undefined;
   private onPullRequest: PullRequestHandler | undefined;
 
   constructor(private readonly options: IntakeOptions) {
@@ -79,18 +75,16 @@ export class IntakeService {
     await Promise.all(REPO_KINDS.map((repo) => this.refresh(repo, 'poll').catch(() => undefined)));
   }
 
+  /**
+   * Catches up at once: records the baseline on first start and processes pushes made while the daemon was
+   * down, so the first push after a start is compared with something. Periodic polling is the scheduler's
+   * ('repo-poll', calling pollAll).
+   */
   start(): void {
-    // Catch up at once: records the baseline on first start and processes pushes made while the daemon was down,
-    // so the first push after a start is compared with something (webhooks alone would only see it as a baseline).
     void Promise.all(REPO_KINDS.map((repo) => this.refresh(repo, 'start').catch(() => undefined)));
-    if (this.options.poll === false || this.task) return;
-    this.task = cron.schedule(this.options.poll, () => void this.pollAll(), { noOverlap: true });
-    this.options.logger.info({ poll: this.options.poll }, 'repo polling started');
   }
 
   async stop(): Promise<void> {
-    await this.task?.stop();
-    this.task = undefined;
     await this.queue.idle();
   }
 
