@@ -26,6 +26,8 @@ export interface NetconfClientOptions {
   maxMessageBytes?: number;
   /** Capabilities we announce; base:1.0 and 1.1 by default. */
   capabilities?: string[];
+  /** Silence after the first request before a harmless probe is sent to unstick the agent (see nudge()). */
+  stallProbeMs?: number;
 }
 
 export interface RpcReply {
@@ -50,6 +52,10 @@ export class NetconfClient {
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
+  /** Whether the agent has answered anything yet, and the pending nudge timer for a stalled first request. */
+  private answered = false;
+  private nudgeTimer: NodeJS.Timeout | undefined;
+  private nudges = 0;
   private closedError: NetsyncError | undefined;
   private helloWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   /** The message being received, parsed as its bytes arrive. */
@@ -93,6 +99,7 @@ export class NetconfClient {
       rpcTimeoutMs: options.rpcTimeoutMs ?? 60_000,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       capabilities: options.capabilities ?? [CAP_BASE_10, CAP_BASE_11],
+      stallProbeMs: options.stallProbeMs ?? 500,
     });
     await client.hello();
     return client;
@@ -136,6 +143,7 @@ export class NetconfClient {
   private fail(err: NetsyncError): void {
     if (this.closedError) return;
     this.closedError = err;
+    clearTimeout(this.nudgeTimer);
     this.helloWaiter?.reject(err);
     this.helloWaiter = undefined;
     for (const [id, p] of this.pending) {
@@ -159,6 +167,8 @@ export class NetconfClient {
   private onMessage(msg: ParsedMessage): void {
     if (this.helloWaiter) return this.onHello(msg);
     if (msg.root !== 'rpc-reply') return; // notifications are not ours to answer
+    this.answered = true;
+    clearTimeout(this.nudgeTimer);
     const id = msg.messageId ?? this.pending.keys().next().value;
     const p = id === undefined ? undefined : this.pending.get(id);
     if (!p || id === undefined) return;
@@ -208,7 +218,23 @@ export class NetconfClient {
       }, timeoutMs);
       this.pending.set(id, { operation, resolve, reject, timer });
       this.channel.write(encodeMessage(`<rpc message-id="${id}" xmlns="${NS_BASE}">${body}</rpc>`, this.framing));
+      if (!this.answered && !this.nudgeTimer) this.nudgeTimer = setTimeout(() => this.nudge(), this.opts.stallProbeMs);
     });
+  }
+
+  /**
+   * netconfd may leave a request that reached it in the same read as our
+   * hello unprocessed until more input arrives. If the first request meets
+   * silence, send a read-only probe (its reply is ignored) to get it going;
+   * a few times at most, the per-RPC timeout covers the rest.
+   */
+  private nudge(): void {
+    this.nudgeTimer = undefined;
+    if (this.answered || this.closedError || this.pending.size === 0 || this.nudges >= 3) return;
+    this.nudges++;
+    const probe = `<rpc message-id="probe-${this.nudges}" xmlns="${NS_BASE}"><get-config><source><running/></source><filter type="subtree"><probe xmlns="urn:netsync:probe"/></filter></get-config></rpc>`;
+    this.channel.write(encodeMessage(probe, this.framing));
+    this.nudgeTimer = setTimeout(() => this.nudge(), this.opts.stallProbeMs * 2 ** this.nudges);
   }
 
   /** Polite close: <close-session> with a short timeout, then end the channel whatever happened. */

@@ -117,6 +117,26 @@ describe('NETCONF client', () => {
     expect(err.errors[1]).to.include({ tag: 'data-missing', appTag: 'instance-required' });
   });
 
+  it('nudges an agent that sits on the first request (netconfd stall) with a probe whose reply is ignored', async () => {
+    const p = channelPair();
+    const pending = NetconfClient.start(p.client, { hostname: 'nc-1', stallProbeMs: 30 });
+    p.send(HELLO, 'eom');
+    const nc = await pending;
+    p.decoder.setFraming('chunked');
+    const first = nc.rpc('<lock><target><candidate/></target></lock>');
+    await until(() => p.received.length === 3);
+    expect(p.received[2]).to.match(/^<rpc message-id="probe-1"/).and.contain('<get-config>');
+    p.send('<rpc-reply message-id="probe-1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data/></rpc-reply>', 'chunked');
+    p.send('<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><ok/></rpc-reply>', 'chunked');
+    expect((await first).ok).to.equal(true);
+    // Once the agent has answered, later requests are never nudged.
+    const second = nc.rpc('<unlock><target><candidate/></target></unlock>');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(p.received).to.have.length(4);
+    p.send('<rpc-reply message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><ok/></rpc-reply>', 'chunked');
+    expect((await second).ok).to.equal(true);
+  });
+
   it('times out one RPC without breaking the session', async () => {
     const { nc, received, send } = await started();
     const slow = nc.rpc('<get/>', { timeoutMs: 50 });
