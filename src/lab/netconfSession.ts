@@ -45,7 +45,10 @@ export class NetconfSession {
     stream.on('data', (data: Buffer) => this.onData(data));
     stream.on('close', () => this.cleanup());
     stream.on('error', () => this.cleanup());
-    void device.delay().then(() => this.write(this.helloXml()));
+    // The hello always goes with ]]>]]>, even when the client's hello (and a switch to chunked) came first.
+    void device.delay().then(() => {
+      if (!this.closed) this.stream.write(encodeFrame('eom', this.helloXml()));
+    });
   }
 
   private helloXml(): string {
@@ -53,10 +56,10 @@ export class NetconfSession {
     return `<?xml version="1.0" encoding="UTF-8"?><hello xmlns="${BASE_NS}"><capabilities>${caps}</capabilities><session-id>${this.id}</session-id></hello>`;
   }
 
+  /** Replies use whatever framing the hellos agreed. */
   private write(xml: string): void {
     if (this.closed) return;
-    // The hello always goes with ]]>]]>; replies use whatever framing was agreed.
-    this.stream.write(encodeFrame(this.helloDone ? this.decoder.framing : 'eom', xml));
+    this.stream.write(encodeFrame(this.decoder.framing, xml));
   }
 
   private onData(data: Buffer): void {

@@ -1,7 +1,8 @@
 /** The NETCONF personality driven by our own ssh2 client code: framing, operations, confirmed commit, locks, errors. */
 import { expect } from 'chai';
+import type { ClientChannel } from 'ssh2';
 import type { LabDevice } from '../../../src/lab/index.ts';
-import { RawNetconf, until } from '../../helpers/labClient.ts';
+import { connect, RawNetconf, until } from '../../helpers/labClient.ts';
 import { startTestLab, type LabFixture } from '../../helpers/labFixture.ts';
 
 const NS = 'urn:netsync:lab';
@@ -50,6 +51,20 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     const modern = await session();
     // A reply to a chunked request only parses if the server answered in chunks too.
     expect(await modern.rpc('<get><filter type="subtree"><system xmlns="urn:netsync:lab"/></filter></get>')).to.include(`<hostname>${dev.hostname}</hostname>`);
+  });
+
+  it("frames its hello with ]]>]]> even when a slow device gets the client's base:1.1 hello first", async () => {
+    dev.setFaults({ latencyMs: 300 });
+    const client = await connect(dev.port);
+    const stream = await new Promise<ClientChannel>((resolve, reject) => client.subsys('netconf', (err, s) => (err ? reject(err) : resolve(s))));
+    let received = '';
+    stream.on('data', (d: Buffer) => (received += d.toString()));
+    // Our hello goes out before the device has said anything.
+    stream.write('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>]]>]]>');
+    await until(() => received.includes(']]>]]>') || received.includes('\n#'), 'the server hello');
+    client.end();
+    expect(received.trimStart()).to.match(/^<\?xml[^>]*\?><hello /);
+    expect(received).to.contain('</hello>]]>]]>');
   });
 
   it('locks, edits the candidate, validates, commits; running changes only at commit', async () => {
