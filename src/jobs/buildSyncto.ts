@@ -32,7 +32,14 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     runner: parts.runner,
     sessions: parts.sessions,
     renderAll: (devices) => renderAll(parts.renderer, devices),
-    runTransaction: (input) => runTransaction(input, { sessions: parts.sessions, locks: parts.store, logger: parts.logger, clock: parts.clock }),
+    runTransaction: (input) =>
+      runTransaction(input, {
+        sessions: parts.sessions,
+        locks: parts.store,
+        fingerprints: { storedHash: async (h) => (await parts.store.getDevice(h))?.configHash ?? null, hashOf: configHash },
+        logger: parts.logger,
+        clock: parts.clock,
+      }),
     canonicalize: parts.canonicalize,
     hash: configHash,
     mask: (text) => maskSecrets(text, secrets),

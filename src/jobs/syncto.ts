@@ -167,7 +167,9 @@ export class SynctoService {
   private async push(planned: Planned[], req: SynctoRequest, ctx: JobContext, record: (h: string, r: DeviceJobResult) => Promise<void>): Promise<void> {
     const outcome = await this.ports.runTransaction({
       id: ctx.jobId,
-      items: planned.map((p) => ({ target: deviceTarget(p.device), config: p.intended.config, expectedHash: null })),
+      // The engine re-checks at lock time that store and device still hold the config this plan saw, closing
+      // the window between the drift check above and the push. A forced push means to overwrite whatever is there.
+      items: planned.map((p) => ({ target: deviceTarget(p.device), config: p.intended.config, expectedHash: req.force ? null : p.device.configHash })),
       flags: req.flags,
     });
     const byHost = new Map(outcome['node-results'].map((n) => [n['node-id'].toLowerCase(), n]));
