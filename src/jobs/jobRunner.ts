@@ -30,6 +30,9 @@ export interface StartJob {
 
 const FINAL_DEVICE_STATUSES = new Set(['synced', 'unchanged', 'failed', 'skipped', 'drift']);
 
+/** Ended jobs kept (with their per-device diffs); older ones are dropped so the store stays small. */
+export const DEFAULT_JOBS_KEPT = 500;
+
 export class JobRunner {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<Job> }>();
 
@@ -37,6 +40,7 @@ export class JobRunner {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly keep: number = DEFAULT_JOBS_KEPT,
   ) {}
 
   /** Creates the record, starts the work in the background and returns the record at once. */
@@ -135,7 +139,19 @@ export class JobRunner {
     }
     if (controller.signal.aborted) status = 'ABORTED';
     const finishedAt = this.clock().toISOString();
-    return this.store.updateRecord('jobs', id, (j) => ({ ...j!, status, finishedAt, ...(error ? { error } : {}) }));
+    const ended = await this.store.updateRecord('jobs', id, (j) => ({ ...j!, status, finishedAt, ...(error ? { error } : {}) }));
+    await this.prune();
+    return ended;
+  }
+
+  /** Drops the oldest ended jobs beyond `keep`; running ones are never dropped. */
+  private async prune(): Promise<void> {
+    await this.store.transact((view) => {
+      const ended = view.records('jobs').filter((j) => isFinished(j.status));
+      const endedAt = (j: Job) => j.finishedAt ?? j.createdAt;
+      const surplus = ended.sort((a, b) => endedAt(b).localeCompare(endedAt(a))).slice(this.keep);
+      return { result: undefined, records: surplus.map((j) => ({ collection: 'jobs' as const, id: j.id, delete: true as const })) };
+    });
   }
 
   private context(id: string, signal: AbortSignal): JobContext {

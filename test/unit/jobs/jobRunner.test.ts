@@ -68,4 +68,23 @@ describe('jobs/JobRunner', () => {
     expect(await fresh.abortInterrupted()).to.deep.equal(['old']);
     expect((await fresh.get('old')).status).to.equal('ABORTED');
   });
+
+  it('keeps only the newest ended jobs, never a running one', async () => {
+    let clock = 0;
+    const small = new JobRunner(store, () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)), silentLogger, 2);
+    let release!: () => void;
+    const running = await small.start({ kind: 'syncto', args: {}, by: 't' }, () => new Promise((r) => (release = () => r('FINISHED'))));
+    const ended: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const job = await small.start({ kind: 'syncto', args: { i }, by: 't' }, async () => 'FINISHED');
+      await small.wait(job.id);
+      ended.push(job.id);
+    }
+    const kept = (await small.list(100)).map((j) => j.id);
+    expect(kept).to.have.members([running.id, ended[2], ended[3]]);
+    release();
+    await small.wait(running.id);
+    // The long job ended last, so it is the newest ended one now.
+    expect((await small.list(100)).map((j) => j.id)).to.have.members([running.id, ended[3]]);
+  });
 });
