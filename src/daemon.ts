@@ -20,6 +20,7 @@ import { SyncStatusService } from './inventory/syncStatus.ts';
 import { createLogger } from './logging/logger.ts';
 import type { Alarms } from './monitoring/createAlarms.ts';
 import { createAlarms } from './monitoring/createAlarms.ts';
+import { NetsyncError } from './model/errors.ts';
 import type { Clock, Logger } from './model/ports.ts';
 import { systemClock } from './model/ports.ts';
 import { buildInventorySync } from './sources/buildInventorySync.ts';
@@ -86,6 +87,11 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const logger = options.logger ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const dataDir = loaded.resolvePath(config.dataDir);
+  if (config.scheduler.autoSync.enabled && !config.repos) {
+    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
+      key: 'scheduler.autoSync.enabled',
+    });
+  }
 
   const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
   await store.init();

@@ -129,3 +129,18 @@ describe('syncto behaviour', function () {
     }
   });
 });
+
+describe('auto-sync configuration', () => {
+  it('refuses auto-sync without repos (CONFIG_INVALID), before anything starts', async () => {
+    const { tempDir, removeDir } = await import('../../helpers/daemon.ts');
+    const dir = await tempDir();
+    try {
+      await createDaemon(testConfig(dir, { scheduler: { autoSync: { enabled: true } } }), { logger: silentLogger });
+      expect.fail('expected CONFIG_INVALID');
+    } catch (err) {
+      expect((err as { code?: string }).code).to.equal('CONFIG_INVALID');
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
