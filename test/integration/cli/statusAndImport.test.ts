@@ -86,3 +86,20 @@ describe('CLI: status and devices import', () => {
     }
   });
 });
+
+describe('CLI: serve with a bad config', () => {
+  it('names the bad key or the missing variable and exits 2', async () => {
+    const { tempDir, removeDir } = await import('../../helpers/daemon.ts');
+    const dir = await tempDir();
+    const file = join(dir, 'netsync.yml');
+    await writeFile(file, 'listen: { port: 0 }\nlisen: 1\n');
+    const unknownKey = await runCli(['serve', '--config', file]);
+    expect(unknownKey.code).to.equal(2);
+    expect(unknownKey.stderr).to.contain("unknown key 'lisen'").and.contain('CONFIG_INVALID');
+    await writeFile(file, 'api:\n  tokens: [{ name: a, token: "${NETSYNC_TEST_UNSET_TOKEN}", role: read }]\n');
+    const missingEnv = await runCli(['serve', '--config', file]);
+    expect(missingEnv.code).to.equal(2);
+    expect(missingEnv.stderr).to.contain('NETSYNC_TEST_UNSET_TOKEN');
+    await removeDir(dir);
+  });
+});
