@@ -35,6 +35,14 @@ interface Data {
   meta: Record<string, unknown>;
 }
 
+/** Closed (cleared) events kept per hostname; open events are never dropped. */
+export const DEFAULT_KEEP_CLOSED_EVENTS = 50;
+
+export interface LowdbStoreOptions {
+  /** Newest closed events kept per hostname (the file is rewritten whole on each write, so history is bounded). */
+  keepClosedEvents?: number;
+}
+
 function emptyData(): Data {
   return { version: 1, devices: {}, events: [], nextEventId: 1, records: {}, meta: {} };
 }
@@ -52,8 +60,13 @@ export class LowdbStore implements Store {
   private pending: PendingChange[] = [];
   private flushing = false;
   private readonly locks = new Map<string, string>();
+  private readonly keepClosedEvents: number;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: LowdbStoreOptions = {},
+  ) {
+    this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
     // Compact JSON: the file is for netsync, and pretty-printing a large inventory doubles the write time.
     this.db = new Low<Data>(new DataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
   }
@@ -114,7 +127,7 @@ export class LowdbStore implements Store {
   changeDevices(change: DeviceChange): Promise<Device[]> {
     return this.enqueue((current) => {
       const data: Data = { ...current };
-      applyDeviceChange(data, change);
+      applyDeviceChange(data, change, this.keepClosedEvents);
       const touched = [...(change.create ?? []).map((d) => d.hostname), ...(change.update ?? []).map((u) => u.hostname)];
       return { data, result: touched.map((h) => structuredClone(data.devices[hostnameKey(h)]!)) };
     });
@@ -172,7 +185,7 @@ export class LowdbStore implements Store {
       const { result, records = [], devices } = plan(viewOf(current));
       const data: Data = { ...current };
       applyRecordWrites(data, records);
-      if (devices) applyDeviceChange(data, devices);
+      if (devices) applyDeviceChange(data, devices, this.keepClosedEvents);
       return { data, result };
     });
   }
@@ -277,7 +290,7 @@ function applyRecordWrites(draft: Data, writes: RecordWrite[]): void {
 }
 
 /** Validates the whole change first, then applies it to the draft; throws before touching anything. */
-function applyDeviceChange(draft: Data, change: DeviceChange): void {
+function applyDeviceChange(draft: Data, change: DeviceChange, keepClosedEvents: number): void {
   const devices = { ...draft.devices };
   for (const d of change.create ?? []) {
     const key = hostnameKey(d.hostname);
@@ -312,6 +325,27 @@ function applyDeviceChange(draft: Data, change: DeviceChange): void {
   }
   let nextId = draft.nextEventId;
   events = [...events, ...newEvents.map((e) => ({ ...e, id: nextId++ }))];
-  draft.events = events;
+  const touched = new Set([...(clear?.hostnames ?? []), ...newEvents.map((e) => e.hostname)].map(hostnameKey));
+  draft.events = dropOldClosedEvents(events, touched, keepClosedEvents);
   draft.nextEventId = nextId;
+}
+
+/**
+ * Keeps every open event and the newest `keep` closed ones of each touched hostname.
+ * Only hostnames whose history just grew are looked at, so a file from before the
+ * bound existed shrinks device by device as they change.
+ */
+function dropOldClosedEvents(events: SyncEvent[], touched: Set<string>, keep: number): SyncEvent[] {
+  const closedSeen = new Map<string, number>();
+  const dropped = new Set<number>();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (!e.clearedAt) continue;
+    const key = hostnameKey(e.hostname);
+    if (!touched.has(key)) continue;
+    const seen = (closedSeen.get(key) ?? 0) + 1;
+    closedSeen.set(key, seen);
+    if (seen > keep) dropped.add(i);
+  }
+  return dropped.size === 0 ? events : events.filter((_, i) => !dropped.has(i));
 }

@@ -62,6 +62,33 @@ describe('store/LowdbStore', () => {
     expect(await second.getMeta('repo')).to.deep.equal({ commit: 'abc' });
   });
 
+  it('keeps every open event and only the newest closed ones per device', async () => {
+    const store = new LowdbStore(path, { keepClosedEvents: 2 });
+    await store.init();
+    await store.changeDevices({ create: [dev('a'), dev('b')] });
+    const ev = (hostname: string, detail: string, closed = false) => ({
+      hostname,
+      cause: 'manual' as const,
+      by: 't',
+      at: detail,
+      detail,
+      ...(closed ? { clearedAt: detail } : {}),
+    });
+    await store.changeDevices({ events: [ev('b', 'b1', true), ev('b', 'b2', true), ev('b', 'b3', true)] });
+    for (const n of [1, 2, 3]) {
+      await store.changeDevices({ events: [ev('a', `open${n}`)] });
+      await store.changeDevices({ clearEvents: { hostnames: ['A'], at: `c${n}` } });
+    }
+    await store.changeDevices({ events: [ev('a', 'open4'), ev('a', 'open5')] });
+    const details = async (h: string) => (await store.listEvents({ hostname: h })).map((e) => e.detail);
+    expect(await details('a')).to.deep.equal(['open2', 'open3', 'open4', 'open5']);
+    expect(await details('b')).to.deep.equal(['b2', 'b3']);
+    await store.close();
+    const reopened = new LowdbStore(path, { keepClosedEvents: 2 });
+    await reopened.init();
+    expect((await reopened.listEvents()).map((e) => e.id)).to.deep.equal((await store.listEvents()).map((e) => e.id));
+  });
+
   it('loses no update under 200 concurrent read-modify-writes', async () => {
     const store = new LowdbStore(path);
     await store.init();
