@@ -2,6 +2,8 @@
  * /api/v1/alarms: the unsynced alarm as JSON, and as Monitoring Plugins text
  * for check_http-style polling. check_http maps 2xx to OK, 4xx to WARNING and
  * 5xx to CRITICAL, so the HTTP status carries the state as well as the body.
+ * Auth and argument errors are 4xx JSON without "UNSYNCED", so `check_http -s UNSYNCED`
+ * makes them CRITICAL rather than a WARNING that looks like an alarm (README "Monitoring").
  */
 import { Router } from 'express';
 import { z } from 'zod';

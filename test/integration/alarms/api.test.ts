@@ -1,10 +1,13 @@
 /** The alarm over HTTP and through the real `netsync check-unsynced` binary, against a running daemon. */
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { runCli } from '../../helpers/cli.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { READ_TOKEN, deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
 
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
+/** From monitoring-plugins-basic (test/setup.sh). */
+const CHECK_HTTP = '/usr/lib/nagios/plugins/check_http';
 
 describe('alarms: REST, /metrics and check-unsynced against a running daemon', function () {
   this.timeout(60_000);
@@ -53,6 +56,20 @@ describe('alarms: REST, /metrics and check-unsynced against a running daemon', f
     const http = await nagiosHttp();
     expect(http.status).to.equal(503);
     expect(http.state).to.equal('2');
+  });
+
+  it('real check_http: -s UNSYNCED turns a rejected token CRITICAL instead of the WARNING a bare 401 gives', async () => {
+    const checkHttp = (token: string, ...extra: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        const { port } = new URL(t.url);
+        const args = ['-H', '127.0.0.1', '-p', port, '-u', '/api/v1/alarms/nagios', '-k', `Authorization: Bearer ${token}`, ...extra];
+        execFile(CHECK_HTTP, args, (err, stdout) => resolve({ code: err ? Number(err.code) : 0, stdout }));
+      });
+    expect((await checkHttp(READ_TOKEN, '-s', 'UNSYNCED')).code).to.equal(2);
+    expect((await checkHttp('not-a-valid-token-at-all')).code).to.equal(1);
+    const bad = await checkHttp('not-a-valid-token-at-all', '-s', 'UNSYNCED');
+    expect(bad.code).to.equal(2);
+    expect(bad.stdout).to.contain('401');
   });
 
   it('honours the caller\'s thresholds (-w/-c and ?warning=&critical=)', async () => {
