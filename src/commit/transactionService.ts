@@ -24,6 +24,8 @@ export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 
 export interface StagedConfig {
   hostname: string;
   config: string;
+  /** The config hash the client planned against (device record `configHash`); checked in phase 1, see DESIGN §6. */
+  expectedHash?: string;
 }
 
 export interface TransactionRecord {
@@ -57,15 +59,24 @@ export interface TransactionServiceDeps {
   logger?: Logger;
   /** Config defaults (e.g. concurrency, confirm timeout) under the per-request flags. */
   defaults?: Partial<CommitFlags>;
+  /** How a device's running config is hashed, the same way as the `configHash` recorded in the store. */
+  hashConfig: (config: string) => string;
 }
 
 /** A transaction as shown to clients: configs summarized (they may be long), everything else as stored. */
 export interface TransactionView extends Omit<TransactionRecord, 'devices'> {
-  devices: { hostname: string; configLines: number }[];
+  devices: { hostname: string; configLines: number; expectedHash?: string }[];
 }
 
 export function viewOf(record: TransactionRecord): TransactionView {
-  return { ...record, devices: record.devices.map((d) => ({ hostname: d.hostname, configLines: d.config.split('\n').filter((l) => l.trim()).length })) };
+  return {
+    ...record,
+    devices: record.devices.map((d) => ({
+      hostname: d.hostname,
+      configLines: d.config.split('\n').filter((l) => l.trim()).length,
+      ...(d.expectedHash ? { expectedHash: d.expectedHash } : {}),
+    })),
+  };
 }
 
 export class TransactionService {
@@ -87,19 +98,19 @@ export class TransactionService {
       by,
       ...(comment ? { comment } : {}),
       createdAt: this.clock().toISOString(),
-      devices: resolved.map(({ device, config }) => ({ hostname: device.hostname, config })),
+      devices: resolved.map(({ device, staged }) => ({ ...staged, hostname: device.hostname })),
     };
     await this.deps.store.updateRecord('transactions', record.id, () => record);
     return record;
   }
 
-  private async resolve(devices: StagedConfig[]): Promise<{ device: Device; config: string }[]> {
-    const out: { device: Device; config: string }[] = [];
+  private async resolve(devices: StagedConfig[]): Promise<{ device: Device; config: string; staged: StagedConfig }[]> {
+    const out: { device: Device; config: string; staged: StagedConfig }[] = [];
     const unknown: string[] = [];
-    for (const { hostname, config } of devices) {
-      const device = await this.deps.store.getDevice(hostname);
-      if (!device) unknown.push(hostname);
-      else out.push({ device, config });
+    for (const staged of devices) {
+      const device = await this.deps.store.getDevice(staged.hostname);
+      if (!device) unknown.push(staged.hostname);
+      else out.push({ device, config: staged.config, staged });
     }
     if (unknown.length) {
       throw new NetsyncError('NOT_FOUND', `not in the inventory: ${unknown.join(', ')}; add the device(s) first or fix the hostname`, { hostnames: unknown });
@@ -151,10 +162,11 @@ export class TransactionService {
       const gone = devices.filter((x) => !x.device).map((x) => x.d.hostname);
       if (gone.length) throw new NetsyncError('NOT_FOUND', `removed from the inventory since staging: ${gone.join(', ')}`, { hostnames: gone });
       outcome = await runTransaction(
-        { id, items: devices.map(({ d, device }) => ({ target: deviceTarget(device!), config: d.config })), flags: effective },
+        { id, items: devices.map(({ d, device }) => ({ target: deviceTarget(device!), config: d.config, expectedHash: d.expectedHash ?? null })), flags: effective },
         {
           sessions: this.deps.sessions,
           locks: this.deps.store,
+          fingerprints: { storedHash: async (h) => (await this.deps.store.getDevice(h))?.configHash ?? null, hashOf: this.deps.hashConfig },
           clock: this.clock,
           logger: this.logger,
           onPhase: (phase) => this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, phase })).then(() => undefined),

@@ -10,7 +10,16 @@ import { parseInput } from '../validate.ts';
 const stageSchema = z
   .object({
     devices: z
-      .array(z.object({ hostname: z.string().min(1), config: z.string() }).strict())
+      .array(
+        z
+          .object({
+            hostname: z.string().min(1),
+            config: z.string(),
+            // The device's `configHash` the client planned against; the commit fails for that device if the store or the device moved on.
+            expected_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a config hash as the device record shows it: sha256:<64 hex digits>').optional(),
+          })
+          .strict(),
+      )
       .min(1, 'give at least one device'),
     comment: z.string().max(500).optional(),
   })
@@ -48,7 +57,8 @@ export function transactionsRouter(transactions: TransactionService): Router {
 
   r.post('/transactions', async (req, res) => {
     const body = parseInput(stageSchema, req.body);
-    const record = await transactions.create(body.devices, actor(res), body.comment);
+    const devices = body.devices.map((d) => ({ hostname: d.hostname, config: d.config, ...(d.expected_hash ? { expectedHash: d.expected_hash } : {}) }));
+    const record = await transactions.create(devices, actor(res), body.comment);
     res.status(201).json({ transaction: viewOf(record) });
   });
 

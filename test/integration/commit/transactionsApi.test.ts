@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { configHash } from '../../../src/render/index.ts';
 import { runCli } from '../../helpers/cli.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { OPERATOR_TOKEN, removeDir, startTestDaemon, tempDir } from '../../helpers/daemon.ts';
@@ -91,6 +92,7 @@ describe('transactions API and CLI (daemon + lab)', function () {
       [{ devices: [{ hostname: 'api-nc-1', config: '   ' }] }, 400, 'BAD_REQUEST'],
       [{ devices: [] }, 400, 'VALIDATION_FAILED'],
       [{ devices: [{ hostname: 'api-nc-1', config: cfg }], dryrun: true }, 400, 'UNKNOWN_FIELD'],
+      [{ devices: [{ hostname: 'api-nc-1', config: cfg, expected_hash: 'abc' }] }, 400, 'VALIDATION_FAILED'],
     ];
     for (const [body, status, code] of cases) {
       const res = await d.call('POST', '/api/v1/transactions', body);
@@ -131,6 +133,58 @@ describe('transactions API and CLI (daemon + lab)', function () {
       expect((await d.daemon.store.getDevice('api-nc-1'))!.hostKeyFingerprint).to.equal(`SHA256:${'B'.repeat(43)}`);
     } finally {
       await d.daemon.store.changeDevices({ update: [{ hostname: 'api-nc-1', apply: (dev) => ({ ...dev, hostKeyFingerprint: good }) }] });
+    }
+  });
+
+  it('expected_hash: commits when store and device still hold the planned config; a device changed since planning fails the check and nothing is touched', async () => {
+    const hosts = ['api-nc-1', 'api-eos-1'];
+    // What a sync would have recorded: the hash of what each device runs.
+    const setStoredHash = (h: string, hash: string | null) => d.daemon.store.changeDevices({ update: [{ hostname: h, apply: (dev) => ({ ...dev, configHash: hash }) }] });
+    for (const h of hosts) await setStoredHash(h, configHash(running(h)));
+    const planned = async (vlan: number) => {
+      const devices = [];
+      for (const h of hosts) {
+        const { device } = (await d.call('GET', `/api/v1/devices/${h}`)).body;
+        devices.push({ hostname: h, config: labConfig(platformOf(h), next(h, vlan)), expected_hash: device.configHash });
+      }
+      const staged = await d.call('POST', '/api/v1/transactions', { devices });
+      expect(staged.status, JSON.stringify(staged.body)).to.equal(201);
+      expect(staged.body.transaction.devices[0].expectedHash).to.equal(devices[0]!.expected_hash);
+      return staged.body.transaction.id as string;
+    };
+    const commit = async (id: string) => (await d.call('POST', `/api/v1/transactions/${id}/commit`, { confirm_timeout: 120 })).body.transaction;
+    const codeOf = (tx: { outcome: { 'node-results': { 'node-id': string; error?: { code: string } }[] } }, h: string) =>
+      tx.outcome['node-results'].find((n) => n['node-id'] === h)!.error?.code;
+    try {
+      const ok = await commit(await planned(70));
+      expect(ok.status, JSON.stringify(ok.outcome)).to.equal('complete');
+      for (const h of hosts) {
+        expect(running(h)).to.equal(canonical(platformOf(h), next(h, 70)));
+        await setStoredHash(h, configHash(running(h)));
+      }
+
+      // Out-of-band change on the device after planning.
+      const id = await planned(71);
+      const outOfBand = labConfig('eos', { hostname: 'api-eos-1', vlan: 99, description: 'by hand' });
+      suite.lab.device('api-eos-1').setRunningConfig(outOfBand);
+      const commits = Object.fromEntries(hosts.map((h) => [h, suite.lab.device(h).counters().commits]));
+      const drifted = await commit(id);
+      expect(drifted.status).to.equal('fail');
+      expect(codeOf(drifted, 'api-eos-1')).to.equal('FINGERPRINT_MISMATCH');
+      expect(running('api-eos-1')).to.equal(canonical('eos', { hostname: 'api-eos-1', vlan: 99, description: 'by hand' }));
+      expect(running('api-nc-1')).to.equal(canonical('netconf', next('api-nc-1', 70)));
+      for (const h of hosts) expect(suite.lab.device(h).counters().commits, h).to.equal(commits[h]);
+
+      // The store moved on after planning (e.g. a sync recorded another hash).
+      suite.lab.device('api-eos-1').setRunningConfig(labConfig('eos', next('api-eos-1', 70)));
+      const id2 = await planned(72);
+      await setStoredHash('api-nc-1', configHash('something else'));
+      const moved = await commit(id2);
+      expect(moved.status).to.equal('fail');
+      expect(codeOf(moved, 'api-nc-1')).to.equal('FINGERPRINT_MISMATCH');
+      for (const h of hosts) expect(running(h)).to.equal(canonical(platformOf(h), next(h, 70)));
+    } finally {
+      for (const h of hosts) await setStoredHash(h, null);
     }
   });
 
