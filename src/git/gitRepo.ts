@@ -114,8 +114,9 @@ export class GitRepo {
     const byRef = this.remote
       ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want)))
       : await this.resolveRef(want);
-    if (byRef) return byRef;
-    if (/^[0-9a-f]{4,40}$/i.test(want)) {
+    // isomorphic-git hands a 40-hex name back as it is, so a full sha is checked like any other.
+    if (byRef && (await this.hasCommit(byRef))) return byRef;
+    if (!byRef && /^[0-9a-f]{4,39}$/i.test(want)) {
       try {
         return await git.expandOid({ fs, gitdir: this.gitdir, oid: want.toLowerCase(), cache: this.cache });
       } catch {
@@ -123,6 +124,10 @@ export class GitRepo {
       }
     }
     throw new NetsyncError('NOT_FOUND', `repo '${this.name}' has no commit or branch '${want}'`, { repo: this.name, commitish: want });
+  }
+
+  private async hasCommit(sha: string): Promise<boolean> {
+    return git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache }).then(() => true, () => false);
   }
 
   async commitInfo(sha: string): Promise<CommitInfo> {

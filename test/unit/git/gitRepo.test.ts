@@ -74,5 +74,9 @@ describe('git: GitRepo over a local bare repo', () => {
     expect(await noBranch.fetch()).to.equal(null);
     const err = await mirror.resolve('nope').catch((e: unknown) => e);
     expect(err).to.have.property('code', 'NOT_FOUND');
+    const unknownSha = await mirror.resolve('0123456789abcdef0123456789abcdef01234567').catch((e: unknown) => e);
+    expect(unknownSha).to.have.property('code', 'NOT_FOUND');
+    const blob = git(repo.work, 'rev-parse', 'HEAD:a.yml');
+    expect(await mirror.resolve(blob).catch((e: unknown) => e)).to.have.property('code', 'NOT_FOUND');
   });
 });
