@@ -55,6 +55,11 @@ export function registerCommit(program: Command): void {
     if (flags.device.length !== flags.config.length) {
       throw new NetsyncError('BAD_REQUEST', `give one --config per --device (got ${flags.device.length} devices, ${flags.config.length} configs)`);
     }
+    // Checked before staging, so bad input leaves no staged transaction behind.
+    const confirmTimeout = flags.confirmTimeout === undefined ? undefined : Number(flags.confirmTimeout);
+    if (confirmTimeout !== undefined && !(Number.isInteger(confirmTimeout) && confirmTimeout >= 1)) {
+      throw new NetsyncError('BAD_REQUEST', `--confirm-timeout takes whole seconds, at least 1 (got '${flags.confirmTimeout}')`, { value: flags.confirmTimeout });
+    }
     const devices = await Promise.all(
       flags.device.map(async (hostname, i) => {
         const file = flags.config[i]!;
@@ -74,7 +79,7 @@ export function registerCommit(program: Command): void {
       do_rollback: flags.rollback,
       skip_unreachable: Boolean(flags.skipUnreachable),
     };
-    if (flags.confirmTimeout !== undefined) body.confirm_timeout = Number(flags.confirmTimeout);
+    if (confirmTimeout !== undefined) body.confirm_timeout = confirmTimeout;
     if (flags.merge) body.mode = 'merge';
     const { transaction } = await client.post<{ transaction: TransactionView }>(`/api/v1/transactions/${staged.transaction.id}/commit`, body);
     if (flags.json) printJson(transaction);

@@ -215,7 +215,11 @@ describe('transactions API and CLI (daemon + lab)', function () {
       suite.lab.device('api-eos-1').clearFaults();
     }
     for (const x of DEVICES) expect(running(x.hostname)).to.equal(canonical(platformOf(x.hostname), next(x.hostname, 60)));
+    const listed = (await d.call('GET', '/api/v1/transactions')).body.transactions.length;
     const usage = await runCli(['commit', '--device', 'api-nc-1', '--config', files[0]!, '--device', 'api-nc-2'], env);
     expect(usage.code).to.equal(2);
+    const badTimeout = await runCli(['commit', '--device', 'api-nc-1', '--config', files[0]!, '--confirm-timeout', '2m', '--json'], env);
+    expect(badTimeout.code, badTimeout.stderr).to.equal(2);
+    expect((await d.call('GET', '/api/v1/transactions')).body.transactions.length, 'nothing staged').to.equal(listed);
   });
 });
