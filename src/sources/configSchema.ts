@@ -2,12 +2,17 @@
 import { z } from 'zod';
 import { NSO_ACTIONS } from './nsoSource.ts';
 
+/** fetch refuses a URL with user:password (and its error would quote them): credentials go in their own keys. */
+const sourceUrl = z.url().refine((u) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(u), {
+  message: 'must not contain user:password; use the username/password or token keys',
+});
+
 const ref = z.union([z.number().int().positive(), z.record(z.string(), z.string())]);
 
 export const nsoConfigSchema = z
   .object({
     /** NSO's base URL, e.g. https://nso.example:8888 (RESTCONF lives under /restconf). */
-    url: z.url(),
+    url: sourceUrl,
     username: z.string().min(1),
     password: z.string().min(1),
     authgroup: z.string().min(1).default('default'),
@@ -21,7 +26,7 @@ export const nsoConfigSchema = z
 
 export const netboxConfigSchema = z
   .object({
-    url: z.url(),
+    url: sourceUrl,
     token: z.string().min(1),
     tokenScheme: z.enum(['Token', 'Bearer']).default('Token'),
     pageSize: z.number().int().min(1).max(1000).default(100),
@@ -48,7 +53,7 @@ export const netboxConfigSchema = z
 export const bssConfigSchema = z
   .object({
     /** The collection URL: GET lists, POST creates, DELETE <url>/<id> removes. */
-    url: z.url(),
+    url: sourceUrl,
     token: z.string().min(1).optional(),
     authHeader: z.string().min(1).default('Authorization'),
     authScheme: z.string().default('Bearer'),

@@ -44,7 +44,8 @@ export async function httpCall(call: HttpCall): Promise<HttpAnswer> {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
       throw new NetsyncError('SOURCE_TIMEOUT', `${where}: no answer within ${call.timeoutMs} ms (sources.timeoutMs)`, { source: call.source, timeoutMs: call.timeoutMs });
     }
-    const reason = e.cause?.code ?? e.cause?.message ?? e.message;
+    // fetch quotes the URL in some errors (e.g. one with user:password): drop any userinfo it holds.
+    const reason = (e.cause?.code ?? e.cause?.message ?? e.message).replace(/\/\/[^/\s@]*@/g, '//');
     throw new NetsyncError('SOURCE_UNAVAILABLE', `${where}: cannot connect (${reason}); check the ${call.source} url`, { source: call.source, reason });
   }
   const ok = (res.status >= 200 && res.status < 300) || (call.accept ?? []).includes(res.status);

@@ -27,4 +27,15 @@ describe('config: sources section', () => {
       .to.throw(/sources\.netbox\.token/)
       .with.property('code', 'CONFIG_INVALID');
   });
+
+  it('refuses credentials in a source URL without repeating them', () => {
+    let err: unknown;
+    try {
+      parseConfig({ sources: { bss: { url: 'https://ops:hunter2-secret@bss.example/api/elements' } } }, {});
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.have.property('code', 'CONFIG_INVALID');
+    expect((err as Error).message).to.contain('sources.bss.url').and.not.contain('hunter2');
+  });
 });
