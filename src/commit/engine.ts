@@ -130,24 +130,25 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     return !aborted;
   };
 
-  // 1. Transaction locks in the store: all or nothing, never waiting.
+  // 1. Transaction locks in the store: all or nothing, never waiting. Taken inside the try, so a store
+  // error half-way still releases the locks already taken.
   const locked: DeviceRun[] = [];
-  for (const run of runs) {
-    if (await ports.locks.tryLockDevice(run.hostname, input.id)) {
-      locked.push(run);
-      continue;
-    }
-    const holder = await ports.locks.lockHolder(run.hostname);
-    fail(
-      run,
-      'lock',
-      new NetsyncError('LOCKED', `${run.hostname}: transaction ${holder ?? '(unknown)'} is working on this device; retry when it has finished`, {
-        hostname: run.hostname,
-        holder: holder ?? null,
-      }),
-    );
-  }
   try {
+    for (const run of runs) {
+      if (await ports.locks.tryLockDevice(run.hostname, input.id)) {
+        locked.push(run);
+        continue;
+      }
+      const holder = await ports.locks.lockHolder(run.hostname);
+      fail(
+        run,
+        'lock',
+        new NetsyncError('LOCKED', `${run.hostname}: transaction ${holder ?? '(unknown)'} is working on this device; retry when it has finished`, {
+          hostname: run.hostname,
+          holder: holder ?? null,
+        }),
+      );
+    }
     if (runs.some((r) => r.result === 'fail')) {
       aborted = true;
     } else {
@@ -162,7 +163,9 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     if (aborted || runs.some((r) => r.result === 'fail')) await rollbackAll();
     await closeAll();
   } finally {
-    for (const run of locked) await ports.locks.unlockDevice(run.hostname, input.id);
+    for (const run of locked) {
+      await ports.locks.unlockDevice(run.hostname, input.id).catch((err: unknown) => log.error({ device: run.hostname, err }, 'could not release the transaction lock'));
+    }
   }
   return outcome();
 

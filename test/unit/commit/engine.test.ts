@@ -262,6 +262,21 @@ describe('commit engine', () => {
     expect(devs.a.calls.at(-1)).to.equal('close');
   });
 
+  it('a store error while taking the locks releases the ones already taken and contacts no device', async () => {
+    const devs = { a: device('old-a'), b: device('old-b') };
+    const net = fakeNetwork(devs);
+    const locks = memoryLocks();
+    const take = locks.tryLockDevice;
+    locks.tryLockDevice = async (h, o) => {
+      if (h === 'b') throw new NetsyncError('STORE_WRITE_FAILED', 'disk full', {});
+      return take(h, o);
+    };
+    const err = await runTransaction({ id: 't', items: items({ a: 'new-a', b: 'new-b' }) }, { sessions: net.factory, locks }).catch((e: unknown) => e as NetsyncError);
+    expect((err as NetsyncError).code).to.equal('STORE_WRITE_FAILED');
+    expect(locks.held.size).to.equal(0);
+    expect([devs.a.calls, devs.b.calls]).to.deep.equal([[], []]);
+  });
+
   it('keeps at most `concurrency` device operations in flight', async () => {
     const devs = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`d${i}`, device('old')]));
     const { outcome, net } = await run(devs, Object.fromEntries(Object.keys(devs).map((h) => [h, 'new'])), { concurrency: 4 });
