@@ -21,6 +21,10 @@ export const deviceFilterSchema = z
   })
   .strict();
 
+export const eventsQuerySchema = z
+  .object({ open: z.enum(['true', 'false']).transform((v) => v === 'true').optional() })
+  .strict();
+
 export const interfaceSchema = z
   .object({
     name: z.string().min(1).max(64),

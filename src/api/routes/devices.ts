@@ -5,6 +5,7 @@ import { actor } from '../auth.ts';
 import {
   deviceFilterSchema,
   emptyBodySchema,
+  eventsQuerySchema,
   importBodySchema,
   devicePatchSchema,
   interfacesBodySchema,
@@ -47,8 +48,8 @@ export function devicesRouter(inventory: InventoryService): Router {
   });
 
   r.get('/devices/:hostname/events', async (req, res) => {
-    const openOnly = req.query.open === 'true';
-    res.json({ events: await inventory.events(req.params.hostname, openOnly) });
+    const { open } = parseInput(eventsQuerySchema, req.query, 'query');
+    res.json({ events: await inventory.events(req.params.hostname, open ?? false) });
   });
 
   r.get('/devices/:hostname/interfaces', async (req, res) => {

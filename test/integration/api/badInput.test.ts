@@ -41,6 +41,8 @@ const CASES: Case[] = [
   { name: 'ztp neighbour unknown', method: 'POST', path: '/api/v1/devices/dist-1/ztp-neighbors', body: { neighbors: ['sw-1', 'ghost'] }, status: 404, code: 'NOT_FOUND' },
   { name: 'bad filter value', method: 'GET', path: '/api/v1/devices?synchronized=maybe', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'unknown filter', method: 'GET', path: '/api/v1/devices?colour=blue', status: 400, code: 'UNKNOWN_FIELD' },
+  { name: 'bad events filter', method: 'GET', path: '/api/v1/devices/sw-1/events?open=yes', status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'unknown events filter', method: 'GET', path: '/api/v1/devices/sw-1/events?limit=5', status: 400, code: 'UNKNOWN_FIELD' },
   { name: 'unknown endpoint', method: 'GET', path: '/api/v1/nothing-here', status: 404, code: 'NOT_FOUND' },
   { name: 'import with one bad entry', method: 'POST', path: '/api/v1/devices/import', body: { devices: [deviceInput('new-1'), deviceInput('new 2')] }, status: 400, code: 'VALIDATION_FAILED' },
 ];
