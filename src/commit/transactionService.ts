@@ -91,7 +91,7 @@ export class TransactionService {
   /** Stage configs. Unknown, unmanaged or repeated hostnames and empty configs are refused; nothing is stored then. */
   async create(devices: StagedConfig[], by: string, comment?: string): Promise<TransactionRecord> {
     const resolved = await this.resolve(devices);
-    checkItems(resolved.map(({ device, config }) => ({ target: deviceTarget(device), config })));
+    checkItems(resolved.map(({ device, staged }) => ({ target: deviceTarget(device), config: staged.config })));
     const record: TransactionRecord = {
       id: randomUUID(),
       status: 'staged',
@@ -104,13 +104,14 @@ export class TransactionService {
     return record;
   }
 
-  private async resolve(devices: StagedConfig[]): Promise<{ device: Device; config: string; staged: StagedConfig }[]> {
-    const out: { device: Device; config: string; staged: StagedConfig }[] = [];
+  /** The staged devices with their inventory records; unknown or unmanaged hostnames are refused. */
+  private async resolve(devices: StagedConfig[]): Promise<{ device: Device; staged: StagedConfig }[]> {
+    const out: { device: Device; staged: StagedConfig }[] = [];
     const unknown: string[] = [];
     for (const staged of devices) {
       const device = await this.deps.store.getDevice(staged.hostname);
       if (!device) unknown.push(staged.hostname);
-      else out.push({ device, config: staged.config, staged });
+      else out.push({ device, staged });
     }
     if (unknown.length) {
       throw new NetsyncError('NOT_FOUND', `not in the inventory: ${unknown.join(', ')}; add the device(s) first or fix the hostname`, { hostnames: unknown });
@@ -142,27 +143,32 @@ export class TransactionService {
     });
   }
 
-  /** Commit a staged transaction and wait for the outcome. Device failures are in the outcome, not thrown. */
+  /**
+   * Commit a staged transaction and wait for the outcome. Device failures are in the outcome, not thrown.
+   * A device removed or no longer MANAGED since staging is refused up front; the transaction stays staged.
+   */
   async commit(id: string, flags: Partial<CommitFlags>, by: string): Promise<TransactionRecord> {
     const effective: CommitFlags = { ...DEFAULT_FLAGS, ...this.deps.defaults, ...flags };
+    const staged = await this.get(id);
+    if (staged.status !== 'staged') throw notStaged(staged);
+    const resolved = await this.resolve(staged.devices);
     const startedAt = this.clock().toISOString();
     // Check-and-set in one write, so two commits of the same transaction cannot both start.
     const record = await this.deps.store.transact((view) => {
       const current = view.record('transactions', id);
       if (!current) throw notFound('transaction', id);
-      if (current.status !== 'staged') {
-        throw new NetsyncError('CONFLICT', `transaction ${id} is ${current.status}; only a staged transaction can be committed (stage a new one)`, { id, status: current.status });
-      }
+      if (current.status !== 'staged') throw notStaged(current);
       const next: TransactionRecord = { ...current, status: 'committing', flags: effective, committedBy: by, startedAt };
       return { result: next, records: [{ collection: 'transactions', id, value: next }] };
     });
     let outcome: TransactionOutcome;
     try {
-      const devices = await Promise.all(record.devices.map(async (d) => ({ d, device: await this.deps.store.getDevice(d.hostname) })));
-      const gone = devices.filter((x) => !x.device).map((x) => x.d.hostname);
-      if (gone.length) throw new NetsyncError('NOT_FOUND', `removed from the inventory since staging: ${gone.join(', ')}`, { hostnames: gone });
       outcome = await runTransaction(
-        { id, items: devices.map(({ d, device }) => ({ target: deviceTarget(device!), config: d.config, expectedHash: d.expectedHash ?? null })), flags: effective },
+        {
+          id,
+          items: resolved.map(({ device, staged }) => ({ target: deviceTarget(device), config: staged.config, expectedHash: staged.expectedHash ?? null })),
+          flags: effective,
+        },
         {
           sessions: this.deps.sessions,
           locks: this.deps.store,
@@ -214,3 +220,9 @@ export class TransactionService {
   }
 }
 
+function notStaged(record: TransactionRecord): NetsyncError {
+  return new NetsyncError('CONFLICT', `transaction ${record.id} is ${record.status}; only a staged transaction can be committed (stage a new one)`, {
+    id: record.id,
+    status: record.status,
+  });
+}

@@ -136,6 +136,23 @@ describe('transactions API and CLI (daemon + lab)', function () {
     }
   });
 
+  it('a device no longer MANAGED since staging is refused at commit, not contacted, and the transaction stays staged', async () => {
+    const setState = (state: 'MANAGED' | 'UNMANAGED') => d.daemon.store.changeDevices({ update: [{ hostname: 'api-nc-2', apply: (dev) => ({ ...dev, state }) }] });
+    const staged = await stage({ 'api-nc-1': labConfig('netconf', next('api-nc-1', 55)), 'api-nc-2': labConfig('netconf', next('api-nc-2', 55)) });
+    const id = staged.body.transaction.id as string;
+    const sessions = ['api-nc-1', 'api-nc-2'].map((h) => suite.lab.device(h).counters().sessions);
+    await setState('UNMANAGED');
+    try {
+      const res = await d.call('POST', `/api/v1/transactions/${id}/commit`, {});
+      expect([res.status, res.body.error.code]).to.deep.equal([409, 'CONFLICT']);
+      expect(['api-nc-1', 'api-nc-2'].map((h) => suite.lab.device(h).counters().sessions)).to.deep.equal(sessions);
+      expect((await d.call('GET', `/api/v1/transactions/${id}`)).body.transaction.status).to.equal('staged');
+    } finally {
+      await setState('MANAGED');
+    }
+    expect((await d.call('DELETE', `/api/v1/transactions/${id}`)).status).to.equal(200);
+  });
+
   it('expected_hash: commits when store and device still hold the planned config; a device changed since planning fails the check and nothing is touched', async () => {
     const hosts = ['api-nc-1', 'api-eos-1'];
     // What a sync would have recorded: the hash of what each device runs.
