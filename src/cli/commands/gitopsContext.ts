@@ -4,11 +4,14 @@
  * the config's seed inventory).
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { readDirFiles } from '../../git/readDirFiles.ts';
-import { createGitOps } from '../../intake/createGitOps.ts';
+import type { SettingsRule } from '../../impact/index.ts';
+import { parseSettingsRules } from '../../impact/index.ts';
+import { createGitOps, DEFAULT_RULES_FILE } from '../../intake/createGitOps.ts';
 import type { GitOps } from '../../intake/createGitOps.ts';
 import { readInventoryFile } from '../../inventory/inventoryFile.ts';
 import type { Device } from '../../model/device.ts';
@@ -59,6 +62,8 @@ export interface CliGitOps {
   renderer: Renderer;
   gitops?: GitOps;
   devices: Device[];
+  /** The settings rules of the config (repos.rules), else the shipped mapping/settings.yml. */
+  rules: SettingsRule[];
 }
 
 export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
@@ -84,7 +89,8 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
       const now = new Date();
       devices = (await readInventoryFile(file)).map((d) => buildDevice(d, now));
     }
-    return { renderer, devices, ...(gitops ? { gitops } : {}) };
+    const rules = gitops ? gitops.impact.rules : parseSettingsRules(await readFile(DEFAULT_RULES_FILE, 'utf8'), DEFAULT_RULES_FILE);
+    return { renderer, devices, rules, ...(gitops ? { gitops } : {}) };
   } finally {
     await store?.close();
   }

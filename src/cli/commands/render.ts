@@ -1,7 +1,15 @@
-/** `netsync render HOSTNAME [--commit SHA]`: a device's intended config (secrets masked); `--all --check` for hooks and CI. */
+/**
+ * `netsync render HOSTNAME [--commit SHA]`: a device's intended config (secrets masked); `--all --check` for
+ * CI, and `--changed FILE --repo R` for the pre-receive hook (only the devices the changed paths affect).
+ */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { buildTemplateIndex, globUses, resolveCandidates } from '../../impact/index.ts';
+import type { SettingsRule } from '../../impact/index.ts';
+import type { Device } from '../../model/device.ts';
 import { sameHostname } from '../../model/device.ts';
 import { NetsyncError } from '../../model/errors.ts';
+import type { RenderContext, RepoKind } from '../../render/index.ts';
 import { assertSettingsValid } from '../../render/index.ts';
 import { printJson } from '../format.ts';
 import type { GitOpsFlags } from './gitopsContext.ts';
@@ -13,6 +21,8 @@ interface RenderFlags extends GitOpsFlags {
   all?: boolean;
   check?: boolean;
   json?: boolean;
+  changed?: string;
+  repo?: string;
 }
 
 export function registerRender(program: Command): void {
@@ -23,14 +33,22 @@ export function registerRender(program: Command): void {
       .option('--commit <sha>', 'settings commit or branch (default: the last known-good commit, else the branch head)')
       .option('--templates-commit <sha>', 'templates commit or branch (default: as for --commit)')
       .option('--all', 'render every device')
+      .option('--changed <file>', "render only the devices these changed paths of --repo affect (a file, one per line)")
+      .option('--repo <repo>', 'with --changed: settings or templates')
       .option('--check', 'only validate: print one line per device, exit 1 if settings are invalid or any device fails')
       .option('--json', 'machine-readable output'),
   ).action(async (hostname: string | undefined, flags: RenderFlags) => {
-    if (!hostname && !flags.all) throw new NetsyncError('BAD_REQUEST', 'name a device, or pass --all');
-    const { renderer, devices } = await loadGitOps(flags);
+    if (!hostname && !flags.all && !flags.changed) throw new NetsyncError('BAD_REQUEST', 'name a device, or pass --all or --changed');
+    if (flags.changed && flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--changed needs --repo settings or templates, not '${flags.repo ?? ''}'`);
+    const changedPaths = flags.changed ? await readChanged(flags.changed) : undefined;
+    const { renderer, devices, rules } = await loadGitOps(flags);
     const ctx = await renderer.context({ ...(flags.commit ? { settings: flags.commit } : {}), ...(flags.templatesCommit ? { templates: flags.templatesCommit } : {}) });
-    const targets = flags.all ? devices : devices.filter((d) => sameHostname(d.hostname, hostname!));
-    if (targets.length === 0) throw new NetsyncError('NOT_FOUND', `device '${hostname}' does not exist`, { hostname });
+    const targets = changedPaths
+      ? affected(flags.repo as RepoKind, changedPaths, devices, rules, ctx)
+      : flags.all
+        ? devices
+        : devices.filter((d) => sameHostname(d.hostname, hostname!));
+    if (targets.length === 0 && !changedPaths) throw new NetsyncError('NOT_FOUND', `device '${hostname}' does not exist`, { hostname });
 
     let failed = 0;
     const problems = ctx.settings.problems.map((p) => `${p.path}: ${p.message}`);
@@ -58,4 +76,18 @@ export function registerRender(program: Command): void {
     }
     if (failed > 0 || problems.length > 0) process.exitCode = 1;
   });
+}
+
+async function readChanged(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((err: Error) => {
+    throw new NetsyncError('BAD_REQUEST', `cannot read the changed paths from ${file}: ${err.message}`, { path: file });
+  });
+  return text.split('\n').filter((line) => line !== '');
+}
+
+/** The file-rule upper bound at the rendered commit: never misses a device the change could break. */
+function affected(repo: RepoKind, changedPaths: string[], devices: Device[], rules: SettingsRule[], ctx: RenderContext): Device[] {
+  const templateIndexes = repo === 'templates' ? [buildTemplateIndex(ctx.templates)] : [];
+  const { candidates } = resolveCandidates({ repo, changedPaths, devices, rules, templateIndexes, templateGlobUses: (path) => globUses(ctx.templates, path) });
+  return candidates.map((c) => c.device);
 }

@@ -65,6 +65,17 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     expect(then.stdout).to.contain('   name printers\n');
   });
 
+  it('render --check --changed renders only the devices the changed paths affect', async () => {
+    const changed = join(tmp.dir, 'changed.txt');
+    writeFileSync(changed, 'groups/campus/vlans.yml\nREADME.md\n');
+    const { code, stdout } = await netsync('render', '--check', '--changed', changed, '--repo', 'settings', '-c', config);
+    expect(code).to.equal(0);
+    expect(stdout.match(/^ok +(\S+)/gm)!.map((l) => l.split(/ +/)[1])).to.deep.equal(['eos-access-1', 'eos-access-2', 'nc-dist-1']);
+    const noRepo = await netsync('render', '--check', '--changed', changed, '-c', config);
+    expect(noRepo.code).to.equal(2);
+    expect(noRepo.stderr).to.contain('[BAD_REQUEST]');
+  });
+
   it('render of an unknown device exits 2 with NOT_FOUND', async () => {
     const { code, stderr } = await netsync('render', 'nope', '-c', config);
     expect(code).to.equal(2);

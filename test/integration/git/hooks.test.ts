@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
 import { SECRET, startGitOps } from '../../helpers/gitopsDaemon.ts';
@@ -76,7 +76,14 @@ describe('git server hooks (integration)', function () {
         config,
         `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`,
       );
-      const common = { 'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`, 'netsync.config': config, 'netsync.inventory': join(EXAMPLES, 'inventory.yml') };
+      // The example devices plus one that never renders (no BORDER entry in eos/mapping.yml): it must only
+      // block pushes that affect it.
+      const inventory = join(f.dir, 'hook-inventory.yml');
+      writeFileSync(
+        inventory,
+        `${readFileSync(join(EXAMPLES, 'inventory.yml'), 'utf8')}  - { hostname: eos-border-1, managementIp: 127.0.0.1, port: 10024, platform: eos, type: BORDER }\n`,
+      );
+      const common = { 'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`, 'netsync.config': config, 'netsync.inventory': inventory };
       install(f.settings.bare, 'pre-receive', { ...common, 'netsync.repo': 'settings' });
       install(f.templates.bare, 'pre-receive', { ...common, 'netsync.repo': 'templates' });
     });
@@ -97,10 +104,21 @@ describe('git server hooks (integration)', function () {
       expect(result.stderr).to.contain('FAIL eos-access-1');
       expect(result.stderr).to.contain('FAIL eos-access-2');
       expect(result.stderr).to.not.contain('nc-dist-1');
+      expect(result.stderr).to.not.contain('eos-border-1');
       git(f.templates.work, 'reset', '-q', '--hard', 'origin/main');
     });
 
-    it('accepts a valid push', async () => {
+    it('a device that was already broken blocks only the pushes that affect it', async () => {
+      const head = git(f.settings.bare, 'rev-parse', 'main');
+      const result = await push(f.settings.work, { 'global/snmp.yml': 'snmp_location: lab\n' }, 'every device');
+      expect(result.ok).to.equal(false);
+      expect(result.stderr).to.contain('FAIL eos-border-1');
+      expect(result.stderr).to.not.contain('eos-access-1');
+      expect(git(f.settings.bare, 'rev-parse', 'main')).to.equal(head);
+      git(f.settings.work, 'reset', '-q', '--hard', 'origin/main');
+    });
+
+    it('accepts a valid push (eos-border-1 is not affected by access/)', async () => {
       const result = await push(f.settings.work, { 'access/vlans.yml': 'vlans:\n  - { id: 80, name: cameras }\n' }, 'valid');
       expect(result.ok, result.stderr).to.equal(true);
       expect(git(f.settings.bare, 'rev-parse', 'main')).to.equal(git(f.settings.work, 'rev-parse', 'HEAD'));
