@@ -18,7 +18,9 @@ export function buildProgram(): Command {
   const program = new Command('netsync')
     .description('GitOps daemon for network device configuration')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the subcommands are added, so that they inherit it: their usage errors exit 2 too, not commander's 1.
+    .exitOverride();
   registerServe(program);
   registerStatus(program);
   registerDevices(program);
@@ -41,7 +43,7 @@ function isBadInput(err: NetsyncError): boolean {
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or input. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,4 +1,5 @@
 /** Options every command that talks to the daemon shares. */
+import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 
 export interface ClientFlags {
@@ -12,4 +13,11 @@ export function addClientOptions(cmd: Command): Command {
     .option('--url <url>', 'daemon URL (env NETSYNC_URL)', undefined)
     .option('--token <token>', 'API bearer token (env NETSYNC_TOKEN; default: the token file in the data dir)')
     .option('--data-dir <dir>', 'data dir holding the generated token (env NETSYNC_DATA_DIR)', undefined);
+}
+
+/** Option parser for a whole number of seconds > 0: a typo is a usage error (exit 2), never NaN. */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number of seconds > 0.');
+  return n;
 }

@@ -12,7 +12,7 @@ export function registerDevices(program: Command): void {
     devices
       .command('import')
       .description('add the devices of a YAML or CSV inventory file (existing hostnames are skipped)')
-      .argument('<file>', 'inventory file: a YAML list of devices, or CSV with a header row')
+      .argument('<file>', 'inventory file: YAML (a list of devices, or {devices: [...]}), or CSV with a header row')
       .option('--json', 'machine-readable output'),
   ).action(async (file: string, flags: ClientFlags & { json?: boolean }) => {
     const entries = await readInventoryFile(file);

@@ -4,7 +4,7 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { DeviceReport, SyncReport } from '../../sources/inventorySync.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson } from '../format.ts';
-import { addClientOptions, type ClientFlags } from '../options.ts';
+import { addClientOptions, positiveSeconds, type ClientFlags } from '../options.ts';
 
 export function registerInventory(program: Command): void {
   const inventory = program.command('inventory').description('keep the inventory in step with NSO, NetBox and the BSS');
@@ -14,10 +14,10 @@ export function registerInventory(program: Command): void {
       .description('add and delete devices across netsync and the configured sources, verified over SSH')
       .option('--dry-run', 'show the plan without changing anything')
       .option('--json', 'machine-readable output')
-      .option('--timeout <seconds>', 'how long to wait for the sync to finish', '900'),
-  ).action(async (flags: ClientFlags & { dryRun?: boolean; json?: boolean; timeout: string }) => {
+      .option('--timeout <seconds>', 'how long to wait for the sync to finish', positiveSeconds, 900),
+  ).action(async (flags: ClientFlags & { dryRun?: boolean; json?: boolean; timeout: number }) => {
     const client = await ApiClient.create(flags);
-    const report = await runAndWait(client, Boolean(flags.dryRun), Number(flags.timeout) * 1000);
+    const report = await runAndWait(client, Boolean(flags.dryRun), flags.timeout * 1000);
     if (flags.json) printJson(report);
     else process.stdout.write(formatReport(report));
     // Conflicts and unreachable devices are reports; a system or a step that failed is a failure.

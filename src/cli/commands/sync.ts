@@ -7,7 +7,7 @@ import type { Job } from '../../model/job.ts';
 import { isFinished } from '../../model/job.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson } from '../format.ts';
-import { addClientOptions, type ClientFlags } from '../options.ts';
+import { addClientOptions, positiveSeconds, type ClientFlags } from '../options.ts';
 
 interface SyncFlags extends ClientFlags {
   all?: boolean;
@@ -107,7 +107,7 @@ export function registerSync(program: Command): void {
       .option('--ticket-ref <ref>', 'change ticket stored with the job')
       .option('--no-validate', 'skip validate on devices that support it')
       .option('--no-confirmed-commit', 'commit directly instead of confirmed commit + confirm')
-      .option('--confirm-timeout <seconds>', 'confirmed-commit timeout', (v) => Number.parseInt(v, 10))
+      .option('--confirm-timeout <seconds>', 'confirmed-commit timeout', positiveSeconds)
       .option('--no-rollback', 'on failure roll back only the failed devices')
       .option('--skip-unreachable', 'leave unreachable devices out instead of failing')
       .option('--wait', 'wait for the job, show progress and a per-device summary')

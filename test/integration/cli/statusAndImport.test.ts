@@ -78,6 +78,13 @@ describe('CLI: status and devices import', () => {
     expect(denied.stderr).to.contain('UNAUTHENTICATED');
   });
 
+  it('exits 2 for a usage error in a subcommand, before contacting anyone', async () => {
+    for (const args of [['status', '--bogus'], ['inventory', 'sync', '--timeout', 'soon'], ['sync', '--all', '--confirm-timeout', '0']]) {
+      const r = await runCli(args, { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN });
+      expect(r.code, args.join(' ')).to.equal(2);
+    }
+  });
+
   it('has --help for every command', async () => {
     for (const args of [['--help'], ['status', '--help'], ['devices', 'import', '--help'], ['serve', '--help']]) {
       const r = await runCli(args);
