@@ -63,7 +63,8 @@ function perfdata(r: AlarmReport): string {
 }
 
 function deviceLine(d: UnsyncedDevice): string {
-  const cause = d.cause ? `, last cause ${d.cause}${d.by ? ` by ${d.by}` : ''}` : '';
+  // `by` can be a git author name: a '|' or newline in it would start perfdata or a new line in Nagios.
+  const cause = d.cause ? `, last cause ${d.cause}${d.by ? ` by ${oneLine(d.by)}` : ''}` : '';
   return `${d.hostname}: ${d.level.toUpperCase()}, unsynchronized since ${d.since} (${formatDuration(d.ageSeconds)})${cause}`;
 }
 

@@ -43,6 +43,13 @@ describe('alarms: Nagios plugin output', () => {
     expect(r.text).to.equal('UNSYNCED UNKNOWN - cannot reach the daemon / really');
   });
 
+  it('keeps a "|" or newline in who caused it out of the perfdata and line structure', () => {
+    const r = pluginResult(report(['sw-1', 7200, { lastEvent: { cause: 'manual', by: 'git:Ann | Ops\nTeam', at: 'x' } }]));
+    const lines = r.text.split('\n');
+    expect(lines).to.have.length(2);
+    expect(lines[1]).to.match(/by git:Ann \/ Ops Team$/);
+  });
+
   it('lists at most 10 names on the status line, everyone in the long output', () => {
     const many = Array.from({ length: 13 }, (_, i) => [`sw-${i + 1}`, 7200 - i] as [string, number]);
     const r = pluginResult(report(...many));
