@@ -34,6 +34,7 @@ export class NetworkService {
 
   createLinknet(input: NewLinknet, by: string): Promise<ChangeResult<Linknet>> {
     return this.store.transact((view) => {
+      if (input.ipv4Network !== undefined) parseCidr(input.ipv4Network);
       const a = requireDevice(view, input.deviceA);
       const b = requireDevice(view, input.deviceB);
       if (sameHostname(a.hostname, b.hostname)) {

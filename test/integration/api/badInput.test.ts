@@ -35,6 +35,7 @@ const CASES: Case[] = [
   { name: 'blank unsync reason', method: 'POST', path: '/api/v1/devices/sw-1/unsync', body: { reason: '   ' }, status: 400, code: 'VALIDATION_FAILED' },
   { name: 'linknet to unknown device', method: 'POST', path: '/api/v1/linknets', body: { deviceA: 'sw-1', interfaceA: 'a', deviceB: 'nope', interfaceB: 'b' }, status: 404, code: 'NOT_FOUND' },
   { name: 'linknet to itself', method: 'POST', path: '/api/v1/linknets', body: { deviceA: 'sw-1', interfaceA: 'a', deviceB: 'SW-1', interfaceB: 'b' }, status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'linknet bad CIDR', method: 'POST', path: '/api/v1/linknets', body: { deviceA: 'sw-1', interfaceA: 'a', deviceB: 'dist-1', interfaceB: 'b', ipv4Network: '10.0.0.1/40' }, status: 400, code: 'VALIDATION_FAILED' },
   { name: 'unknown linknet', method: 'DELETE', path: '/api/v1/linknets/nope', status: 404, code: 'NOT_FOUND' },
   { name: 'mgmtdomain bad CIDR', method: 'POST', path: '/api/v1/mgmtdomains', body: { name: 'm', ipv4Network: '10.0.0.0/33', ipv4Gateway: '10.0.0.1', vlan: 10, deviceA: 'sw-1', deviceB: 'dist-1' }, status: 400, code: 'VALIDATION_FAILED' },
   { name: 'mgmtdomain gateway outside', method: 'POST', path: '/api/v1/mgmtdomains', body: { name: 'm', ipv4Network: '10.0.0.0/24', ipv4Gateway: '10.0.1.1', vlan: 10, deviceA: 'sw-1', deviceB: 'dist-1' }, status: 400, code: 'VALIDATION_FAILED' },
