@@ -30,6 +30,33 @@ export class CheckRecords {
     return old.length;
   }
 
+  /**
+   * Bounds the per-device results kept in the store (they hold the diffs: about 2.4 MB for a change touching
+   * 8,000 devices, and the store file is rewritten on every write). Only the newest check of each PR keeps
+   * them, and only while those, newest first, stay within `maxChars` together; the check `keepId` (the one
+   * just run) always keeps its own. The others keep state, description and counts. Returns how many were trimmed.
+   */
+  async trimDetails(maxChars: number, keepId: string): Promise<number> {
+    const seen = new Set<string>();
+    let total = 0;
+    let trimmed = 0;
+    for (const c of await this.list()) {
+      if (!c.report?.devices.length) continue;
+      const pr = `${c.provider}:${c.repo}#${c.number}`;
+      const size = JSON.stringify(c.report.devices).length;
+      const keep = c.id === keepId || (!seen.has(pr) && total + size <= maxChars);
+      seen.add(pr);
+      if (keep) {
+        total += size;
+        continue;
+      }
+      // Applied to the stored record as it is now: a run of that PR may have saved it meanwhile.
+      await this.store.updateRecord('checks', c.id, (cur) => (cur?.report ? { ...cur, report: { ...cur.report, devices: [] }, detailsTrimmed: true } : cur!));
+      trimmed++;
+    }
+    return trimmed;
+  }
+
   save(record: CheckRecord): Promise<CheckRecord> {
     return this.store.updateRecord('checks', record.id, () => record);
   }

@@ -39,7 +39,11 @@ export interface CheckServiceOptions {
   maxQueued?: number;
   /** Checks kept per PR (older ones, and their pages, are deleted). */
   keepPerPullRequest?: number;
+  /** Characters of per-device results (diffs) kept across all checks; see CheckRecords.trimDetails. */
+  maxDetailChars?: number;
 }
+
+export const DEFAULT_MAX_DETAIL_CHARS = 8_000_000;
 
 export type EnqueueResult = { queued: true; prKey: string } | { queued: false; reason: string };
 
@@ -213,6 +217,7 @@ export class CheckService {
     record.updatedAt = now();
     const saved = await records.save(record);
     await records.prune(pr.provider, pr.repo, pr.number, this.options.keepPerPullRequest ?? 10);
+    await records.trimDetails(this.options.maxDetailChars ?? DEFAULT_MAX_DETAIL_CHARS, saved.id);
     return saved;
   }
 

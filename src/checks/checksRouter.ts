@@ -16,7 +16,7 @@ export function checksApiRouter(records: CheckRecords): Router {
     const repo = typeof req.query.repo === 'string' ? req.query.repo : undefined;
     const checks = await records.list({ ...(repo ? { repo } : {}), ...(number !== undefined && Number.isInteger(number) ? { number } : {}) });
     // The list leaves out the diffs; fetch one check for its report.
-    res.json({ checks: checks.map(({ report, ...rest }) => ({ ...rest, devices: report?.devices.length ?? 0 })) });
+    res.json({ checks: checks.map(({ report, ...rest }) => ({ ...rest, devices: report ? report.changed + report.unchanged + report.failed : 0 })) });
   });
   r.get('/checks/:id', async (req, res) => {
     const check = await records.get(req.params.id);

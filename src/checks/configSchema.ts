@@ -25,6 +25,11 @@ export const checksConfigSchema = z
     maxQueued: z.number().int().min(1).default(100),
     /** Checks kept per PR in the store; older ones (and their pages) are deleted. */
     keepPerPullRequest: z.number().int().min(1).default(10),
+    /**
+     * Megabytes of per-device results (diffs) kept in the store across all checks: only the newest check of
+     * each PR keeps them, newest PRs first, within this budget; the others keep their state and counts.
+     */
+    detailMB: z.number().positive().default(8),
     github: hostSchema('https://api.github.com').optional(),
     gitea: hostSchema().optional(),
     gitlab: hostSchema().optional(),
@@ -32,4 +37,4 @@ export const checksConfigSchema = z
   .strict();
 
 export type ChecksConfig = z.infer<typeof checksConfigSchema>;
-export const CHECKS_DEFAULTS = { enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100, keepPerPullRequest: 10 } as const;
+export const CHECKS_DEFAULTS = { enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100, keepPerPullRequest: 10, detailMB: 8 } as const;

@@ -63,6 +63,7 @@ export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
     drafts: config.drafts,
     maxQueued: config.maxQueued,
     keepPerPullRequest: config.keepPerPullRequest,
+    maxDetailChars: config.detailMB * 1_000_000,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   return checks;

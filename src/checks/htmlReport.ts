@@ -39,11 +39,13 @@ tr.render_failed{background:#fdd}pre{background:#f6f8fa;padding:.6em;overflow:au
 <p>${esc(check.description)}</p>
 <p>${esc(check.context)} · base <code>${esc(check.baseSha.slice(0, 12))}</code> → head <code>${esc(check.headSha.slice(0, 12))}</code> · updated ${esc(check.updatedAt)}</p>
 ${failures ? `<h2>Render failures</h2><ul>${failures}</ul>` : ''}
-${rows ? `<h2>Devices</h2><table><thead><tr><th>device</th><th>type</th><th>reason</th><th>+/-</th></tr></thead><tbody>\n${rows}\n</tbody></table>` : '<p>No devices affected.</p>'}
+${rows ? `<h2>Devices</h2><table><thead><tr><th>device</th><th>type</th><th>reason</th><th>+/-</th></tr></thead><tbody>\n${rows}\n</tbody></table>` : check.detailsTrimmed ? TRIMMED : '<p>No devices affected.</p>'}
 ${diffs ? `<h2>Diffs</h2>\n${diffs}` : ''}
 </body></html>
 `;
 }
+
+const TRIMMED = '<p>The per-device results of this check were removed to keep the store small; the newest check of this pull request has them.</p>';
 
 function diffLine(line: string): string {
   const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';

@@ -91,6 +91,8 @@ export interface CheckRecord {
   state: CheckState;
   description: string;
   report?: CheckReport;
+  /** The report's per-device results (and diffs) were removed to bound the store; counts remain. */
+  detailsTrimmed?: boolean;
   /** The PR comment we keep updated, once written. */
   commentId?: string;
   /** Problems talking to the provider (the check itself may still have a result). */

@@ -166,6 +166,29 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     expect(left.map((c) => c.headSha)).to.deep.equal([heads[1]]);
   });
 
+  it('bounds the stored diffs: only the newest check of each PR keeps them, within the budget', async () => {
+    const records = new CheckRecords(store);
+    const run = async (name: string, number: number, extra: Parameters<typeof makeService>[0] = {}) => {
+      const head = push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` });
+      service = makeService(extra);
+      service.enqueue(parsePullRequestEvent('github', githubPullRequestPayload('synchronize', { head, base, number }))!);
+      await service.idle();
+      return (await records.find('github', 'Codertocat/Hello-World', number, head))!;
+    };
+    const first = await run('d1', 2);
+    const second = await run('d2', 2);
+    const older = (await records.get(first.id))!;
+    expect(older).to.include({ state: 'success', detailsTrimmed: true });
+    expect(older.report!.devices).to.deep.equal([]);
+    expect(older.report!.changed).to.equal(2);
+    expect((await records.get(second.id))!.report!.devices.map((d) => d.hostname)).to.deep.equal(['eos-access-1', 'eos-access-2']);
+    // Another PR over a budget of one character: the check just run keeps its diffs, the other PR's newest loses them.
+    const third = await run('d3', 3, { maxDetailChars: 1 });
+    expect((await records.get(third.id))!.report!.devices).to.have.length(2);
+    expect((await records.get(second.id))!).to.include({ detailsTrimmed: true });
+    expect(stub.statuses.at(-1)).to.include({ state: 'success' });
+  });
+
   it('re-runs checks a stopped daemon left pending, newest head of a PR last', async () => {
     const records = new CheckRecords(store);
     const heads = ['r1', 'r2'].map((name) => push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` }));

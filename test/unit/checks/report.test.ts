@@ -158,6 +158,8 @@ describe('checks report', () => {
       const html = htmlReport(check);
       expect(html).to.contain('sw-&lt;1&gt;').and.contain('<span class="add">+b &amp; c</span>');
       expect(html).to.not.contain('sw-<1>');
+      const trimmed = htmlReport({ ...check, report: { ...report, devices: [] }, detailsTrimmed: true });
+      expect(trimmed).to.contain('were removed to keep the store small').and.not.contain('No devices affected');
     });
   });
 });
