@@ -79,7 +79,11 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     delete process.env.NETSYNC_TEST_HOOK_TOKEN;
     expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-1'))).status).to.equal(201);
     expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-2'))).status).to.equal(201);
-    await new Promise((r) => setTimeout(r, 1500)); // a sweep or two: young devices notify nobody
+    // Two sweeps in a row: the second surely started after both devices existed. Young devices notify nobody.
+    await t.daemon.alarms.service.sweep();
+    const swept = await t.daemon.alarms.service.sweep();
+    expect(swept.report.unsynchronized).to.equal(2);
+    expect(swept.notifications).to.deep.equal([]);
     expect(received).to.deep.equal([]);
 
     await makeOld(t, 'sw-1', 2 * 3600);
