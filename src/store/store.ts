@@ -58,6 +58,7 @@ export interface Store {
    */
   changeDevices(change: DeviceChange): Promise<Device[]>;
 
+  /** Oldest first. Open events are always kept; a store may drop a device's oldest closed ones (README "Storage"). */
   listEvents(query?: EventQuery): Promise<SyncEvent[]>;
 
   getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
