@@ -108,16 +108,17 @@ export class IntakeService {
     };
     if (event.kind === 'ping') return answer({ accepted: true, pong: true, ...(repo ? { repo } : {}) }, 200);
     if (!repo) return answer({ accepted: false, ignored: `no configured repo matches ${event.repoIds[0] ?? 'the payload'}` });
-    if (PULL_REQUEST_EVENTS.includes(event.name) && this.onPullRequest) {
-      if (!this.dedupe.firstTime(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
-      return answer({ ...this.onPullRequest(req.provider, repo, JSON.parse(req.rawBody.toString('utf8'))), repo });
-    }
-    if (event.kind !== 'push') return answer({ accepted: false, repo, ignored: `event '${event.name}' is not handled` });
-    const ignored = branchIgnored(event, this.options.repos[repo].branch);
+    const isPullRequest = PULL_REQUEST_EVENTS.includes(event.name) && this.onPullRequest;
+    if (!isPullRequest && event.kind !== 'push') return answer({ accepted: false, repo, ignored: `event '${event.name}' is not handled` });
+    const ignored = isPullRequest ? undefined : branchIgnored(event, this.options.repos[repo].branch);
     if (ignored) return answer({ accepted: false, repo, ignored });
-    if (!this.dedupe.firstTime(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
-    this.refresh(repo, `webhook:${req.provider}`).catch(() => undefined);
-    return answer({ accepted: true, repo });
+    if (this.dedupe.has(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
+    // Both throw UNAVAILABLE (503) when their queue is full; the delivery is remembered only once accepted.
+    let result: { accepted: boolean; ignored?: string } = { accepted: true };
+    if (isPullRequest) result = this.onPullRequest!(req.provider, repo, JSON.parse(req.rawBody.toString('utf8')));
+    else this.refresh(repo, `webhook:${req.provider}`).catch(() => undefined);
+    this.dedupe.remember(req.provider, req.delivery);
+    return answer({ ...result, repo });
   }
 }
 
