@@ -5,7 +5,7 @@
 import type { Device, DeviceInterface, DeviceState, NewDevice, Transport } from '../model/device.ts';
 import { buildDevice, canTransition, isFabricType, sameHostname } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
-import type { SyncEvent } from '../model/events.ts';
+import type { NewSyncEvent, SyncEvent } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
 import type { DeviceFilter, Store } from '../store/store.ts';
@@ -82,24 +82,30 @@ export class InventoryService {
     return device;
   }
 
-  async update(hostname: string, patch: DevicePatch, by: string): Promise<Device> {
-    const current = await this.get(hostname);
-    if (patch.state && !canTransition(current.state, patch.state)) {
-      throw new NetsyncError(
-        'INVALID_STATE_TRANSITION',
-        `device '${current.hostname}' cannot move from ${current.state} to ${patch.state}`,
-        { hostname: current.hostname, from: current.state, to: patch.state },
-      );
-    }
+  /** Checks the state move against the device as it is when the write happens, so two racing PATCHes cannot both pass. */
+  update(hostname: string, patch: DevicePatch, by: string): Promise<Device> {
     const at = this.clock().toISOString();
-    const change = { hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) };
-    const goesUnmanaged = patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED';
-    // Leaving management means the device must be re-synced when it comes back.
-    const unsync = goesUnmanaged
-      ? this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` })
-      : { update: [], events: [] };
-    const touched = await this.store.changeDevices({ update: [change, ...(unsync.update ?? [])], events: unsync.events ?? [] });
-    return touched.at(-1)!;
+    return this.store.transact((view) => {
+      const current = view.device(hostname);
+      if (!current) throw notFound('device', hostname);
+      if (patch.state && !canTransition(current.state, patch.state)) {
+        throw new NetsyncError(
+          'INVALID_STATE_TRANSITION',
+          `device '${current.hostname}' cannot move from ${current.state} to ${patch.state}`,
+          { hostname: current.hostname, from: current.state, to: patch.state },
+        );
+      }
+      const updates = [{ hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) }];
+      let events: NewSyncEvent[] = [];
+      // Leaving management means the device must be re-synced when it comes back.
+      if (patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED') {
+        const unsync = this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` });
+        updates.push(...(unsync.update ?? []));
+        events = unsync.events ?? [];
+      }
+      const result = updates.reduce((d, u) => u.apply(d), current);
+      return { result, devices: { update: updates, events } };
+    });
   }
 
   async remove(hostname: string): Promise<Device> {
