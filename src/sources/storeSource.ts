@@ -36,20 +36,22 @@ export class StoreSource implements InventorySource {
     return this.addMany([spec]);
   }
 
-  /** One store write for all of them; names already in the inventory (any spelling) are left as they are. */
+  /**
+   * One store write for all of them. Names already in the inventory (any spelling) are left as they are,
+   * checked at write time, so a device created through the API meanwhile does not fail the whole batch.
+   */
   async addMany(specs: DeviceSpec[]): Promise<void> {
-    const existing = new Set((await this.store.listDevices()).map((d) => hostnameKey(d.hostname)));
-    const fresh = new Map<string, Device>();
-    for (const spec of specs) {
-      const key = hostnameKey(spec.name);
-      if (existing.has(key) || fresh.has(key)) continue;
-      fresh.set(key, this.newDevice(spec));
-    }
-    if (fresh.size === 0) return;
-    const devices = [...fresh.values()];
-    await this.store.changeDevices({
-      create: devices,
-      events: devices.map((d) => ({ hostname: d.hostname, cause: 'manual' as const, by: SYNC_ACTOR, at: d.createdAt, detail: d.lastEvent!.detail ?? '' })),
+    await this.store.transact((view) => {
+      const fresh = new Map<string, Device>();
+      for (const spec of specs) {
+        const key = hostnameKey(spec.name);
+        if (fresh.has(key) || view.device(spec.name)) continue;
+        fresh.set(key, this.newDevice(spec));
+      }
+      const devices = [...fresh.values()];
+      if (devices.length === 0) return { result: undefined };
+      const events = devices.map((d) => ({ hostname: d.hostname, cause: 'manual' as const, by: SYNC_ACTOR, at: d.createdAt, detail: d.lastEvent!.detail ?? '' }));
+      return { result: undefined, devices: { create: devices, events } };
     });
   }
 
