@@ -75,19 +75,21 @@ function changedLines(diff: string | undefined): number {
 async function waitForJob(client: ApiClient, id: string, showProgress: boolean): Promise<Job> {
   const bar = showProgress ? new SingleBar({ format: 'syncing [{bar}] {value}/{total} devices', hideCursor: true }) : undefined;
   let started = false;
-  for (;;) {
-    const { job } = await client.get<{ job: Job }>(`/api/v1/jobs/${id}`);
-    if (bar) {
-      if (!started) bar.start(job.progress.total, job.progress.done);
-      started = true;
-      bar.setTotal(job.progress.total);
-      bar.update(job.progress.done);
+  try {
+    for (;;) {
+      const { job } = await client.get<{ job: Job }>(`/api/v1/jobs/${id}`);
+      if (bar) {
+        if (!started) bar.start(job.progress.total, job.progress.done);
+        started = true;
+        bar.setTotal(job.progress.total);
+        bar.update(job.progress.done);
+      }
+      if (isFinished(job.status)) return job;
+      await new Promise((r) => setTimeout(r, 300));
     }
-    if (isFinished(job.status)) {
-      bar?.stop();
-      return job;
-    }
-    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    // Also when the daemon goes away mid-wait: the bar hid the cursor.
+    if (started) bar?.stop();
   }
 }
 
