@@ -59,7 +59,7 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   const devices = (await devicesForChange(deps.store, repo, changedPaths, deps.impact.rules)).filter((d) => MARKABLE.has(d.state));
   const impact = await deps.impact.computeImpact({ repo, before: state.knownGood, after: head, devices, changedPaths, precise: deps.precise });
 
-  result.problems = await validate(deps, repo, head, impact.devices);
+  result.problems = await validate(deps, repo, head, state.knownGood ? impact.devices : []);
   const save = (s: Partial<RepoState>) => writeRepoState(deps.store, repo, { ...state, lastProcessed: head, ...s, updatedAt: deps.clock().toISOString() });
   if (result.problems.length > 0) {
     await save({});
@@ -83,7 +83,11 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   return record(deps, { ...result, status: 'applied' }, trigger);
 }
 
-/** Settings problems anywhere, or a device that rendered before and does not now. */
+/**
+ * Settings problems anywhere, or a device that rendered before and does not now. On first sight of a repo
+ * (no known-good commit) there is no "before": a device that does not render then was never working, and
+ * refusing the baseline would leave every later push compared with nothing, so it is not a problem here.
+ */
 async function validate(deps: RefreshDeps, repo: RepoKind, head: string, devices: ImpactedDevice<Device>[]): Promise<string[]> {
   const problems: string[] = [];
   if (repo === 'settings') {

@@ -1,8 +1,12 @@
 /** The polling fallback: a lost webhook delays an update but never loses it. */
 import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
 import { startGitOps } from '../../helpers/gitopsDaemon.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
 import { git } from '../../helpers/gitRepos.ts';
+import { EXAMPLES } from '../../helpers/repoFixtures.ts';
 
 const HOSTS = ['eos-access-1', 'eos-access-2', 'nc-dist-1', 'nc-core-1'];
 
@@ -34,6 +38,22 @@ describe('intake: polling (integration)', () => {
     const settings = body.repositories.find((r: { name: string }) => r.name === 'settings');
     expect(settings).to.include({ knownGood: f.settings.head(), lastProcessed: f.settings.head() });
     expect(body.events[0]).to.include({ kind: 'applied', trigger: 'poll', commits: 20 });
+  });
+
+  it('a device that never rendered does not keep the repos from their baseline, nor block later pushes', async () => {
+    // eos/mapping.yml has no BORDER entry: this device fails to render at every commit.
+    const seedDir = await tempDir('netsync-seed-');
+    const seed = join(seedDir, 'inventory.yml');
+    writeFileSync(seed, `${readFileSync(join(EXAMPLES, 'inventory.yml'), 'utf8')}  - { hostname: eos-border-1, managementIp: 127.0.0.1, port: 10024, platform: eos, type: BORDER }\n`);
+    f = await startGitOps({}, undefined, { inventory: { seed } }).finally(() => removeDir(seedDir));
+    await f.t.daemon.gitops!.intake.pollAll();
+    const { body } = await f.t.call('GET', '/api/v1/repositories');
+    expect(body.repositories.map((r: { knownGood: string | null }) => r.knownGood)).to.deep.equal([f.settings.head(), f.templates.head()]);
+    await f.syncAll();
+    f.settings.commitAndPush({ 'global/vlans.yml': 'vlans:\n  - { id: 10, name: users }\n  - { id: 99, name: new }\n' });
+    const applied = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
+    expect(applied.status).to.equal('applied');
+    expect(applied.marked.map((m: { hostname: string }) => m.hostname)).to.include('eos-access-1');
   });
 
   it('the node-cron schedule polls on its own', async () => {
