@@ -85,9 +85,20 @@ async function readChanged(file: string): Promise<string[]> {
   return text.split('\n').filter((line) => line !== '');
 }
 
-/** The file-rule upper bound at the rendered commit: never misses a device the change could break. */
+/**
+ * The file-rule upper bound at the rendered tree. Only that tree is known here (no index of the old one), so
+ * a deleted template or mapping.yml, which no index of the new tree lists, counts for every device of its
+ * platform folder (of every platform at the root): never a device the change could break left out.
+ */
 function affected(repo: RepoKind, changedPaths: string[], devices: Device[], rules: SettingsRule[], ctx: RenderContext): Device[] {
   const templateIndexes = repo === 'templates' ? [buildTemplateIndex(ctx.templates)] : [];
   const { candidates } = resolveCandidates({ repo, changedPaths, devices, rules, templateIndexes, templateGlobUses: (path) => globUses(ctx.templates, path) });
-  return candidates.map((c) => c.device);
+  const picked = new Set(candidates.map((c) => c.device));
+  if (repo === 'templates') {
+    for (const path of changedPaths.filter((p) => !ctx.templates.files.has(p))) {
+      const platform = path.includes('/') ? path.slice(0, path.indexOf('/')) : undefined;
+      for (const d of devices) if (platform === undefined || d.platform === platform) picked.add(d);
+    }
+  }
+  return devices.filter((d) => picked.has(d));
 }

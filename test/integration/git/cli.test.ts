@@ -1,7 +1,7 @@
 /** `netsync impact` and `netsync render` as a user runs them: the real binary against real repos. */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestRepo } from '../../helpers/gitRepos.ts';
@@ -74,6 +74,17 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     const noRepo = await netsync('render', '--check', '--changed', changed, '-c', config);
     expect(noRepo.code).to.equal(2);
     expect(noRepo.stderr).to.contain('[BAD_REQUEST]');
+  });
+
+  it('render --changed counts a deleted mapping.yml for every device of its platform', async () => {
+    const tree = join(tmp.dir, 'templates-tree');
+    cpSync(join(EXAMPLES, 'templates'), tree, { recursive: true });
+    rmSync(join(tree, 'eos', 'mapping.yml'));
+    const changed = join(tmp.dir, 'changed-templates.txt');
+    writeFileSync(changed, 'eos/mapping.yml\n');
+    const { code, stdout } = await netsync('render', '--check', '--changed', changed, '--repo', 'templates', '--templates-dir', tree, '-c', config);
+    expect(code).to.equal(1);
+    expect(stdout.match(/^FAIL (\S+):/gm)).to.deep.equal(['FAIL eos-access-1:', 'FAIL eos-access-2:']);
   });
 
   it('render of an unknown device exits 2 with NOT_FOUND', async () => {
