@@ -51,7 +51,9 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   const result: RefreshResult = { repo, status: 'up_to_date', before: state.knownGood, after: head, commits: 0, marked: [], unchanged: [], problems: [] };
   if (!head) {
     log.warn({ branch: git.branch }, 'tracked branch does not exist (deleted?): the last known-good commit stays in force');
-    return record(deps, { ...result, status: 'branch_missing' }, trigger);
+    // Once per disappearance: every poll finding it still gone would otherwise push real history out.
+    const missing = { ...result, status: 'branch_missing' as const };
+    return (await lastEvent(deps.store, repo))?.kind === 'branch_missing' ? missing : record(deps, missing, trigger);
   }
   if (head === state.lastProcessed) return result;
 
@@ -139,6 +141,12 @@ async function mark(
     await deps.syncStatus.markUnsynced(g.hostnames, cause, { by: authors.get(g.commit)!, commit: g.commit, detail: g.detail });
   }
   return marked;
+}
+
+async function lastEvent(store: Store, repo: RepoKind): Promise<RepoEvent | undefined> {
+  let last: RepoEvent | undefined;
+  for (const e of await store.listRecords('repoEvents')) if (e.repo === repo && (!last || e.at >= last.at)) last = e;
+  return last;
 }
 
 async function record(deps: RefreshDeps, result: RefreshResult, trigger: string): Promise<RefreshResult> {

@@ -13,7 +13,7 @@ export interface RepoState {
   updatedAt: string;
 }
 
-export type RepoEventKind = 'baseline' | 'applied' | 'rejected' | 'branch_missing' | 'failed';
+export type RepoEventKind = 'baseline' | 'applied' | 'rejected' | 'branch_missing';
 
 /** One processed push (or poll finding new commits), kept as history. */
 export interface RepoEvent {

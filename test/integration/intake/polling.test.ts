@@ -83,6 +83,10 @@ describe('intake: polling (integration)', () => {
     git(f.settings.bare, 'update-ref', '-d', 'refs/heads/main');
     const gone = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
     expect(gone.status).to.equal('branch_missing');
-    expect((await f.t.call('GET', '/api/v1/repositories')).body.repositories[0].knownGood).to.equal(good);
+    expect((await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result.status).to.equal('branch_missing');
+    const { body } = await f.t.call('GET', '/api/v1/repositories');
+    expect(body.repositories[0].knownGood).to.equal(good);
+    // Recorded once, not once per poll that finds the branch still gone.
+    expect(body.events.filter((e: { kind: string }) => e.kind === 'branch_missing')).to.have.length(1);
   });
 });
