@@ -1,7 +1,7 @@
 /** The `alarms` section of netsync.yml (DESIGN §8). Durations are strings such as '30m', '1h'. */
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../model/duration.ts';
 
 function seconds(v: string): number | undefined {
   try {

@@ -4,7 +4,7 @@
  * `check-unsynced` CLI, `GET /api/v1/alarms/nagios` and passive results, so
  * the NOC sees the same words whichever way it polls.
  */
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../model/duration.ts';
 import type { AlarmReport, ServiceState, UnsyncedDevice } from './evaluate.ts';
 import { STATE_CODE } from './evaluate.ts';
 

@@ -4,9 +4,8 @@
  * are given) and never inside a deny window. Pure.
  */
 import { CronExpressionParser } from 'cron-parser';
-import ms from 'ms';
-import type { StringValue } from 'ms';
-import { NetsyncError } from '../model/errors.ts';
+import { parseDuration } from '../model/duration.ts';
+import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 
 export interface WindowSpec {
   cron: string;
@@ -19,12 +18,15 @@ export interface Windows {
   deny?: WindowSpec[];
 }
 
+/** A window's length in ms; a bad spelling is a config error naming the value. */
 export function durationMs(text: string, key = 'duration'): number {
-  const value = ms(text as StringValue);
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new NetsyncError('CONFIG_INVALID', `'${text}' is not a duration (use e.g. 30s, 15m, 1h, 2d)`, { key, value: text });
+  try {
+    const seconds = parseDuration(text, key);
+    if (seconds > 0) return seconds * 1000;
+  } catch (err) {
+    if (!isNetsyncError(err)) throw err;
   }
-  return value;
+  throw new NetsyncError('CONFIG_INVALID', `'${text}' is not a duration (use e.g. 90s, 30m, 1h, 1h30m or 2d)`, { key, value: text });
 }
 
 export function isInWindow(now: Date, window: WindowSpec): boolean {

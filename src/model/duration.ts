@@ -1,8 +1,8 @@
 /**
- * Threshold durations as people write them ('30m', '1h', '90s', '1h30m', '2d').
+ * Durations as people write them ('30m', '1h', '90s', '1h30m', '2d'): alarm thresholds, schedule windows.
  * Kept strict: a typo such as '1hr' is an error, never a silent default.
  */
-import { NetsyncError } from '../model/errors.ts';
+import { NetsyncError } from './errors.ts';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const WHOLE = /^(?:\d+[smhd])+$/;

@@ -6,7 +6,7 @@
 import type { Router } from 'express';
 import { AlarmService } from '../alarms/alarmService.ts';
 import type { AlarmsConfig } from '../alarms/configSchema.ts';
-import { parseDuration } from '../alarms/duration.ts';
+import { parseDuration } from '../model/duration.ts';
 import type { Thresholds } from '../alarms/evaluate.ts';
 import { NetsyncMetrics } from '../alarms/metrics.ts';
 import type { HttpPost, NotificationTarget } from '../alarms/notifications.ts';

@@ -8,7 +8,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AlarmService } from '../../alarms/alarmService.ts';
-import { parseDuration } from '../../alarms/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import type { ServiceState } from '../../alarms/evaluate.ts';
 import { pluginResult } from '../../alarms/nagiosPlugin.ts';
 import { parseInput } from '../validate.ts';

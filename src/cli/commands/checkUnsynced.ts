@@ -7,7 +7,7 @@
  */
 import { CommanderError } from 'commander';
 import type { Command } from 'commander';
-import { parseDuration } from '../../alarms/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import type { AlarmReport, Thresholds } from '../../alarms/evaluate.ts';
 import { checkThresholds } from '../../alarms/evaluate.ts';
 import type { PluginResult } from '../../alarms/nagiosPlugin.ts';

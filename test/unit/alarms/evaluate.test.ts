@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlarmService } from '../../../src/alarms/alarmService.ts';
-import { formatDuration, parseDuration } from '../../../src/alarms/duration.ts';
+import { formatDuration, parseDuration } from '../../../src/model/duration.ts';
 import { DEFAULT_THRESHOLDS, evaluateUnsynced } from '../../../src/alarms/evaluate.ts';
 import { SyncStatusService } from '../../../src/inventory/syncStatus.ts';
 import { buildDevice } from '../../../src/model/device.ts';
