@@ -30,7 +30,12 @@ export class RestClient {
     }
     const text = await res.text();
     if (!res.ok) throw this.fail(what, text.slice(0, 300), res.status);
-    return { data: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    try {
+      return { data: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    } catch {
+      // A proxy's HTML page, a captive portal: say so instead of a JSON parser message.
+      throw this.fail(what, `the answer is not JSON (content-type ${res.headers.get('content-type') ?? 'none'}); is baseUrl the API root?`, res.status);
+    }
   }
 
   private fail(what: string, detail: string, status?: number, cause?: unknown): NetsyncError {

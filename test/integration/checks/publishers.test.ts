@@ -4,6 +4,8 @@
  */
 import { expect } from 'chai';
 import { Octokit } from '@octokit/rest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GithubPublisher } from '../../../src/checks/providers/githubPublisher.ts';
 import { GiteaPublisher } from '../../../src/checks/providers/giteaPublisher.ts';
 import { GitlabPublisher } from '../../../src/checks/providers/gitlabPublisher.ts';
@@ -166,5 +168,18 @@ describe('checks publishers', function () {
         await stub.stop();
       }
     });
+  });
+
+  it('Gitea: an HTML answer (baseUrl not the API) is CHECK_PUBLISH_FAILED, not a JSON parser error', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const gitea = new GiteaPublisher({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: TOKEN });
+      const pr: PullRequestRef = { provider: 'gitea', repo: 'netops/settings', number: 7, headSha: SHA };
+      const err = await gitea.upsertComment(pr, `${COMMENT_MARKER}\none`, COMMENT_MARKER).catch((e: unknown) => e);
+      expect(err).to.have.property('code', 'CHECK_PUBLISH_FAILED');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
