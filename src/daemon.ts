@@ -118,7 +118,19 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath });
 
-  const inventorySync = await buildInventorySync(config.sources ?? sourcesConfigSchema.parse({}), { store, clock, logger, resolvePath: loaded.resolvePath });
+  const sourcesConfig = config.sources ?? sourcesConfigSchema.parse({});
+  // The SSH identity check logs in like every device session unless sources.ssh says otherwise.
+  const devicesLogin = config.devices && {
+    username: config.devices.username,
+    connectTimeoutMs: config.devices.connectTimeoutMs,
+    ...(config.devices.password !== undefined ? { password: config.devices.password } : {}),
+    ...(config.devices.privateKeyFile !== undefined ? { privateKeyFile: config.devices.privateKeyFile } : {}),
+    ...(config.devices.passphrase !== undefined ? { passphrase: config.devices.passphrase } : {}),
+  };
+  const inventorySync = await buildInventorySync(
+    { ...sourcesConfig, ...(!sourcesConfig.ssh && devicesLogin ? { ssh: devicesLogin } : {}) },
+    { store, clock, logger, resolvePath: loaded.resolvePath },
+  );
 
   const gitops = config.repos
     ? await createIntake({ repos: config.repos, intake: config.intake, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
