@@ -43,14 +43,29 @@ function initialConfig(spec: LabDeviceSpec, persisted: string | null) {
   return { hostname: spec.hostname, interfaces: new Map(), vlans: new Map() };
 }
 
-export async function startLab(opts: StartLabOptions): Promise<Lab> {
-  const specs = typeof opts.devices === 'number' ? labSpecs(opts.devices, opts.platform, opts.hostnamePrefix, opts.basePort) : opts.devices;
+/** A hostname is also a directory name under the state dir and the CLI prompt: letters, digits, `.`, `_`, `-`. */
+const HOSTNAME = /^[A-Za-z0-9][\w.-]{0,62}$/;
+
+/** Refuses specs that cannot run, before any file is written or port opened. */
+function checkSpecs(specs: LabDeviceSpec[], basePort: number | undefined): void {
   const seen = new Set<string>();
-  for (const s of specs) {
+  for (const [i, s] of specs.entries()) {
+    if (!HOSTNAME.test(s.hostname)) {
+      throw new NetsyncError('BAD_REQUEST', `lab hostname '${s.hostname}' is not usable: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`, { hostname: s.hostname });
+    }
     const key = s.hostname.toLowerCase();
     if (seen.has(key)) throw new NetsyncError('CONFLICT', `hostname '${s.hostname}' is given twice`, { hostname: s.hostname });
     seen.add(key);
+    const port = s.port ?? (basePort ? basePort + i : 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new NetsyncError('BAD_REQUEST', `${s.hostname}: port ${port} is outside 0-65535; use a lower base port or fewer devices`, { hostname: s.hostname, port });
+    }
   }
+}
+
+export async function startLab(opts: StartLabOptions): Promise<Lab> {
+  const specs = typeof opts.devices === 'number' ? labSpecs(opts.devices, opts.platform, opts.hostnamePrefix, opts.basePort) : opts.devices;
+  checkSpecs(specs, opts.basePort);
   const username = opts.username ?? 'netsync';
   const password = opts.password ?? 'netsync';
   const clientKey = await loadClientKey(opts.stateDir);
@@ -72,7 +87,10 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       devices.push(device);
       byName.set(spec.hostname.toLowerCase(), device);
     }
-    await Promise.all(devices.map((d, i) => d.listen(specs[i]!.port ?? (opts.basePort ? opts.basePort + i : 0))));
+    // Wait for every listen to settle before cleaning up, or a device still binding would stay open after stop().
+    const listened = await Promise.allSettled(devices.map((d, i) => d.listen(specs[i]!.port ?? (opts.basePort ? opts.basePort + i : 0))));
+    const failed = listened.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await stop();
     throw err;

@@ -70,33 +70,57 @@ export function registerLab(program: Command): void {
     .option('--faults <file>', 'faults to start with: YAML/JSON {<hostname>: {lockHeld: true, latencyMs: 200, ...}}')
     .action(async (flags: LabFlags) => {
       // Listen for Ctrl-C from the start, so one that arrives while devices start still stops them cleanly.
-      const stopRequested = new Promise<void>((resolve) => {
-        const onSignal = () => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          resolve();
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
-      const started = Date.now();
-      const specs = labSpecs(flags.devices, flags.platform, flags.hostnamePrefix, flags.basePort);
-      if (flags.faults) await applyFaultsFile(flags.faults, specs);
-      const lab = await startLab({
-        devices: specs,
-        stateDir: flags.stateDir,
-        deviceType: flags.type,
-        ...(flags.controlPort !== undefined ? { controlPort: flags.controlPort } : {}),
-      });
-      printTable(lab, 50);
-      process.stdout.write(`${lab.devices.length} devices up in ${Date.now() - started} ms; login ${lab.username}/${lab.password} or key ${flags.stateDir}/client_ed25519\n`);
-      if (lab.controlUrl) process.stdout.write(`control API: ${lab.controlUrl}\n`);
-      if (flags.inventoryOut) {
-        await writeFile(flags.inventoryOut, stringify({ devices: lab.inventory() }));
-        process.stdout.write(`inventory: ${flags.inventoryOut}\n`);
+      const stop = stopSignal();
+      try {
+        const started = Date.now();
+        const specs = labSpecs(flags.devices, flags.platform, flags.hostnamePrefix, flags.basePort);
+        if (flags.faults) await applyFaultsFile(flags.faults, specs);
+        const lab = await startLab({
+          devices: specs,
+          stateDir: flags.stateDir,
+          deviceType: flags.type,
+          ...(flags.controlPort !== undefined ? { controlPort: flags.controlPort } : {}),
+        });
+        // Whatever goes wrong from here on (e.g. the inventory file cannot be written), the devices are closed.
+        try {
+          printTable(lab, 50);
+          process.stdout.write(`${lab.devices.length} devices up in ${Date.now() - started} ms; login ${lab.username}/${lab.password} or key ${flags.stateDir}/client_ed25519\n`);
+          if (lab.controlUrl) process.stdout.write(`control API: ${lab.controlUrl}\n`);
+          if (flags.inventoryOut) {
+            await writeInventory(flags.inventoryOut, lab);
+            process.stdout.write(`inventory: ${flags.inventoryOut}\n`);
+          }
+          await stop.requested;
+          process.stdout.write('stopping the lab...\n');
+        } finally {
+          await lab.stop();
+        }
+      } finally {
+        // A failed start must not leave SIGINT/SIGTERM swallowed by a handler nobody waits on.
+        stop.dispose();
       }
-      await stopRequested;
-      process.stdout.write('stopping the lab...\n');
-      await lab.stop();
     });
+}
+
+/** Resolves on the first SIGINT or SIGTERM; dispose() removes the handlers. */
+function stopSignal(): { requested: Promise<void>; dispose(): void } {
+  let onSignal = () => {};
+  const requested = new Promise<void>((resolve) => {
+    onSignal = () => resolve();
+  });
+  const dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { requested, dispose };
+}
+
+async function writeInventory(file: string, lab: Lab): Promise<void> {
+  try {
+    await writeFile(file, stringify({ devices: lab.inventory() }));
+  } catch (err) {
+    throw new NetsyncError('BAD_REQUEST', `cannot write the inventory file ${file}: ${(err as Error).message}`, { file });
+  }
 }

@@ -1,6 +1,6 @@
 /** `netsync lab` as a user runs it: table, inventory file that `netsync devices import` takes, Ctrl-C, restart keeps identities. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readInventoryFile } from '../../../src/inventory/inventoryFile.ts';
@@ -97,6 +97,19 @@ describe('lab: the netsync lab command', function () {
     expect(bad.stderr).to.include('[UNKNOWN_FIELD]');
     await writeFile(faults, 'lab-009: { lockHeld: true }\n');
     expect((await runCli(['lab', '--devices', '1', '--state-dir', join(dir, 'faulty'), '--faults', faults])).stderr).to.include('[NOT_FOUND]');
+  });
+
+  it('refuses a hostname prefix that is no hostname, and closes the devices when the inventory cannot be written, exit 2 both', async () => {
+    const escape = await runCli(['lab', '--devices', '1', '--hostname-prefix', '../escaped', '--state-dir', join(dir, 'p', 'state')]);
+    expect(escape.code).to.equal(2);
+    expect(escape.stderr).to.include('[BAD_REQUEST]');
+    expect(await readdir(dir)).to.not.include('escaped-001');
+    expect(await readdir(join(dir, 'p')).catch(() => [])).to.deep.equal([]);
+
+    // Before the fix the lab kept running (and ignored SIGTERM) after this error.
+    const noDir = await runCli(['lab', '--devices', '2', '--state-dir', join(dir, 'inv-state'), '--inventory-out', join(dir, 'missing', 'lab.yml')], {}, 20_000);
+    expect(noDir.code, noDir.stderr).to.equal(2);
+    expect(noDir.stderr).to.include('[BAD_REQUEST]');
   });
 
   it('refuses a bad --platform with exit code 2', async () => {

@@ -1,10 +1,20 @@
 /** The state dir: a restarted lab keeps host keys, client key and committed configs; unconfirmed commits do not survive. */
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startLab } from '../../../src/lab/index.ts';
 import { tempDir } from '../../helpers/daemon.ts';
 import { RawNetconf, connect, eosExec } from '../../helpers/labClient.ts';
+
+/** A port that was free a moment ago (the OS does not hand it out again right away). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('lab: state dir and start-up', function () {
   let dir: string;
@@ -55,6 +65,36 @@ describe('lab: state dir and start-up', function () {
       expect((await eosExec(lab.device('s-eos').port, ['show hostname'])).stdout).to.include('Hostname: other');
     } finally {
       await lab.stop();
+    }
+  });
+
+  it('refuses hostnames that are no hostnames (nothing written) and ports beyond 65535, with BAD_REQUEST', async () => {
+    const root = join(dir, 'names');
+    for (const hostname of ['../escaped', 'a b', '', '-x']) {
+      const err = await startLab({ devices: [{ hostname, platform: 'eos' }], stateDir: join(root, 'state') }).catch((e: { code: string }) => e);
+      expect(err, hostname).to.have.property('code', 'BAD_REQUEST');
+    }
+    const high = await startLab({ devices: 2, basePort: 65535, stateDir: join(root, 'state') }).catch((e: { code: string }) => e);
+    expect(high).to.have.property('code', 'BAD_REQUEST');
+    expect(await readdir(root).catch(() => [])).to.deep.equal([]);
+  });
+
+  it('a device that cannot listen stops the start, and the devices already listening are closed', async () => {
+    const blocker = await startLab({ devices: 1, platform: 'eos', stateDir: join(dir, 'blocker') });
+    try {
+      const free = await freePort();
+      const err = await startLab({
+        devices: [
+          { hostname: 'first', platform: 'netconf', port: free },
+          { hostname: 'second', platform: 'eos', port: blocker.devices[0]!.port },
+        ],
+        stateDir: join(dir, 'partial'),
+      }).catch((e: { code: string }) => e);
+      expect(err).to.have.property('code', 'UNAVAILABLE');
+      const again = await startLab({ devices: [{ hostname: 'first', platform: 'netconf', port: free }], stateDir: join(dir, 'partial') });
+      await again.stop();
+    } finally {
+      await blocker.stop();
     }
   });
 
