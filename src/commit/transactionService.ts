@@ -61,7 +61,12 @@ export interface TransactionServiceDeps {
   defaults?: Partial<CommitFlags>;
   /** How a device's running config is hashed, the same way as the `configHash` recorded in the store. */
   hashConfig: (config: string) => string;
+  /** Ended transactions kept (default 500); older ones are dropped so the store stays small. */
+  keep?: number;
 }
+
+/** Ended transactions kept by default; staged and committing ones are never dropped. */
+export const DEFAULT_TRANSACTIONS_KEPT = 500;
 
 /** A transaction as shown to clients: configs summarized (they may be long), everything else as stored. */
 export interface TransactionView extends Omit<TransactionRecord, 'devices'> {
@@ -180,11 +185,28 @@ export class TransactionService {
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, status: 'fail', error: message, finishedAt: this.clock().toISOString() }));
+      await this.finish(id, { status: 'fail', error: message, finishedAt: this.clock().toISOString() });
       throw err;
     }
     this.logger.info({ transaction: id, status: outcome.status, devices: record.devices.length }, 'transaction finished');
-    return this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, status: outcome.status, outcome, finishedAt: outcome.finishedAt }));
+    return this.finish(id, { status: outcome.status, outcome, finishedAt: outcome.finishedAt });
+  }
+
+  private async finish(id: string, patch: Partial<TransactionRecord>): Promise<TransactionRecord> {
+    const ended = await this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, ...patch }));
+    await this.prune();
+    return ended;
+  }
+
+  /** Drops the oldest ended transactions beyond `keep`. */
+  private async prune(): Promise<void> {
+    const keep = this.deps.keep ?? DEFAULT_TRANSACTIONS_KEPT;
+    await this.deps.store.transact((view) => {
+      const ended = view.records('transactions').filter((t) => t.status !== 'staged' && t.status !== 'committing');
+      const endedAt = (t: TransactionRecord) => t.finishedAt ?? t.createdAt;
+      const surplus = ended.sort((a, b) => endedAt(b).localeCompare(endedAt(a))).slice(keep);
+      return { result: undefined, records: surplus.map((t) => ({ collection: 'transactions' as const, id: t.id, delete: true as const })) };
+    });
   }
 
   /** Cancelling left-over commits after a restart runs in the background; tests and shutdown may wait for it. */

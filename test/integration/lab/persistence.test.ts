@@ -1,20 +1,11 @@
 /** The state dir: a restarted lab keeps host keys, client key and committed configs; unconfirmed commits do not survive. */
 import { readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startLab } from '../../../src/lab/index.ts';
 import { tempDir } from '../../helpers/daemon.ts';
+import { freePorts } from '../../peers/netconfdPeers.ts';
 import { RawNetconf, connect, eosExec } from '../../helpers/labClient.ts';
-
-/** A port that was free a moment ago (the OS does not hand it out again right away). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('lab: state dir and start-up', function () {
   let dir: string;
@@ -82,7 +73,7 @@ describe('lab: state dir and start-up', function () {
   it('a device that cannot listen stops the start, and the devices already listening are closed', async () => {
     const blocker = await startLab({ devices: 1, platform: 'eos', stateDir: join(dir, 'blocker') });
     try {
-      const free = await freePort();
+      const [free] = (await freePorts(1)) as [number];
       const err = await startLab({
         devices: [
           { hostname: 'first', platform: 'netconf', port: free },
