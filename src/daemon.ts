@@ -32,7 +32,7 @@ import type { SessionFactory } from './commit/session.ts';
 import { TransactionService } from './commit/transactionService.ts';
 import { buildSessionFactory } from './drivers/buildSessionFactory.ts';
 import { canonicalRunning } from './drivers/canonicalRunning.ts';
-import { configHash } from './render/index.ts';
+import { configHash, maskSecrets } from './render/index.ts';
 import type { GitOpsService } from './intake/createGitOps.ts';
 import { createIntake } from './intake/createGitOps.ts';
 import { repositoriesRouter } from './intake/repositoriesRouter.ts';
@@ -144,6 +144,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
     hashConfig: configHash,
+    mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}),
   });
   await transactions.recover();
 

@@ -63,6 +63,8 @@ export interface TransactionServiceDeps {
   hashConfig: (config: string) => string;
   /** Ended transactions kept (default 500); older ones are dropped so the store stays small. */
   keep?: number;
+  /** Hides secret values in device text (diffs, device error messages) before it is stored or shown. */
+  mask?: (text: string) => string;
 }
 
 /** Ended transactions kept by default; staged and committing ones are never dropped. */
@@ -87,10 +89,12 @@ export function viewOf(record: TransactionRecord): TransactionView {
 export class TransactionService {
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly mask: (text: string) => string;
 
   constructor(private readonly deps: TransactionServiceDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
+    this.mask = deps.mask ?? ((text) => text);
   }
 
   /** Stage configs. Unknown, unmanaged or repeated hostnames and empty configs are refused; nothing is stored then. */
@@ -184,12 +188,12 @@ export class TransactionService {
         },
       );
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = this.mask(err instanceof Error ? err.message : String(err));
       await this.finish(id, { status: 'fail', error: message, finishedAt: this.clock().toISOString() });
       throw err;
     }
     this.logger.info({ transaction: id, status: outcome.status, devices: record.devices.length }, 'transaction finished');
-    return this.finish(id, { status: outcome.status, outcome, finishedAt: outcome.finishedAt });
+    return this.finish(id, { status: outcome.status, outcome: maskOutcome(outcome, this.mask), finishedAt: outcome.finishedAt });
   }
 
   private async finish(id: string, patch: Partial<TransactionRecord>): Promise<TransactionRecord> {
@@ -247,4 +251,19 @@ function notStaged(record: TransactionRecord): NetsyncError {
     id: record.id,
     status: record.status,
   });
+}
+
+/** Device text in an outcome (diffs, error messages) with secrets masked. */
+function maskOutcome(outcome: TransactionOutcome, mask: (text: string) => string): TransactionOutcome {
+  const errors = outcome.errors?.errors.error.map((e) => ({ ...e, 'error-message': mask(e['error-message']) }));
+  return {
+    ...outcome,
+    'node-results': outcome['node-results'].map((n) => ({
+      ...n,
+      ...(n.diff !== undefined ? { diff: mask(n.diff) } : {}),
+      ...(n.error ? { error: { ...n.error, message: mask(n.error.message) } } : {}),
+      ...(n['rollback-error'] ? { 'rollback-error': { ...n['rollback-error'], message: mask(n['rollback-error'].message) } } : {}),
+    })),
+    ...(errors ? { errors: { errors: { error: errors } } } : {}),
+  };
 }

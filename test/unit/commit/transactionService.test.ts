@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { DeviceSession, SessionFactory } from '../../../src/commit/session.ts';
 import { TransactionService } from '../../../src/commit/transactionService.ts';
 import { buildDevice } from '../../../src/model/device.ts';
+import { NetsyncError } from '../../../src/model/errors.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
-/** A device that accepts everything (the engine's phases are tested in engine.test.ts). */
-const agreeable: SessionFactory = {
+/** A device that accepts everything (the engine's phases are tested in engine.test.ts); `refuse` fails the commit. */
+const agreeable = (opts: { diff?: string; refuse?: string } = {}): SessionFactory => ({
   open: async (target): Promise<DeviceSession> => {
     const ok = async () => undefined;
     return {
@@ -18,9 +19,11 @@ const agreeable: SessionFactory = {
       lock: ok,
       unlock: ok,
       loadCandidate: ok,
-      diff: async () => '',
+      diff: async () => opts.diff ?? '',
       validate: ok,
-      commitConfirmed: ok,
+      commitConfirmed: async () => {
+        if (opts.refuse) throw new NetsyncError('CLI_COMMAND_REJECTED', `${target.hostname}: ${opts.refuse}`, {});
+      },
       confirm: ok,
       commit: ok,
       cancelCommit: ok,
@@ -28,7 +31,7 @@ const agreeable: SessionFactory = {
       close: ok,
     };
   },
-};
+});
 
 describe('commit/TransactionService', () => {
   let dir: string;
@@ -43,7 +46,7 @@ describe('commit/TransactionService', () => {
 
   it('keeps only the newest ended transactions, never a staged one', async () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const tx = new TransactionService({ store, sessions: agreeable, hashConfig: (c) => c, keep: 2, clock: () => new Date((t += 1000)) });
+    const tx = new TransactionService({ store, sessions: agreeable(), hashConfig: (c) => c, keep: 2, clock: () => new Date((t += 1000)) });
     const waiting = await tx.create([{ hostname: 'a', config: 'staged only' }], 'test');
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -52,5 +55,19 @@ describe('commit/TransactionService', () => {
       ids.push(staged.id);
     }
     expect((await tx.list()).map((r) => r.id).sort()).to.deep.equal([waiting.id, ids[2], ids[3]].sort());
+  });
+
+  it('masks secrets in device diffs and device error messages before storing or returning the outcome', async () => {
+    const mask = (t: string) => t.split('S3cret-community').join('***');
+    const diffing = new TransactionService({ store, sessions: agreeable({ diff: '+snmp community S3cret-community ro' }), hashConfig: (c) => c, mask });
+    const staged = await diffing.create([{ hostname: 'a', config: 'snmp community S3cret-community ro' }], 'test');
+    const done = await diffing.commit(staged.id, { collectDiff: true }, 'test');
+    expect(done.outcome!['node-results'][0]!.diff).to.equal('+snmp community *** ro');
+
+    const refusing = new TransactionService({ store, sessions: agreeable({ refuse: '% Invalid input: snmp community S3cret-community' }), hashConfig: (c) => c, mask });
+    const failed = await refusing.commit((await refusing.create([{ hostname: 'a', config: 'x' }], 'test')).id, {}, 'test');
+    expect(failed.status).to.equal('fail');
+    const stored = JSON.stringify((await store.getRecord('transactions', failed.id))!.outcome);
+    expect(stored).to.include('% Invalid input: snmp community ***').and.not.include('S3cret-community');
   });
 });
