@@ -4,24 +4,10 @@
  * (a variable) cannot be resolved statically, so such a template is treated as depending on every file
  * of its platform: over-approximation is fine, a missed device is not.
  */
-import { platformOf, resolveTemplatePath } from '../render/templatePath.ts';
+import { platformOf, resolveTemplatePath, templateReferences } from '../render/templatePath.ts';
 
-const REFERENCE = /\{%-?\s*(?:include|import|from|extends)\s+(?:(["'])(.*?)\1|([^\s%]+))/g;
-
-export interface TemplateRefs {
-  names: string[];
-  dynamic: boolean;
-}
-
-export function templateReferences(source: string): TemplateRefs {
-  const names: string[] = [];
-  let dynamic = false;
-  for (const m of source.matchAll(REFERENCE)) {
-    if (m[2] !== undefined) names.push(m[2]);
-    else dynamic = true;
-  }
-  return { names, dynamic };
-}
+export type { TemplateRefs } from '../render/templatePath.ts';
+export { templateReferences };
 
 /** Every file the given roots use, the roots included, within one platform's view of the repo. */
 export function templateClosure(platform: string, roots: string[], files: Map<string, string>): Set<string> {

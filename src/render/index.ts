@@ -5,7 +5,7 @@
  *   renderer.renderDevice(device, at?: {settings?: commitish, templates?: commitish})
  *     -> Promise<{hostname, config, masked, hash, entrypoint, sources, settingsCommit, templatesCommit}>
  *     `config` may hold secrets (send it to the device only); show `masked`. Throws NetsyncError
- *     RENDER_FAILED (data.reason: no_platform | bad_mapping | no_type | template_error) or SETTINGS_INVALID.
+ *     RENDER_FAILED (data.reason: no_platform | bad_mapping | no_type | include_cycle | template_error) or SETTINGS_INVALID.
  *   renderer.context(at) -> {settingsCommit, templatesCommit, render(device)}: parse once, render many (sync).
  *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core.
  *   configHash(text) -> 'sha256:<hex>' over normalised text; maskSecrets(text, secrets); secretsFromEnv(env).

@@ -46,6 +46,8 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
   if (!mapping) {
     throw fail('no_type', `${device.platform}/mapping.yml has no entry for device type ${device.type}`, { platform: device.platform, type: device.type });
   }
+  const cycle = inputs.templates.includeCycle(device.platform, mapping.entrypoint);
+  if (cycle) throw fail('include_cycle', `templates include each other in a loop: ${cycle.join(' -> ')}`, { platform: device.platform, entrypoint: mapping.entrypoint });
   const { settings, sources } = mergeSettings(device, inputs.settings, inputs.defaults);
   const secrets = inputs.secrets ?? {};
   const context = {
@@ -58,7 +60,8 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
     // Normalised so that the text sent to the device is exactly what the hash covers.
     config = normalizeConfig(inputs.templates.environment(device.platform).render(mapping.entrypoint, context));
   } catch (err) {
-    const message = maskSecrets((err as Error).message.replace(/\s+/g, ' ').trim(), secrets);
+    // Masked before it is cut, so a cut never leaves part of a secret unmasked.
+    const message = shorten(maskSecrets((err as Error).message.replace(/\s+/g, ' ').trim(), secrets));
     throw fail('template_error', `rendering ${device.platform}/${mapping.entrypoint} failed: ${message}`, { entrypoint: mapping.entrypoint });
   }
   return {
@@ -69,4 +72,16 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
     entrypoint: mapping.entrypoint,
     sources,
   };
+}
+
+const MAX_MESSAGE = 1000;
+
+/**
+ * nunjucks wraps an error once per template it passes through, so an include loop gives megabytes of
+ * "(a.j2) Template render error: (b.j2) ..." before "Maximum call stack size exceeded", and the message goes
+ * into events, repo events and PR statuses. Keep the start (the first location) and the end (the cause).
+ */
+function shorten(message: string): string {
+  if (message.length <= MAX_MESSAGE) return message;
+  return `${message.slice(0, 300)} … ${message.slice(-(MAX_MESSAGE - 305))}`;
 }

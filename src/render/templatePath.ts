@@ -1,7 +1,8 @@
 /**
  * How a template name used in `{% include "x" %}` (or as an entrypoint) maps to a path in the templates
- * repo: first inside the device's platform folder, then from the repo root (shared snippets). The renderer's
- * loader and the impact include graph both use this, so they can never disagree about which file is meant.
+ * repo: first inside the device's platform folder, then from the repo root (shared snippets), and which
+ * names a template references. The renderer (loader, include-cycle check) and the impact include graph both
+ * use this, so they can never disagree about which file is meant.
  */
 export function resolveTemplatePath(platform: string, name: string, exists: (path: string) => boolean): string | undefined {
   const clean = name.replace(/^\.?\/+/, '');
@@ -15,4 +16,23 @@ export function resolveTemplatePath(platform: string, name: string, exists: (pat
 export function platformOf(path: string): string | undefined {
   const slash = path.indexOf('/');
   return slash > 0 ? path.slice(0, slash) : undefined;
+}
+
+const REFERENCE = /\{%-?\s*(?:include|import|from|extends)\s+(?:(["'])(.*?)\1|([^\s%]+))/g;
+
+export interface TemplateRefs {
+  /** Literal names (`{% include "a.j2" %}`). */
+  names: string[];
+  /** A reference by expression (`{% include tpl %}`): cannot be resolved statically. */
+  dynamic: boolean;
+}
+
+export function templateReferences(source: string): TemplateRefs {
+  const names: string[] = [];
+  let dynamic = false;
+  for (const m of source.matchAll(REFERENCE)) {
+    if (m[2] !== undefined) names.push(m[2]);
+    else dynamic = true;
+  }
+  return { names, dynamic };
 }

@@ -7,7 +7,7 @@
 import nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { platformOf, resolveTemplatePath } from './templatePath.ts';
+import { platformOf, resolveTemplatePath, templateReferences } from './templatePath.ts';
 
 export interface TypeMapping {
   entrypoint: string;
@@ -26,6 +26,8 @@ export interface TemplatesSnapshot {
   platforms: Map<string, PlatformTemplates>;
   /** One environment per platform, created on first use and kept for the snapshot's life (templates compile once). */
   environment(platform: string): nunjucks.Environment;
+  /** A chain of literal references from the entrypoint back to a template already on it (`a.j2 -> b.j2 -> a.j2`), if any. */
+  includeCycle(platform: string, entrypoint: string): string[] | undefined;
 }
 
 const mappingSchema = z.record(
@@ -41,9 +43,15 @@ export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
     platforms.set(platform, parseMapping(platform, text));
   }
   const envs = new Map<string, nunjucks.Environment>();
+  const cycles = new Map<string, string[] | undefined>();
   return {
     files,
     platforms,
+    includeCycle(platform, entrypoint) {
+      const key = `${platform}\u0000${entrypoint}`;
+      if (!cycles.has(key)) cycles.set(key, findCycle(platform, entrypoint, files));
+      return cycles.get(key);
+    },
     environment(platform) {
       let env = envs.get(platform);
       if (!env) {
@@ -87,4 +95,30 @@ function snapshotLoader(platform: string, files: Map<string, string>): nunjucks.
       return { src, path, noCache: false };
     },
   } as nunjucks.ILoader;
+}
+
+/**
+ * nunjucks follows an include (import, extends) loop until the stack runs out, building a message of
+ * megabytes on the way (seconds of CPU per device), so a loop is found first, by depth-first search over
+ * literal references. A loop guarded by a condition counts too: templates for configs do not recurse.
+ */
+function findCycle(platform: string, entrypoint: string, files: Map<string, string>): string[] | undefined {
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string): string[] | undefined => {
+    const at = path.indexOf(file);
+    if (at >= 0) return [...path.slice(at), file];
+    if (done.has(file)) return undefined;
+    path.push(file);
+    for (const name of templateReferences(files.get(file) ?? '').names) {
+      const next = resolveTemplatePath(platform, name, (p) => files.has(p));
+      const cycle = next ? visit(next) : undefined;
+      if (cycle) return cycle;
+    }
+    path.pop();
+    done.add(file);
+    return undefined;
+  };
+  const start = resolveTemplatePath(platform, entrypoint, (p) => files.has(p));
+  return start ? visit(start) : undefined;
 }

@@ -121,6 +121,15 @@ describe('render: device configs', () => {
     expect(broken.code).to.equal('RENDER_FAILED');
     expect(broken.data.reason).to.equal('template_error');
   });
+
+  it('an include loop fails at once, naming the loop (nunjucks would recurse until the stack runs out)', async () => {
+    const repos = await exampleRepos();
+    repos.change('templates', 't1', { 'eos/base.j2': '{% include "interfaces.j2" %}\n', 'eos/interfaces.j2': '{% include "base.j2" %}\n' });
+    const err = (await new Renderer(repos).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+    expect(err.code).to.equal('RENDER_FAILED');
+    expect(err.data.reason).to.equal('include_cycle');
+    expect(err.message).to.contain('eos/base.j2 -> eos/interfaces.j2 -> eos/base.j2');
+  });
 });
 
 describe('render: secrets', () => {
