@@ -50,7 +50,7 @@ export class GitPullRequestSource implements PullRequestSource {
     return { baseSha: (mergeBase as string | undefined) ?? base };
   }
 
-  /** Whether the commit object is really there (resolving a full sha does not read the object). */
+  /** Whether the commit object is there (a PR head may not be fetched yet). */
   private async has(repo: GitRepo, sha: string): Promise<boolean> {
     return repo.commitInfo(sha).then(
       () => true,
