@@ -221,7 +221,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
         });
-        s.once('error', reject);
+        s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.listen.host, config.listen.port)));
       }),
     stop: async () => {
       await scheduler.stop();
@@ -238,4 +238,21 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       await store.close();
     },
   };
+}
+
+/** A port in use or not allowed is the operator's to fix: say which address and where to change it. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): NetsyncError {
+  const why =
+    err.code === 'EADDRINUSE'
+      ? 'the address is already in use (another netsync, or another program, holds it)'
+      : err.code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : err.code === 'EADDRNOTAVAIL'
+          ? 'this machine has no such address'
+          : err.message;
+  return new NetsyncError('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${why}; change listen.host/listen.port in the config or pass --port`, {
+    host,
+    port,
+    errno: err.code ?? null,
+  }, { cause: err });
 }

@@ -39,6 +39,8 @@ export interface Quickstart {
   lab: Lab;
   url: string;
   workDir: string;
+  /** False when an earlier run already made the repos (the printed steps differ). */
+  firstRun: boolean;
   stop(): Promise<void>;
 }
 
@@ -89,9 +91,11 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       scheduler: { autoSync: { enabled: opts.autoSync, cron: '*/1 * * * *' } },
       log: { level: 'warn' },
     });
+    const firstRun = !(await exists(bare.settings));
     for (const repo of ['settings', 'templates'] as const) await initRepo(repo, bare[repo], join(workDir, repo));
 
     const daemon = await createDaemon({ config, baseDir: dataDir, resolvePath: (p) => resolve(dataDir, p) }, { logger: opts.logger });
+    await followLabPorts(daemon, inventory);
     const address = await daemon.listen();
     const url = `http://127.0.0.1:${address.port}`;
     for (const repo of ['settings', 'templates'] as const) {
@@ -104,6 +108,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       lab,
       url,
       workDir,
+      firstRun,
       async stop() {
         await daemon.stop();
         await lab.stop();
@@ -112,6 +117,19 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
   } catch (err) {
     await lab.stop();
     throw err;
+  }
+}
+
+/**
+ * The inventory seed is imported only into an empty store, but a restarted lab listens on new free ports:
+ * point the stored devices at where the lab devices are now, or every sync after a restart is unreachable.
+ */
+async function followLabPorts(daemon: Daemon, lab: { hostname: string; managementIp: string; port: number }[]): Promise<void> {
+  for (const entry of lab) {
+    const device = await daemon.store.getDevice(entry.hostname);
+    if (device && (device.port !== entry.port || device.managementIp !== entry.managementIp)) {
+      await daemon.inventory.update(device.hostname, { managementIp: entry.managementIp, port: entry.port }, 'quickstart');
+    }
   }
 }
 

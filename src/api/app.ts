@@ -4,9 +4,12 @@
  */
 import express from 'express';
 import type { Router } from 'express';
+import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { TokenAuth } from './auth.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
 
 export interface AppParts {
   auth: TokenAuth;
@@ -26,11 +29,27 @@ export function createApp(parts: AppParts): express.Express {
 
   const api = express.Router();
   api.use(parts.auth.middleware());
-  api.use(express.json({ limit: parts.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(express.json({ limit: parts.bodyLimit, strict: true, type: JSON_TYPES }));
+  api.use(requireJsonBody);
   for (const router of parts.apiRouters) api.use(router);
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
   app.use(errorHandler(parts.logger));
   return app;
+}
+
+/**
+ * A body the JSON parser skipped (another or no Content-Type) would otherwise read as
+ * "every field missing"; say what is actually wrong. Requests without a body pass.
+ */
+function requireJsonBody(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (req.is(JSON_TYPES) === false) {
+    throw new NetsyncError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `request body must be JSON sent with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`,
+      { contentType: req.get('content-type') ?? null },
+    );
+  }
+  next();
 }

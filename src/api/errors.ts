@@ -7,24 +7,39 @@ export interface ErrorBody {
   error: { code: string; message: string; data?: Record<string, unknown> };
 }
 
-/** body-parser marks its errors with `type`; turn them into our codes. */
-function fromBodyParser(err: { type?: string; message?: string }): NetsyncError | undefined {
+interface HttpLibraryError {
+  type?: string;
+  message?: string;
+  status?: number;
+}
+
+/**
+ * body-parser marks its errors with `type`; express's router and other HTTP libraries set a 4xx `status`
+ * for what the client got wrong (e.g. a path that is not valid percent-encoding). Turn them into our codes.
+ */
+function fromHttpLibrary(err: HttpLibraryError): NetsyncError | undefined {
   if (err.type === 'entity.too.large') return new NetsyncError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit');
   if (err.type === 'entity.parse.failed') return new NetsyncError('BAD_REQUEST', `request body is not valid JSON: ${err.message}`);
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
     return new NetsyncError('BAD_REQUEST', `unsupported request encoding: ${err.message}`);
+  }
+  if (err instanceof URIError) return new NetsyncError('BAD_REQUEST', `the URL path is not valid percent-encoding: ${err.message}`);
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+    return new NetsyncError('BAD_REQUEST', `bad request: ${err.message ?? 'refused by the HTTP layer'}`);
   }
   return undefined;
 }
 
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = isNetsyncError(err) ? err : fromBodyParser(err as { type?: string });
+    const known = isNetsyncError(err) ? err : fromHttpLibrary(err as HttpLibraryError);
     const error = known ?? new NetsyncError('INTERNAL', 'internal error; see the daemon log');
     if (!known) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     else logger.info({ code: error.code, method: req.method, path: req.path }, error.message);
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (known && Object.keys(error.data).length > 0) body.error.data = error.data;
+    // RFC 6750: a 401 tells the client which scheme to use.
+    if (error.code === 'UNAUTHENTICATED') res.set('www-authenticate', 'Bearer realm="netsync"');
     res.status(error.httpStatus).json(body);
   };
 }

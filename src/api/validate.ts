@@ -7,7 +7,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (result.success) return result.data;
   const unknownKeys = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
   const problems = result.error.issues.map((i) =>
-    i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : `${i.path.join('.') || where}: ${i.message}`,
+    // Nested unknown fields are named with their path (interfaces.1.colour), so the caller finds them.
+    i.code === 'unrecognized_keys'
+      ? `unknown field(s) ${i.keys.map((k) => [...i.path, k].join('.')).join(', ')}`
+      : `${i.path.join('.') || where}: ${i.message}`,
   );
   return fail(unknownKeys.length ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', `invalid ${where}: ${problems.join('; ')}`, { problems });
 }

@@ -21,3 +21,10 @@ export function positiveSeconds(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number of seconds > 0.');
   return n;
 }
+
+/** Option parser for a TCP port (0 = any free port): a typo is a usage error (exit 2), not a crash at listen. */
+export function portNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}

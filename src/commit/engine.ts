@@ -9,6 +9,7 @@ import { NetsyncError, isNetsyncError } from '../model/errors.ts';
 import { hostnameKey } from '../model/device.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
 import { persistIdOf } from './cancelPending.ts';
+import { hasConfigContent } from './configContent.ts';
 import { mapLimit } from './mapLimit.ts';
 import type { CommitPorts } from './ports.ts';
 import type { DeviceSession } from './session.ts';
@@ -27,6 +28,8 @@ interface DeviceRun {
   phase: Phase;
   touched: Touched;
   usesConfirmed: boolean;
+  /** When the confirmed commit was sent (clock ms): the device's timer cannot end before this + timeout. */
+  confirmSentAt?: number;
   snapshot?: string;
   error?: { code: string; message: string; phase: Phase; tag?: string };
   result?: NodeResult['configuration-status'];
@@ -53,8 +56,8 @@ export function checkItems(items: TransactionItem[]): void {
       });
     }
     seen.add(key);
-    if (!item.config.trim()) {
-      throw new NetsyncError('BAD_REQUEST', `the config for '${item.target.hostname}' is empty; an empty config would wipe the device`, {
+    if (!hasConfigContent(item.config)) {
+      throw new NetsyncError('BAD_REQUEST', `the config for '${item.target.hostname}' is empty (nothing but blanks, comments or wrappers); an empty config would wipe the device`, {
         hostname: item.target.hostname,
       });
     }
@@ -235,6 +238,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     // 6. Confirmed commit (devices revert by themselves if we never confirm), or a plain commit where unsupported.
     if (
       !(await phase('confirmed-commit', async (run, session) => {
+        run.confirmSentAt = clock().getTime();
         try {
           await session.commitConfirmed(flags.confirmTimeoutSeconds, persistId);
           run.touched = 'confirmed';
@@ -256,11 +260,29 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
 
     // 7. Confirming commit.
     await phase('confirm', async (run, session) => {
-      await session.confirm(persistId);
+      try {
+        await session.confirm(persistId);
+      } catch (err) {
+        // Refused after the timer ran out: the device has reverted by itself, say so rather than echo its complaint.
+        if (timerExpired(run) && !isTransportLoss(describe(err).code)) {
+          throw new NetsyncError(
+            'CONFIRM_TIMEOUT',
+            `${run.hostname}: the confirm timeout (${flags.confirmTimeoutSeconds} s) passed before the confirming commit, so the device reverted by itself; raise confirm_timeout or lower concurrency (device said: ${describe(err).message})`,
+            { hostname: run.hostname, confirmTimeoutSeconds: flags.confirmTimeoutSeconds },
+            { cause: err },
+          );
+        }
+        throw err;
+      }
       run.touched = 'committed';
     }, (r) => r.usesConfirmed);
     if (aborted) return;
     for (const run of active()) run.result = 'complete';
+  }
+
+  /** The device's confirm timer may have run out: a refusal from then on means it reverted by itself. */
+  function timerExpired(run: DeviceRun): boolean {
+    return run.confirmSentAt !== undefined && clock().getTime() - run.confirmSentAt >= flags.confirmTimeoutSeconds * 1000;
   }
 
   async function rollbackAll(): Promise<void> {
@@ -303,8 +325,11 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
         try {
           await s.cancelCommit(persistId);
         } catch (err) {
+          const refused = isNetsyncError(err) && !isTransportLoss(err.code);
           // Nothing pending under our persist-id: the commit never happened.
-          if (run.touched === 'maybe-confirmed' && isNetsyncError(err) && !isTransportLoss(err.code)) return;
+          if (run.touched === 'maybe-confirmed' && refused) return;
+          // The timer ran out: the device already reverted (checked against the saved config when there is one).
+          if (refused && timerExpired(run) && (run.snapshot === undefined || (await s.getRunningConfig()) === run.snapshot)) return;
           throw err;
         }
         await s.discard().catch(() => undefined);

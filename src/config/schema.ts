@@ -9,6 +9,7 @@ import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
+import { byteSizeSchema } from './byteSize.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -43,7 +44,7 @@ export const configSchema = z
       .object({
         /** Allow GET requests without a token (e.g. on a trusted management network). */
         openReads: z.boolean().default(false),
-        bodyLimit: z.string().default('1mb'),
+        bodyLimit: byteSizeSchema.default('1mb'),
         tokens: z.array(tokenSchema).default([]),
       })
       .strict()

@@ -99,7 +99,7 @@ export class GitRepo {
     // `main~2`, `HEAD^`: first-parent steps back from a base.
     const ancestry = /^(.+?)((?:~\d*|\^)+)$/.exec(want);
     if (ancestry) {
-      let sha = await this.resolve(ancestry[1] === 'HEAD' ? undefined : ancestry[1]);
+      let sha = await this.resolve(ancestry[1]);
       for (const step of ancestry[2]!.match(/~\d*|\^/g)!) {
         const n = step === '^' || step === '~' ? 1 : Number(step.slice(1));
         for (let i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ export class GitRepo {
       }
       return sha;
     }
-    if (want === 'HEAD') return this.resolve();
+    if (want === 'HEAD') return this.resolveHead();
     const byRef = this.remote
       ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want)))
       : await this.resolveRef(want);
@@ -124,6 +124,15 @@ export class GitRepo {
       }
     }
     throw new NetsyncError('NOT_FOUND', `repo '${this.name}' has no commit or branch '${want}'`, { repo: this.name, commitish: want });
+  }
+
+  /**
+   * `HEAD` of a local repo is its checked-out commit (a CI job's PR head, detached or on a feature branch), not
+   * the tracked branch; a mirror's own HEAD means nothing, and a bare repo's HEAD is usually the branch anyway.
+   */
+  private async resolveHead(): Promise<string> {
+    const head = this.remote ? null : await this.resolveRef('HEAD');
+    return head && (await this.hasCommit(head)) ? head : this.resolve();
   }
 
   private async hasCommit(sha: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 /** netsync.yml sections `repos` (the settings and templates repos) and `intake` (webhooks, polling, queue). */
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { byteSizeSchema } from '../config/byteSize.ts';
 
 const repoSchema = z
   .object({
@@ -39,7 +40,7 @@ export const intakeConfigSchema = z
     /** Pending refreshes the queue holds before webhooks get 503. */
     queueSize: z.number().int().min(1).default(100),
     /** Largest webhook body accepted (413 above). */
-    bodyLimit: z.string().default('5mb'),
+    bodyLimit: byteSizeSchema.default('5mb'),
     /** Render candidates before and after and mark only devices whose config changed. */
     precise: z.boolean().default(true),
   })

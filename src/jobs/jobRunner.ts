@@ -28,7 +28,7 @@ export interface StartJob {
   ticketRef?: string;
 }
 
-const FINAL_DEVICE_STATUSES = new Set(['synced', 'unchanged', 'failed', 'skipped', 'drift']);
+const FINAL_DEVICE_STATUSES = new Set(['synced', 'unchanged', 'would-change', 'failed', 'skipped', 'drift']);
 
 /** Ended jobs kept (with their per-device diffs); older ones are dropped so the store stays small. */
 export const DEFAULT_JOBS_KEPT = 500;

@@ -96,7 +96,7 @@ export class SynctoService {
       const changeScore = planned.reduce((sum, p) => sum + p.changedLines, 0);
       await ctx.update({ changeScore });
       if (req.dryRun) {
-        for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff });
+        for (const p of planned) await record(p.device.hostname, { status: 'would-change', changed: true, diff: p.diff });
       } else if (ctx.signal.aborted) {
         for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
       } else if (planned.length > 0) {

@@ -60,3 +60,19 @@ export function parseVlanId(v: string): number | null {
   const n = Number(v.trim());
   return n >= 1 && n <= 4094 ? n : null;
 }
+
+/** An interface whose access vlan is not configured (a YANG leafref without its target). */
+export interface DanglingVlan {
+  interface: string;
+  vlan: number;
+}
+
+/**
+ * Cross-references a whole config must satisfy, checked at validate and commit
+ * (not per edit, so a vlan and the interfaces using it may arrive in any order).
+ */
+export function danglingVlans(c: LabConfig): DanglingVlan[] {
+  return sortedInterfaces(c)
+    .filter((i) => i.vlan !== undefined && !c.vlans.has(i.vlan))
+    .map((i) => ({ interface: i.name, vlan: i.vlan! }));
+}

@@ -3,7 +3,7 @@
  * connection that opened them (as on EOS), the commit timer with its rollback
  * point, and the "session is already in use" rule for other users' pending sessions.
  */
-import { cloneConfig, type LabConfig } from './configModel.ts';
+import { cloneConfig, danglingVlans, type LabConfig } from './configModel.ts';
 import type { DeviceCore } from './deviceCore.ts';
 
 export interface EosConfigSession {
@@ -59,16 +59,21 @@ export class EosSessions {
     return { ok: true, session };
   }
 
-  private commitFault(name: string): Outcome | null {
+  /** Why committing session `s` fails: the validationError fault, an access vlan that is not configured, the commitError fault. */
+  private commitFault(s: EosConfigSession): Outcome | null {
     const f = this.device.faults;
-    if (f.validationError !== null) return { ok: false, error: `% Failed to commit session ${name}: validation failed: ${f.validationError}` };
-    if (f.commitError !== null) return { ok: false, error: `% Failed to commit session ${name}: ${f.commitError}` };
+    if (f.validationError !== null) return { ok: false, error: `% Failed to commit session ${s.name}: validation failed: ${f.validationError}` };
+    const [dangling] = danglingVlans(s.config);
+    if (dangling) {
+      return { ok: false, error: `% Failed to commit session ${s.name}: validation failed: interface ${dangling.interface}: access vlan ${dangling.vlan} is not configured (add 'vlan ${dangling.vlan}')` };
+    }
+    if (f.commitError !== null) return { ok: false, error: `% Failed to commit session ${s.name}: ${f.commitError}` };
     return null;
   }
 
   /** `commit` (timerSeconds null) or `commit timer hh:mm:ss`. */
   commit(s: EosConfigSession, timerSeconds: number | null): Outcome {
-    const fault = this.commitFault(s.name);
+    const fault = this.commitFault(s);
     if (fault) return fault;
     const rollback = cloneConfig(this.device.getRunning());
     this.device.setRunning(cloneConfig(s.config));

@@ -2,7 +2,7 @@
  * Device-wide NETCONF state (RFC 6241): the shared candidate, the locks, and the
  * pending confirmed commit (§8.4) with its timer, persist-id and rollback point.
  */
-import { cloneConfig, type LabConfig } from './configModel.ts';
+import { cloneConfig, danglingVlans, type LabConfig } from './configModel.ts';
 import type { DeviceCore } from './deviceCore.ts';
 import { RpcError } from './netconfError.ts';
 
@@ -79,9 +79,20 @@ export class NetconfDatastore {
     this.candidateDirty = false;
   }
 
-  validate(): void {
+  /** Whole-config checks of `cfg` (default: the candidate): the validationError fault, then vlan references (leafref). */
+  validate(cfg: LabConfig = this.candidate): void {
     const msg = this.device.faults.validationError;
     if (msg !== null) throw new RpcError('application', 'operation-failed', msg, { appTag: 'validation-failed' });
+    const dangling = danglingVlans(cfg);
+    if (dangling.length) {
+      const first = dangling[0]!;
+      const path = `/interfaces/interface[name='${first.interface}']/vlan`;
+      const more = dangling.length > 1 ? ` (and ${dangling.length - 1} more interface${dangling.length > 2 ? 's' : ''})` : '';
+      throw new RpcError('application', 'data-missing', `${path}: vlan ${first.vlan} is not configured under /vlans${more}`, {
+        path,
+        appTag: 'instance-required',
+      });
+    }
   }
 
   commit(req: CommitRequest, sid: number): void {

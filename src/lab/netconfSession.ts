@@ -162,9 +162,8 @@ export class NetconfSession {
       case 'validate': {
         const source = child(op, 'source');
         const inline = source && child(source, 'config');
-        if (inline) configFromXml(inline.children);
-        else datastoreOf(op, 'source');
-        this.ds.validate();
+        if (inline) this.ds.validate(configFromXml(inline.children));
+        else this.ds.validate(datastoreOf(op, 'source') === 'running' ? this.device.getRunning() : this.ds.candidate);
         return drop('validate');
       }
       case 'commit': {

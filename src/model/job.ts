@@ -3,7 +3,8 @@
 export const JOB_STATUSES = ['SCHEDULED', 'RUNNING', 'FINISHED', 'FAILED', 'ABORTED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export type DeviceResultStatus = 'pending' | 'running' | 'synced' | 'unchanged' | 'failed' | 'skipped' | 'drift';
+/** `would-change`: a dry run found a change to push (the diff is in the result); nothing was committed. */
+export type DeviceResultStatus = 'pending' | 'running' | 'synced' | 'unchanged' | 'would-change' | 'failed' | 'skipped' | 'drift';
 
 export interface DeviceJobResult {
   status: DeviceResultStatus;

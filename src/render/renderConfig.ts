@@ -8,6 +8,7 @@ import { maskSecrets } from './maskSecrets.ts';
 import { mergeSettings } from './mergeSettings.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
+import { explainUndefined } from './undefinedValue.ts';
 
 export interface RenderTarget {
   hostname: string;
@@ -61,7 +62,9 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
     config = normalizeConfig(inputs.templates.environment(device.platform).render(mapping.entrypoint, context));
   } catch (err) {
     // Masked before it is cut, so a cut never leaves part of a secret unmasked.
-    const message = shorten(maskSecrets((err as Error).message.replace(/\s+/g, ' ').trim(), secrets));
+    const raw = (err as Error).message;
+    const explained = explainUndefined(raw, device.platform, inputs.templates.files) ?? raw.replace(/\s+/g, ' ').trim();
+    const message = shorten(maskSecrets(explained, secrets));
     throw fail('template_error', `rendering ${device.platform}/${mapping.entrypoint} failed: ${message}`, { entrypoint: mapping.entrypoint });
   }
   return {

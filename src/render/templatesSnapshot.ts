@@ -59,6 +59,7 @@ export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
           autoescape: false,
           trimBlocks: true,
           lstripBlocks: true,
+          throwOnUndefined: true,
         });
         envs.set(platform, env);
       }

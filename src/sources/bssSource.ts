@@ -3,11 +3,12 @@
  * configuration: one collection URL, an auth header, and which JSON fields hold
  * the name, address, platform and type (dotted paths for nested fields).
  *
- *   GET    <url>            -> 200, an array of records or {<itemsField>: [...]}
+ *   GET    <url>            -> 200, an array of records or {<itemsField>: [...]}; with `nextField`, the
+ *                               URL of the next page is at that path, followed until it is absent or null
  *   POST   <url>            -> 200/201/204 (409: already there), a record built from `fields` + `extra`
  *   DELETE <url>/<id>       -> 200/202/204 (404: already gone); <id> is `idField` of the record, else its name
  */
-import { badResponse, httpCall, joinUrl } from './http.ts';
+import { badResponse, httpCall, joinUrl, redact } from './http.ts';
 import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
 
 export interface BssOptions {
@@ -17,12 +18,17 @@ export interface BssOptions {
   /** Prefix before the token ('Bearer'); empty to send the token alone (e.g. in an X-API-Key header). */
   authScheme: string;
   itemsField?: string;
+  /** Paged lists: where each page gives the next page's URL (absolute or relative); needs itemsField. */
+  nextField?: string;
   idField?: string;
   fields: { name: string; managementIp?: string; port?: string; platform?: string; type?: string };
   /** Constant fields every created record carries (e.g. {customer: 'internal'}). */
   extra: Record<string, unknown>;
   timeoutMs: number;
 }
+
+/** A guard against a `next` that never ends. */
+const MAX_PAGES = 10_000;
 
 export class BssSource implements InventorySource {
   readonly name = 'bss' as const;
@@ -35,12 +41,32 @@ export class BssSource implements InventorySource {
   }
 
   async list(): Promise<SourceDevice[]> {
-    const { json } = await httpCall({ source: 'bss', method: 'GET', url: this.opts.url, headers: this.headers(), timeoutMs: this.opts.timeoutMs });
-    const items = this.opts.itemsField ? getPath(json, this.opts.itemsField) : json;
-    if (!Array.isArray(items)) {
-      throw badResponse('bss', this.opts.itemsField ? `the answer has no array at '${this.opts.itemsField}'` : 'the answer is not an array (set bss.itemsField?)');
+    const records: unknown[] = [];
+    const seen = new Set<string>();
+    let url: string | undefined = this.opts.url;
+    while (url) {
+      // A repeated page would loop forever or double the list; either way the read is not to be trusted.
+      if (seen.has(url) || seen.size >= MAX_PAGES) throw badResponse('bss', `paging via '${this.opts.nextField}' does not end (page ${seen.size + 1}: ${redact(url)})`);
+      seen.add(url);
+      const { json } = await httpCall({ source: 'bss', method: 'GET', url, headers: this.headers(), timeoutMs: this.opts.timeoutMs });
+      const items = this.opts.itemsField ? getPath(json, this.opts.itemsField) : json;
+      if (!Array.isArray(items)) {
+        throw badResponse('bss', this.opts.itemsField ? `the answer has no array at '${this.opts.itemsField}'` : 'the answer is not an array (set bss.itemsField?)');
+      }
+      records.push(...items);
+      url = this.nextUrl(json);
     }
-    return items.map((item, i) => this.fromRecord(item, i));
+    return records.map((item, i) => this.fromRecord(item, i));
+  }
+
+  /** The next page, on the configured origin: the token only ever goes to the host it was configured for. */
+  private nextUrl(page: unknown): string | undefined {
+    if (!this.opts.nextField) return undefined;
+    const next = getPath(page, this.opts.nextField);
+    if (next === undefined || next === null || next === '') return undefined;
+    if (typeof next !== 'string') throw badResponse('bss', `'${this.opts.nextField}' is not a URL string`);
+    const n = new URL(next, this.opts.url);
+    return new URL(n.pathname + n.search, new URL(this.opts.url).origin).toString();
   }
 
   private fromRecord(item: unknown, index: number): SourceDevice {

@@ -1,4 +1,5 @@
 /** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { NSO_ACTIONS } from './nsoSource.ts';
 
@@ -58,6 +59,8 @@ export const bssConfigSchema = z
     authHeader: z.string().min(1).default('Authorization'),
     authScheme: z.string().default('Bearer'),
     itemsField: z.string().min(1).optional(),
+    /** Paged lists: the dotted path of the next page's URL in each answer. */
+    nextField: z.string().min(1).optional(),
     idField: z.string().min(1).optional(),
     fields: z
       .object({
@@ -71,12 +74,17 @@ export const bssConfigSchema = z
       .default({ name: 'name' }),
     extra: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict();
+  .strict()
+  // A bare array has nowhere to put the next page's URL.
+  .refine((b) => !b.nextField || b.itemsField, { message: 'nextField needs itemsField (the records sit beside the next link)', path: ['nextField'] });
 
 export const sourcesConfigSchema = z
   .object({
     /** Cron expression for a scheduled sync (node-cron syntax); none: only on demand. */
-    schedule: z.string().min(1).optional(),
+    schedule: z
+      .string()
+      .refine((v) => validCron(v), { message: 'expected a cron expression such as "*/15 * * * *"' })
+      .optional(),
     /** Client timeout for each HTTP request to a source. */
     timeoutMs: z.number().int().positive().default(10_000),
     /** Platform and type for devices whose sources do not say. */

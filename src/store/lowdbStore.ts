@@ -25,6 +25,8 @@ import type {
   StoreView,
 } from './store.ts';
 import { matchesFilter } from './store.ts';
+import type { StoreLock } from './storeLock.ts';
+import { acquireStoreLock } from './storeLock.ts';
 
 interface Data {
   version: 1;
@@ -41,6 +43,8 @@ export const DEFAULT_KEEP_CLOSED_EVENTS = 50;
 export interface LowdbStoreOptions {
   /** Newest closed events kept per hostname (the file is rewritten whole on each write, so history is bounded). */
   keepClosedEvents?: number;
+  /** For a reader beside a running daemon (CLI render/impact): takes no lock and refuses every write. */
+  readOnly?: boolean;
 }
 
 function emptyData(): Data {
@@ -61,18 +65,27 @@ export class LowdbStore implements Store {
   private flushing = false;
   private readonly locks = new Map<string, string>();
   private readonly keepClosedEvents: number;
+  private readonly readOnly: boolean;
+  private lock: StoreLock | undefined;
 
   constructor(
     readonly path: string,
     options: LowdbStoreOptions = {},
   ) {
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
+    this.readOnly = options.readOnly ?? false;
     // Compact JSON: the file is for netsync, and pretty-printing a large inventory doubles the write time.
     this.db = new Low<Data>(new DataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
   }
 
   async init(): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+    } catch (err) {
+      throw new NetsyncError('STORE_WRITE_FAILED', `cannot create the store directory ${dirname(this.path)}: ${(err as Error).message}`, {
+        path: this.path,
+      }, { cause: err });
+    }
     try {
       await this.db.read();
     } catch (err) {
@@ -95,6 +108,7 @@ export class LowdbStore implements Store {
       });
     }
     this.db.data = { ...emptyData(), ...data } as Data;
+    if (this.readOnly) return;
     try {
       await access(dirname(this.path), constants.W_OK);
     } catch (err) {
@@ -102,11 +116,14 @@ export class LowdbStore implements Store {
         cause: err,
       });
     }
+    this.lock = await acquireStoreLock(this.path);
   }
 
-  /** Resolves once every queued change has been written (or refused). */
+  /** Resolves once every queued change has been written (or refused), then lets another daemon open the file. */
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await new Promise((r) => setImmediate(r));
+    await this.lock?.release();
+    this.lock = undefined;
   }
 
   private get data(): Data {
@@ -208,6 +225,9 @@ export class LowdbStore implements Store {
   }
 
   private enqueue<T>(apply: (current: Data) => { data: Data; result: T }): Promise<T> {
+    if (this.readOnly) {
+      return Promise.reject(new NetsyncError('STORE_WRITE_FAILED', `store file ${this.path} was opened read-only`, { path: this.path }));
+    }
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ apply, resolve: resolve as (r: unknown) => void, reject });
       if (!this.flushing) void this.flush();

@@ -6,15 +6,13 @@ import { truncate } from '../buildReport.ts';
 import { GITHUB_COMMENT_MAX } from '../markdownReport.ts';
 import type { PullRequestRef } from '../model.ts';
 import type { CheckPublisher, CommitStatus } from './publisher.ts';
-import { ownerAndName, upsertPaged } from './publisher.ts';
+import { ownerAndName } from './publisher.ts';
 import { RestClient } from './restClient.ts';
 
 interface GiteaComment {
   id: number;
   body: string;
 }
-
-const PAGE_SIZE = 50;
 
 export class GiteaPublisher implements CheckPublisher {
   readonly provider = 'gitea' as const;
@@ -41,13 +39,15 @@ export class GiteaPublisher implements CheckPublisher {
 
   async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
     const comments = `${repoPath(pr)}/issues/${pr.number}/comments`;
-    return upsertPaged<GiteaComment>({
-      pageSize: PAGE_SIZE,
-      page: async (n) => (await this.client.request<GiteaComment[]>('list PR comments', 'GET', `${comments}?page=${n}&limit=${PAGE_SIZE}`)).data,
-      isMine: (c) => c.body.startsWith(marker),
-      update: (c) => this.client.request('update PR comment', 'PATCH', `${repoPath(pr)}/issues/comments/${c.id}`, { body }),
-      create: async () => (await this.client.request<GiteaComment>('create PR comment', 'POST', comments, { body })).data,
-    });
+    // issueGetComments takes no page/limit (Gitea ignores them and always answers every comment): one call.
+    const all = (await this.client.request<GiteaComment[]>('list PR comments', 'GET', comments)).data;
+    const mine = all.find((c) => c.body.startsWith(marker));
+    if (mine) {
+      await this.client.request('update PR comment', 'PATCH', `${repoPath(pr)}/issues/comments/${mine.id}`, { body });
+      return { id: String(mine.id), created: false };
+    }
+    const created = (await this.client.request<GiteaComment>('create PR comment', 'POST', comments, { body })).data;
+    return { id: String(created.id), created: true };
   }
 }
 

@@ -29,7 +29,7 @@ export function ownerAndName(repo: string): { owner: string; repo: string } {
 }
 
 /**
- * Find-then-edit for hosts that page comments by number (Gitea, GitLab): walks the pages until our comment
+ * Find-then-edit for hosts that page comments by number (GitLab): walks the pages until our comment
  * turns up, then edits it, or creates one when none is ours.
  */
 export async function upsertPaged<C extends { id: number; body: string }>(steps: {

@@ -17,10 +17,32 @@ interface CommitCliFlags extends ClientFlags {
   skipUnreachable?: boolean;
   confirmTimeout?: string;
   merge?: boolean;
+  expectedHash: string[];
   json?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
+/** `--expected-hash HOST=sha256:...` values by lower-cased hostname; each must name a --device, once. */
+export function parseExpectedHashes(values: string[], devices: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const known = new Set(devices.map((d) => d.toLowerCase()));
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const host = eq > 0 ? value.slice(0, eq) : '';
+    const hash = value.slice(eq + 1);
+    if (!host || !HASH.test(hash)) {
+      throw new NetsyncError('BAD_REQUEST', `--expected-hash takes HOSTNAME=sha256:<64 hex digits>, the configHash of the device record (got '${value}')`, { value });
+    }
+    const key = host.toLowerCase();
+    if (!known.has(key)) throw new NetsyncError('BAD_REQUEST', `--expected-hash names ${host}, which is not one of the --device options`, { hostname: host });
+    if (out.has(key)) throw new NetsyncError('BAD_REQUEST', `--expected-hash is given twice for ${host}`, { hostname: host });
+    out.set(key, hash);
+  }
+  return out;
+}
 
 export function renderOutcome(tx: TransactionView): string {
   const outcome = tx.outcome;
@@ -50,6 +72,7 @@ export function registerCommit(program: Command): void {
       .option('--skip-unreachable', 'leave unreachable devices out instead of failing the transaction')
       .option('--confirm-timeout <seconds>', 'seconds a device waits for the confirming commit before reverting')
       .option('--merge', 'merge into the running config instead of replacing it')
+      .option('--expected-hash <hostname=hash>', "fail that device unless the store and the device still hold this config hash (the device record's configHash; repeat)", collect, [])
       .option('--json', 'machine-readable output'),
   ).action(async (flags: CommitCliFlags) => {
     if (flags.device.length !== flags.config.length) {
@@ -60,11 +83,13 @@ export function registerCommit(program: Command): void {
     if (confirmTimeout !== undefined && !(Number.isInteger(confirmTimeout) && confirmTimeout >= 1)) {
       throw new NetsyncError('BAD_REQUEST', `--confirm-timeout takes whole seconds, at least 1 (got '${flags.confirmTimeout}')`, { value: flags.confirmTimeout });
     }
+    const expected = parseExpectedHashes(flags.expectedHash, flags.device);
     const devices = await Promise.all(
       flags.device.map(async (hostname, i) => {
         const file = flags.config[i]!;
+        const hash = expected.get(hostname.toLowerCase());
         try {
-          return { hostname, config: await readFile(file, 'utf8') };
+          return { hostname, config: await readFile(file, 'utf8'), ...(hash ? { expected_hash: hash } : {}) };
         } catch (err) {
           throw new NetsyncError('BAD_REQUEST', `cannot read config file ${file} for ${hostname}: ${(err as Error).message}`, { file });
         }

@@ -71,13 +71,13 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const { config } = loaded;
   const dataDir = loaded.resolvePath(config.dataDir);
   const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');
-  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath) : undefined;
+  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
   await store?.init();
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
-    if (flags.settingsDir) folders.settings = await readDirFiles(flags.settingsDir);
-    if (flags.templatesDir) folders.templates = await readDirFiles(flags.templatesDir);
+    if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir);
+    if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
       Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env) }) : gitops.renderer;
@@ -93,5 +93,14 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
     return { renderer, devices, rules, ...(gitops ? { gitops } : {}) };
   } finally {
     await store?.close();
+  }
+}
+
+/** A missing or unreadable folder is the user's typo, not a crash with a stack trace. */
+async function readFolder(flag: string, dir: string): Promise<Map<string, string>> {
+  try {
+    return await readDirFiles(dir);
+  } catch (err) {
+    throw new NetsyncError('BAD_REQUEST', `${flag} ${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { path: dir });
   }
 }

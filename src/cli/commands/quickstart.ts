@@ -1,15 +1,9 @@
 /** `netsync quickstart` (what `npm start` runs): lab + example repos + daemon, and what to do next. */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { relative } from 'node:path';
 import { createLogger } from '../../logging/logger.ts';
 import { startQuickstart } from '../../quickstart.ts';
-
-function port(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
-  return n;
-}
+import { portNumber } from '../options.ts';
 
 export function registerQuickstart(program: Command): void {
   program
@@ -17,8 +11,8 @@ export function registerQuickstart(program: Command): void {
     .description('run the whole loop on this machine: simulated devices, example git repos, and the daemon')
     .option('--data-dir <dir>', 'store, lab state and bare repos', '.netsync')
     .option('--work-dir <dir>', 'working clones of the example repos to edit and push', 'demo')
-    .option('-p, --port <port>', 'API port (0 = any free port)', port, 8080)
-    .option('--lab-base-port <port>', 'first lab device port (0 = free ports)', port, 0)
+    .option('-p, --port <port>', 'API port (0 = any free port)', portNumber, 8080)
+    .option('--lab-base-port <port>', 'first lab device port (0 = free ports)', portNumber, 0)
     .option('--auto-sync', 'sync unsynchronized devices every minute by itself')
     .action(async (flags: { dataDir: string; workDir: string; port: number; labBasePort: number; autoSync?: boolean }) => {
       const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn') });
@@ -31,11 +25,21 @@ export function registerQuickstart(program: Command): void {
           '',
           'Next, in another terminal in this folder:',
           ...(defaults ? [] : [`  export NETSYNC_URL=${qs.url} NETSYNC_DATA_DIR=${flags.dataDir}`]),
-          `  npx netsync sync --all --wait     # first push of every device's intended config`,
-          `  cd ${work}/settings && sed -i 's/user port/staff port/' access/interfaces.yml`,
-          `  git commit -qam "access: staff ports" && git push -q && cd -`,
-          `  npx netsync status                # the ACCESS devices are unsynchronized: settings_changed`,
-          `  npx netsync sync --all --wait     # push them; they are synchronized again`,
+          ...(qs.firstRun
+            ? [
+                `  npx netsync sync --all --wait     # first push of every device's intended config`,
+                `  cd ${work}/settings && sed -i 's/user port/staff port/' access/interfaces.yml`,
+                `  git commit -qam "access: staff ports" && git push -q && cd -`,
+                `  npx netsync status                # the ACCESS devices are unsynchronized: settings_changed`,
+                `  npx netsync sync --all --wait     # push them; they are synchronized again`,
+              ]
+            : [
+                // The state of the earlier run is kept: the first-run edit is already in the repo.
+                `  npx netsync status                # where every device stands`,
+                `  edit a file in ${work}/settings or ${work}/templates, git commit and git push`,
+                `  npx netsync sync --all --wait     # push what changed`,
+              ]),
+          ...(flags.autoSync ? ['  (or wait: with --auto-sync the scheduler syncs unsynchronized devices every minute)'] : []),
           '',
           'ready (Ctrl-C stops everything)',
           '',

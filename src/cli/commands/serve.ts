@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { createDaemon } from '../../daemon.ts';
+import { portNumber } from '../options.ts';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the netsync daemon (REST API, webhooks, scheduler)')
     .option('-c, --config <file>', 'netsync.yml to use (env NETSYNC_CONFIG)')
-    .option('-p, --port <port>', 'override listen.port', (v) => Number.parseInt(v, 10))
+    .option('-p, --port <port>', 'override listen.port', portNumber)
     .action(async (flags: { config?: string; port?: number }) => {
       const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
       if (flags.port !== undefined) loaded.config.listen.port = flags.port;

@@ -58,8 +58,24 @@ export function renderJobSummary(job: Job): string {
     table.push([hostname, r.status, String(changedLines(r.diff)), oneLine(r.error ?? '', 100)]);
   }
   const counts = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'no devices selected';
-  return `${table.toString()}\njob ${job.id} ${job.status}${job.args.dryRun ? ' (dry run)' : ''}: ${summary}${job.error ? `\n${job.error}` : ''}\n`;
+  const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || noneSelected(job);
+  return `${diffs(job)}${table.toString()}\njob ${job.id} ${job.status}${job.args.dryRun ? ' (dry run)' : ''}: ${summary}${job.error ? `\n${job.error}` : ''}\n`;
+}
+
+/** The diffs a person acts on: what a dry run would push, and what drifted (left out of the push). */
+function diffs(job: Job): string {
+  return Object.entries(job.perDevice)
+    .filter(([, r]) => (r.status === 'would-change' || r.status === 'drift') && r.diff)
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([hostname, r]) => `${r.status === 'drift' ? `${hostname}: changed on the device outside netsync (running -> intended)` : `${hostname}: would change`}\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '')}\n`)
+    .join('');
+}
+
+function noneSelected(job: Job): string {
+  // Say why the table is empty (a --hostname target always selects its device).
+  return job.args.resync
+    ? 'no devices selected'
+    : 'no devices selected (only unsynchronized MANAGED devices are synced; --resync includes synchronized ones)';
 }
 
 function oneLine(text: string, max: number): string {
@@ -120,7 +136,8 @@ export function registerSync(program: Command): void {
     const { job } = await client.post<{ job: Job }>('/api/v1/syncto', body);
     if (!flags.wait) {
       if (flags.json) printJson({ job_id: job.id, job });
-      else process.stdout.write(`started job ${job.id} for ${(job.args.devices as string[]).length} devices; follow it with: netsync sync ... --wait, or GET /api/v1/jobs/${job.id}\n`);
+      // Not "run it again with --wait": that would start a second job.
+      else process.stdout.write(`started job ${job.id} for ${(job.args.devices as string[]).length} devices; GET /api/v1/jobs/${job.id} shows its progress and results (next time, --wait waits for them)\n`);
       return;
     }
     const finished = await waitForJob(client, job.id, !flags.json && Boolean(process.stderr.isTTY));

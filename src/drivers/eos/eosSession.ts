@@ -151,8 +151,14 @@ export class EosSession implements DeviceSession {
     return this.finish('abort');
   }
 
-  discard(): Promise<void> {
-    return this.finish('abort');
+  /** Nothing to throw away when the session was never opened (the load failed before it) or is gone already. */
+  async discard(): Promise<void> {
+    try {
+      await this.finish('abort');
+    } catch (err) {
+      if (err instanceof NetsyncError && err.code === 'CLI_COMMAND_REJECTED' && /does not exist/i.test(String(err.data.errors))) return;
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -18,9 +18,9 @@ export class NetconfRpcError extends NetsyncError {
 
   constructor(hostname: string, operation: string, errors: RpcErrorInfo[]) {
     const first = errors[0]!;
-    const detail = errors
-      .map((e) => `${e.tag}${e.appTag ? `/${e.appTag}` : ''}${e.path ? ` at ${e.path}` : ''}${e.message ? `: ${e.message}` : ''}`)
-      .join('; ');
+    // Some agents start the message with the path already; say it once.
+    const where = (e: RpcErrorInfo) => (e.path && !e.message?.startsWith(e.path) ? ` at ${e.path}` : '');
+    const detail = errors.map((e) => `${e.tag}${e.appTag ? `/${e.appTag}` : ''}${where(e)}${e.message ? `: ${e.message}` : ''}`).join('; ');
     super('NETCONF_RPC_ERROR', `${hostname}: ${operation} refused by the device: ${detail}`, { hostname, operation, errorTag: first.tag, errors });
     this.errors = errors;
   }

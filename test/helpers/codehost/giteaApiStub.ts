@@ -12,10 +12,6 @@ const ownerRepo = [
   { name: 'owner', in: 'path', required: true, schema: { type: 'string' } },
   { name: 'repo', in: 'path', required: true, schema: { type: 'string' } },
 ];
-const paging = [
-  { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
-];
 const commentBody = {
   required: true,
   content: { 'application/json': { schema: { type: 'object', required: ['body'], properties: { body: { type: 'string' } } } } },
@@ -47,7 +43,7 @@ export const GITEA_DOC: OpenApiDoc = {
     '/repos/{owner}/{repo}/issues/{index}/comments': {
       get: {
         operationId: 'issueGetComments',
-        parameters: [...ownerRepo, { name: 'index', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'before', in: 'query', schema: { type: 'string', format: 'date-time' } }, ...paging],
+        parameters: [...ownerRepo, { name: 'index', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'before', in: 'query', schema: { type: 'string', format: 'date-time' } }],
       },
       post: {
         operationId: 'issueCreateComment',
@@ -88,12 +84,8 @@ export class GiteaApiStub extends OpenApiStub {
           this.statuses.push(status);
           return { status: 201, body: { id: this.nextId++, status: req.body.state, ...req.body } };
         },
-        issueGetComments: (req) => {
-          const limit = Number(req.query.get('limit') ?? 30);
-          const page = Number(req.query.get('page') ?? 1);
-          const all = this.comments.filter((c) => c.issue === key(req));
-          return { status: 200, body: all.slice((page - 1) * limit, page * limit) };
-        },
+        // Gitea answers every comment of the issue at once (its handler takes no page/limit).
+        issueGetComments: (req) => ({ status: 200, body: this.comments.filter((c) => c.issue === key(req)) }),
         issueCreateComment: (req) => {
           const c = { id: this.nextId++, issue: key(req), body: req.body.body };
           this.comments.push(c);

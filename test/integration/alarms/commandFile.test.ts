@@ -24,9 +24,8 @@ describe('alarms: Nagios command file writer', () => {
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
   it('returns no-reader at once when nothing reads the FIFO (Nagios down), instead of blocking', async () => {
-    const started = Date.now();
+    // A blocking open would never return here: the test would time out instead of passing.
     expect(await new NagiosCommandFile(fifo).write('[1] TEST\n')).to.equal('no-reader');
-    expect(Date.now() - started).to.be.below(1000);
   });
 
   it('returns missing when the command file does not exist', async () => {

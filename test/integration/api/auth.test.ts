@@ -12,6 +12,8 @@ describe('API auth', () => {
   it('refuses requests without a token or with a wrong one (401), and read tokens writing (403)', async () => {
     t = await startTestDaemon();
     expect((await t.call('GET', '/api/v1/devices', undefined, null)).status).to.equal(401);
+    const anonymous = await fetch(`${t.url}/api/v1/devices`);
+    expect(anonymous.headers.get('www-authenticate')).to.equal('Bearer realm="netsync"');
     expect((await t.call('GET', '/api/v1/devices', undefined, 'wrong-token-0123456789')).body.error.code).to.equal('UNAUTHENTICATED');
     expect((await t.call('POST', '/api/v1/devices', deviceInput('sw-1'), null)).status).to.equal(401);
     const forbidden = await t.call('POST', '/api/v1/devices', deviceInput('sw-1'), READ_TOKEN);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { COMMENT_MARKER } from '../../../src/checks/markdownReport.ts';
 import { runCli } from '../../helpers/cli.ts';
 import type { TestRepo } from '../../helpers/gitRepos.ts';
-import { makeRepo, makeTmpDir } from '../../helpers/gitRepos.ts';
+import { git, makeRepo, makeTmpDir } from '../../helpers/gitRepos.ts';
 import { EXAMPLES } from '../../helpers/repoFixtures.ts';
 
 describe('checks: netsync impact --render (CLI)', function () {
@@ -54,6 +54,24 @@ describe('checks: netsync impact --render (CLI)', function () {
     const { code, stdout } = await impact('--repo', 'templates', '--from', base, '--to', head, '--render', '--format', 'markdown');
     expect(code).to.equal(1);
     expect(stdout).to.contain('**render failed on eos-access-1**: unexpected token: %} (eos/access.j2 line 3)');
+  });
+
+  it('in a CI checkout of a PR branch, --to HEAD is the checked-out commit, not the tracked branch (the README command)', async () => {
+    const ci = join(tmp.dir, 'ci-checkout');
+    git(tmp.dir, 'clone', '-q', settings.bare, ci);
+    git(ci, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(join(ci, 'access', 'interfaces.yml'), 'interfaces:\n  - { name: Ethernet2, description: phone, vlan: 20 }\n');
+    git(ci, 'commit', '-q', '-am', 'voice VLAN');
+    git(ci, 'checkout', '-q', '--detach');
+    // Templates as shipped (the tests above leave a broken one at the head of theirs).
+    const ciTemplates = makeRepo(tmp.dir, 'templates-ci', join(EXAMPLES, 'templates'));
+    const ciConfig = join(tmp.dir, 'netsync-ci.yml');
+    writeFileSync(ciConfig, `dataDir: ${join(tmp.dir, 'ci-data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${ci} }\n  templates: { path: ${ciTemplates.bare} }\n`);
+    const mergeBase = git(ci, 'merge-base', 'origin/main', 'HEAD');
+    const { code, stdout, stderr } = await runCli(['impact', '-c', ciConfig, '--repo', 'settings', '--from', mergeBase, '--to', 'HEAD', '--render', '--format', 'markdown'], env);
+    expect(code, stderr).to.equal(0);
+    expect(stdout).to.contain(`→ head \`${git(ci, 'rev-parse', 'HEAD').slice(0, 12)}\``);
+    expect(stdout).to.match(/\| eos-access-2 \| ACCESS \| settings access\/interfaces\.yml \|/);
   });
 
   it('a bad --format exits 2', async () => {

@@ -145,6 +145,29 @@ describe('checks publishers', function () {
     });
   });
 
+  // The stand-ins must refuse what the documented shapes refuse, or the tests above prove nothing.
+  it('the Gitea and GitLab stand-ins refuse requests outside their documented shapes', async () => {
+    const gitea = new GiteaApiStub({ token: TOKEN });
+    const gitlab = new GitlabApiStub({ token: TOKEN });
+    await Promise.all([gitea.start(), gitlab.start()]);
+    try {
+      const send = (url: string, method: string, headers: Record<string, string>, body?: unknown) =>
+        fetch(url, { method, headers: { ...headers, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then((r) => r.status);
+      const gt = { authorization: `token ${TOKEN}` };
+      expect(await send(`${gitea.url}/repos/o/r/issues/7/comments?page=2&limit=50`, 'GET', gt)).to.equal(422); // issueGetComments takes no paging
+      expect(await send(`${gitea.url}/repos/o/r/issues/7/comments`, 'POST', gt, { text: 'hi' })).to.equal(422);
+      expect(await send(`${gitea.url}/repos/o/r/statuses/${SHA}`, 'POST', gt, { state: 'running' })).to.equal(422);
+      expect(gitea.violations).to.have.length(3);
+      const gl = { 'private-token': TOKEN };
+      expect(await send(`${gitlab.url}/projects/o%2Fr/statuses/${SHA}`, 'POST', gl, { state: 'failure' })).to.equal(422); // GitLab says "failed"
+      expect(await send(`${gitlab.url}/projects/o%2Fr/statuses/${SHA}`, 'POST', gl, { name: 'netsync/impact' })).to.equal(422);
+      expect(await send(`${gitlab.url}/projects/o%2Fr/merge_requests/3/notes?per_page=500`, 'GET', gl)).to.equal(422);
+      expect(gitlab.violations).to.have.length(3);
+    } finally {
+      await Promise.all([gitea.stop(), gitlab.stop()]);
+    }
+  });
+
   describe('GitLab', () => {
     it('sets statuses (running, failed) and keeps one MR note, ignoring system notes', async () => {
       const stub = new GitlabApiStub({ token: TOKEN });

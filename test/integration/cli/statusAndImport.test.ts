@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../../helpers/cli.ts';
+import { NETSYNC_BIN, runCli } from '../../helpers/cli.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
 
@@ -69,6 +71,17 @@ describe('CLI: status and devices import', () => {
     expect(parsed.devices.map((d: any) => d.hostname).sort()).to.deep.equal(['SW-1', 'access-0000', 'access-0001', 'access-0002', 'access-0500', 'core-1']);
   });
 
+  it('stops quietly when the reader of its output goes away (`netsync status | head`)', async () => {
+    const child = spawn(process.execPath, [NETSYNC_BIN, 'status'], { env: { ...process.env, NETSYNC_URL: t.url, NETSYNC_TOKEN: READ_TOKEN } });
+    // Closed before the CLI has even started, so its first write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).not.to.contain('EPIPE');
+    expect(code).to.equal(0);
+  });
+
   it('exits 1 with a clear message when the daemon cannot be reached, 1 for a rejected token', async () => {
     const down = await runCli(['status'], { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN });
     expect(down.code).to.equal(1);
@@ -79,17 +92,17 @@ describe('CLI: status and devices import', () => {
   });
 
   it('exits 2 for a usage error in a subcommand, before contacting anyone', async () => {
-    for (const args of [['status', '--bogus'], ['inventory', 'sync', '--timeout', 'soon'], ['sync', '--all', '--confirm-timeout', '0']]) {
-      const r = await runCli(args, { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN });
-      expect(r.code, args.join(' ')).to.equal(2);
-    }
+    const cases = [['status', '--bogus'], ['inventory', 'sync', '--timeout', 'soon'], ['sync', '--all', '--confirm-timeout', '0'], ['serve', '--port', 'abc'], ['serve', '--port', '99999']];
+    const results = await Promise.all(cases.map((args) => runCli(args, { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN })));
+    for (const [i, r] of results.entries()) expect(r.code, cases[i]!.join(' ')).to.equal(2);
   });
 
   it('has --help for every command', async () => {
-    for (const args of [['--help'], ['status', '--help'], ['devices', 'import', '--help'], ['serve', '--help']]) {
-      const r = await runCli(args);
-      expect(r.code, args.join(' ')).to.equal(0);
-      expect(r.stdout).to.contain('Usage: netsync');
+    const cases = [['--help'], ['status', '--help'], ['devices', 'import', '--help'], ['serve', '--help']];
+    const results = await Promise.all(cases.map((args) => runCli(args)));
+    for (const [i, r] of results.entries()) {
+      expect(r.code, cases[i]!.join(' ')).to.equal(0);
+      expect(r.stdout).to.contain(`Usage: netsync ${cases[i]!.slice(0, -1).join(' ')}`.trimEnd());
     }
   });
 });
@@ -108,5 +121,41 @@ describe('CLI: serve with a bad config', () => {
     expect(missingEnv.code).to.equal(2);
     expect(missingEnv.stderr).to.contain('NETSYNC_TEST_UNSET_TOKEN');
     await removeDir(dir);
+  });
+
+  it('refuses to open a store another daemon is using (STORE_LOCKED), leaving it as it was', async () => {
+    const { tempDir, removeDir, startTestDaemon } = await import('../../helpers/daemon.ts');
+    const running = await startTestDaemon();
+    const dir = await tempDir();
+    const file = join(dir, 'netsync.yml');
+    await writeFile(file, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${running.dir}\n`);
+    try {
+      const r = await runCli(['serve', '--config', file]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.contain('STORE_LOCKED').and.contain(join(running.dir, 'store.json')).and.contain(`pid ${process.pid}`);
+      expect((await running.call('POST', '/api/v1/devices', { hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' })).status).to.equal(201);
+    } finally {
+      await running.stop();
+      await removeDir(running.dir);
+      await removeDir(dir);
+    }
+  });
+
+  it('names the address when the port is taken, and exits 1 without a stack trace', async () => {
+    const { tempDir, removeDir, startTestDaemon } = await import('../../helpers/daemon.ts');
+    const running = await startTestDaemon();
+    const dir = await tempDir();
+    const file = join(dir, 'netsync.yml');
+    await writeFile(file, `listen: { host: 127.0.0.1, port: ${new URL(running.url).port} }\ndataDir: ${dir}\n`);
+    try {
+      const r = await runCli(['serve', '--config', file]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.contain('LISTEN_FAILED').and.contain(`127.0.0.1:${new URL(running.url).port}`).and.contain('already in use');
+      expect(r.stderr).not.to.contain('    at ');
+    } finally {
+      await running.stop();
+      await removeDir(running.dir);
+      await removeDir(dir);
+    }
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The commit engine over real SSH against the lab: every fault, on a NETCONF
- * and on an EOS device, under three flag sets. After each transaction every
- * device's running config is read from the device itself: rolled back where
- * it must be, committed where it must be.
+ * and on an EOS device, with each flag (do_validate, do_confirmed_commit,
+ * do_rollback, skip_unreachable) on and off; and the confirm timeout passing
+ * before the confirming commit. After each transaction every device's running
+ * config is read from the device itself (over SSH and from the lab's own
+ * state): rolled back where it must be, committed where it must be.
  */
 import { expect } from 'chai';
 import { runTransaction } from '../../../src/commit/engine.ts';
@@ -12,7 +14,8 @@ import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LabSuite } from './labConfigs.ts';
+import { until } from '../../helpers/labClient.ts';
+import type { LabSuite, Shape } from './labConfigs.ts';
 import { canonical, labConfig, startLabSuite } from './labConfigs.ts';
 
 const DEVICES = [
@@ -30,6 +33,7 @@ interface FlagSet {
 }
 const FLAG_SETS: FlagSet[] = [
   { name: 'defaults (validate, confirmed commit, rollback)', flags: {} },
+  { name: 'confirmed commit without rollback', flags: { rollback: false } },
   { name: 'all off (no validate, plain commit, no rollback)', flags: { validate: false, confirmedCommit: false, rollback: false } },
   { name: 'plain commit with rollback', flags: { validate: false, confirmedCommit: false, rollback: true } },
   { name: 'skip unreachable', flags: { skipUnreachable: true } },
@@ -40,17 +44,22 @@ interface Fault {
   faults: Partial<LabFaults>;
   /** Does the faulty device fail under these flags? */
   fails(flags: Partial<CommitFlags>): boolean;
-  code: RegExp;
+  /** Error code on the NETCONF device and on the EOS device. */
+  code: { netconf: string; eos: string };
 }
+const same = (code: string) => ({ netconf: code, eos: code });
+const refused = { netconf: 'NETCONF_RPC_ERROR', eos: 'CLI_COMMAND_REJECTED' };
+const closed = { netconf: 'NETCONF_CLOSED', eos: 'CLI_CLOSED' };
 const FAULTS: Fault[] = [
-  { name: 'unreachable', faults: { unreachable: true }, fails: (f) => !f.skipUnreachable, code: /^DEVICE_UNREACHABLE$/ },
-  { name: 'auth failure', faults: { authFailure: true }, fails: () => true, code: /^AUTH_FAILED$/ },
-  { name: 'lock held', faults: { lockHeld: true }, fails: () => true, code: /^(DEVICE_LOCKED|EOS_SESSION_LOCKED)$/ },
-  { name: 'validation error', faults: { validationError: 'vlan 20 is reserved' }, fails: () => true, code: /^(NETCONF_RPC_ERROR|CLI_COMMAND_REJECTED)$/ },
-  { name: 'commit error', faults: { commitError: 'hardware programming failed' }, fails: () => true, code: /^(NETCONF_RPC_ERROR|CLI_COMMAND_REJECTED)$/ },
-  { name: 'drop after write', faults: { dropAfter: 'write' }, fails: () => true, code: /^(NETCONF_CLOSED|CLI_CLOSED)$/ },
-  { name: 'drop after validate', faults: { dropAfter: 'validate' }, fails: (f) => f.validate !== false, code: /^(NETCONF_CLOSED|CLI_CLOSED)$/ },
-  { name: 'drop after confirmed commit', faults: { dropAfter: 'confirmed-commit' }, fails: (f) => f.confirmedCommit !== false, code: /^(NETCONF_CLOSED|CLI_CLOSED)$/ },
+  { name: 'unreachable', faults: { unreachable: true }, fails: (f) => !f.skipUnreachable, code: same('DEVICE_UNREACHABLE') },
+  { name: 'auth failure', faults: { authFailure: true }, fails: () => true, code: same('AUTH_FAILED') },
+  // On EOS the lock is a pending foreign config session: "session locked".
+  { name: 'lock held', faults: { lockHeld: true }, fails: () => true, code: { netconf: 'DEVICE_LOCKED', eos: 'EOS_SESSION_LOCKED' } },
+  { name: 'validation error', faults: { validationError: 'vlan 20 is reserved' }, fails: () => true, code: refused },
+  { name: 'commit error', faults: { commitError: 'hardware programming failed' }, fails: () => true, code: refused },
+  { name: 'drop after write', faults: { dropAfter: 'write' }, fails: () => true, code: closed },
+  { name: 'drop after validate', faults: { dropAfter: 'validate' }, fails: (f) => f.validate !== false, code: closed },
+  { name: 'drop after confirmed commit', faults: { dropAfter: 'confirmed-commit' }, fails: (f) => f.confirmedCommit !== false, code: closed },
 ];
 
 describe('commit engine fault matrix (lab over SSH)', function () {
@@ -78,10 +87,25 @@ describe('commit engine fault matrix (lab over SSH)', function () {
     }
   });
 
+  /** Every device runs `want(hostname)`: read over SSH, and from the lab's own state. Nothing of ours is left pending: a new session can lock. */
+  const expectRunning = async (want: (hostname: string) => Shape) => {
+    for (const d of DEVICES) {
+      const expected = canonical(d.platform, want(d.hostname));
+      expect(suite.lab.device(d.hostname).runningConfig(), `${d.hostname} running config (lab state)`).to.equal(expected);
+      const s = await suite.factory.open(suite.target(d.hostname));
+      try {
+        expect(await s.getRunningConfig(), `${d.hostname} running config (over SSH)`).to.equal(expected);
+        await s.lock();
+        await s.unlock();
+      } finally {
+        await s.close();
+      }
+    }
+  };
+
   let n = 0;
   for (const flagSet of FLAG_SETS) {
     for (const fault of FAULTS) {
-      if (flagSet.name === 'skip unreachable' && fault.name !== 'unreachable' && fault.name !== 'auth failure') continue;
       for (const faulty of ['mx-nc-1', 'mx-eos-1']) {
         it(`${fault.name} on ${faulty} — ${flagSet.name}`, async () => {
           suite.lab.device(faulty).setFaults(fault.faults);
@@ -101,7 +125,7 @@ describe('commit engine fault matrix (lab over SSH)', function () {
           expect(outcome.status, JSON.stringify(outcome['node-results'])).to.equal(fails ? 'fail' : 'complete');
           if (fails) {
             expect(node['configuration-status']).to.equal('fail');
-            expect(node.error?.code).to.match(fault.code);
+            expect(node.error?.code).to.equal(fault.code[suite.lab.device(faulty).platform]);
             expect(node['rollback-status'], JSON.stringify(node)).to.not.equal('fail');
             const e = outcome.errors!.errors.error.find((x) => x['error-info']['node-id'] === faulty)!;
             expect(e['error-message']).to.match(new RegExp(`^${faulty}: `));
@@ -110,25 +134,52 @@ describe('commit engine fault matrix (lab over SSH)', function () {
             expect(outcome['unreachable-nodes']).to.deep.equal([faulty]);
             expect(node['configuration-status']).to.equal('skipped');
           }
-          for (const d of DEVICES) {
-            const skipped = fault.name === 'unreachable' && flagSet.flags.skipUnreachable && d.hostname === faulty;
-            const rolledBack = fails && (rollbackAll || d.hostname === faulty);
-            const want = skipped || rolledBack ? base(d.hostname) : next(d.hostname);
-            expect(suite.lab.device(d.hostname).runningConfig(), `${d.hostname} running config`).to.equal(canonical(d.platform, want));
-          }
-          // Nothing of ours is left pending on any device: a new transaction can lock every device.
-          for (const d of DEVICES) {
-            const s = await suite.factory.open(suite.target(d.hostname));
-            try {
-              await s.lock();
-              await s.unlock();
-            } finally {
-              await s.close();
-            }
-          }
+          await expectRunning((h) => {
+            const skipped = fault.name === 'unreachable' && flagSet.flags.skipUnreachable && h === faulty;
+            const rolledBack = fails && (rollbackAll || h === faulty);
+            return skipped || rolledBack ? base(h) : next(h);
+          });
           expect(await store.lockHolder(faulty)).to.equal(undefined);
         });
       }
     }
+  }
+
+  // The confirm timeout passes before the confirming commit (a daemon stalled that long): every device
+  // reverts by itself, the confirm fails, and the outcome never claims success.
+  for (const flagSet of FLAG_SETS) {
+    it(`confirm timeout passes before the confirm — ${flagSet.name}`, async () => {
+      const confirmed = flagSet.flags.confirmedCommit !== false;
+      const outcome = await runTransaction(
+        {
+          id: `mx-${++n}`,
+          items: DEVICES.map((d) => ({ target: suite.target(d.hostname), config: labConfig(d.platform, next(d.hostname)) })),
+          flags: { ...flagSet.flags, confirmTimeoutSeconds: 1 },
+        },
+        {
+          sessions: suite.factory,
+          locks: store,
+          // Hold the confirm back until every device has reverted on its own (condition, not a guessed sleep).
+          onPhase: async (phase) => {
+            if (phase !== 'confirm') return;
+            const reverted = () => DEVICES.every((d) => suite.lab.device(d.hostname).runningConfig() === canonical(d.platform, base(d.hostname)));
+            await until(reverted, 'every device to revert at the confirm timeout');
+          },
+        },
+      );
+      if (!confirmed) {
+        // A plain commit has no timer: nothing reverts.
+        expect(outcome.status).to.equal('complete');
+        return expectRunning(next);
+      }
+      expect(outcome.status).to.equal('fail');
+      for (const node of outcome['node-results']) {
+        expect(node, node['node-id']).to.deep.include({ 'configuration-status': 'fail', phase: 'confirm', 'rollback-status': 'complete' });
+        expect(node.error).to.include({ code: 'CONFIRM_TIMEOUT', phase: 'confirm' });
+        expect(node.error?.message).to.match(/confirm timeout \(1 s\) passed before the confirming commit, so the device reverted by itself/);
+      }
+      await expectRunning(base);
+      for (const d of DEVICES) expect(await store.lockHolder(d.hostname)).to.equal(undefined);
+    });
   }
 });

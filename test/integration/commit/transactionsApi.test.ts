@@ -82,7 +82,7 @@ describe('transactions API and CLI (daemon + lab)', function () {
     expect((await d.call('POST', `/api/v1/transactions/${id}/commit`, {})).body.error.code).to.equal('CONFLICT');
   });
 
-  it('refuses bad input with a clear code and touches no device: unknown host, duplicate, empty config, unknown flag', async () => {
+  it('refuses bad input with a clear code and touches no device: unknown host, duplicate, empty or comment-only config, unknown flag', async () => {
     const before = Object.fromEntries(DEVICES.map((x) => [x.hostname, suite.lab.device(x.hostname).counters().sessions]));
     const listed = (await d.call('GET', '/api/v1/transactions')).body.transactions.length;
     const cfg = labConfig('netconf', next('api-nc-1', 30));
@@ -90,6 +90,9 @@ describe('transactions API and CLI (daemon + lab)', function () {
       [{ devices: [{ hostname: 'no-such-device', config: cfg }] }, 404, 'NOT_FOUND'],
       [{ devices: [{ hostname: 'api-nc-1', config: cfg }, { hostname: 'API-NC-1', config: cfg }] }, 400, 'BAD_REQUEST'],
       [{ devices: [{ hostname: 'api-nc-1', config: '   ' }] }, 400, 'BAD_REQUEST'],
+      // Only comments: an XML comment loaded with replace would wipe a NETCONF device.
+      [{ devices: [{ hostname: 'api-nc-1', config: '<!-- to do -->' }] }, 400, 'BAD_REQUEST'],
+      [{ devices: [{ hostname: 'api-eos-1', config: '!\nend\n' }] }, 400, 'BAD_REQUEST'],
       [{ devices: [] }, 400, 'VALIDATION_FAILED'],
       [{ devices: [{ hostname: 'api-nc-1', config: cfg }], dryrun: true }, 400, 'UNKNOWN_FIELD'],
       [{ devices: [{ hostname: 'api-nc-1', config: cfg, expected_hash: 'abc' }] }, 400, 'VALIDATION_FAILED'],
@@ -238,5 +241,35 @@ describe('transactions API and CLI (daemon + lab)', function () {
     const badTimeout = await runCli(['commit', '--device', 'api-nc-1', '--config', files[0]!, '--confirm-timeout', '2m', '--json'], env);
     expect(badTimeout.code, badTimeout.stderr).to.equal(2);
     expect((await d.call('GET', '/api/v1/transactions')).body.transactions.length, 'nothing staged').to.equal(listed);
+  });
+
+  it('netsync commit --expected-hash: commits on the planned hash, fails the device on another, refuses a bad value before staging', async () => {
+    const h = 'api-nc-1';
+    const env = { NETSYNC_URL: d.url, NETSYNC_TOKEN: OPERATOR_TOKEN };
+    const setStoredHash = (hash: string | null) => d.daemon.store.changeDevices({ update: [{ hostname: h, apply: (dev) => ({ ...dev, configHash: hash }) }] });
+    const file = join(dir, 'cfg-expected');
+    const planned = configHash(running(h));
+    await setStoredHash(planned);
+    try {
+      await writeFile(file, labConfig('netconf', next(h, 80)));
+      const stale = await runCli(['commit', '--device', h, '--config', file, '--expected-hash', `${h}=sha256:${'0'.repeat(64)}`, '--json'], env);
+      expect(stale.code, stale.stderr).to.equal(1);
+      expect(JSON.parse(stale.stdout).outcome['node-results'][0].error.code).to.equal('FINGERPRINT_MISMATCH');
+      expect(running(h)).to.not.equal(canonical('netconf', next(h, 80)));
+
+      const listed = (await d.call('GET', '/api/v1/transactions')).body.transactions.length;
+      for (const bad of [`${h}=abc`, `other-host=${planned}`, planned]) {
+        const res = await runCli(['commit', '--device', h, '--config', file, '--expected-hash', bad], env);
+        expect(res.code, bad).to.equal(2);
+        expect(res.stderr, bad).to.contain('--expected-hash');
+      }
+      expect((await d.call('GET', '/api/v1/transactions')).body.transactions.length, 'nothing staged').to.equal(listed);
+
+      const ok = await runCli(['commit', '--device', h, '--config', file, '--expected-hash', `${h.toUpperCase()}=${planned}`], env);
+      expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+      expect(running(h)).to.equal(canonical('netconf', next(h, 80)));
+    } finally {
+      await setStoredHash(null);
+    }
   });
 });

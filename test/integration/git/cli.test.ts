@@ -1,7 +1,7 @@
 /** `netsync impact` and `netsync render` as a user runs them: the real binary against real repos. */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestRepo } from '../../helpers/gitRepos.ts';
@@ -49,6 +49,18 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     expect(result.unmatchedPaths).to.deep.equal(['README.md']);
   });
 
+  it("impact follows the user's own rules file (repos.rules) instead of the shipped one", async () => {
+    const rules = join(tmp.dir, 'my-rules.yml');
+    writeFileSync(rules, '- path: groups/{group}/**\n  select: { type: DIST }\n');
+    const own = join(tmp.dir, 'netsync-own-rules.yml');
+    writeFileSync(own, readFileSync(config, 'utf8').replace('repos:\n', `repos:\n  rules: ${rules}\n`));
+    const { code, stdout } = await netsync('impact', '--repo', 'settings', '--from', first, '--to', second, '--json', '-c', own);
+    expect(code).to.equal(0);
+    const result = JSON.parse(stdout);
+    expect(result.devices.map((d: { hostname: string }) => d.hostname)).to.deep.equal(['nc-dist-1']);
+    expect(result.devices[0].reasons[0]).to.deep.equal({ path: 'groups/campus/vlans.yml', rule: 'settings rule groups/{group}/**' });
+  });
+
   it('impact prints a table', async () => {
     const { stdout } = await netsync('impact', '--repo', 'settings', '--from', first, '--to', second, '-c', config);
     expect(stdout, stdout).to.match(/eos-access-1[\s│]+changes[\s│]+groups\/campus\/vlans\.yml/);
@@ -85,6 +97,13 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     const { code, stdout } = await netsync('render', '--check', '--changed', changed, '--repo', 'templates', '--templates-dir', tree, '-c', config);
     expect(code).to.equal(1);
     expect(stdout.match(/^FAIL (\S+):/gm)).to.deep.equal(['FAIL eos-access-1:', 'FAIL eos-access-2:']);
+  });
+
+  it('a --settings-dir that does not exist exits 2 naming the flag, not a stack trace', async () => {
+    const { code, stderr } = await netsync('render', 'eos-access-1', '--settings-dir', join(tmp.dir, 'no-such-dir'), '-c', config);
+    expect(code).to.equal(2);
+    expect(stderr).to.contain('--settings-dir').and.contain('[BAD_REQUEST]');
+    expect(stderr).to.not.contain('    at ');
   });
 
   it('render of an unknown device exits 2 with NOT_FOUND', async () => {

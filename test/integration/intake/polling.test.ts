@@ -88,5 +88,12 @@ describe('intake: polling (integration)', () => {
     expect(body.repositories[0].knownGood).to.equal(good);
     // Recorded once, not once per poll that finds the branch still gone.
     expect(body.events.filter((e: { kind: string }) => e.kind === 'branch_missing')).to.have.length(1);
+
+    // Re-creating the branch (before = 0000...) is diffed against the same known-good commit.
+    await f.syncAll();
+    const recreated = f.settings.commitAndPush({ 'devices/nc-dist-1/vlans.yml': 'vlans:\n  - { id: 77, name: back }\n' }, 'branch is back');
+    const back = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
+    expect(back).to.deep.include({ status: 'applied', before: good, after: recreated });
+    expect(back.marked.map((m: { hostname: string }) => m.hostname)).to.deep.equal(['nc-dist-1']);
   });
 });

@@ -58,6 +58,19 @@ describe('intake: webhooks (integration)', function () {
     for (const h of ['eos-access-1', 'nc-dist-1', 'nc-core-1']) expect((await f.device(h)).synchronized, h).to.equal(true);
   });
 
+  it('marks MANAGED and UNMANAGED devices, never one still being brought in (DISCOVERED)', async () => {
+    expect((await f.t.call('PATCH', '/api/v1/devices/eos-access-2', { state: 'UNMANAGED' })).status).to.equal(200);
+    const created = await f.t.call('POST', '/api/v1/devices', { hostname: 'eos-access-9', managementIp: '127.0.0.1', platform: 'eos', type: 'ACCESS', groups: ['campus'], state: 'DISCOVERED' });
+    expect(created.status).to.equal(201);
+    await f.syncAll();
+    const after = f.settings.commitAndPush({ 'access/vlans.yml': 'vlans:\n  - { id: 45, name: guests }\n' }, 'guests on access');
+    const { body } = await f.t.call('POST', '/api/v1/repositories/settings/refresh');
+    expect(body.result.marked.map((m: { hostname: string }) => m.hostname).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
+    expect((await f.openEvents('eos-access-2'))[0]).to.include({ cause: 'settings_changed', commit: after });
+    expect((await f.device('eos-access-9')).synchronized).to.equal(true);
+    expect(await f.openEvents('eos-access-9')).to.deep.equal([]);
+  });
+
   it('a templates push marks the platform with templates_changed', async () => {
     const before = f.templates.head();
     const base = '{# EOS: hostname and VLANs #}\nhostname {{ hostname }}\n{% for vlan in vlans | sort(false, false, \'id\') %}\nvlan {{ vlan.id }}\n   name {{ vlan.name | upper }}\n{% endfor %}\n';

@@ -17,8 +17,9 @@ describe('quick start (netsync quickstart)', function () {
   let child: ChildProcess;
   let output = '';
 
-  before(async () => {
-    dir = await tempDir('netsync-quickstart-');
+  /** Runs `netsync quickstart` in dir until it says it is ready. */
+  async function start(): Promise<void> {
+    output = '';
     child = spawn(process.execPath, [NETSYNC_BIN, 'quickstart', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -27,6 +28,12 @@ describe('quick start (netsync quickstart)', function () {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`quickstart did not come up:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+  const cliEnv = () => ({ NETSYNC_URL: /export NETSYNC_URL=(\S+) /.exec(output)![1]!, NETSYNC_DATA_DIR: join(dir, '.netsync') });
+
+  before(async () => {
+    dir = await tempDir('netsync-quickstart-');
+    await start();
   });
   after(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -35,8 +42,7 @@ describe('quick start (netsync quickstart)', function () {
 
   it('prints the devices and the next steps, and the loop in them works', async () => {
     expect(output).to.match(/eos-access-1 +eos +127\.0\.0\.1:\d+/).and.match(/nc-dist-1 +netconf/);
-    const url = /export NETSYNC_URL=(\S+) /.exec(output)![1]!;
-    const env = { NETSYNC_URL: url, NETSYNC_DATA_DIR: join(dir, '.netsync') };
+    const env = cliEnv();
 
     const first = await runCli(['sync', '--all', '--wait'], env);
     expect(first.code, first.stdout + first.stderr).to.equal(0);
@@ -64,6 +70,32 @@ describe('quick start (netsync quickstart)', function () {
   });
 
   it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(0);
+  });
+
+  it('a second npm start keeps the state, shows the steps for a later run, and its devices are reachable', async () => {
+    // The lab comes back on new free ports; the stored inventory must follow or every sync is unreachable.
+    await start();
+    expect(output).to.contain('where every device stands').and.not.contain('first push');
+    const env = cliEnv();
+    expect((await runCli(['status'], env)).stdout).to.contain('4 devices: 4 synchronized, 0 unsynchronized');
+
+    const templates = join(dir, 'demo', 'templates');
+    const file = join(templates, 'netconf', 'parts', 'vlans.xml.j2');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('{{ vlan.name | e }}', '{{ vlan.name | e | upper }}'));
+    git(templates, 'commit', '-qam', 'netconf: vlan names upper case');
+    git(templates, 'push', '-q');
+    let status = '';
+    const deadline = Date.now() + 10_000;
+    while (!status.includes('2 unsynchronized')) {
+      if (Date.now() > deadline) throw new Error(`the push did not unsync the NETCONF devices:\n${status}`);
+      status = (await runCli(['status'], env)).stdout;
+    }
+    const sync = await runCli(['sync', '--all', '--wait'], env);
+    expect(sync.code, sync.stdout).to.equal(0);
+    expect(sync.stdout).to.contain('FINISHED: 2 synced');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).to.equal(0);

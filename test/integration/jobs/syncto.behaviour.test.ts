@@ -38,6 +38,7 @@ describe('syncto behaviour', function () {
     const commitsBefore = commits();
     const job = await loop.syncto({ all: true, dry_run: true });
     expect(job.status).to.equal('FINISHED');
+    expect(job.perDevice['eos-access-1']!.status).to.equal('would-change');
     expect(job.perDevice['eos-access-1']!.diff).to.contain('+   description lab port');
     expect(job.changeScore).to.be.greaterThan(0);
     expect(running()).to.deep.equal(before);
@@ -88,6 +89,13 @@ describe('syncto behaviour', function () {
     const dry = await runCli(['sync', '--type', 'access', '--dry-run', '--wait', '--json'], env);
     expect(dry.code, dry.stderr).to.equal(0);
     expect(JSON.parse(dry.stdout).job.perDevice['eos-access-2'].diff).to.contain('+   description cli port');
+    // On a terminal a dry run shows each diff, then the table.
+    const shown = await runCli(['sync', '--all', '--dry-run', '--wait'], env);
+    expect(shown.code, shown.stderr).to.equal(0);
+    expect(shown.stdout).to.contain('eos-access-2: would change\n--- eos-access-2 (running)').and.contain('+   description cli port');
+    expect(shown.stdout).to.match(/│ eos-access-2 +│ would-change +│ 4 /).and.contain('FINISHED (dry run): 2 would-change');
+    const none = await runCli(['sync', '--type', 'core', '--wait'], env);
+    expect(none.stdout).to.contain('no devices selected (only unsynchronized MANAGED devices are synced; --resync includes synchronized ones)');
     const live = await runCli(['sync', '--all', '--wait'], env);
     expect(live.code, live.stderr).to.equal(0);
     expect(live.stdout).to.match(/│ eos-access-1 +│ synced +│ 2 /).and.match(/│ eos-access-2 +│ synced +│ 4 /);
@@ -109,6 +117,22 @@ describe('syncto behaviour', function () {
     // One transaction: the other device was rolled back, and neither claims to be synchronized.
     expect((await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => d.hostname).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
     expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).not.to.contain('failing port');
+  });
+
+  it('GET /api/v1/jobs lists the newest jobs first with progress and results; an unknown job is NOT_FOUND', async () => {
+    const a = await loop.syncto({ all: true, dry_run: true, resync: true });
+    const b = await loop.syncto({ hostname: 'nc-dist-1', dry_run: true, comment: 'look only', ticket_ref: 'CHG-1' });
+    const list = await loop.t.call('GET', '/api/v1/jobs?limit=2');
+    expect(list.status).to.equal(200);
+    expect(list.body.jobs.map((j: { id: string }) => j.id)).to.deep.equal([b.id, a.id]);
+    expect(list.body.jobs[0]).to.include({ status: 'FINISHED', comment: 'look only', ticketRef: 'CHG-1' });
+    expect(list.body.jobs[0].progress).to.deep.equal({ done: 1, total: 1 });
+    expect(list.body.jobs[1].progress).to.deep.equal({ done: 4, total: 4 });
+    const one = await loop.t.call('GET', `/api/v1/jobs/${a.id}`);
+    expect(Object.keys(one.body.job.perDevice).sort()).to.deep.equal(['eos-access-1', 'eos-access-2', 'nc-core-1', 'nc-dist-1']);
+    const missing = await loop.t.call('GET', '/api/v1/jobs/no-such-job');
+    expect([missing.status, missing.body.error.code]).to.deep.equal([404, 'NOT_FOUND']);
+    expect((await loop.t.call('GET', '/api/v1/jobs?limit=0')).status).to.equal(400);
   });
 
   it('a restart marks a job left RUNNING as ABORTED and marks no device synchronized', async () => {

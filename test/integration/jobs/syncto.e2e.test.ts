@@ -81,6 +81,11 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
     await loop.push('settings', { [file]: text }, 'access: desk ports');
     await loop.waitFor(async () => Object.keys(await unsynced()).length === 2);
 
+    // A dry run reports the drift but changes no status.
+    const dry = await loop.syncto({ all: true, dry_run: true });
+    expect(dry.perDevice['eos-access-2']!.status).to.equal('drift');
+    expect(await unsynced()).to.deep.equal({ 'eos-access-1': 'settings_changed', 'eos-access-2': 'settings_changed' });
+
     const job = await loop.syncto({ all: true });
     expect(job.perDevice['eos-access-1']!.status).to.equal('synced');
     expect(job.perDevice['eos-access-2']!.status).to.equal('drift');

@@ -54,6 +54,19 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     expect(await sh.cmd('show running-config')).to.equal(dev.runningConfig().trimEnd());
   });
 
+  it('commit refuses an interface whose access vlan is not configured, naming it; the session stays pending', async () => {
+    const sh = await shell();
+    await sh.cmd('configure session x1');
+    expect(await sh.cmd('interface Ethernet4')).to.equal('');
+    expect(await sh.cmd('switchport access vlan 40')).to.equal(''); // accepted line by line, checked at commit
+    expect(await sh.cmd('commit')).to.equal("% Failed to commit session x1: validation failed: interface Ethernet4: access vlan 40 is not configured (add 'vlan 40')");
+    expect(dev.runningConfig()).not.to.include('Ethernet4');
+    await sh.cmd('exit');
+    expect(await sh.cmd('vlan 40')).to.equal('');
+    expect(await sh.cmd('commit')).to.equal('');
+    expect(dev.runningConfig()).to.include('interface Ethernet4\n   switchport access vlan 40');
+  });
+
   it('rejects unknown commands and bad values with % Invalid input, leaving the session unchanged', async () => {
     const sh = await shell();
     expect(await sh.cmd('frobnicate')).to.match(/^% Invalid input/);

@@ -71,18 +71,18 @@ describe('lab: faults', function () {
 
   it('latencyMs delays every reply', async () => {
     const s = track(await RawNetconf.open(nc.port));
-    nc.setFaults({ latencyMs: 300 });
+    nc.setFaults({ latencyMs: 1000 });
     const t0 = Date.now();
     await s.rpc('<get/>');
-    expect(Date.now() - t0).to.be.at.least(290);
+    expect(Date.now() - t0).to.be.at.least(990);
     const sh = track(await EosShellClient.open(eos.port));
     const t1 = Date.now();
     await sh.cmd('show hostname');
-    expect(Date.now() - t1).to.be.below(290); // only the device with the fault is slow
-    eos.setFaults({ latencyMs: 300 });
+    expect(Date.now() - t1).to.be.below(990); // only the device with the fault is slow
+    eos.setFaults({ latencyMs: 1000 });
     const t2 = Date.now();
     expect(await sh.cmd('show hostname')).to.include('Hostname:');
-    expect(Date.now() - t2).to.be.at.least(290);
+    expect(Date.now() - t2).to.be.at.least(990);
   });
 
   it('lockHeld: NETCONF lock-denied naming the holder session; EOS session in use naming the pending session', async () => {
@@ -137,11 +137,19 @@ describe('lab: faults', function () {
     const s = track(await RawNetconf.open(nc.port));
     expect(await s.rpc(editVlan(7))).to.equal('');
     expect(s.closed).to.equal(true);
+    nc.clearFaults();
+    // The edit was applied: it sits in the (unlocked, so kept) candidate, not in running.
+    const again = track(await RawNetconf.open(nc.port));
+    expect(await again.rpc('<get-config><source><candidate/></source></get-config>')).to.include('<id>7</id>');
+    expect(nc.runningConfig()).not.to.include('<id>7</id>');
     const sh = track(await EosShellClient.open(eos.port));
     await sh.cmd('configure session w1');
     await sh.cmd('vlan 7').catch(() => '');
     await until(() => eos.counters().activeSessions === 0, 'the EOS connection to drop');
+    eos.clearFaults();
     expect((await eosExec(eos.port, ['show configuration sessions'])).stdout).to.match(/w1\s+pending/);
+    expect((await eosExec(eos.port, ['configure session w1', 'show session-config diffs', 'end'])).stdout).to.include('+vlan 7');
+    expect(eos.runningConfig()).not.to.include('vlan 7');
   });
 
   it("dropAfter 'validate': validate succeeds, then the connection drops", async () => {

@@ -108,6 +108,22 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     expect(await candidate()).to.equal(before);
   });
 
+  it('validate and commit refuse an interface whose access vlan is not configured (leafref), in any edit order', async () => {
+    const s = await session();
+    const intf = `<config><interfaces xmlns="${NS}"><interface><name>Ethernet3</name><vlan>30</vlan></interface></interfaces></config>`;
+    expect(isOk(await s.rpc(edit(intf)))).to.equal(true); // an edit may leave the reference open for a later edit
+    const v = await s.rpc('<validate><source><candidate/></source></validate>');
+    expect(tag(v)).to.equal('data-missing');
+    expect(v).to.include('<error-app-tag>instance-required</error-app-tag>').and.include("<error-path>/interfaces/interface[name='Ethernet3']/vlan</error-path>");
+    expect(v).to.include('vlan 30 is not configured');
+    expect(tag(await s.rpc('<commit/>'))).to.equal('data-missing');
+    expect(dev.runningConfig()).not.to.include('Ethernet3');
+    expect(isOk(await s.rpc(edit(vlanConfig(30))))).to.equal(true);
+    expect(isOk(await s.rpc('<validate><source><candidate/></source></validate>'))).to.equal(true);
+    expect(isOk(await s.rpc('<commit/>'))).to.equal(true);
+    expect(dev.runningConfig()).to.include('<name>Ethernet3</name>');
+  });
+
   it("refuses to lock a candidate holding another session's unlocked edits until discard-changes", async () => {
     const a = await session();
     await a.rpc(edit(vlanConfig(8)));

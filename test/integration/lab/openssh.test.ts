@@ -51,6 +51,20 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
     expect(dev.runningConfig()).to.include('vlan 20\n   name voice\n');
   });
 
+  it('replaces the config with rollback clean-config and commits with a timer, confirmed from a second ssh', async () => {
+    dev.setRunningConfig(`hostname ${dev.hostname}\nvlan 20\n   name voice\n`);
+    const script = ['configure session timed', 'rollback clean-config', `hostname ${dev.hostname}`, 'vlan 50', 'name cams', 'commit timer 00:05:00', 'show configuration sessions', 'exit', ''].join('\n');
+    const { stdout, code } = await ssh(['-T', ...sshArgs()], script);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/timed\s+pending-commit-timer/);
+    expect(dev.runningConfig()).to.equal(`hostname ${dev.hostname}\n!\nvlan 50\n   name cams\n!\nend\n`);
+    const confirm = await ssh([...sshArgs(), 'configure session timed commit']);
+    expect(confirm.code).to.equal(0);
+    const after = await run('ssh', [...sshArgs(), 'show configuration sessions']);
+    expect(after.stdout).not.to.include('timed');
+    expect(dev.runningConfig()).to.include('vlan 50');
+  });
+
   it('echoes and answers on an interactive pty', async () => {
     const { stdout } = await ssh(['-tt', ...sshArgs()], 'show hostname\rexit\r');
     expect(stdout).to.include('show hostname\r\nHostname: ');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BssSource } from '../../../src/sources/bssSource.ts';
 import type { BssOptions } from '../../../src/sources/bssSource.ts';
-import { BssStub } from './stubs/bssStub.ts';
+import { BSS_PATH, BssStub } from './stubs/bssStub.ts';
 import { bssSettings, deviceSpec, rejects } from './stubs/fixtures.ts';
 
 
@@ -31,6 +31,29 @@ describe('sources/BssSource (generic REST) against a BSS double', () => {
       { name: 'SW-1', ref: 'NE-100', managementIp: '10.3.0.1', platform: 'eos' },
       { name: 'sw-2', ref: 'NE-101', managementIp: '10.3.0.2' },
     ]);
+  });
+
+  it('pages through nextField until it is null, keeping the key on the configured host', async () => {
+    for (let i = 1; i <= 5; i++) bss.add(`sw-${i}`, `10.3.0.${i}`);
+    bss.pageSize = 2;
+    bss.advertisedOrigin = 'http://bss.internal.invalid:8443';
+    const list = await new BssSource({ ...opts, nextField: 'links.next' }).list();
+    expect(list.map((d) => d.name)).to.deep.equal(['sw-1', 'sw-2', 'sw-3', 'sw-4', 'sw-5']);
+    expect(bss.requests.filter((r) => r.method === 'GET')).to.have.length(3);
+  });
+
+  it('a 5xx on a later page fails the whole read (never a partial list), and so does a next link that loops', async () => {
+    for (let i = 1; i <= 5; i++) bss.add(`sw-${i}`, `10.3.0.${i}`);
+    bss.pageSize = 2;
+    bss.faults.failAfter = { served: 1, status: 502 };
+    const err = await rejects(new BssSource({ ...opts, nextField: 'links.next' }).list());
+    expect(err.code).to.equal('SOURCE_UNAVAILABLE');
+    expect(err.data).to.include({ status: 502 });
+    bss.faults = {};
+    bss.nextOverride = `${BSS_PATH}?page=1`; // every page says page 1 comes next
+    const err2 = await rejects(new BssSource({ ...opts, nextField: 'links.next' }).list());
+    expect(err2.code).to.equal('SOURCE_BAD_RESPONSE');
+    expect(err2.message).to.contain("paging via 'links.next' does not end");
   });
 
   it('adds a record built from the field names plus the constant extra fields; 409 counts as added', async () => {

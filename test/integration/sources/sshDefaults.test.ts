@@ -1,4 +1,7 @@
-/** Without `sources.ssh`, the inventory sync verifies devices with the `devices` login every session uses. */
+/**
+ * Daemon wiring of the inventory sync: without `sources.ssh` it verifies devices with the `devices` login
+ * every session uses, and `sources.schedule` runs it from the scheduler.
+ */
 import { expect } from 'chai';
 import type { SyncReport } from '../../../src/sources/inventorySync.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
@@ -8,7 +11,7 @@ import { startTestLab } from '../../helpers/labFixture.ts';
 import { BssStub } from './stubs/bssStub.ts';
 import { bssSettings } from './stubs/fixtures.ts';
 
-describe('inventory sync: SSH login defaults to the devices section', function () {
+describe('inventory sync wiring: SSH login from the devices section, sources.schedule', function () {
   this.timeout(30_000);
   let fx: LabFixture;
   let bss: BssStub;
@@ -20,7 +23,7 @@ describe('inventory sync: SSH login defaults to the devices section', function (
     t = await startTestDaemon({
       extra: {
         devices: { username: fx.lab.username, password: fx.lab.password },
-        sources: { timeoutMs: 3000, bss: { ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4', port: 'mgmt.port', platform: 'vendorOs' } } },
+        sources: { schedule: '0 3 * * *', timeoutMs: 3000, bss: { ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4', port: 'mgmt.port', platform: 'vendorOs' } } },
       },
     });
     bss.add('lab-101', '127.0.0.1', { vendorOs: 'eos', mgmt: { ipv4: '127.0.0.1', port: fx.lab.device('lab-101').port } } as never);
@@ -40,5 +43,15 @@ describe('inventory sync: SSH login defaults to the devices section', function (
     expect(entry, JSON.stringify(report)).to.not.equal(undefined);
     expect(JSON.stringify(entry)).to.contain("answers as 'lab-101'");
     expect((await t.call('GET', '/api/v1/devices/lab-101')).status).to.equal(200);
+  });
+
+  it('sources.schedule registers the sync with the scheduler; a tick runs it, recorded as by "schedule"', async () => {
+    const scheduler = t.daemon.scheduler;
+    expect(scheduler.kinds()).to.include('inventory-sync');
+    bss.add('lab-101-alias', '127.0.0.1', { vendorOs: 'eos', mgmt: { ipv4: '127.0.0.1', port: fx.lab.device('lab-101').port } } as never);
+    expect(await scheduler.tick('inventory-sync')).to.equal('ran');
+    const status = (await t.call('GET', '/api/v1/inventory/sync')).body as { last: SyncReport };
+    expect(status.last).to.include({ by: 'schedule', dryRun: false });
+    expect(status.last.devices.find((d) => d.hostname === 'lab-101-alias')).to.include({ action: 'conflict', conflict: 'same_ip' });
   });
 });

@@ -25,11 +25,9 @@ describe('alarms: check-unsynced exit codes without a usable daemon', () => {
   it('UNKNOWN (3) after --timeout when the daemon accepts but does not answer', async () => {
     const { server, port, sockets } = await silentServer();
     try {
-      const started = Date.now();
       const r = await checkUnsynced({ url: `http://127.0.0.1:${port}`, token: 'x'.repeat(20), timeout: '1s' }, env);
       expect(r.exitCode).to.equal(3);
       expect(r.text).to.equal(`UNSYNCED UNKNOWN - no answer from http://127.0.0.1:${port} within 1s`);
-      expect(Date.now() - started).to.be.within(900, 5000);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));

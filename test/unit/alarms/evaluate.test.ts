@@ -73,6 +73,13 @@ describe('alarms: unsynced evaluation', () => {
     expect(r.devices[0]!.ageSeconds).to.equal(0);
   });
 
+  it('a clock behind the stored unsyncedSince (set back, or another replica ahead) gives age 0, never a negative age', () => {
+    const r = evaluateUnsynced([device('sw-1', -600)], T, NOW); // since = 10 minutes in the future
+    expect(r.state).to.equal('OK');
+    expect(r.oldestSeconds).to.equal(0);
+    expect(r.devices[0]).to.include({ ageSeconds: 0, level: 'ok' });
+  });
+
   it('refuses a warning threshold longer than the critical one', () => {
     const err = caught(() => evaluateUnsynced([], { warningSeconds: 7200, criticalSeconds: 3600 }, NOW));
     expect(err.code).to.equal('VALIDATION_FAILED');

@@ -27,6 +27,9 @@ describe('checks renderFailure', () => {
     expect(f).to.include({ template: 'eos/access.j2', line: 4 });
     expect(f.message).to.match(/^Unable to call `nosuch`/);
   });
+  it('an undefined variable: named, with the template and line (as the PR status shows it)', async () => {
+    expect(await failureFor('description {{ vlan }}')).to.deep.equal({ message: "undefined variable 'vlan'", template: 'eos/access.j2', line: 4 });
+  });
   it('an unknown filter (no line from nunjucks): found in the templates', async () => {
     expect(await failureFor('{{ vlans | nosuchfilter }}')).to.deep.equal({ message: 'filter not found: nosuchfilter', template: 'eos/access.j2', line: 4 });
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { hasConfigContent } from '../../../src/commit/configContent.ts';
 import { runTransaction } from '../../../src/commit/engine.ts';
 import type { DeviceLocks } from '../../../src/commit/ports.ts';
 import type { DeviceSession, DeviceTarget, SessionCapabilities, SessionFactory } from '../../../src/commit/session.ts';
@@ -220,12 +221,20 @@ describe('commit engine', () => {
     const devs = { a: device('old-a'), A: device('old-A') };
     const net = fakeNetwork(devs);
     const locks = memoryLocks();
-    for (const bad of [items({ a: 'x', A: 'y' }), items({ a: '  \n' }), []]) {
+    // Comments and wrappers alone are empty too: loaded with replace, they would wipe the device.
+    const empties = ['  \n', '<!-- to do -->', '<?xml version="1.0"?>\n<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>', '<nc:config>\n</nc:config>', '!\n! nothing\nend\n'];
+    for (const bad of [items({ a: 'x', A: 'y' }), ...empties.map((c) => items({ a: c })), []]) {
       const err = await runTransaction({ id: 't', items: bad }, { sessions: net.factory, locks }).catch((e: unknown) => e as NetsyncError);
       expect((err as NetsyncError).code).to.equal('BAD_REQUEST');
     }
     expect(devs.a.calls).to.deep.equal([]);
     expect(locks.held.size).to.equal(0);
+  });
+
+  it('counts any element or CLI line as content, comments around it included', () => {
+    for (const config of ['<!-- vlans --><vlans xmlns="urn:netsync:lab"/>', '<config><system/></config>', '!\nhostname sw-1\nend\n', 'x']) {
+      expect(hasConfigContent(config), config).to.equal(true);
+    }
   });
 
   it('refuses a device whose running config drifted from the planned fingerprint', async () => {

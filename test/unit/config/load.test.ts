@@ -31,6 +31,12 @@ describe('config', () => {
     expect(err.message).to.contain('listen.port');
   });
 
+  it('names a body limit the HTTP parser would not understand, and takes the ones it does', () => {
+    expect(failure({ api: { bodyLimit: 'lots' } }).message).to.contain("'api.bodyLimit'");
+    expect(failure({ intake: { bodyLimit: '5 megabytes' } }).message).to.contain("'intake.bodyLimit'");
+    for (const ok of ['1mb', '512KB', '2.5 mb', '1048576']) expect(parseConfig({ api: { bodyLimit: ok } }, {}).api.bodyLimit, ok).to.equal(ok);
+  });
+
   it('takes secrets from the environment, with defaults, and names a missing variable', () => {
     const tokens = [{ name: 'ops', token: '${OPS_TOKEN}', role: 'operator' }];
     expect(parseConfig({ api: { tokens } }, { OPS_TOKEN: 'a-very-long-secret-token' }).api.tokens[0]!.token).to.equal('a-very-long-secret-token');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Duplex, PassThrough } from 'node:stream';
 import { NetconfClient } from '../../../src/drivers/netconf/client.ts';
 import { FrameDecoder, encodeMessage } from '../../../src/drivers/netconf/framing.ts';
-import type { NetconfRpcError } from '../../../src/drivers/netconf/rpcError.ts';
+import { NetconfRpcError } from '../../../src/drivers/netconf/rpcError.ts';
 import type { NetsyncError } from '../../../src/model/errors.ts';
 
 /** The agent side of an in-memory channel: sees what the client writes, can answer in either framing. */
@@ -115,6 +115,12 @@ describe('NETCONF client', () => {
       info: { 'bad-value': '9bad', 'error-number': '333' },
     });
     expect(err.errors[1]).to.include({ tag: 'data-missing', appTag: 'instance-required' });
+    expect(err.message).to.contain('invalid-value/pattern-test-failed at /nc:rpc/nc:edit-config/nc:config/ex:system/ex:hostname: pattern match failed');
+  });
+
+  it('names an error path once when the message already starts with it', () => {
+    const info = { type: 'application', tag: 'invalid-value', severity: 'error' as const, path: '/vlans/vlan/id', message: '/vlans/vlan/id: vlan must be 1-4094', info: {} };
+    expect(new NetconfRpcError('sw-1', 'edit-config', [info]).message).to.equal('sw-1: edit-config refused by the device: invalid-value: /vlans/vlan/id: vlan must be 1-4094');
   });
 
   it('nudges an agent that sits on the first request (netconfd stall) with a probe whose reply is ignored', async () => {

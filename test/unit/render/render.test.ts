@@ -132,6 +132,36 @@ describe('render: device configs', () => {
   });
 });
 
+describe('render: undefined values', () => {
+  const failure = async (files: Record<string, string>) => {
+    const repos = await exampleRepos();
+    repos.change('templates', 't1', files);
+    return (await new Renderer(repos).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+  };
+
+  it('a misspelt variable fails the render, naming it and where it is (it would otherwise drop a config line)', async () => {
+    const err = await failure({ 'eos/interfaces.j2': 'interface Ethernet1\n   description {{ vlna }}\n' });
+    expect(err.code).to.equal('RENDER_FAILED');
+    expect(err.data.reason).to.equal('template_error');
+    expect(err.message).to.equal("eos-access-1: rendering eos/access.j2 failed: (eos/interfaces.j2) [Line 2, Column 16] undefined variable 'vlna'");
+  });
+
+  it('names the template the expression is in, not the include nunjucks blames', async () => {
+    const err = await failure({ 'eos/access.j2': '{% include "base.j2" %}\nx {{ nosuch.field }}\n' });
+    expect(err.message).to.match(/\(eos\/access\.j2\) \[Line 2, Column 3\] undefined variable 'nosuch\.field'$/);
+  });
+
+  it('an expression that is not a plain name is quoted whole; default() and if keep optional values working', async () => {
+    const err = await failure({ 'eos/interfaces.j2': '{{- vlans[99].name -}}\n' });
+    expect(err.message).to.match(/\[Line 1, Column 1\] undefined variable 'vlans\[99\]\.name'$/);
+    const call = await failure({ 'eos/interfaces.j2': '{{ (nosuch or none) }}\n' });
+    expect(call.message).to.match(/undefined or null value from \{\{ \(nosuch or none\) \}\}$/);
+    const repos = await exampleRepos();
+    repos.change('templates', 't1', { 'eos/interfaces.j2': 'a {{ nosuch | default("none") }}\n{% if nosuch %}b{% endif %}\n' });
+    expect((await new Renderer(repos).renderDevice(access1)).config).to.contain('a none\n');
+  });
+});
+
 describe('render: secrets', () => {
   it('passes NETSYNC_SECRET_* as secrets.* and masks them in `masked` and in errors', async () => {
     const secrets = secretsFromEnv({ NETSYNC_SECRET_SNMP_COMMUNITY: 's3cr3t-community', PATH: '/bin' });

@@ -26,6 +26,12 @@ describe('config: sources section', () => {
     expect(() => parseConfig({ sources: { netbox: { url: 'https://n', token: '${NB_TOKEN}' } } }, {}))
       .to.throw(/sources\.netbox\.token/)
       .with.property('code', 'CONFIG_INVALID');
+    expect(() => parseConfig({ sources: { bss: { url: 'https://b.example/elements', nextField: 'links.next' } } }, {}))
+      .to.throw(/sources\.bss\.nextField.*needs itemsField/)
+      .with.property('code', 'CONFIG_INVALID');
+    expect(() => parseConfig({ sources: { schedule: 'every hour' } }, {}))
+      .to.throw(/sources\.schedule.*cron expression/)
+      .with.property('code', 'CONFIG_INVALID');
   });
 
   it('refuses credentials in a source URL without repeating them', () => {

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildDevice } from '../../../src/model/device.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
@@ -127,6 +131,36 @@ describe('store/LowdbStore', () => {
     expect(await codeOf(store.changeDevices({ create: [dev('b')] }))).to.equal('STORE_WRITE_FAILED');
     expect((await store.listDevices()).map((d) => d.hostname)).to.deep.equal(['a']);
     expect(await readFile(path, 'utf8')).to.equal(before);
+  });
+
+  it('reports a store directory it cannot create as STORE_WRITE_FAILED naming it', async () => {
+    await writeFile(join(dir, 'not-a-dir'), '');
+    const store = new LowdbStore(join(dir, 'not-a-dir', 'data', 'store.json'));
+    let err: unknown;
+    await store.init().catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(NetsyncError).with.property('code', 'STORE_WRITE_FAILED');
+    expect((err as Error).message).to.contain(join(dir, 'not-a-dir', 'data'));
+  });
+
+  it('lets one process at a time write the file: another live holder is STORE_LOCKED, a dead one is taken over', async () => {
+    const lockPath = `${path}.lock`;
+    // Our parent process is alive, on this host, and not us: a stand-in for a second daemon.
+    await writeFile(lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), since: 'earlier' }));
+    expect(await codeOf(new LowdbStore(path).init())).to.equal('STORE_LOCKED');
+    const reader = new LowdbStore(path, { readOnly: true });
+    await reader.init();
+    expect(await codeOf(reader.setMeta('k', 1))).to.equal('STORE_WRITE_FAILED');
+    await reader.close();
+    expect(JSON.parse(await readFile(lockPath, 'utf8')).pid).to.equal(process.ppid);
+
+    const gone = spawn(process.execPath, ['-e', '']);
+    await once(gone, 'exit');
+    await writeFile(lockPath, JSON.stringify({ pid: gone.pid, host: hostname(), since: 'earlier' }));
+    const store = new LowdbStore(path);
+    await store.init();
+    expect(JSON.parse(await readFile(lockPath, 'utf8')).pid).to.equal(process.pid);
+    await store.close();
+    expect(existsSync(lockPath)).to.equal(false);
   });
 
   it('gives a device lock to one owner at a time without waiting', async () => {

@@ -2,6 +2,7 @@
  * Test double of a business support system with the generic shape netsync
  * documents (README "Inventory synchronization", bss):
  *   GET    <path>        200 {"data": {"elements": [...]}}   (itemsField: data.elements)
+ *                         paged when `pageSize` is set: ?page=N, and {"links": {"next": <url> | null}} (nextField: links.next)
  *   POST   <path>        201, record with the configured fields
  *   DELETE <path>/<id>   204 | 404
  * `X-API-Key: <key>` on every request (401 otherwise).
@@ -22,6 +23,12 @@ export const BSS_PATH = '/bss/v2/network-elements';
 export class BssStub extends StubServer {
   readonly records: BssRecord[] = [];
   private nextId = 100;
+  /** Page the list (links.next); unset: one answer with every record. */
+  pageSize: number | undefined;
+  /** The origin written into links.next (a BSS behind a proxy may name another host); default: a relative URL. */
+  advertisedOrigin = '';
+  /** Written as links.next on every page instead of the real next page (a BSS whose paging never ends). */
+  nextOverride: string | undefined;
 
   constructor(readonly apiKey = 'bss-key-0123456789') {
     super((req) => this.route(req));
@@ -35,7 +42,7 @@ export class BssStub extends StubServer {
 
   private route(req: StubRequest): StubReply {
     if (req.headers['x-api-key'] !== this.apiKey) return { status: 401, body: { message: 'missing or bad API key' } };
-    if (req.method === 'GET' && req.path === BSS_PATH) return { status: 200, body: { data: { elements: this.records } } };
+    if (req.method === 'GET' && req.path === BSS_PATH) return this.list(req);
     if (req.method === 'POST' && req.path === BSS_PATH) return this.create(req);
     if (req.method === 'DELETE' && req.path.startsWith(`${BSS_PATH}/`)) {
       const id = decodeURIComponent(req.path.slice(BSS_PATH.length + 1));
@@ -45,6 +52,15 @@ export class BssStub extends StubServer {
       return { status: 204 };
     }
     return this.violation(`not a documented BSS call: ${req.method} ${req.path}`, 404);
+  }
+
+  private list(req: StubRequest): StubReply {
+    if (!this.pageSize) return { status: 200, body: { data: { elements: this.records } } };
+    const page = Number(req.query.get('page') ?? '1');
+    if (!Number.isInteger(page) || page < 1) return this.violation(`GET: bad page '${req.query.get('page')}'`);
+    const elements = this.records.slice((page - 1) * this.pageSize, page * this.pageSize);
+    const next = this.nextOverride ?? (page * this.pageSize < this.records.length ? `${this.advertisedOrigin}${BSS_PATH}?page=${page + 1}` : null);
+    return { status: 200, body: { data: { elements }, links: { next } } };
   }
 
   private create(req: StubRequest): StubReply {

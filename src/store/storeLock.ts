@@ -1,0 +1,89 @@
+/**
+ * One writer per store file. Each daemon keeps the whole store in memory and rewrites the file, so a
+ * second daemon on the same file would silently overwrite the first one's changes. The lock file names
+ * its holder; a lock whose process is gone (a crash, a killed container) is taken over.
+ */
+import { randomUUID } from 'node:crypto';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { NetsyncError } from '../model/errors.ts';
+
+interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  /** Tells two stores of one process apart, so one's release never removes the other's lock. */
+  id: string;
+}
+
+export interface StoreLock {
+  path: string;
+  release(): Promise<void>;
+}
+
+export async function acquireStoreLock(storePath: string): Promise<StoreLock> {
+  const path = `${storePath}.lock`;
+  const mine: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), id: randomUUID() };
+  // Two rounds: the second follows the removal of a stale lock.
+  for (let round = 0; round < 2; round++) {
+    if (await tryCreate(path, mine)) return { path, release: () => release(path, mine) };
+    const holder = await readHolder(path);
+    if (holder && heldByAnotherLiveProcess(holder)) {
+      throw new NetsyncError(
+        'STORE_LOCKED',
+        `store file ${storePath} is in use by another netsync (pid ${holder.pid} since ${holder.since}); stop it, or give this one another dataDir / store.path (if pid ${holder.pid} is not netsync, delete ${path})`,
+        { path: storePath, pid: holder.pid },
+      );
+    }
+    await unlink(path).catch(() => undefined);
+  }
+  throw new NetsyncError('STORE_LOCKED', `could not take the lock ${path}: another netsync is starting on the same store`, { path: storePath });
+}
+
+async function tryCreate(path: string, mine: LockHolder): Promise<boolean> {
+  let file;
+  try {
+    file = await open(path, 'wx', 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new NetsyncError('STORE_WRITE_FAILED', `cannot create the store lock ${path}: ${(err as Error).message}`, { path }, { cause: err });
+  }
+  try {
+    await file.writeFile(JSON.stringify(mine));
+  } finally {
+    await file.close();
+  }
+  return true;
+}
+
+async function readHolder(path: string): Promise<LockHolder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
+    if (typeof holder.pid !== 'number' || typeof holder.host !== 'string') return undefined;
+    return { pid: holder.pid, host: holder.host, since: String(holder.since), id: String(holder.id) };
+  } catch {
+    // Unreadable or half-written: the holder died while creating it.
+    return undefined;
+  }
+}
+
+/**
+ * Only a process on this machine can be checked. A lock of this very process (a daemon re-created in
+ * one process, or pid 1 of a restarted container) and one from another host (a new container on the
+ * same volume) count as stale.
+ */
+function heldByAnotherLiveProcess(holder: LockHolder): boolean {
+  if (holder.host !== hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the lock only while it is still ours (it may have been taken over after a long stall). */
+async function release(path: string, mine: LockHolder): Promise<void> {
+  const holder = await readHolder(path);
+  if (holder?.id === mine.id) await unlink(path).catch(() => undefined);
+}
