@@ -44,7 +44,9 @@ export function createApp(parts: AppParts): express.Express {
  * "every field missing"; say what is actually wrong. Requests without a body pass.
  */
 function requireJsonBody(req: express.Request, _res: express.Response, next: express.NextFunction): void {
-  if (req.is(JSON_TYPES) === false) {
+  // fetch() and curl -X POST send "Content-Length: 0" with no type; that is no body, not a wrong one.
+  const empty = req.get('content-length') === '0';
+  if (!empty && req.is(JSON_TYPES) === false) {
     throw new NetsyncError(
       'UNSUPPORTED_MEDIA_TYPE',
       `request body must be JSON sent with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`,

@@ -91,4 +91,11 @@ describe('API bad input', () => {
       expect(await readFile(join(t.dir, 'store.json'), 'utf8')).to.equal(storeBefore);
     });
   }
+
+  it('a POST with no body at all (Content-Length: 0, no type, as curl -X POST sends) is judged on its fields, not refused as 415', async () => {
+    const res = await fetch(`${t.url}/api/v1/devices`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-length': '0' } });
+    expect(res.status).to.equal(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('VALIDATION_FAILED');
+    expect(await readFile(join(t.dir, 'store.json'), 'utf8')).to.equal(storeBefore);
+  });
 });
