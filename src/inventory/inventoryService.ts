@@ -97,9 +97,12 @@ export class InventoryService {
       }
       const updates = [{ hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) }];
       let events: NewSyncEvent[] = [];
+      const renderChanges = renderInputChanges(current, patch);
       // Leaving management means the device must be re-synced when it comes back.
-      if (patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED') {
-        const unsync = this.syncStatus.unsyncChange([current.hostname], 'unmanaged', { by, detail: `state ${current.state} -> UNMANAGED` });
+      const leaving = patch.state === 'UNMANAGED' && current.state !== 'UNMANAGED';
+      if (leaving || renderChanges.length > 0) {
+        const detail = [...(leaving ? [`state ${current.state} -> UNMANAGED`] : []), ...renderChanges].join('; ');
+        const unsync = this.syncStatus.unsyncChange([current.hostname], leaving ? 'unmanaged' : 'manual', { by, detail });
         updates.push(...(unsync.update ?? []));
         events = unsync.events ?? [];
       }
@@ -175,6 +178,25 @@ export class InventoryService {
     const [updated] = await this.syncStatus.markUnsynced([device.hostname], 'manual', { by, detail: reason });
     return updated!;
   }
+}
+
+/**
+ * The fields a PATCH really changes that feed the device's rendered config (type, platform and groups pick
+ * the settings and templates; the management IP is in the template context). Each is "field old -> new".
+ */
+function renderInputChanges(d: Device, patch: DevicePatch): string[] {
+  const changes: string[] = [];
+  if (patch.type !== undefined && patch.type.toUpperCase() !== d.type.toUpperCase()) changes.push(`type ${d.type} -> ${patch.type.toUpperCase()}`);
+  if (patch.platform !== undefined && patch.platform !== d.platform) changes.push(`platform ${d.platform} -> ${patch.platform}`);
+  if (patch.groups !== undefined && !sameGroups(patch.groups, d.groups)) changes.push(`groups [${d.groups.join(', ')}] -> [${patch.groups.join(', ')}]`);
+  if (patch.managementIp !== undefined && patch.managementIp !== d.managementIp) changes.push(`managementIp ${d.managementIp} -> ${patch.managementIp}`);
+  return changes;
+}
+
+/** Order does not matter: the merge orders groups by priority. */
+function sameGroups(a: string[], b: string[]): boolean {
+  const key = (groups: string[]) => [...new Set(groups.map((g) => g.toLowerCase()))].sort().join('\n');
+  return key(a) === key(b);
 }
 
 function applyPatch(d: Device, patch: DevicePatch, at: string): Device {

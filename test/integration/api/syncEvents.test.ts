@@ -111,8 +111,23 @@ describe('API sync events', () => {
     expect(back.body.device.synchronized).to.equal(false);
   });
 
-  it('a PATCH of other fields does not unsync', async () => {
+  it('a PATCH that changes what the device renders from (type, platform, groups, management IP) -> manual, naming the change', async () => {
     expect((await t.call('PATCH', '/api/v1/devices/access-1', { groups: ['floor-2'] })).status).to.equal(200);
+    expect((await t.call('PATCH', '/api/v1/devices/access-2', { type: 'dist' })).status).to.equal(200);
+    expect((await t.call('PATCH', '/api/v1/devices/core-1', { platform: 'netconf', managementIp: '10.0.0.33' })).status).to.equal(200);
+    expect(await unsynced()).to.deep.equal({ 'access-1': 'manual', 'access-2': 'manual', 'core-1': 'manual' });
+    const details = async (h: string) => (await t.call('GET', `/api/v1/devices/${h}/events?open=true`)).body.events.map((e: any) => e.detail);
+    expect(await details('access-1')).to.deep.equal(['groups [] -> [floor-2]']);
+    expect(await details('access-2')).to.deep.equal(['type ACCESS -> DIST']);
+    expect(await details('core-1')).to.deep.equal(['platform junos -> netconf; managementIp 10.0.0.3 -> 10.0.0.33']);
+  });
+
+  it('a PATCH that changes nothing rendered (port, transport, the same values again, groups reordered) does not unsync', async () => {
+    expect((await t.call('PATCH', '/api/v1/devices/DIST-1', { groups: ['b', 'a'] })).status).to.equal(200);
+    await t.daemon.syncStatus.markSynced(['DIST-1'], { by: 'test' });
+    expect((await t.call('PATCH', '/api/v1/devices/access-1', { port: 2222, transport: 'netconf' })).status).to.equal(200);
+    expect((await t.call('PATCH', '/api/v1/devices/access-2', { type: 'access', platform: 'eos', managementIp: '10.0.6.12' })).status).to.equal(200);
+    expect((await t.call('PATCH', '/api/v1/devices/dist-1', { groups: ['A', 'b'] })).status).to.equal(200);
     expect(await unsynced()).to.deep.equal({});
   });
 
