@@ -4,7 +4,7 @@
  * its holder; a lock whose process is gone (a crash, a killed container) is taken over.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { NetsyncError } from '../model/errors.ts';
 
@@ -40,20 +40,19 @@ export async function acquireStoreLock(storePath: string): Promise<StoreLock> {
   throw new NetsyncError('STORE_LOCKED', `could not take the lock ${path}: another netsync is starting on the same store`, { path: storePath });
 }
 
+/** Written aside and hard-linked into place, so the lock file appears whole or not at all. */
 async function tryCreate(path: string, mine: LockHolder): Promise<boolean> {
-  let file;
+  const aside = `${path}.${mine.id}`;
   try {
-    file = await open(path, 'wx', 0o644);
+    await writeFile(aside, JSON.stringify(mine), { mode: 0o644 });
+    await link(aside, path);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new NetsyncError('STORE_WRITE_FAILED', `cannot create the store lock ${path}: ${(err as Error).message}`, { path }, { cause: err });
-  }
-  try {
-    await file.writeFile(JSON.stringify(mine));
   } finally {
-    await file.close();
+    await unlink(aside).catch(() => undefined);
   }
-  return true;
 }
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {
@@ -62,7 +61,7 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
     if (typeof holder.pid !== 'number' || typeof holder.host !== 'string') return undefined;
     return { pid: holder.pid, host: holder.host, since: String(holder.since), id: String(holder.id) };
   } catch {
-    // Unreadable or half-written: the holder died while creating it.
+    // Unreadable: not a lock any netsync wrote whole (see tryCreate), so nobody holds it.
     return undefined;
   }
 }
