@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import type { TestDaemon } from '../../helpers/daemon.ts';
-import { removeDir, startTestDaemon, tempDir } from '../../helpers/daemon.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { OPERATOR_TOKEN, removeDir, startTestDaemon, tempDir } from '../../helpers/daemon.ts';
 import { eosExec } from '../../helpers/labClient.ts';
 import type { LabSuite } from '../commit/labConfigs.ts';
 import { startLabSuite } from '../commit/labConfigs.ts';
@@ -177,5 +178,17 @@ describe('interface bounce (daemon + lab)', function () {
     // The bounce's own lock is released whatever happened: a transaction gets it now.
     expect(await t.daemon.store.tryLockDevice('bn-nc-1', 'tx-next')).to.equal(true);
     await t.daemon.store.unlockDevice('bn-nc-1', 'tx-next');
+  });
+
+  it('netsync devices bounce: exit 0 and the flap on the device; a refusal exits 2 with the reason', async () => {
+    const env = { NETSYNC_URL: t.url, NETSYNC_TOKEN: OPERATOR_TOKEN };
+    const flaps = lab('bn-nc-1').linkStatusChanges('Ethernet1');
+    const ok = await runCli(['devices', 'bounce', 'bn-nc-1', 'Ethernet1'], env);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.equal('bn-nc-1: interface Ethernet1 bounced\n');
+    expect(lab('bn-nc-1').linkStatusChanges('Ethernet1')).to.equal(flaps + 1);
+    const refused = await runCli(['devices', 'bounce', 'bn-nc-1', 'Ethernet2'], env);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include('administratively down');
   });
 });
