@@ -14,6 +14,7 @@ import { networkRouter } from './api/routes/network.ts';
 import { ensureLocalToken } from './apiToken.ts';
 import type { LoadedConfig } from './config/load.ts';
 import { readInventoryFile } from './inventory/inventoryFile.ts';
+import { InterfaceBounceService } from './inventory/interfaceBounce.ts';
 import { InventoryService } from './inventory/inventoryService.ts';
 import { NetworkService } from './inventory/networkService.ts';
 import { SyncStatusService } from './inventory/syncStatus.ts';
@@ -147,6 +148,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}),
   });
   await transactions.recover();
+  const bounces = new InterfaceBounceService({ store, sessions, clock });
 
   const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
   const interrupted = await jobs.abortInterrupted();
@@ -189,7 +191,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
-    apiRouters: [devicesRouter(inventory), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
+    apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
   let server: Server | undefined;

@@ -44,6 +44,12 @@ export interface DeviceSession {
   cancelCommit(persistId: string): Promise<void>;
   /** Throw away the uncommitted candidate. */
   discard(): Promise<void>;
+  /**
+   * Shut the interface, then give it back its admin state, leaving running config as it was.
+   * Refuses (NOT_FOUND) an interface the running config lacks and (CONFLICT) one that is shut down.
+   * Optional: a driver that cannot bounce leaves it out.
+   */
+  bounceInterface?(name: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -137,19 +137,6 @@ export class InventoryService {
     return this.get(device.hostname);
   }
 
-  /** A bounce is recorded in the history but never changes the synchronized flag. */
-  async bounceInterface(hostname: string, name: string, by: string): Promise<SyncEvent> {
-    const device = await this.get(hostname);
-    const iface = device.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase());
-    if (!iface) throw notFound('interface', `${device.hostname}:${name}`);
-    const at = this.clock().toISOString();
-    await this.store.changeDevices({
-      events: [{ hostname: device.hostname, cause: 'interface_bounced', by, at, clearedAt: at, detail: `interface ${iface.name} bounced` }],
-    });
-    const [event] = await this.store.listEvents({ hostname: device.hostname, limit: 1 });
-    return event!;
-  }
-
   async postFlight(hostname: string, by: string, detail: string): Promise<Device> {
     const device = await this.get(hostname);
     const [updated] = await this.syncStatus.markUnsynced([device.hostname], 'upgrade_post_flight', { by, detail });

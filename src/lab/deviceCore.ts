@@ -18,6 +18,8 @@ export class DeviceCore {
   counters: LabCounters = { sessions: 0, rpcs: 0, commits: 0, activeSessions: 0 };
   private nextId = 1;
   private listeners = new Set<(f: LabFaults) => void>();
+  /** Per interface: admin down-then-up cycles of running config (what EOS calls link status changes). */
+  private readonly flaps = new Map<string, number>();
 
   constructor(
     readonly hostname: string,
@@ -36,8 +38,20 @@ export class DeviceCore {
   }
 
   setRunning(cfg: LabConfig): void {
+    this.countFlaps(this.running, cfg);
     this.running = cfg;
     this.persist(cfg);
+  }
+
+  /** An interface that was shut down and now is up has flapped once (a bounce, or any shut/no shut pair). */
+  private countFlaps(before: LabConfig, after: LabConfig): void {
+    for (const [name, intf] of after.interfaces) {
+      if (before.interfaces.get(name)?.enabled === false && intf.enabled !== false) this.flaps.set(name, this.linkStatusChanges(name) + 1);
+    }
+  }
+
+  linkStatusChanges(name: string): number {
+    return this.flaps.get(name) ?? 0;
   }
 
   /** The running config as the device shows it over the wire (wrong-hostname fault applied). */

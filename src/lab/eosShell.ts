@@ -4,7 +4,7 @@
  * Each input line is one command; its output and the next prompt are returned.
  */
 import { createTwoFilesPatch } from 'diff';
-import { applyCliLine, configToCli, shortInterface, type CliMode } from './cliConfig.ts';
+import { applyCliLine, configToCli, normalizeInterface, shortInterface, type CliMode } from './cliConfig.ts';
 import { cloneConfig } from './configModel.ts';
 import type { ConnectionHandle, DeviceCore } from './deviceCore.ts';
 import type { EosConfigSession, EosSessions } from './eosSessions.ts';
@@ -156,6 +156,8 @@ export class EosShell {
     const json = /\|\s*json$/.test(l);
     const cmd = l.replace(/\|\s*json$/, '').trim().split(/\s+/).join(' ');
     const host = this.device.shownHostname();
+    const intf = /^show interfaces? (.+)$/.exec(cmd);
+    if (intf && !json) return this.showInterface(intf[1]!);
     switch (cmd) {
       case 'show hostname':
         return ok(json ? JSON.stringify({ hostname: host, fqdn: host }) : `Hostname: ${host}\nFQDN:     ${host}`);
@@ -183,6 +185,24 @@ export class EosShell {
       default:
         return invalid(l.split(/\s+/).slice(1).join(' ') || l);
     }
+  }
+
+  /** `show interfaces X`: admin state from running config, and the flap counter tests look for. */
+  private showInterface(raw: string): CommandResult {
+    const name = normalizeInterface(raw);
+    const intf = name === null ? undefined : this.device.getRunning().interfaces.get(name);
+    if (!name || !intf) return fail(`% Interface ${name ?? raw} does not exist`);
+    const up = intf.enabled !== false;
+    return ok(
+      [
+        up ? `${name} is up, line protocol is up (connected)` : `${name} is administratively down, line protocol is down (disabled)`,
+        '  Hardware is Ethernet, address is 001c.7300.0001 (bia 001c.7300.0001)',
+        ...(intf.description !== undefined ? [`  Description: ${intf.description}`] : []),
+        '  Ethernet MTU 9214 bytes, BW 1000000 kbit',
+        '  Full-duplex, 1Gb/s, auto negotiation: off, uplink: off',
+        `  ${this.device.linkStatusChanges(name)} link status changes since last clear`,
+      ].join('\n'),
+    );
   }
 
   private sessionTable(): string {

@@ -175,6 +175,10 @@ export class LabDeviceImpl implements LabDevice {
     return { ...this.core.counters };
   }
 
+  linkStatusChanges(name: string): number {
+    return this.core.linkStatusChanges(name);
+  }
+
   resetCounters(): void {
     const c = this.core.counters;
     c.sessions = 0;

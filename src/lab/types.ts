@@ -68,6 +68,8 @@ export interface LabDevice {
   faults(): LabFaults;
   counters(): LabCounters;
   resetCounters(): void;
+  /** Times running config took this interface admin down and up again (EOS: `show interfaces X`). */
+  linkStatusChanges(name: string): number;
 }
 
 export interface LabInventoryEntry {

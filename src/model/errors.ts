@@ -37,6 +37,19 @@ const HTTP_STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
+  // A device the daemon talks to for the caller (interface bounce) failed or refused: a bad gateway, not our bug.
+  DEVICE_UNREACHABLE: 502,
+  AUTH_FAILED: 502,
+  HOST_KEY_MISMATCH: 502,
+  CLI_CLOSED: 502,
+  CLI_TIMEOUT: 502,
+  CLI_COMMAND_REJECTED: 502,
+  NETCONF_CLOSED: 502,
+  NETCONF_TIMEOUT: 502,
+  NETCONF_RPC_ERROR: 502,
+  BOUNCE_INCOMPLETE: 502,
+  DEVICE_LOCKED: 409,
+  EOS_SESSION_LOCKED: 409,
 };
 
 export class NetsyncError extends Error {

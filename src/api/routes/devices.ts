@@ -1,5 +1,6 @@
 /** /api/v1/devices: CRUD plus the device-level actions that change sync status. */
 import { Router } from 'express';
+import type { InterfaceBounceService } from '../../inventory/interfaceBounce.ts';
 import type { InventoryService } from '../../inventory/inventoryService.ts';
 import { actor } from '../auth.ts';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
 
-export function devicesRouter(inventory: InventoryService): Router {
+export function devicesRouter(inventory: InventoryService, bounces: InterfaceBounceService): Router {
   const r = Router();
 
   r.get('/devices', async (req, res) => {
@@ -63,8 +64,9 @@ export function devicesRouter(inventory: InventoryService): Router {
 
   r.post('/devices/:hostname/interfaces/:name/bounce', async (req, res) => {
     parseInput(emptyBodySchema, req.body);
-    const event = await inventory.bounceInterface(req.params.hostname, req.params.name, actor(res));
-    res.status(202).json({ event });
+    // Answered once the device has done it: the event is only there when the bounce happened.
+    const event = await bounces.bounce(req.params.hostname, req.params.name, actor(res));
+    res.json({ event });
   });
 
   r.post('/devices/:hostname/upgrade/post-flight', async (req, res) => {

@@ -7,6 +7,7 @@
  */
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
+import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { CliOutput, CliShell } from './cliShell.ts';
 
 export interface EosSessionOptions {
@@ -35,6 +36,22 @@ export function formatTimer(seconds: number): string {
   const s = Math.max(1, Math.round(seconds));
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+/**
+ * The sub-command lines of `interface NAME` in running-config text, and the name as the device spells it;
+ * undefined when the interface is not configured.
+ */
+export function interfaceBlock(running: string, name: string): { name: string; lines: string[] } | undefined {
+  const lines = running.replace(/\r/g, '').split('\n');
+  const start = lines.findIndex((l) => /^interface\s/.test(l) && l.slice('interface'.length).trim().toLowerCase() === name.trim().toLowerCase());
+  if (start < 0) return undefined;
+  const block: string[] = [];
+  for (const l of lines.slice(start + 1)) {
+    if (!/^\s/.test(l)) break;
+    block.push(l.trim());
+  }
+  return { name: lines[start]!.slice('interface'.length).trim(), lines: block };
 }
 
 export class EosSession implements DeviceSession {
@@ -158,6 +175,30 @@ export class EosSession implements DeviceSession {
     } catch (err) {
       if (err instanceof NetsyncError && err.code === 'CLI_COMMAND_REJECTED' && /does not exist/i.test(String(err.data.errors))) return;
       throw err;
+    }
+  }
+
+  /**
+   * Direct `configure` mode, not a config session: shut and no shut commit line by line, and a
+   * session would have to replace the whole config for a change we undo at once.
+   */
+  async bounceInterface(name: string): Promise<void> {
+    const block = interfaceBlock((await this.run('show running-config')).text, name);
+    if (!block) throw notInRunning(this.hostname, name);
+    if (block.lines.includes('shutdown')) throw adminDown(this.hostname, block.name);
+    await this.toExec();
+    await this.run('configure');
+    let down = false;
+    try {
+      await this.run(`interface ${block.name}`);
+      await this.run('shutdown');
+      down = true;
+      await this.run('no shutdown');
+      down = false;
+    } catch (err) {
+      throw down ? leftDown(this.hostname, block.name, err) : err;
+    } finally {
+      await this.toExec().catch(() => undefined);
     }
   }
 

@@ -6,7 +6,10 @@
 import { createTwoFilesPatch } from 'diff';
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
+import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { NetconfClient } from './client.ts';
+import type { InterfaceState } from './interfaceEdit.ts';
+import { enabledEdit, findInterface } from './interfaceEdit.ts';
 import { NetconfRpcError } from './rpcError.ts';
 import { configBody, escapeXml, parseXml, textOf } from './xml.ts';
 import type { XmlNode } from './xml.ts';
@@ -153,6 +156,33 @@ export class NetconfSession implements DeviceSession {
 
   async discard(): Promise<void> {
     if (this.capabilities.candidate) await this.client.rpc('<discard-changes/>');
+  }
+
+  /**
+   * Under the lock: enabled=false and commit, then the leaf back as it was (removed when it was
+   * absent) and commit, so running ends identical. Any failure discards the candidate and unlocks.
+   */
+  async bounceInterface(name: string): Promise<void> {
+    await this.lock();
+    let down = false;
+    let intf: InterfaceState | undefined;
+    try {
+      intf = findInterface(await this.getConfig('running'), name);
+      if (!intf) throw notInRunning(this.hostname, name);
+      if (intf.enabled === 'false') throw adminDown(this.hostname, intf.name);
+      await this.loadCandidate(enabledEdit(intf, 'false'), 'merge');
+      await this.commit();
+      down = true;
+      await this.loadCandidate(enabledEdit(intf, intf.enabled), 'merge');
+      await this.commit();
+      down = false;
+    } catch (err) {
+      await this.discard().catch(() => undefined);
+      await this.unlock().catch(() => undefined);
+      throw down && intf ? leftDown(this.hostname, intf.name, err) : err;
+    }
+    // The bounce is done; a failed unlock is not its failure (closing the session releases the lock, RFC 6241 §7.5).
+    await this.unlock().catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -135,4 +135,20 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     await eosExec(dev.port, ['configure session c1', 'vlan 70', 'commit']);
     expect(dev.counters()).to.include({ sessions: 1, rpcs: 3, commits: 1 });
   });
+
+  it('counts link flaps (shut then no shut) per interface and shows them in show interfaces', async () => {
+    await eosExec(dev.port, ['configure', 'interface Ethernet1', 'description uplink', 'interface Ethernet2', 'end']);
+    const before = dev.linkStatusChanges('Ethernet1');
+    await eosExec(dev.port, ['configure', 'interface Ethernet1', 'shutdown', 'end']);
+    const down = (await eosExec(dev.port, ['show interfaces Ethernet1'])).stdout;
+    expect(down).to.include('Ethernet1 is administratively down, line protocol is down (disabled)');
+    expect(dev.linkStatusChanges('Ethernet1')).to.equal(before);
+    await eosExec(dev.port, ['configure', 'interface Ethernet1', 'no shutdown', 'end']);
+    expect(dev.linkStatusChanges('Ethernet1')).to.equal(before + 1);
+    expect(dev.linkStatusChanges('Ethernet2')).to.equal(0);
+    const { stdout } = await eosExec(dev.port, ['show interfaces Et1', 'show interfaces Ethernet9']);
+    expect(stdout).to.include('Ethernet1 is up, line protocol is up (connected)').and.include('  Description: uplink');
+    expect(stdout).to.include(`  ${before + 1} link status changes since last clear`);
+    expect(stdout).to.include('% Interface Ethernet9 does not exist');
+  });
 });

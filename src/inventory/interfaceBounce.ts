@@ -1,0 +1,77 @@
+/**
+ * POST /devices/{h}/interfaces/{name}/bounce: shut the interface on the device and bring it back
+ * (DESIGN §3: recorded in the history, never a change of the synchronized flag). Talks to the device
+ * only through the SessionFactory, under the per-device lock transactions and syncto take.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DeviceSession, SessionFactory } from '../commit/session.ts';
+import { deviceTarget } from '../commit/target.ts';
+import type { Device } from '../model/device.ts';
+import { NetsyncError, notFound } from '../model/errors.ts';
+import type { SyncEvent } from '../model/events.ts';
+import type { Clock } from '../model/ports.ts';
+import { systemClock } from '../model/ports.ts';
+import type { Store } from '../store/store.ts';
+
+export interface InterfaceBouncePorts {
+  store: Store;
+  /** The daemon's factory: credentials and host-key pinning as for every other device session. */
+  sessions: SessionFactory;
+  clock?: Clock;
+}
+
+export class InterfaceBounceService {
+  private readonly clock: Clock;
+
+  constructor(private readonly ports: InterfaceBouncePorts) {
+    this.clock = ports.clock ?? systemClock;
+  }
+
+  /** Bounces, then records `interface_bounced`; any refusal or device error records nothing. */
+  async bounce(hostname: string, name: string, by: string): Promise<SyncEvent> {
+    const { store } = this.ports;
+    const device = await store.getDevice(hostname);
+    if (!device) throw notFound('device', hostname);
+    if (device.state !== 'MANAGED') {
+      throw new NetsyncError('CONFLICT', `device '${device.hostname}' is ${device.state}; only MANAGED devices are contacted, so its interfaces cannot be bounced`, {
+        hostname: device.hostname,
+        state: device.state,
+      });
+    }
+    const iface = device.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase());
+    if (!iface) throw notFound('interface', `${device.hostname}:${name}`);
+
+    const owner = `bounce-${randomUUID().slice(0, 8)}`;
+    if (!(await store.tryLockDevice(device.hostname, owner))) {
+      const holder = (await store.lockHolder(device.hostname)) ?? '(unknown)';
+      throw new NetsyncError('LOCKED', `${device.hostname}: ${holder} is configuring this device; retry the bounce when it has finished`, {
+        hostname: device.hostname,
+        holder,
+      });
+    }
+    try {
+      await this.onDevice(device, iface.name);
+    } finally {
+      await store.unlockDevice(device.hostname, owner);
+    }
+
+    const at = this.clock().toISOString();
+    await store.changeDevices({
+      events: [{ hostname: device.hostname, cause: 'interface_bounced', by, at, clearedAt: at, detail: `interface ${iface.name} bounced` }],
+    });
+    const [event] = await store.listEvents({ hostname: device.hostname, limit: 1 });
+    return event!;
+  }
+
+  private async onDevice(device: Device, name: string): Promise<void> {
+    const session: DeviceSession = await this.ports.sessions.open(deviceTarget(device));
+    try {
+      if (!session.bounceInterface) {
+        throw new NetsyncError('CONFLICT', `${device.hostname}: the ${device.transport} driver cannot bounce interfaces`, { hostname: device.hostname, transport: device.transport });
+      }
+      await session.bounceInterface(name);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }
+}
