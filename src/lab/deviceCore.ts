@@ -18,6 +18,8 @@ export class DeviceCore {
   counters: LabCounters = { sessions: 0, rpcs: 0, commits: 0, activeSessions: 0 };
   private nextId = 1;
   private listeners = new Set<(f: LabFaults) => void>();
+  /** Replies waiting for holdReplies to be cleared, oldest first. */
+  private held: Array<() => void> = [];
 
   constructor(
     readonly hostname: string,
@@ -52,10 +54,11 @@ export class DeviceCore {
     return this.faults.reportedHostname ?? this.running.hostname ?? 'localhost';
   }
 
-  /** Resolves after the configured latency (immediately when there is none). */
-  delay(): Promise<void> {
+  /** Resolves after the configured latency, then once replies are no longer held (immediately when neither applies). */
+  async delay(): Promise<void> {
     const ms = this.faults.latencyMs;
-    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    while (this.faults.holdReplies) await new Promise<void>((r) => this.held.push(r));
   }
 
   onFaults(fn: (f: LabFaults) => void): void {
@@ -64,6 +67,7 @@ export class DeviceCore {
 
   setFaults(f: Partial<LabFaults>): void {
     this.faults = { ...this.faults, ...f };
+    if (!this.faults.holdReplies) for (const release of this.held.splice(0)) release();
     for (const fn of this.listeners) fn(this.faults);
   }
 }
