@@ -22,6 +22,7 @@ export const faultsSchema = z
     unreachable: z.boolean(),
     authFailure: z.boolean(),
     latencyMs: z.number().int().min(0).max(600_000),
+    holdReplies: z.boolean(),
     lockHeld: z.boolean(),
     validationError: z.string().min(1).max(1000).nullable(),
     commitError: z.string().min(1).max(1000).nullable(),

@@ -20,6 +20,8 @@ export class DeviceCore {
   private listeners = new Set<(f: LabFaults) => void>();
   /** Per interface: admin down-then-up cycles of running config (what EOS calls link status changes). */
   private readonly flaps = new Map<string, number>();
+  /** Replies waiting for holdReplies to be cleared, oldest first. */
+  private held: Array<() => void> = [];
 
   constructor(
     readonly hostname: string,
@@ -66,10 +68,11 @@ export class DeviceCore {
     return this.faults.reportedHostname ?? this.running.hostname ?? 'localhost';
   }
 
-  /** Resolves after the configured latency (immediately when there is none). */
-  delay(): Promise<void> {
+  /** Resolves after the configured latency, then once replies are no longer held (immediately when neither applies). */
+  async delay(): Promise<void> {
     const ms = this.faults.latencyMs;
-    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    while (this.faults.holdReplies) await new Promise<void>((r) => this.held.push(r));
   }
 
   onFaults(fn: (f: LabFaults) => void): void {
@@ -78,6 +81,7 @@ export class DeviceCore {
 
   setFaults(f: Partial<LabFaults>): void {
     this.faults = { ...this.faults, ...f };
+    if (!this.faults.holdReplies) for (const release of this.held.splice(0)) release();
     for (const fn of this.listeners) fn(this.faults);
   }
 }

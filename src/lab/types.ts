@@ -10,6 +10,11 @@ export interface LabFaults {
   authFailure: boolean;
   /** Added delay before each reply (NETCONF message or CLI command output). */
   latencyMs: number;
+  /**
+   * Every reply (after any latency) is held until this is cleared, then sent in order: keeps an operation in
+   * flight for exactly as long as a test needs, where a latency would only keep it there for a while.
+   */
+  holdReplies: boolean;
   /** Another (phantom) session holds the NETCONF locks / a pending EOS config session. */
   lockHeld: boolean;
   /** validate and commit fail with this message. */
@@ -26,6 +31,7 @@ export const NO_FAULTS: Readonly<LabFaults> = Object.freeze({
   unreachable: false,
   authFailure: false,
   latencyMs: 0,
+  holdReplies: false,
   lockHeld: false,
   validationError: null,
   commitError: null,

@@ -58,7 +58,7 @@ export async function startGitOps(intake: Record<string, unknown> = {}, daemonDi
     async openEvents(hostname) {
       return t.daemon.store.listEvents({ hostname, openOnly: true });
     },
-    async waitFor(check, ms = 5000) {
+    async waitFor(check, ms = 15_000) {
       const deadline = Date.now() + ms;
       for (;;) {
         const value = await check();

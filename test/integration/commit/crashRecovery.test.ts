@@ -110,17 +110,20 @@ describe('crash between confirmed commit and confirm', function () {
     const staged = await call('POST', '/api/v1/transactions', { devices: DEVICES.map((x) => ({ hostname: x.hostname, config: labConfig(x.platform, next(x.hostname)) })) });
     const id = staged.body.transaction.id as string;
 
-    // One slow device (every reply 150 ms late) holds each phase open, so between the fast devices'
-    // confirmed commit and the confirm phase there is a window to kill the daemon in.
-    suite.lab.device('cr-eos-slow').setFaults({ latencyMs: 150 });
+    // One slow device (every reply 150 ms late) holds each phase open. Once the fast devices run the
+    // confirmed config it holds its replies outright: its pending reply (still in its latency) waits,
+    // so the confirmed-commit phase cannot end and the daemon can be killed before any confirm.
+    const slow = suite.lab.device('cr-eos-slow');
+    slow.setFaults({ latencyMs: 150 });
     const commit = call('POST', `/api/v1/transactions/${id}/commit`, { confirm_timeout: 300 }).catch(() => undefined);
     await until('the fast devices to run the new config', () => DEVICES.slice(0, 2).every((x) => running(x.hostname) === canonical(x.platform, next(x.hostname))) || undefined, 20_000, 5);
+    slow.setFaults({ holdReplies: true });
     const tx = (await call('GET', `/api/v1/transactions/${id}`)).body.transaction;
     expect(tx.status).to.equal('committing');
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     await commit;
-    suite.lab.device('cr-eos-slow').clearFaults();
+    slow.clearFaults();
 
     // Nobody confirmed: the fast devices still run the unconfirmed config (the timer is long).
     for (const x of DEVICES.slice(0, 2)) expect(running(x.hostname)).to.equal(canonical(x.platform, next(x.hostname)));

@@ -53,15 +53,30 @@ describe('syncto behaviour', function () {
     expect((await loop.device('nc-core-1')).synchronized).to.equal(true);
   });
 
+  /** Resolves once the job has started reading every one of `hostnames` (the read is then in flight on the device). */
+  async function waitUntilReading(jobId: string, hostnames: string[], sessionsBefore: Record<string, number>): Promise<void> {
+    await loop.waitFor(async () => {
+      const job = await loop.t.daemon.jobs.get(jobId);
+      return hostnames.every((h) => job.perDevice[h]?.status === 'running' && loop.labFixture.lab.device(h).counters().sessions > sessionsBefore[h]!);
+    }, 20_000);
+  }
+  const sessionsNow = () => Object.fromEntries(loop.labFixture.lab.devices.map((d) => [d.hostname, d.counters().sessions]));
+
   it('abort: no device is pushed once the abort is in, and the job ends ABORTED', async () => {
-    for (const d of loop.labFixture.lab.devices) d.setFaults({ latencyMs: 400 });
+    // The devices hold every reply: the job gets as far as reading the running configs and no further until released.
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
     const before = running();
     const commitsBefore = commits();
+    const sessionsBefore = sessionsNow();
     const res = await loop.t.call('POST', '/api/v1/syncto', { all: true });
+    expect(res.status).to.equal(202);
+    await waitUntilReading(res.body.job_id, ['eos-access-1', 'eos-access-2'], sessionsBefore);
     const abort = await loop.t.call('POST', `/api/v1/jobs/${res.body.job_id}/abort`, {});
     expect(abort.status).to.equal(202);
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: false });
     const job = await loop.t.daemon.jobs.wait(res.body.job_id);
     expect(job.status).to.equal('ABORTED');
+    expect(Object.keys(job.perDevice).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
     expect(Object.values(job.perDevice).every((r) => r.status === 'skipped')).to.equal(true);
     expect(commits()).to.equal(commitsBefore);
     expect(running()).to.deep.equal(before);
@@ -71,9 +86,16 @@ describe('syncto behaviour', function () {
   });
 
   it('two overlapping syncto jobs never push the same device twice', async () => {
-    for (const d of loop.labFixture.lab.devices) d.setFaults({ latencyMs: 100 });
     for (const d of loop.labFixture.lab.devices) d.resetCounters();
+    // Held replies keep whichever job locked the devices first from finishing until both jobs have tried to lock them.
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
     const [a, b] = await Promise.all([loop.t.call('POST', '/api/v1/syncto', { all: true }), loop.t.call('POST', '/api/v1/syncto', { all: true })]);
+    expect([a.status, b.status]).to.deep.equal([202, 202]);
+    await loop.waitFor(async () => {
+      const both = await Promise.all([loop.t.daemon.jobs.get(a.body.job_id), loop.t.daemon.jobs.get(b.body.job_id)]);
+      return ['eos-access-1', 'eos-access-2'].every((h) => both.every((j) => j.perDevice[h] !== undefined));
+    }, 20_000);
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: false });
     const jobs = await Promise.all([loop.t.daemon.jobs.wait(a.body.job_id), loop.t.daemon.jobs.wait(b.body.job_id)]);
     const statuses = jobs.map((j) => j.perDevice['eos-access-1']!.status).sort();
     expect(statuses).to.deep.equal(['skipped', 'synced']);

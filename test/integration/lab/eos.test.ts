@@ -106,7 +106,9 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     sh.close();
     const { code } = await eosExec(dev.port, ['configure session t2 commit']);
     expect(code).to.equal(0);
-    await new Promise((r) => setTimeout(r, 1300)); // past the timer: the change must stay
+    // Past the timer: the change must stay. Ordered, not hoped: the lab's 1 s timer was armed earlier in this
+    // process, and Node runs due timers in expiry order, so it has run (and reverted, if it was left armed) first.
+    await new Promise((r) => setTimeout(r, 1300));
     expect(dev.runningConfig()).to.include('vlan 41');
   });
 

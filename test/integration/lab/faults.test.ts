@@ -76,13 +76,38 @@ describe('lab: faults', function () {
     await s.rpc('<get/>');
     expect(Date.now() - t0).to.be.at.least(990);
     const sh = track(await EosShellClient.open(eos.port));
-    const t1 = Date.now();
-    await sh.cmd('show hostname');
-    expect(Date.now() - t1).to.be.below(990); // only the device with the fault is slow
     eos.setFaults({ latencyMs: 1000 });
     const t2 = Date.now();
     expect(await sh.cmd('show hostname')).to.include('Hostname:');
     expect(Date.now() - t2).to.be.at.least(990);
+  });
+
+  it('holdReplies holds every reply until cleared, then sends them in order; a device without the fault answers meanwhile', async () => {
+    const s = track(await RawNetconf.open(nc.port));
+    const sh = track(await EosShellClient.open(eos.port));
+    const ncRpcs = nc.counters().rpcs;
+    nc.setFaults({ holdReplies: true });
+    const answered: string[] = [];
+    const first = s.rpc('<get-config><source><running/></source></get-config>').then((r) => (answered.push('get-config'), r));
+    const second = s.rpc('<get/>').then((r) => (answered.push('get'), r));
+    await until(() => nc.counters().rpcs > ncRpcs, 'the first RPC to reach the device');
+    // Only the device with the fault holds its replies.
+    expect(await sh.cmd('show hostname')).to.include(`Hostname: ${eos.hostname}`);
+    expect(answered).to.deep.equal([]);
+    nc.setFaults({ holdReplies: false });
+    expect(await first).to.include(`<hostname>${nc.hostname}</hostname>`);
+    expect(await second).to.include('<data');
+    expect(answered).to.deep.equal(['get-config', 'get']);
+
+    const eosRpcs = eos.counters().rpcs;
+    eos.setFaults({ holdReplies: true });
+    let shown = '';
+    const held = sh.cmd('show hostname').then((out) => (shown = out));
+    await until(() => eos.counters().rpcs > eosRpcs, 'the command to reach the device');
+    expect(await s.rpc('<get/>')).to.include('<data');
+    expect(shown).to.equal('');
+    eos.clearFaults();
+    expect(await held).to.include(`Hostname: ${eos.hostname}`);
   });
 
   it('lockHeld: NETCONF lock-denied naming the holder session; EOS session in use naming the pending session', async () => {
@@ -218,9 +243,11 @@ describe('lab: faults', function () {
       expect(await sh.cmd('configure session x')).to.match(/already in use/);
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { dropAfter: 'sometime' })).body.error.code).to.equal('VALIDATION_FAILED');
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { explode: true })).body.error.code).to.equal('UNKNOWN_FIELD');
+      expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdReplies: 'until later' })).body.error.code).to.equal('VALIDATION_FAILED');
+      expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdReplies: true })).body).to.include({ holdReplies: true, lockHeld: true });
       expect((await control('PATCH', '/devices/nope/faults', { lockHeld: true })).status).to.equal(404);
-      expect(eos.faults()).to.include({ lockHeld: true, latencyMs: 10, dropAfter: null });
-      expect((await control('DELETE', `/devices/${eos.hostname}/faults`)).body).to.include({ lockHeld: false, latencyMs: 0 });
+      expect(eos.faults()).to.include({ lockHeld: true, latencyMs: 10, holdReplies: true, dropAfter: null });
+      expect((await control('DELETE', `/devices/${eos.hostname}/faults`)).body).to.include({ lockHeld: false, latencyMs: 0, holdReplies: false });
       expect(await sh.cmd('configure session x')).to.equal('');
       await sh.cmd('abort');
     });

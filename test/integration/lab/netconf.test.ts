@@ -178,7 +178,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     await s.rpc(edit(vlanConfig(51)));
     await s.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>');
     expect(isOk(await s.rpc('<commit/>'))).to.equal(true);
-    await new Promise((r) => setTimeout(r, 1300)); // past the old timeout: the change must stay
+    // Past the old timeout: the change must stay. Ordered, not hoped: the lab's 1 s timer was armed earlier in this
+    // process, and Node runs due timers in expiry order, so it has run (and reverted, if it was left armed) first.
+    await new Promise((r) => setTimeout(r, 1300));
     expect(dev.runningConfig()).to.include('<id>51</id>');
   });
 

@@ -161,15 +161,26 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
   });
 
   it('runs one sync at a time; a caller may start it without waiting and read the report later', async () => {
-    nso.faults.delayMs = 800;
-    const started = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true, wait: false });
-    expect(started.status).to.equal(202);
-    const second = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true });
-    expect(second.status).to.equal(409);
-    expect(second.body.error.code).to.equal('LOCKED');
-    expect((await t.call('GET', '/api/v1/inventory/sync', undefined, READ_TOKEN)).body.running).to.include({ id: started.body.id, dryRun: true });
-    nso.faults.delayMs = 0;
-    const deadline = Date.now() + 10_000;
+    // NSO holds its answers: the first sync is still running, on a signal rather than on a delay, while the second comes in.
+    const release = nso.holdAnswers();
+    const asked = nso.requests.length;
+    let started: Awaited<ReturnType<typeof t.call>>;
+    try {
+      started = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true, wait: false });
+      expect(started.status).to.equal(202);
+      const askedBy = Date.now() + 10_000;
+      while (nso.requests.length === asked) {
+        if (Date.now() > askedBy) throw new Error('the sync never asked NSO');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const second = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true });
+      expect(second.status).to.equal(409);
+      expect(second.body.error.code).to.equal('LOCKED');
+      expect((await t.call('GET', '/api/v1/inventory/sync', undefined, READ_TOKEN)).body.running).to.include({ id: started.body.id, dryRun: true });
+    } finally {
+      release();
+    }
+    const deadline = Date.now() + 20_000;
     let status: { running: unknown; last: SyncReport | null };
     do {
       await new Promise((r) => setTimeout(r, 100));

@@ -137,6 +137,7 @@ describe('NETCONF client', () => {
     expect((await first).ok).to.equal(true);
     // Once the agent has answered, later requests are never nudged.
     const second = nc.rpc('<unlock><target><candidate/></target></unlock>');
+    // Any probe timer (30 ms, or 60 ms re-armed) was armed before this 100 ms wait and is due first: ordered, not hoped.
     await new Promise((r) => setTimeout(r, 100));
     expect(p.received).to.have.length(4);
     p.send('<rpc-reply message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><ok/></rpc-reply>', 'chunked');

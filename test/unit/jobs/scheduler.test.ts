@@ -63,19 +63,32 @@ describe('jobs/scheduler and windows', () => {
   });
 
   it('runs each registered kind on its cron once started, and no more after stop', async function () {
-    this.timeout(10_000);
+    this.timeout(20_000);
+    const until = async (what: string, cond: () => boolean) => {
+      const deadline = Date.now() + 8000;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error(`${what} never ran`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     const s = new Scheduler(() => new Date(), silentLogger);
     let runs = 0;
     s.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { runs++; } });
     s.start();
-    const deadline = Date.now() + 4000;
-    while (runs === 0) {
-      if (Date.now() > deadline) throw new Error('the schedule never ran');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('the schedule', () => runs > 0);
     await s.stop();
     const seen = runs;
-    await new Promise((r) => setTimeout(r, 1300));
+    // A witness on the same cron, started after the stop: by its second run a later second has come and gone,
+    // and a schedule that were still running would have fired on it (its timer was due before the witness's).
+    const witness = new Scheduler(() => new Date(), silentLogger);
+    let witnessed = 0;
+    witness.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { witnessed++; } });
+    witness.start();
+    try {
+      await until('the witness schedule', () => witnessed >= 2);
+    } finally {
+      await witness.stop();
+    }
     expect(runs).to.equal(seen);
   });
 });

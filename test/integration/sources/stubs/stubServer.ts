@@ -37,6 +37,7 @@ export class StubServer {
   readonly requests: { method: string; path: string }[] = [];
   faults: Faults = {};
   private server: Server | undefined;
+  private gate: Promise<void> | null = null;
   url = '';
 
   constructor(private readonly handle: (req: StubRequest) => StubReply) {}
@@ -45,6 +46,20 @@ export class StubServer {
   violation(message: string, status = 400): StubReply {
     this.violations.push(message);
     return { status, body: { stub_violation: message } };
+  }
+
+  /**
+   * Holds every answer (requests are still received and recorded) until the returned function is called:
+   * keeps a client's call in flight for as long as a test needs, where a delay would only keep it there for a while.
+   */
+  holdAnswers(): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    this.gate = gate;
+    return () => {
+      if (this.gate === gate) this.gate = null;
+      release();
+    };
   }
 
   async start(): Promise<string> {
@@ -85,6 +100,7 @@ export class StubServer {
       reply = this.handle({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody });
     }
     if (this.faults.delayMs) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+    if (this.gate) await this.gate;
     if (res.destroyed) return;
     const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
