@@ -1,0 +1,65 @@
+/**
+ * The container image cannot be built here (no Docker engine), so check what it is made of: the config it
+ * ships, the ports its HEALTHCHECK and EXPOSE use, the files it copies, and that `npm ci --omit=dev`
+ * installs every package the sources import.
+ */
+import { expect } from 'chai';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { parseConfig } from '../../../src/config/load.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|js)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** Bare package names of every static and dynamic import (type-only imports are erased, so they do not count). */
+function importedPackages(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const names: string[] = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+    if (m[2]) continue;
+    const spec = m[3] ?? m[4]!;
+    if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+    names.push(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+  }
+  return names;
+}
+
+describe('container image (Dockerfile, docker/netsync.yml)', () => {
+  const config = parseConfig(parse(readFileSync(join(ROOT, 'docker/netsync.yml'), 'utf8')), { NETSYNC_OPERATOR_TOKEN: 'operator-token-0123456789' });
+
+  it('ships a valid config listening on all interfaces, with its state in the /data volume', () => {
+    expect(config.listen).to.include({ host: '0.0.0.0' });
+    expect(config.dataDir).to.equal('/data');
+    expect(dockerfile).to.match(/VOLUME \["\/data"\]/);
+    expect(dockerfile).to.match(/NETSYNC_DATA_DIR=\/data\b/);
+  });
+
+  it('exposes and health-checks the port the shipped config listens on', () => {
+    const port = String(config.listen.port);
+    expect(dockerfile.match(/^EXPOSE (\d+)$/m)?.[1]).to.equal(port);
+    expect(dockerfile.match(/curl -fsS http:\/\/127\.0\.0\.1:(\d+)\/healthz/)?.[1]).to.equal(port);
+  });
+
+  it('copies only paths that exist', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(sources).to.include('src');
+    for (const source of sources) expect(existsSync(join(ROOT, source)), source).to.equal(true);
+  });
+
+  it('installs every package the sources import with npm ci --omit=dev', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const imported = new Set([...filesUnder('src'), ...filesUnder('bin')].flatMap(importedPackages));
+    expect(imported.size).to.be.greaterThan(10);
+    const missing = [...imported].filter((name) => !(name in pkg.dependencies));
+    expect(missing, 'imported by src/ or bin/ but not in dependencies').to.deep.equal([]);
+  });
+});
