@@ -118,9 +118,13 @@ export class InventoryService {
     return device;
   }
 
+  /** A deleted device's history stays readable under its hostname; a hostname never seen is NOT_FOUND. */
   async events(hostname: string, openOnly = false): Promise<SyncEvent[]> {
-    const device = await this.get(hostname);
-    return this.store.listEvents({ hostname: device.hostname, openOnly });
+    const device = await this.store.getDevice(hostname);
+    if (device) return this.store.listEvents({ hostname: device.hostname, openOnly });
+    const history = await this.store.listEvents({ hostname });
+    if (history.length === 0) throw notFound('device', hostname);
+    return openOnly ? history.filter((e) => !e.clearedAt) : history;
   }
 
   /** Replaces the interface settings; a real change unsyncs the device, an identical PUT does not. */

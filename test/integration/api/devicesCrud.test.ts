@@ -52,6 +52,13 @@ describe('API devices CRUD and filters', () => {
     expect(created.status).to.equal(201);
     expect((await t.call('DELETE', '/api/v1/devices/TMP-1')).body.device.hostname).to.equal('tmp-1');
     expect((await t.call('GET', '/api/v1/devices/tmp-1')).status).to.equal(404);
+    // Its history stays readable under the hostname, every event closed; a name never seen is 404.
+    const history = await t.call('GET', '/api/v1/devices/Tmp-1/events');
+    expect(history.status).to.equal(200);
+    expect(history.body.events.map((e: any) => e.detail)).to.deep.equal(['added to the inventory; not yet synchronized']);
+    expect(history.body.events.every((e: any) => typeof e.clearedAt === 'string')).to.equal(true);
+    expect((await t.call('GET', '/api/v1/devices/tmp-1/events?open=true')).body.events).to.deep.equal([]);
+    expect((await t.call('GET', '/api/v1/devices/never-seen/events')).status).to.equal(404);
     // Once deleted, the name is free again in any spelling.
     expect((await t.call('POST', '/api/v1/devices', deviceInput('TMP-1'))).status).to.equal(201);
     // The deleted device's open events were closed with it; only the new device's own is open.
