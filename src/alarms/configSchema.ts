@@ -1,6 +1,6 @@
 /** The `alarms` section of netsync.yml (DESIGN §8). Durations are strings such as '30m', '1h'. */
-import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { cronSchema } from '../config/cron.ts';
 import { parseDuration } from '../model/duration.ts';
 
 function seconds(v: string): number | undefined {
@@ -33,7 +33,7 @@ export const alarmsConfigSchema = z
     warning: duration.default('30m'),
     critical: duration.default('1h'),
     /** node-cron expression (5 fields, or 6 with seconds) for the alarm sweep. */
-    sweep: z.string().refine((v) => validCron(v), { message: 'expected a cron expression such as "* * * * *"' }).default('* * * * *'),
+    sweep: cronSchema('* * * * *').default('* * * * *'),
     passive: z
       .object({
         /** Nagios/Icinga external command file (a FIFO), e.g. /var/lib/nagios4/rw/nagios.cmd. */

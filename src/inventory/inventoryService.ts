@@ -111,10 +111,9 @@ export class InventoryService {
     });
   }
 
-  /** Closes the device's open events with it: they would otherwise stay open forever, and show on a later device of that name. */
   async remove(hostname: string): Promise<Device> {
     const device = await this.get(hostname);
-    await this.store.changeDevices({ remove: [device.hostname], clearEvents: { hostnames: [device.hostname], at: this.clock().toISOString() } });
+    await this.store.changeDevices({ remove: { hostnames: [device.hostname], at: this.clock().toISOString() } });
     return device;
   }
 

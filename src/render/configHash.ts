@@ -14,6 +14,9 @@ export function normalizeConfig(config: string): string {
     .concat('\n');
 }
 
+/** What `configHash` returns, for checking a hash a person or client hands in. */
+export const CONFIG_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
 export function configHash(config: string): string {
   return `sha256:${createHash('sha256').update(normalizeConfig(config)).digest('hex')}`;
 }

@@ -8,7 +8,7 @@
  *   POST   <url>            -> 200/201/204 (409: already there), a record built from `fields` + `extra`
  *   DELETE <url>/<id>       -> 200/202/204 (404: already gone); <id> is `idField` of the record, else its name
  */
-import { badResponse, httpCall, joinUrl, redact } from './http.ts';
+import { badResponse, httpCall, joinUrl, onConfiguredOrigin, redact } from './http.ts';
 import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
 
 export interface BssOptions {
@@ -59,14 +59,13 @@ export class BssSource implements InventorySource {
     return records.map((item, i) => this.fromRecord(item, i));
   }
 
-  /** The next page, on the configured origin: the token only ever goes to the host it was configured for. */
+  /** The next page's URL from `nextField`, on the configured origin. */
   private nextUrl(page: unknown): string | undefined {
     if (!this.opts.nextField) return undefined;
     const next = getPath(page, this.opts.nextField);
     if (next === undefined || next === null || next === '') return undefined;
     if (typeof next !== 'string') throw badResponse('bss', `'${this.opts.nextField}' is not a URL string`);
-    const n = new URL(next, this.opts.url);
-    return new URL(n.pathname + n.search, new URL(this.opts.url).origin).toString();
+    return onConfiguredOrigin(next, this.opts.url);
   }
 
   private fromRecord(item: unknown, index: number): SourceDevice {

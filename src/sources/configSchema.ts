@@ -1,6 +1,6 @@
 /** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
-import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { cronSchema } from '../config/cron.ts';
 import { NSO_ACTIONS } from './nsoSource.ts';
 
 /** fetch refuses a URL with user:password (and its error would quote them): credentials go in their own keys. */
@@ -81,10 +81,7 @@ export const bssConfigSchema = z
 export const sourcesConfigSchema = z
   .object({
     /** Cron expression for a scheduled sync (node-cron syntax); none: only on demand. */
-    schedule: z
-      .string()
-      .refine((v) => validCron(v), { message: 'expected a cron expression such as "*/15 * * * *"' })
-      .optional(),
+    schedule: cronSchema('*/15 * * * *').optional(),
     /** Client timeout for each HTTP request to a source. */
     timeoutMs: z.number().int().positive().default(10_000),
     /** Platform and type for devices whose sources do not say. */

@@ -100,6 +100,15 @@ export function redact(url: string): string {
   }
 }
 
+/**
+ * A next-page link resolved against the configured URL and kept on its origin: a source may name a host of
+ * its own (NetBox behind a proxy), and the token must only ever go to the host it was configured for.
+ */
+export function onConfiguredOrigin(next: string, configured: string): string {
+  const n = new URL(next, configured);
+  return new URL(n.pathname + n.search, new URL(configured).origin).toString();
+}
+
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }

@@ -5,7 +5,7 @@
  * never look like deleted devices).
  */
 import { NetsyncError } from '../model/errors.ts';
-import { badResponse, httpCall, joinUrl } from './http.ts';
+import { badResponse, httpCall, joinUrl, onConfiguredOrigin } from './http.ts';
 import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
 
 /** A related object given by id, or by attributes NetBox looks up (e.g. {slug: "lab"}). */
@@ -78,7 +78,7 @@ export class NetboxSource implements InventorySource {
       }
       pages += 1;
       if (pages > 10_000) throw badResponse('netbox', 'more than 10000 pages; is `next` looping?');
-      url = page.next ? this.sameOrigin(page.next) : null;
+      url = page.next ? onConfiguredOrigin(page.next, this.opts.url) : null;
     }
     if (seen !== count) throw badResponse('netbox', `read ${seen} devices over ${pages} pages but count says ${count}; not using a partial list`, { seen, count });
     return devices;
@@ -91,12 +91,6 @@ export class NetboxSource implements InventorySource {
       throw badResponse('netbox', `${DEVICES} did not answer with a page {count, next, results}`);
     }
     return p as Page;
-  }
-
-  /** `next` is absolute and may name the host NetBox thinks it has; the token only goes to the configured one. */
-  private sameOrigin(next: string): string {
-    const n = new URL(next, this.opts.url);
-    return new URL(n.pathname + n.search, new URL(this.opts.url).origin).toString();
   }
 
   async add(device: DeviceSpec): Promise<void> {

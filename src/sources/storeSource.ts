@@ -73,7 +73,6 @@ export class StoreSource implements InventorySource {
   async removeMany(devices: SourceDevice[]): Promise<void> {
     const present = new Map((await this.store.listDevices()).map((d) => [hostnameKey(d.hostname), d.hostname]));
     const remove = [...new Set(devices.map((d) => present.get(hostnameKey(d.name))).filter((h): h is string => h !== undefined))];
-    // Their open events close with them (as InventoryService.remove does), or they would stay open for good.
-    if (remove.length > 0) await this.store.changeDevices({ remove, clearEvents: { hostnames: remove, at: this.clock().toISOString() } });
+    if (remove.length > 0) await this.store.changeDevices({ remove: { hostnames: remove, at: this.clock().toISOString() } });
   }
 }

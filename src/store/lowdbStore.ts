@@ -328,24 +328,30 @@ function applyDeviceChange(draft: Data, change: DeviceChange, keepClosedEvents: 
     if (!current) throw notFound('device', u.hostname);
     devices[key] = u.apply(structuredClone(current));
   }
-  for (const h of change.remove ?? []) {
+  for (const h of change.remove?.hostnames ?? []) {
     const key = hostnameKey(h);
     if (!devices[key]) throw notFound('device', h);
     delete devices[key];
   }
   draft.devices = devices;
 
-  const clear = change.clearEvents;
+  // When each hostname's open events close: those cleared by the change and those of removed devices.
+  const closing = new Map<string, string>();
+  for (const group of [change.clearEvents, change.remove]) {
+    if (group) for (const h of group.hostnames) closing.set(hostnameKey(h), group.at);
+  }
   const newEvents = change.events ?? [];
-  if (!clear && newEvents.length === 0) return;
+  if (closing.size === 0 && newEvents.length === 0) return;
   let events = draft.events;
-  if (clear) {
-    const keys = new Set(clear.hostnames.map(hostnameKey));
-    events = events.map((e) => (!e.clearedAt && keys.has(hostnameKey(e.hostname)) ? { ...e, clearedAt: clear.at } : e));
+  if (closing.size > 0) {
+    events = events.map((e) => {
+      const at = e.clearedAt ? undefined : closing.get(hostnameKey(e.hostname));
+      return at ? { ...e, clearedAt: at } : e;
+    });
   }
   let nextId = draft.nextEventId;
   events = [...events, ...newEvents.map((e) => ({ ...e, id: nextId++ }))];
-  const touched = new Set([...(clear?.hostnames ?? []), ...newEvents.map((e) => e.hostname)].map(hostnameKey));
+  const touched = new Set([...closing.keys(), ...newEvents.map((e) => hostnameKey(e.hostname))]);
   draft.events = dropOldClosedEvents(events, touched, keepClosedEvents);
   draft.nextEventId = nextId;
 }

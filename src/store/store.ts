@@ -37,7 +37,11 @@ export interface EventQuery {
 export interface DeviceChange {
   create?: Device[];
   update?: { hostname: string; apply: (d: Device) => Device }[];
-  remove?: string[];
+  /**
+   * Devices to delete; their still-open events close at `at` with them (they would otherwise stay open for
+   * good, and show on a later device of that name). Their history stays under the hostname.
+   */
+  remove?: { hostnames: string[]; at: string };
   events?: NewSyncEvent[];
   /** Mark every still-open event of these hostnames as cleared at the given time. */
   clearEvents?: { hostnames: string[]; at: string };

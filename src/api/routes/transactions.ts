@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { TransactionService } from '../../commit/transactionService.ts';
 import { viewOf } from '../../commit/transactionService.ts';
 import type { CommitFlags } from '../../commit/types.ts';
+import { CONFIG_HASH_PATTERN } from '../../render/configHash.ts';
 import { actor } from '../auth.ts';
 import { parseInput } from '../validate.ts';
 
@@ -16,7 +17,7 @@ const stageSchema = z
             hostname: z.string().min(1),
             config: z.string(),
             // The device's `configHash` the client planned against; the commit fails for that device if the store or the device moved on.
-            expected_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a config hash as the device record shows it: sha256:<64 hex digits>').optional(),
+            expected_hash: z.string().regex(CONFIG_HASH_PATTERN, 'a config hash as the device record shows it: sha256:<64 hex digits>').optional(),
           })
           .strict(),
       )

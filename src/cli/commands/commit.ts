@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { TransactionView } from '../../commit/transactionService.ts';
 import { NetsyncError } from '../../model/errors.ts';
+import { CONFIG_HASH_PATTERN } from '../../render/configHash.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson } from '../format.ts';
 import { addClientOptions, type ClientFlags } from '../options.ts';
@@ -23,8 +24,6 @@ interface CommitCliFlags extends ClientFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-const HASH = /^sha256:[0-9a-f]{64}$/;
-
 /** `--expected-hash HOST=sha256:...` values by lower-cased hostname; each must name a --device, once. */
 export function parseExpectedHashes(values: string[], devices: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -33,7 +32,7 @@ export function parseExpectedHashes(values: string[], devices: string[]): Map<st
     const eq = value.indexOf('=');
     const host = eq > 0 ? value.slice(0, eq) : '';
     const hash = value.slice(eq + 1);
-    if (!host || !HASH.test(hash)) {
+    if (!host || !CONFIG_HASH_PATTERN.test(hash)) {
       throw new NetsyncError('BAD_REQUEST', `--expected-hash takes HOSTNAME=sha256:<64 hex digits>, the configHash of the device record (got '${value}')`, { value });
     }
     const key = host.toLowerCase();

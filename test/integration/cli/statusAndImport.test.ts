@@ -3,9 +3,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CliResult } from '../../helpers/cli.ts';
 import { NETSYNC_BIN, runCli } from '../../helpers/cli.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
-import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
+import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon, tempDir } from '../../helpers/daemon.ts';
 
 describe('CLI: status and devices import', () => {
   let t: TestDaemon;
@@ -109,7 +110,6 @@ describe('CLI: status and devices import', () => {
 
 describe('CLI: serve with a bad config', () => {
   it('names the bad key or the missing variable and exits 2', async () => {
-    const { tempDir, removeDir } = await import('../../helpers/daemon.ts');
     const dir = await tempDir();
     const file = join(dir, 'netsync.yml');
     await writeFile(file, 'listen: { port: 0 }\nlisen: 1\n');
@@ -123,39 +123,40 @@ describe('CLI: serve with a bad config', () => {
     await removeDir(dir);
   });
 
-  it('refuses to open a store another daemon is using (STORE_LOCKED), leaving it as it was', async () => {
-    const { tempDir, removeDir, startTestDaemon } = await import('../../helpers/daemon.ts');
+  /** Starts a daemon, then `netsync serve` with the config `yaml` gives, beside it; `check` runs while the first daemon still does. */
+  async function serveBesideRunning(yaml: (running: TestDaemon, dir: string) => string, check: (r: CliResult, running: TestDaemon) => Promise<void>): Promise<void> {
     const running = await startTestDaemon();
     const dir = await tempDir();
     const file = join(dir, 'netsync.yml');
-    await writeFile(file, `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${running.dir}\n`);
     try {
-      const r = await runCli(['serve', '--config', file]);
-      expect(r.code).to.equal(1);
-      expect(r.stderr).to.contain('STORE_LOCKED').and.contain(join(running.dir, 'store.json')).and.contain(`pid ${process.pid}`);
-      expect((await running.call('POST', '/api/v1/devices', { hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' })).status).to.equal(201);
+      await writeFile(file, yaml(running, dir));
+      await check(await runCli(['serve', '--config', file]), running);
     } finally {
       await running.stop();
       await removeDir(running.dir);
       await removeDir(dir);
     }
+  }
+
+  it('refuses to open a store another daemon is using (STORE_LOCKED), leaving it as it was', async () => {
+    await serveBesideRunning(
+      (running) => `listen: { host: 127.0.0.1, port: 0 }\ndataDir: ${running.dir}\n`,
+      async (r, running) => {
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.contain('STORE_LOCKED').and.contain(join(running.dir, 'store.json')).and.contain(`pid ${process.pid}`);
+        expect((await running.call('POST', '/api/v1/devices', { hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' })).status).to.equal(201);
+      },
+    );
   });
 
   it('names the address when the port is taken, and exits 1 without a stack trace', async () => {
-    const { tempDir, removeDir, startTestDaemon } = await import('../../helpers/daemon.ts');
-    const running = await startTestDaemon();
-    const dir = await tempDir();
-    const file = join(dir, 'netsync.yml');
-    await writeFile(file, `listen: { host: 127.0.0.1, port: ${new URL(running.url).port} }\ndataDir: ${dir}\n`);
-    try {
-      const r = await runCli(['serve', '--config', file]);
-      expect(r.code).to.equal(1);
-      expect(r.stderr).to.contain('LISTEN_FAILED').and.contain(`127.0.0.1:${new URL(running.url).port}`).and.contain('already in use');
-      expect(r.stderr).not.to.contain('    at ');
-    } finally {
-      await running.stop();
-      await removeDir(running.dir);
-      await removeDir(dir);
-    }
+    await serveBesideRunning(
+      (running, dir) => `listen: { host: 127.0.0.1, port: ${new URL(running.url).port} }\ndataDir: ${dir}\n`,
+      async (r, running) => {
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.contain('LISTEN_FAILED').and.contain(`127.0.0.1:${new URL(running.url).port}`).and.contain('already in use');
+        expect(r.stderr).not.to.contain('    at ');
+      },
+    );
   });
 });

@@ -14,7 +14,7 @@ import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '../../helpers/labClient.ts';
+import { until } from '../../helpers/until.ts';
 import type { LabSuite, Shape } from './labConfigs.ts';
 import { canonical, labConfig, startLabSuite } from './labConfigs.ts';
 

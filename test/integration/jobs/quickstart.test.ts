@@ -31,6 +31,25 @@ describe('quick start (netsync quickstart)', function () {
   }
   const cliEnv = () => ({ NETSYNC_URL: /export NETSYNC_URL=(\S+) /.exec(output)![1]!, NETSYNC_DATA_DIR: join(dir, '.netsync') });
 
+  /** Edits a file in the working clone under demo/, commits and pushes it, as the README has the reader do. */
+  function pushEdit(repo: 'settings' | 'templates', path: string, from: string | RegExp, to: string, message: string): void {
+    const clone = join(dir, 'demo', repo);
+    const file = join(clone, path);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+    git(clone, 'commit', '-qam', message);
+    git(clone, 'push', '-q');
+  }
+
+  /** Runs `netsync status` until its output contains `want` (the hook's refresh is asynchronous); returns that output. */
+  async function statusShows(env: Record<string, string>, want: string, failure: string): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const status = (await runCli(['status'], env)).stdout;
+      if (status.includes(want)) return status;
+      if (Date.now() > deadline) throw new Error(`${failure}:\n${status}`);
+    }
+  }
+
   before(async () => {
     dir = await tempDir('netsync-quickstart-');
     await start();
@@ -48,18 +67,8 @@ describe('quick start (netsync quickstart)', function () {
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(first.stdout).to.contain('FINISHED: 4 synced');
 
-    const settings = join(dir, 'demo', 'settings');
-    const file = join(settings, 'access', 'interfaces.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/user port/g, 'staff port'));
-    git(settings, 'commit', '-qam', 'access: staff ports');
-    git(settings, 'push', '-q');
-
-    let status = '';
-    const deadline = Date.now() + 10_000;
-    while (!status.includes('2 unsynchronized')) {
-      if (Date.now() > deadline) throw new Error(`the push did not unsync the ACCESS devices:\n${status}`);
-      status = (await runCli(['status'], env)).stdout;
-    }
+    pushEdit('settings', 'access/interfaces.yml', /user port/g, 'staff port', 'access: staff ports');
+    const status = await statusShows(env, '2 unsynchronized', 'the push did not unsync the ACCESS devices');
     expect(status).to.match(/eos-access-1 +│ ACCESS +│ MANAGED +│ NO .*settings_changed/);
     expect(status).to.match(/nc-dist-1 +│ DIST +│ MANAGED +│ yes/);
 
@@ -82,17 +91,8 @@ describe('quick start (netsync quickstart)', function () {
     const env = cliEnv();
     expect((await runCli(['status'], env)).stdout).to.contain('4 devices: 4 synchronized, 0 unsynchronized');
 
-    const templates = join(dir, 'demo', 'templates');
-    const file = join(templates, 'netconf', 'parts', 'vlans.xml.j2');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('{{ vlan.name | e }}', '{{ vlan.name | e | upper }}'));
-    git(templates, 'commit', '-qam', 'netconf: vlan names upper case');
-    git(templates, 'push', '-q');
-    let status = '';
-    const deadline = Date.now() + 10_000;
-    while (!status.includes('2 unsynchronized')) {
-      if (Date.now() > deadline) throw new Error(`the push did not unsync the NETCONF devices:\n${status}`);
-      status = (await runCli(['status'], env)).stdout;
-    }
+    pushEdit('templates', 'netconf/parts/vlans.xml.j2', '{{ vlan.name | e }}', '{{ vlan.name | e | upper }}', 'netconf: vlan names upper case');
+    await statusShows(env, '2 unsynchronized', 'the push did not unsync the NETCONF devices');
     const sync = await runCli(['sync', '--all', '--wait'], env);
     expect(sync.code, sync.stdout).to.equal(0);
     expect(sync.stdout).to.contain('FINISHED: 2 synced');

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { readInventoryFile } from '../../../src/inventory/inventoryFile.ts';
 import { NETSYNC_BIN, runCli } from '../../helpers/cli.ts';
 import { OPERATOR_TOKEN, removeDir, startTestDaemon, tempDir, type TestDaemon } from '../../helpers/daemon.ts';
-import { eosExec, until } from '../../helpers/labClient.ts';
+import { eosExec } from '../../helpers/labClient.ts';
+import { until } from '../../helpers/until.ts';
 
 interface Running {
   child: ChildProcess;

@@ -1,7 +1,8 @@
 /** The EOS-like CLI personality driven by our own ssh2 client code: shell and exec, config sessions, commit timer. */
 import { expect } from 'chai';
 import type { LabDevice } from '../../../src/lab/index.ts';
-import { EosShellClient, eosExec, until } from '../../helpers/labClient.ts';
+import { EosShellClient, eosExec } from '../../helpers/labClient.ts';
+import { until } from '../../helpers/until.ts';
 import { startTestLab, type LabFixture } from '../../helpers/labFixture.ts';
 
 describe('lab: EOS CLI personality (ssh2 client)', function () {

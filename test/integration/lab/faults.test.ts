@@ -1,7 +1,8 @@
 /** Every fault does what it says, on both personalities; set in-process and through the HTTP control API. */
 import { expect } from 'chai';
 import type { LabDevice } from '../../../src/lab/index.ts';
-import { EosShellClient, RawNetconf, connect, eosExec, until } from '../../helpers/labClient.ts';
+import { EosShellClient, RawNetconf, connect, eosExec } from '../../helpers/labClient.ts';
+import { until } from '../../helpers/until.ts';
 import { startTestLab, type LabFixture } from '../../helpers/labFixture.ts';
 
 const NS = 'urn:netsync:lab';

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import type { ClientChannel } from 'ssh2';
 import type { LabDevice } from '../../../src/lab/index.ts';
-import { connect, RawNetconf, until } from '../../helpers/labClient.ts';
+import { connect, RawNetconf } from '../../helpers/labClient.ts';
+import { until } from '../../helpers/until.ts';
 import { startTestLab, type LabFixture } from '../../helpers/labFixture.ts';
 
 const NS = 'urn:netsync:lab';

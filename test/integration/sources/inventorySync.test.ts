@@ -10,6 +10,7 @@ import { runCli } from '../../helpers/cli.ts';
 import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { startTestLab } from '../../helpers/labFixture.ts';
+import { until } from '../../helpers/until.ts';
 import type { LabFixture } from '../../helpers/labFixture.ts';
 import { BssStub } from './stubs/bssStub.ts';
 import { bssSettings } from './stubs/fixtures.ts';
@@ -168,11 +169,7 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
     try {
       started = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true, wait: false });
       expect(started.status).to.equal(202);
-      const askedBy = Date.now() + 10_000;
-      while (nso.requests.length === asked) {
-        if (Date.now() > askedBy) throw new Error('the sync never asked NSO');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(() => nso.requests.length > asked, 'the sync to ask NSO');
       const second = await t.call('POST', '/api/v1/inventory/sync', { dry_run: true });
       expect(second.status).to.equal(409);
       expect(second.body.error.code).to.equal('LOCKED');

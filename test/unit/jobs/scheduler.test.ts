@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { Scheduler } from '../../../src/jobs/scheduler.ts';
 import { isInWindow, windowsAllow } from '../../../src/jobs/windows.ts';
+import { until } from '../../helpers/until.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -64,18 +65,11 @@ describe('jobs/scheduler and windows', () => {
 
   it('runs each registered kind on its cron once started, and no more after stop', async function () {
     this.timeout(20_000);
-    const until = async (what: string, cond: () => boolean) => {
-      const deadline = Date.now() + 8000;
-      while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`${what} never ran`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     const s = new Scheduler(() => new Date(), silentLogger);
     let runs = 0;
     s.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { runs++; } });
     s.start();
-    await until('the schedule', () => runs > 0);
+    await until(() => runs > 0, 'the schedule to run', 8000);
     await s.stop();
     const seen = runs;
     // A witness on the same cron, started after the stop: by its second run a later second has come and gone,
@@ -85,7 +79,7 @@ describe('jobs/scheduler and windows', () => {
     witness.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { witnessed++; } });
     witness.start();
     try {
-      await until('the witness schedule', () => witnessed >= 2);
+      await until(() => witnessed >= 2, 'the witness schedule to run twice', 8000);
     } finally {
       await witness.stop();
     }
