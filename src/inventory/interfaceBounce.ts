@@ -39,7 +39,14 @@ export class InterfaceBounceService {
       });
     }
     const iface = device.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase());
-    if (!iface) throw notFound('interface', `${device.hostname}:${name}`);
+    if (!iface) {
+      // The quick start's devices have no interfaces in the inventory: say where they come from.
+      throw new NetsyncError(
+        'NOT_FOUND',
+        `${device.hostname} has no interface '${name}' in netsync's inventory (${device.interfaces.length ? `it has ${device.interfaces.map((i) => i.name).join(', ')}` : 'it lists none'}); add it with PUT /api/v1/devices/${device.hostname}/interfaces`,
+        { hostname: device.hostname, interface: name },
+      );
+    }
 
     const owner = `bounce-${randomUUID().slice(0, 8)}`;
     if (!(await store.tryLockDevice(device.hostname, owner))) {

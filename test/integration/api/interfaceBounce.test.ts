@@ -131,7 +131,8 @@ describe('interface bounce (daemon + lab)', function () {
 
   it('refuses an interface netsync does not know (404) without contacting the device', async () => {
     const sessions = lab('bn-eos-1').counters().sessions;
-    await expectRefused('bn-eos-1', 'Ethernet9', 404, 'NOT_FOUND');
+    const err = await expectRefused('bn-eos-1', 'Ethernet9', 404, 'NOT_FOUND');
+    expect(err.message).to.include("bn-eos-1 has no interface 'Ethernet9' in netsync's inventory (it has Ethernet1, Ethernet2, Ethernet3, Ethernet7)");
     expect(lab('bn-eos-1').counters().sessions).to.equal(sessions);
   });
 
