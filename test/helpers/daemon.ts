@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import type { LoadedConfig } from '../../src/config/load.ts';
-import { createDaemon } from '../../src/daemon.ts';
-import type { Daemon, DaemonOptions } from '../../src/daemon.ts';
+import { createDaemon } from '../../src/compose/daemon.ts';
+import type { Daemon, DaemonOptions } from '../../src/compose/daemon.ts';
 import { silentLogger } from '../../src/model/ports.ts';
 
 export const OPERATOR_TOKEN = 'operator-token-0123456789';

@@ -6,8 +6,8 @@ import { localImpactReport } from '../../checks/localReport.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
 import { printJson } from '../format.ts';
-import type { GitOpsFlags } from './gitopsContext.ts';
-import { addGitOpsOptions, loadGitOps } from './gitopsContext.ts';
+import type { GitOpsFlags } from '../../compose/gitopsContext.ts';
+import { addGitOpsOptions, loadGitOps } from '../../compose/gitopsContext.ts';
 
 interface ImpactFlags extends GitOpsFlags {
   repo: string;

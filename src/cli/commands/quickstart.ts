@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { createLogger } from '../../logging/logger.ts';
-import { startQuickstart } from '../../quickstart.ts';
+import { startQuickstart } from '../../compose/quickstart.ts';
 import { portNumber } from '../options.ts';
 
 export function registerQuickstart(program: Command): void {

@@ -12,8 +12,8 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { RenderContext, RepoKind } from '../../render/index.ts';
 import { assertSettingsValid } from '../../render/index.ts';
 import { printJson } from '../format.ts';
-import type { GitOpsFlags } from './gitopsContext.ts';
-import { addGitOpsOptions, loadGitOps } from './gitopsContext.ts';
+import type { GitOpsFlags } from '../../compose/gitopsContext.ts';
+import { addGitOpsOptions, loadGitOps } from '../../compose/gitopsContext.ts';
 
 interface RenderFlags extends GitOpsFlags {
   commit?: string;

@@ -1,7 +1,7 @@
 /** `netsync serve`: run the daemon until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
-import { createDaemon } from '../../daemon.ts';
+import { createDaemon } from '../../compose/daemon.ts';
 import { portNumber } from '../options.ts';
 
 export function registerServe(program: Command): void {

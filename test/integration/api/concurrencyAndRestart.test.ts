@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createDaemon } from '../../../src/daemon.ts';
+import { createDaemon } from '../../../src/compose/daemon.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { deviceInput, removeDir, startTestDaemon, tempDir, testConfig } from '../../helpers/daemon.ts';

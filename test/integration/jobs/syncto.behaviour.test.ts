@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDaemon } from '../../../src/daemon.ts';
+import { createDaemon } from '../../../src/compose/daemon.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { OPERATOR_TOKEN, testConfig } from '../../helpers/daemon.ts';

@@ -1,11 +1,11 @@
 /** /api/v1/repositories: the state of each repo, and an on-demand refresh (what a poll does, now). */
 import { Router } from 'express';
-import { NetsyncError } from '../model/errors.ts';
-import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
-import type { IntakeService } from './intakeService.ts';
-import { REPO_KINDS } from './intakeService.ts';
-import { readRepoState } from './repoState.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { RepoKind } from '../../render/index.ts';
+import type { Store } from '../../store/store.ts';
+import type { IntakeService } from '../../intake/intakeService.ts';
+import { REPO_KINDS } from '../../intake/intakeService.ts';
+import { readRepoState } from '../../intake/repoState.ts';
 
 function repoParam(name: string): RepoKind {
   if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${name}' does not exist (settings, templates)`, { repository: name });

@@ -3,9 +3,9 @@
  * the signature is checked over exactly the bytes the sender signed, before any JSON parsing.
  */
 import express, { Router } from 'express';
-import { NetsyncError } from '../model/errors.ts';
-import type { IntakeService } from './intakeService.ts';
-import type { Provider } from './verifySignature.ts';
+import { NetsyncError } from '../../model/errors.ts';
+import type { IntakeService } from '../../intake/intakeService.ts';
+import type { Provider } from '../../intake/verifySignature.ts';
 
 const PROVIDERS: Provider[] = ['github', 'gitea', 'gitlab'];
 

@@ -15,7 +15,7 @@ import { alarmsRouter } from '../api/routes/alarms.ts';
 import { metricsRouter } from '../api/routes/metrics.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
-import { NagiosCommandFile } from './nagiosCommandFile.ts';
+import { NagiosCommandFile } from '../monitoring/nagiosCommandFile.ts';
 
 export interface Alarms {
   service: AlarmService;

@@ -5,9 +5,9 @@
  * no tokens), and its id is 128 random bits, so pages cannot be listed or guessed.
  */
 import { Router } from 'express';
-import { notFound } from '../model/errors.ts';
-import type { CheckRecords } from './checkRecords.ts';
-import { htmlReport } from './htmlReport.ts';
+import { notFound } from '../../model/errors.ts';
+import type { CheckRecords } from '../../checks/checkRecords.ts';
+import { htmlReport } from '../../checks/htmlReport.ts';
 
 export function checksApiRouter(records: CheckRecords): Router {
   const r = Router();

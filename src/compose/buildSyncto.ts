@@ -8,9 +8,9 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
 import { configHash, maskSecrets } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
-import type { JobRunner } from './jobRunner.ts';
-import type { IntendedConfig } from './syncto.ts';
-import { SynctoService } from './syncto.ts';
+import type { JobRunner } from '../jobs/jobRunner.ts';
+import type { IntendedConfig } from '../jobs/syncto.ts';
+import { SynctoService } from '../jobs/syncto.ts';
 
 export interface SynctoParts {
   store: Store;

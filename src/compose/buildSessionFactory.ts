@@ -4,10 +4,10 @@ import type { SessionFactory } from '../commit/session.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
-import type { DevicesConfig } from './configSchema.ts';
-import { storeHostKeys } from './hostKeys.ts';
-import { createSessionFactory } from './sessionFactory.ts';
-import type { SshCredentials } from './ssh.ts';
+import type { DevicesConfig } from '../drivers/configSchema.ts';
+import { storeHostKeys } from '../drivers/hostKeys.ts';
+import { createSessionFactory } from '../drivers/sessionFactory.ts';
+import type { SshCredentials } from '../drivers/ssh.ts';
 
 export interface BuildSessionFactoryDeps {
   store: Store;

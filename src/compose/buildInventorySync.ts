@@ -6,15 +6,15 @@ import { createSessionFactory } from '../drivers/sessionFactory.ts';
 import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
-import { BssSource } from './bssSource.ts';
-import type { SourcesConfig } from './configSchema.ts';
-import { InventorySync } from './inventorySync.ts';
-import { NetboxSource } from './netboxSource.ts';
-import { NsoSource } from './nsoSource.ts';
-import type { IdentityProbe } from './reconcile/identityProbe.ts';
-import { sshIdentityProbe } from './sshProbe.ts';
-import { StoreSource } from './storeSource.ts';
-import type { InventorySource } from './types.ts';
+import { BssSource } from '../sources/bssSource.ts';
+import type { SourcesConfig } from '../sources/configSchema.ts';
+import { InventorySync } from '../sources/inventorySync.ts';
+import { NetboxSource } from '../sources/netboxSource.ts';
+import { NsoSource } from '../sources/nsoSource.ts';
+import type { IdentityProbe } from '../sources/reconcile/identityProbe.ts';
+import { sshIdentityProbe } from '../sources/sshProbe.ts';
+import { StoreSource } from '../sources/storeSource.ts';
+import type { InventorySource } from '../sources/types.ts';
 
 export interface BuildParts {
   store: Store;

@@ -14,10 +14,10 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
-import type { IntakeConfig, ReposConfig } from './configSchema.ts';
-import { IntakeService } from './intakeService.ts';
-import { refreshRepo } from './refreshRepo.ts';
-import { readRepoState } from './repoState.ts';
+import type { IntakeConfig, ReposConfig } from '../intake/configSchema.ts';
+import { IntakeService } from '../intake/intakeService.ts';
+import { refreshRepo } from '../intake/refreshRepo.ts';
+import { readRepoState } from '../intake/repoState.ts';
 
 export const DEFAULT_RULES_FILE = fileURLToPath(new URL('../../mapping/settings.yml', import.meta.url));
 

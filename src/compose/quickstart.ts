@@ -12,12 +12,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
-import { parseConfig } from './config/load.ts';
+import { parseConfig } from '../config/load.ts';
 import type { Daemon } from './daemon.ts';
 import { createDaemon } from './daemon.ts';
-import { startLab } from './lab/index.ts';
-import type { Lab } from './lab/types.ts';
-import type { Logger } from './model/ports.ts';
+import { startLab } from '../lab/index.ts';
+import type { Lab } from '../lab/types.ts';
+import type { Logger } from '../model/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
