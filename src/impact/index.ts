@@ -15,6 +15,8 @@ export { ImpactService } from './computeImpact.ts';
 export type { ImpactDevice } from './deviceIndex.ts';
 export { DeviceIndex } from './deviceIndex.ts';
 export { templateClosure, templateReferences } from './includeGraph.ts';
+export type { PushVerdictInput, SettingsProblemLike } from './pushVerdict.ts';
+export { pushProblems, stuckDevices } from './pushVerdict.ts';
 export type { Candidate, CandidateInput, CandidateResult, ImpactReason, ImpactRepo } from './resolveCandidates.ts';
 export { MAX_REASONS, resolveCandidates } from './resolveCandidates.ts';
 export type { Selector, SettingsRule } from './settingsRules.ts';

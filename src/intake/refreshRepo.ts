@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GitRepo } from '../git/gitRepo.ts';
 import type { ImpactedDevice, ImpactService } from '../impact/index.ts';
+import { pushProblems, stuckDevices } from '../impact/index.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
@@ -61,7 +62,8 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   const devices = (await devicesForChange(deps.store, repo, changedPaths, deps.impact.rules)).filter((d) => MARKABLE.has(d.state));
   const impact = await deps.impact.computeImpact({ repo, before: state.knownGood, after: head, devices, changedPaths, precise: deps.precise });
 
-  result.problems = await validate(deps, repo, head, state.knownGood ? impact.devices : []);
+  const settingsProblems = repo === 'settings' ? (await deps.renderer.settingsAt(head)).problems : [];
+  result.problems = pushProblems({ settingsProblems, devices: impact.devices, baseline: !state.knownGood });
   const save = (s: Partial<RepoState>) => writeRepoState(deps.store, repo, { ...state, lastProcessed: head, ...s, updatedAt: deps.clock().toISOString() });
   if (result.problems.length > 0) {
     await save({});
@@ -77,27 +79,26 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
 
   const { commits, pathCommit } = await attribution(git, state.knownGood, head);
   result.commits = commits;
-  const changed = impact.devices.filter((d) => d.changed);
+  const stuck = stuckDevices(impact.devices);
+  const changed = impact.devices.filter((d) => d.changed && !stuck.includes(d));
   result.unchanged = impact.devices.filter((d) => !d.changed).map((d) => d.hostname);
   result.marked = await mark(deps, repo, changed, pathCommit, head);
+  await markRenderFailed(deps, stuck, head);
   await save({ knownGood: head });
   log.info({ from: state.knownGood, to: head, commits, marked: result.marked.length, unchanged: result.unchanged.length }, 'push applied');
   return record(deps, { ...result, status: 'applied' }, trigger);
 }
 
 /**
- * Settings problems anywhere, or a device that rendered before and does not now. On first sight of a repo
- * (no known-good commit) there is no "before": a device that does not render then was never working, and
- * refusing the baseline would leave every later push compared with nothing, so it is not a problem here.
+ * A device that renders neither at the commit in force nor at the new one carries one open
+ * `render_failed` event (shown in status and counted by the alarm), not a new change event per push.
  */
-async function validate(deps: RefreshDeps, repo: RepoKind, head: string, devices: ImpactedDevice<Device>[]): Promise<string[]> {
-  const problems: string[] = [];
-  if (repo === 'settings') {
-    const snapshot = await deps.renderer.settingsAt(head);
-    for (const p of snapshot.problems) problems.push(`${p.path}: ${p.message}`);
+async function markRenderFailed(deps: RefreshDeps, stuck: ImpactedDevice<Device>[], head: string): Promise<void> {
+  for (const d of stuck) {
+    const open = await deps.store.listEvents({ hostname: d.hostname, openOnly: true });
+    if (open.some((e) => e.cause === 'render_failed')) continue;
+    await deps.syncStatus.markUnsynced([d.hostname], 'render_failed', { by: 'netsync', commit: head, detail: d.error! });
   }
-  for (const d of devices) if (d.error && !d.errorBefore) problems.push(d.error);
-  return problems;
 }
 
 /** Which commit of the push last touched each path, so a device is blamed on the commit (and author) that changed it. */

@@ -11,6 +11,9 @@ export const SYNC_CAUSES = [
   'upgrade_post_flight',
   'ztp_neighbor',
   'manual',
+  // The device's intended config cannot be rendered (at the commit in force and the new one): one open
+  // event carries that state, instead of a new change event on every push that touches the device.
+  'render_failed',
 ] as const;
 export type SyncCause = (typeof SYNC_CAUSES)[number];
 

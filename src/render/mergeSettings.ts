@@ -20,6 +20,19 @@ export interface MergedSettings {
 
 const FABRIC = new Set(['DIST', 'CORE']);
 
+/**
+ * Whether `settingsLayers` can ever merge the file at `path`, for some device: anything under global/ or
+ * fabric/, groups/<g>/ and devices/<h>/, and a file directly in a type folder (`access/x.yml`). Only these
+ * are settings; other YAML in the repo (docs, CI files, `access/old/x.yml`) is not read or judged.
+ */
+export function isMergeablePath(path: string): boolean {
+  const parts = path.toLowerCase().split('/');
+  const top = parts[0]!;
+  if (top === 'global' || top === 'fabric') return parts.length >= 2;
+  if (top === 'groups' || top === 'devices') return parts.length >= 3;
+  return parts.length === 2;
+}
+
 export function settingsLayers(device: SettingsTarget, snapshot: SettingsSnapshot): string[] {
   const type = device.type.toLowerCase();
   const hostname = device.hostname.toLowerCase();

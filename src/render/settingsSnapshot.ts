@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isMergeablePath } from './mergeSettings.ts';
 
 export type SettingsDoc = Record<string, unknown>;
 
@@ -48,8 +49,9 @@ const settingsDocSchema = z
   })
   .passthrough();
 
+/** A YAML file that a device's settings merge can take (mergeSettings.ts decides which). */
 export function isSettingsFile(path: string): boolean {
-  return /\.ya?ml$/i.test(path) && path.includes('/') && !path.startsWith('.');
+  return /\.ya?ml$/i.test(path) && !path.startsWith('.') && isMergeablePath(path);
 }
 
 /** `previous`: a snapshot of another commit; files with the same text reuse its parse (a push changes few files). */

@@ -18,21 +18,5 @@ export function platformOf(path: string): string | undefined {
   return slash > 0 ? path.slice(0, slash) : undefined;
 }
 
-const REFERENCE = /\{%-?\s*(?:include|import|from|extends)\s+(?:(["'])(.*?)\1|([^\s%]+))/g;
-
-export interface TemplateRefs {
-  /** Literal names (`{% include "a.j2" %}`). */
-  names: string[];
-  /** A reference by expression (`{% include tpl %}`): cannot be resolved statically. */
-  dynamic: boolean;
-}
-
-export function templateReferences(source: string): TemplateRefs {
-  const names: string[] = [];
-  let dynamic = false;
-  for (const m of source.matchAll(REFERENCE)) {
-    if (m[2] !== undefined) names.push(m[2]);
-    else dynamic = true;
-  }
-  return { names, dynamic };
-}
+export type { NamePattern, TemplateRefs } from './templateRefs.ts';
+export { patternMatcher, templateReferences } from './templateRefs.ts';

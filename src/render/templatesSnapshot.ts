@@ -88,7 +88,9 @@ function snapshotLoader(platform: string, files: Map<string, string>): nunjucks.
   return {
     getSource(name: string) {
       const path = resolveTemplatePath(platform, name, (p) => files.has(p));
-      if (!path) throw new Error(`template not found: ${name} (looked in ${platform}/ and the repo root)`);
+      // "Not found" is null, not a throw, so `{% include "x" ignore missing %}` renders nothing as in nunjucks;
+      // without `ignore missing` nunjucks itself fails with "template not found: x".
+      if (!path) return null;
       const src = files.get(path)!;
       // nunjucks reports a syntax error in an *included* template asynchronously (an uncaught throw from
       // its task queue); compiling here first turns it into a synchronous, catchable error.

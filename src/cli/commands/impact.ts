@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import type { ImpactResult } from '../../impact/index.ts';
+import { pushProblems } from '../../impact/index.ts';
 import { localImpactReport } from '../../checks/localReport.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
@@ -39,6 +40,13 @@ export function renderImpactTable(result: ImpactResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+function renderVerdict(problems: string[], before: string | null): string {
+  if (problems.length === 0) return '';
+  const lines = [`REJECTED: netsync would refuse this push (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):`, ...problems.map((p) => `  - ${p}`)];
+  if (before) lines.push(`the last known-good commit ${before.slice(0, 10)} would stay in force`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function registerImpact(program: Command): void {
   addGitOpsOptions(
     program
@@ -66,7 +74,11 @@ export function registerImpact(program: Command): void {
       return;
     }
     const result = await gitops.impact.computeImpact({ repo, before, after, devices, precise: flags.precise });
-    if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest) });
-    else process.stdout.write(renderImpactTable(result));
+    // Judged as the daemon and the pre-receive hook judge a push, so a green `impact` means an accepted push.
+    const settingsProblems = repo === 'settings' ? (await renderer.settingsAt(after)).problems : [];
+    const problems = pushProblems({ settingsProblems, devices: result.devices, baseline: !before });
+    if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest), verdict: problems.length > 0 ? 'rejected' : 'accepted', problems });
+    else process.stdout.write(renderImpactTable(result) + renderVerdict(problems, before));
+    if (problems.length > 0) process.exitCode = 1;
   });
 }

@@ -7,7 +7,7 @@ describe('public API of impact and render', () => {
   it('impact exports', () => {
     expect(Object.keys(impact).sort()).to.deep.equal([
       'DeviceIndex', 'ImpactService', 'MAX_REASONS', 'buildTemplateIndex', 'compilePathPattern', 'globUses',
-      'parseSettingsRules', 'resolveCandidates', 'selectorKey', 'selectorsFor', 'templateClosure', 'templateReferences',
+      'parseSettingsRules', 'pushProblems', 'resolveCandidates', 'selectorKey', 'selectorsFor', 'stuckDevices', 'templateClosure', 'templateReferences',
     ]);
   });
 
