@@ -6,7 +6,7 @@
  * device is not.
  */
 import type { NamePattern } from '../render/templatePath.ts';
-import { patternMatcher, resolveTemplatePath, templateReferences } from '../render/templatePath.ts';
+import { patternMatcher, referencesOf, resolveTemplatePath, templateReferences } from '../render/templatePath.ts';
 
 export type { TemplateRefs } from '../render/templatePath.ts';
 export { templateReferences };
@@ -20,9 +20,8 @@ export function templateClosure(platform: string, roots: string[], files: Map<st
     const path = stack.pop()!;
     if (seen.has(path)) continue;
     seen.add(path);
-    const source = files.get(path);
-    if (source === undefined) continue;
-    const refs = templateReferences(source);
+    if (!files.has(path)) continue;
+    const refs = referencesOf(files, path);
     for (const name of refs.names) {
       const target = resolveTemplatePath(platform, name, (p) => files.has(p));
       // A reference to a missing file still counts: adding that file later changes the render.

@@ -19,4 +19,4 @@ export function platformOf(path: string): string | undefined {
 }
 
 export type { NamePattern, TemplateRefs } from './templateRefs.ts';
-export { patternMatcher, templateReferences } from './templateRefs.ts';
+export { patternMatcher, referencesOf, templateReferences } from './templateRefs.ts';

@@ -54,6 +54,20 @@ export function templateReferences(source: string): TemplateRefs {
   return { names: [...new Set(names)], patterns: dedupe(patterns) };
 }
 
+const parsedByRepo = new WeakMap<Map<string, string>, Map<string, TemplateRefs>>();
+
+/**
+ * The references of one file of a templates snapshot, parsed once per snapshot: the include graph and the
+ * include-loop check visit each file once per (platform, device type), and a parse costs about a millisecond.
+ */
+export function referencesOf(files: Map<string, string>, path: string): TemplateRefs {
+  let parsed = parsedByRepo.get(files);
+  if (!parsed) parsedByRepo.set(files, (parsed = new Map()));
+  let refs = parsed.get(path);
+  if (!refs) parsed.set(path, (refs = templateReferences(files.get(path) ?? '')));
+  return refs;
+}
+
 /** A test for the paths (relative to where a name is resolved from) that the pattern can name. */
 export function patternMatcher(pattern: NamePattern): (path: string) => boolean {
   const re = toRegExp(pattern);

@@ -7,7 +7,7 @@
 import nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { platformOf, resolveTemplatePath, templateReferences } from './templatePath.ts';
+import { platformOf, referencesOf, resolveTemplatePath } from './templatePath.ts';
 
 export interface TypeMapping {
   entrypoint: string;
@@ -113,7 +113,7 @@ function findCycle(platform: string, entrypoint: string, files: Map<string, stri
     if (at >= 0) return [...path.slice(at), file];
     if (done.has(file)) return undefined;
     path.push(file);
-    for (const name of templateReferences(files.get(file) ?? '').names) {
+    for (const name of referencesOf(files, file).names) {
       const next = resolveTemplatePath(platform, name, (p) => files.has(p));
       const cycle = next ? visit(next) : undefined;
       if (cycle) return cycle;

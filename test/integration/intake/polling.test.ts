@@ -54,6 +54,14 @@ describe('intake: polling (integration)', () => {
     const applied = (await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result;
     expect(applied.status).to.equal('applied');
     expect(applied.marked.map((m: { hostname: string }) => m.hostname)).to.include('eos-access-1');
+    // Failing at both commits is a state, not a change: one open render_failed event, however many pushes touch it.
+    expect(applied.marked.map((m: { hostname: string }) => m.hostname)).to.not.include('eos-border-1');
+    const renderFailed = async () => (await f!.openEvents('eos-border-1')).map((e) => [e.cause, e.by]);
+    expect(await renderFailed()).to.deep.equal([['render_failed', 'netsync']]);
+    expect((await f.device('eos-border-1')).synchronized).to.equal(false);
+    f.settings.commitAndPush({ 'global/vlans.yml': 'vlans:\n  - { id: 10, name: users }\n  - { id: 98, name: newer }\n' });
+    expect((await f.t.call('POST', '/api/v1/repositories/settings/refresh')).body.result.status).to.equal('applied');
+    expect(await renderFailed()).to.deep.equal([['render_failed', 'netsync']]);
   });
 
   it('the node-cron schedule polls on its own', async () => {
