@@ -44,6 +44,8 @@ import { jobsRouter } from '../api/routes/jobs.ts';
 import { buildSyncto } from './buildSyncto.ts';
 import { JobRunner } from '../jobs/jobRunner.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
+import type { DriftCheck } from '../jobs/driftCheck.ts';
+import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
@@ -75,6 +77,8 @@ export interface Daemon {
   /** Job records (syncto) and their runner. */
   jobs: JobRunner;
   syncto: SynctoService;
+  /** Reads MANAGED synchronized devices and marks those changed outside netsync (scheduled when enabled). */
+  driftCheck: DriftCheck;
   /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default). */
   scheduler: Scheduler;
   /** Where the generated operator token lives, when the config lists none. */
@@ -178,6 +182,20 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     });
   }
 
+  const driftCheck = buildDriftCheck({
+    store,
+    syncStatus,
+    sessions,
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    concurrency: config.scheduler.driftCheck.concurrency,
+    logger,
+    clock,
+  });
+  if (config.scheduler.driftCheck.enabled) {
+    scheduler.register({ kind: 'drift-check', cron: config.scheduler.driftCheck.cron, run: async () => void (await driftCheck.run()) });
+  }
+
   const checks = createChecks(config.checks, {
     store,
     logger,
@@ -208,6 +226,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     transactions,
     jobs,
     syncto,
+    driftCheck,
     scheduler,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),

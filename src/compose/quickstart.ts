@@ -88,7 +88,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       },
       intake: { poll: '*/1 * * * *' },
       devices: { username: lab.username, password: lab.password, confirmTimeoutSeconds: 120 },
-      scheduler: { autoSync: { enabled: opts.autoSync, cron: '*/1 * * * *' } },
+      scheduler: { autoSync: { enabled: opts.autoSync, cron: '*/1 * * * *' }, driftCheck: { enabled: true, cron: '*/2 * * * *' } },
       log: { level: 'warn' },
     });
     const firstRun = !(await exists(bare.settings));

@@ -1,4 +1,4 @@
-/** Config section `scheduler`: auto-sync of unsynchronized devices (off by default) and its windows. */
+/** Config section `scheduler`: auto-sync of unsynchronized devices and the drift check (both off by default). */
 import { z } from 'zod';
 
 const windowSchema = z.object({ cron: z.string().min(1), duration: z.string().min(1) }).strict();
@@ -15,6 +15,16 @@ export const schedulerConfigSchema = z
       })
       .strict()
       .default({ enabled: false, cron: '*/5 * * * *', comment: 'auto-sync' }),
+    /** Reads every MANAGED synchronized device and marks the ones changed outside netsync (reads only). */
+    driftCheck: z
+      .object({
+        enabled: z.boolean().default(false),
+        cron: z.string().default('*/10 * * * *'),
+        /** Devices read at once. */
+        concurrency: z.number().int().min(1).max(500).default(20),
+      })
+      .strict()
+      .default({ enabled: false, cron: '*/10 * * * *', concurrency: 20 }),
   })
   .strict();
 
