@@ -1,4 +1,12 @@
-# netsync: multi-stage build. The runtime runs the TypeScript sources through tsx (a runtime dependency).
+# netsync: multi-stage build. The build stage compiles the TypeScript sources to dist/ (tsc); the runtime
+# runs that JavaScript with production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --ignore-scripts
+COPY src ./src
+RUN npm run build
+
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -13,7 +21,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 COPY mapping ./mapping
 COPY hooks ./hooks
 COPY examples ./examples

@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const ioModules = ['express', 'lowdb', 'lowdb/*', 'ssh2', 'pg', 'isomorphic-git', 'node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:net', 'node:http'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.netsync/**'] },
+  { ignores: ['node_modules/**', '.netsync/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step) through tsx's loader.
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript in dist/ (`npm run build`; `npm ci` builds it through the prepare script).
+import { existsSync } from 'node:fs';
 
-register();
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('netsync: dist/ is missing; build it first with `npm run build` (npm ci runs it)\n');
+  process.exit(1);
+}
 // `netsync status | head` closes the pipe early: stop quietly, as other Unix tools do, instead of a stack trace.
 process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import(entry.href);
 // Long-running commands (serve, lab) keep the event loop busy; the rest end when their work is done.
 process.exitCode = await main(process.argv);

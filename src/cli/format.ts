@@ -15,3 +15,15 @@ export function formatDuration(ms: number): string {
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A commit or job id as people quote it: the first 8 characters. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** "Jane Doe <jane@example.net>" -> "Jane Doe"; "job:<uuid>" -> "job:1a2b3c4d"; anything else as it is. */
+export function shortActor(by: string): string {
+  const job = /^job:([0-9a-f-]{8,})$/i.exec(by);
+  if (job) return `job:${shortId(job[1]!)}`;
+  return by.replace(/\s*<[^>]*>\s*$/, '') || by;
+}

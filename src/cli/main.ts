@@ -1,37 +1,51 @@
-/** The `netsync` command. Each subcommand lives in commands/ and only wires options to a service or the API. */
+/**
+ * The `netsync` command. Each subcommand lives in commands/ and only wires options to a service or the API.
+ * A command's module (and what it imports: the daemon, the lab, the renderer ...) is loaded only when that
+ * command runs, so `netsync --version` or `netsync status` start in a blink.
+ */
 import { Command, CommanderError } from 'commander';
 import { isNetsyncError, type NetsyncError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
-import { registerCheckUnsynced } from './commands/checkUnsynced.ts';
-import { registerCommit } from './commands/commit.ts';
-import { registerDevices } from './commands/devices.ts';
-import { registerImpact } from './commands/impact.ts';
-import { registerRender } from './commands/render.ts';
-import { registerInventory } from './commands/inventory.ts';
-import { registerLab } from './commands/lab.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerQuickstart } from './commands/quickstart.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerSync } from './commands/sync.ts';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Top-level command name -> the module that registers it, in the order `--help` lists them. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  status: async () => (await import('./commands/status.ts')).registerStatus,
+  devices: async () => (await import('./commands/devices.ts')).registerDevices,
+  impact: async () => (await import('./commands/impact.ts')).registerImpact,
+  render: async () => (await import('./commands/render.ts')).registerRender,
+  inventory: async () => (await import('./commands/inventory.ts')).registerInventory,
+  lab: async () => (await import('./commands/lab.ts')).registerLab,
+  sync: async () => (await import('./commands/sync.ts')).registerSync,
+  quickstart: async () => (await import('./commands/quickstart.ts')).registerQuickstart,
+  'check-unsynced': async () => (await import('./commands/checkUnsynced.ts')).registerCheckUnsynced,
+  commit: async () => (await import('./commands/commit.ts')).registerCommit,
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+/**
+ * The program with the commands `argv` can reach: only the named one when the first argument names a command,
+ * none for a bare `--version`, every one otherwise (help, or an unknown command whose error lists them).
+ */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('netsync')
     .description('GitOps daemon for network device configuration')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     // Before the subcommands are added, so that they inherit it: their usage errors exit 2 too, not commander's 1.
     .exitOverride();
-  registerServe(program);
-  registerStatus(program);
-  registerDevices(program);
-  registerImpact(program);
-  registerRender(program);
-  registerInventory(program);
-  registerLab(program);
-  registerSync(program);
-  registerQuickstart(program);
-  registerCheckUnsynced(program);
-  registerCommit(program);
+  const args = argv.slice(2);
+  const first = args[0];
+  const names = first !== undefined && Object.hasOwn(COMMANDS, first)
+    ? [first]
+    : args.length === 1 && (first === '--version' || first === '-V')
+      ? []
+      : COMMAND_NAMES;
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
@@ -43,8 +57,8 @@ function isBadInput(err: NetsyncError): boolean {
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or input. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

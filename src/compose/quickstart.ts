@@ -19,6 +19,7 @@ import { startLab } from '../lab/index.ts';
 import type { Lab } from '../lab/types.ts';
 import type { Logger } from '../model/ports.ts';
 
+// The package root (src/compose/ or dist/compose/ -> two levels up), where examples/ and hooks/ live.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 

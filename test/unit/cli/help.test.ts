@@ -2,14 +2,17 @@
 import { expect } from 'chai';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { buildProgram } from '../../../src/cli/main.ts';
+import { buildProgram, COMMAND_NAMES } from '../../../src/cli/main.ts';
 
 function allCommands(cmd: Command, path: string[] = []): { path: string; cmd: Command }[] {
   return cmd.commands.flatMap((c) => [{ path: [...path, c.name()].join(' '), cmd: c }, ...allCommands(c, [...path, c.name()])]);
 }
 
 describe('cli: help text', () => {
-  const program = buildProgram();
+  let program: Command;
+  before(async () => {
+    program = await buildProgram(['node', 'netsync', '--help']);
+  });
 
   it('describes every command and every option', () => {
     const commands = allCommands(program);
@@ -25,5 +28,12 @@ describe('cli: help text', () => {
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('\n## CLI\n'), readme.indexOf('\n## Storage\n'));
     for (const cmd of program.commands) expect(section, cmd.name()).to.contain(`\`${cmd.name()}`);
+  });
+
+  it('loads only the command it runs (the others stay unloaded), every one for help', async () => {
+    expect(program.commands.map((c) => c.name())).to.deep.equal(COMMAND_NAMES);
+    expect((await buildProgram(['node', 'netsync', 'status', '--json'])).commands.map((c) => c.name())).to.deep.equal(['status']);
+    expect((await buildProgram(['node', 'netsync', '--version'])).commands).to.deep.equal([]);
+    expect((await buildProgram(['node', 'netsync', 'no-such-command'])).commands.map((c) => c.name())).to.deep.equal(COMMAND_NAMES);
   });
 });

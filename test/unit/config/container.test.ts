@@ -62,4 +62,19 @@ describe('container image (Dockerfile, docker/netsync.yml)', () => {
     const missing = [...imported].filter((name) => !(name in pkg.dependencies));
     expect(missing, 'imported by src/ or bin/ but not in dependencies').to.deep.equal([]);
   });
+
+  it('runs the compiled JavaScript: a build stage emits dist/, the runtime copies it with the files the code reads', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const build = stages.find((s) => / AS build\b/.test(s.split('\n')[0]!));
+    const runtime = stages.at(-1)!;
+    expect(build, 'a build stage').to.match(/^RUN npm run build$/m);
+    expect(runtime).to.match(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(runtime, 'the runtime needs no TypeScript sources').to.not.match(/^COPY src /m);
+    // Read at run time relative to the compiled modules (dist/ mirrors src/, one level under the package root).
+    for (const dir of ['package.json', 'mapping', 'hooks', 'examples']) expect(runtime).to.match(new RegExp(`^COPY ${dir} `, 'm'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(pkg.dependencies, 'tsx is only needed by the tests').to.not.have.property('tsx');
+    expect(pkg.scripts.prepare, 'npm ci builds dist/').to.equal('npm run build');
+    expect(readFileSync(join(ROOT, 'bin/netsync.js'), 'utf8')).to.contain('../dist/cli/main.js');
+  });
 });
