@@ -122,10 +122,14 @@ export class NetconfSession implements DeviceSession {
 
   /**
    * netconfd 2.13 turns a commit that directly follows <validate> into a silent
-   * no-op; loading the same edit again first makes the commit apply. Only done for that agent.
+   * no-op; loading the edit again first makes the commit apply. The candidate is
+   * reset (<discard-changes/>) before the edit is re-sent: an identical merge on top
+   * of itself leaves the candidate clean, and a clean candidate commits nothing.
+   * Only done for that agent; the read-back after the commit (commit/verifyApplied.ts) catches any other such agent.
    */
   private async refreshAfterValidate(): Promise<void> {
     if (this.yuma && this.validatedSinceEdit && this.lastEdit) {
+      await this.discard();
       await this.loadCandidate(this.lastEdit.config, this.lastEdit.mode);
     }
   }
