@@ -10,6 +10,7 @@ import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { NetconfClient } from './client.ts';
 import type { InterfaceState } from './interfaceEdit.ts';
 import { enabledEdit, findInterface } from './interfaceEdit.ts';
+import { xmlNotApplied } from './appliedCheck.ts';
 import { NetconfRpcError } from './rpcError.ts';
 import { configBody, escapeXml, parseXml, textOf } from './xml.ts';
 import type { XmlNode } from './xml.ts';
@@ -160,6 +161,11 @@ export class NetconfSession implements DeviceSession {
 
   async discard(): Promise<void> {
     if (this.capabilities.candidate) await this.client.rpc('<discard-changes/>');
+  }
+
+  /** A replaced config is compared in canonical form (the lab's, where it applies) on both sides. */
+  notApplied(sent: string, mode: LoadMode, running: string): string | undefined {
+    return xmlNotApplied(mode === 'replace' ? this.canonical(configBody(sent)) : configBody(sent), running, mode);
   }
 
   /**
