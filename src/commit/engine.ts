@@ -1,7 +1,7 @@
 /**
  * The transaction engine (DESIGN §6). Every phase finishes on all devices
  * before the next starts: lock, connect, device lock + fingerprint, write,
- * validate, confirmed commit (or plain commit), confirm. On failure every
+ * validate, confirmed commit (or plain commit), read-back (verify), confirm. On failure every
  * touched device is restored (do_rollback), or only the failed ones.
  * A device error never escapes: it becomes that device's result.
  */
@@ -11,6 +11,7 @@ import { silentLogger, systemClock } from '../model/ports.ts';
 import { persistIdOf } from './cancelPending.ts';
 import { hasConfigContent } from './configContent.ts';
 import { mapLimit } from './mapLimit.ts';
+import { verifyApplied } from './verifyApplied.ts';
 import type { CommitPorts } from './ports.ts';
 import type { DeviceSession } from './session.ts';
 import type { CommitFlags, NodeResult, Phase, RestconfError, RollbackStatus, TransactionItem, TransactionOutcome } from './types.ts';
@@ -91,6 +92,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
   const flags: CommitFlags = { ...DEFAULT_FLAGS, ...input.flags };
   const clock = ports.clock ?? systemClock;
   const log = (ports.logger ?? silentLogger).child({ transaction: input.id });
+  const mask = ports.mask ?? ((text: string) => text);
   const persistId = persistIdOf(input.id);
   const startedAt = clock().toISOString();
   checkItems(input.items);
@@ -258,7 +260,15 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     )
       return;
 
-    // 7. Confirming commit.
+    // 7. Read back every device's running config and check it shows what was sent (verifyApplied.ts).
+    // Before the confirming commit, not after it: a device found not to run what was sent (and every other
+    // device, with do_rollback) is then undone by cancel-commit, the device's own clean revert, and no
+    // device has made the change final. The confirming commit only makes the running config read here
+    // permanent; it does not change it (RFC 6241 §8.4.1), and the candidate stays ours under the lock.
+    // Plain-commit devices are final already; a mismatch there is undone from the saved config.
+    if (!(await phase('verify', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask))))) return;
+
+    // 8. Confirming commit.
     await phase('confirm', async (run, session) => {
       try {
         await session.confirm(persistId);
@@ -330,6 +340,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           if (run.touched === 'maybe-confirmed' && refused) return;
           // The timer ran out: the device already reverted (checked against the saved config when there is one).
           if (refused && timerExpired(run) && (run.snapshot === undefined || (await s.getRunningConfig()) === run.snapshot)) return;
+          // The commit was acknowledged but not applied, so nothing is pending: fine if the device runs its old config.
+          if (refused && run.error?.code === 'COMMIT_NOT_APPLIED' && run.snapshot !== undefined && (await s.getRunningConfig()) === run.snapshot) return;
           throw err;
         }
         await s.discard().catch(() => undefined);

@@ -22,6 +22,8 @@ export interface CommitPorts {
   fingerprints?: Fingerprints;
   logger?: Logger;
   clock?: Clock;
+  /** Hides secrets in device text the engine puts in errors and logs (the read-back's differences). */
+  mask?: (text: string) => string;
   /** Called before each phase starts with the devices in it; the service persists progress (e.g. before confirming). */
   onPhase?: (phase: Phase, hostnames: string[]) => Promise<void> | void;
 }

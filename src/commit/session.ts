@@ -45,6 +45,12 @@ export interface DeviceSession {
   /** Throw away the uncommitted candidate. */
   discard(): Promise<void>;
   /**
+   * What of `sent` (loaded with `mode`) the running config read back after the commit does not show,
+   * briefly (may quote values: mask before showing); undefined when the device runs what was sent.
+   * Pure: the engine reads `running` itself (commit/verifyApplied.ts).
+   */
+  notApplied(sent: string, mode: LoadMode, running: string): string | undefined;
+  /**
    * Shut the interface, then give it back its admin state, leaving running config as it was.
    * Refuses (NOT_FOUND) an interface the running config lacks and (CONFLICT) one that is shut down.
    * Optional: a driver that cannot bounce leaves it out.

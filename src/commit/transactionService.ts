@@ -184,6 +184,7 @@ export class TransactionService {
           fingerprints: { storedHash: async (h) => (await this.deps.store.getDevice(h))?.configHash ?? null, hashOf: this.deps.hashConfig },
           clock: this.clock,
           logger: this.logger,
+          mask: this.mask,
           onPhase: (phase) => this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, phase })).then(() => undefined),
         },
       );

@@ -39,6 +39,7 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
         fingerprints: { storedHash: async (h) => (await parts.store.getDevice(h))?.configHash ?? null, hashOf: configHash },
         logger: parts.logger,
         clock: parts.clock,
+        mask: (text) => maskSecrets(text, secrets),
       }),
     canonicalize: parts.canonicalize,
     hash: configHash,

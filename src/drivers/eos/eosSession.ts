@@ -8,6 +8,7 @@
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
+import { cliNotApplied } from './appliedCheck.ts';
 import type { CliOutput, CliShell } from './cliShell.ts';
 
 export interface EosSessionOptions {
@@ -176,6 +177,10 @@ export class EosSession implements DeviceSession {
       if (err instanceof NetsyncError && err.code === 'CLI_COMMAND_REJECTED' && /does not exist/i.test(String(err.data.errors))) return;
       throw err;
     }
+  }
+
+  notApplied(sent: string, mode: LoadMode, running: string): string | undefined {
+    return cliNotApplied(sent, running, mode, this.opts.canonicalize);
   }
 
   /**

@@ -10,6 +10,7 @@ import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { NetconfClient } from './client.ts';
 import type { InterfaceState } from './interfaceEdit.ts';
 import { enabledEdit, findInterface } from './interfaceEdit.ts';
+import { xmlNotApplied } from './appliedCheck.ts';
 import { NetconfRpcError } from './rpcError.ts';
 import { configBody, escapeXml, parseXml, textOf } from './xml.ts';
 import type { XmlNode } from './xml.ts';
@@ -122,10 +123,14 @@ export class NetconfSession implements DeviceSession {
 
   /**
    * netconfd 2.13 turns a commit that directly follows <validate> into a silent
-   * no-op; loading the same edit again first makes the commit apply. Only done for that agent.
+   * no-op; loading the edit again first makes the commit apply. The candidate is
+   * reset (<discard-changes/>) before the edit is re-sent: an identical merge on top
+   * of itself leaves the candidate clean, and a clean candidate commits nothing.
+   * Only done for that agent; the read-back after the commit (commit/verifyApplied.ts) catches any other such agent.
    */
   private async refreshAfterValidate(): Promise<void> {
     if (this.yuma && this.validatedSinceEdit && this.lastEdit) {
+      await this.discard();
       await this.loadCandidate(this.lastEdit.config, this.lastEdit.mode);
     }
   }
@@ -156,6 +161,11 @@ export class NetconfSession implements DeviceSession {
 
   async discard(): Promise<void> {
     if (this.capabilities.candidate) await this.client.rpc('<discard-changes/>');
+  }
+
+  /** A replaced config is compared in canonical form (the lab's, where it applies) on both sides. */
+  notApplied(sent: string, mode: LoadMode, running: string): string | undefined {
+    return xmlNotApplied(mode === 'replace' ? this.canonical(configBody(sent)) : configBody(sent), running, mode);
   }
 
   /**

@@ -220,7 +220,7 @@ describe('transactions API and CLI (daemon + lab)', function () {
     const args = DEVICES.flatMap((x, i) => ['--device', x.hostname, '--config', files[i]!]);
     const ok = await runCli(['commit', ...args, '--no-confirmed-commit'], env);
     expect(ok.code, ok.stderr).to.equal(0);
-    expect(ok.stdout.split('\n').find((l) => l.includes('api-eos-1'))).to.match(/complete\W+not-needed\W+commit\W/);
+    expect(ok.stdout.split('\n').find((l) => l.includes('api-eos-1'))).to.match(/complete\W+not-needed\W+verify\W/);
     expect(ok.stdout).to.match(/transaction [0-9a-f-]{36}: complete/);
     for (const x of DEVICES) expect(running(x.hostname)).to.equal(canonical(platformOf(x.hostname), next(x.hostname, 60)));
 

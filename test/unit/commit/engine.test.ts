@@ -13,6 +13,8 @@ interface FakeDevice {
   pending: { persistId: string; previous: string } | null;
   caps: SessionCapabilities;
   fail: Partial<Record<string, string>>;
+  /** Operations acknowledged without taking effect (a device that says ok to a commit it did not apply). */
+  ignore?: string[];
   /** Operation after which the session is lost (the operation itself took effect). */
   dropAfter?: string;
   unreachable?: boolean;
@@ -42,7 +44,7 @@ function fakeNetwork(devices: Record<string, FakeDevice>) {
         inFlight--;
         d.calls.push(name);
         if (d.fail[name]) throw new NetsyncError('NETCONF_RPC_ERROR', `${target.hostname}: ${d.fail[name]}`, { errorTag: 'operation-failed' });
-        fn();
+        if (!d.ignore?.includes(name)) fn();
         if (d.dropAfter === name) {
           lost = true;
           d.dropAfter = undefined;
@@ -73,6 +75,7 @@ function fakeNetwork(devices: Record<string, FakeDevice>) {
             d.pending = null;
           }),
         discard: () => op('discard', () => void (d.candidate = null)),
+        notApplied: (sent, _mode, running) => (running === sent ? undefined : `runs '${running}', sent '${sent}'`),
         close: async () => void d.calls.push('close'),
       };
     },
@@ -106,7 +109,7 @@ describe('commit engine', () => {
     expect(outcome.status).to.equal('complete');
     expect(outcome['unreachable-nodes']).to.deep.equal([]);
     expect(outcome.errors).to.equal(undefined);
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'confirm', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
     expect([devs.a.running, devs.b.running]).to.deep.equal(['new-a', 'new-b']);
     expect(devs.a.pending).to.equal(null);
     expect(locks.held.size).to.equal(0);
@@ -117,13 +120,13 @@ describe('commit engine', () => {
     const devs = { a: device('old-a', { caps: plain }), b: device('old-b') };
     const { outcome } = await run(devs, { a: 'new-a', b: 'new-b' });
     expect(outcome.status).to.equal('complete');
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'get', 'close']);
   });
 
   it('flags off: no validate, plain commit', async () => {
     const devs = { a: device('old-a') };
     await run(devs, { a: 'new-a' }, { validate: false, confirmedCommit: false });
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'commit', 'get', 'close']);
     expect(devs.a.running).to.equal('new-a');
   });
 
@@ -167,10 +170,35 @@ describe('commit engine', () => {
     expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'close']);
   });
 
-  it('without do_rollback no running config is saved for devices with confirmed commit', async () => {
+  it('without do_rollback no running config is saved for devices with confirmed commit (only the read-back reads it)', async () => {
     const devs = { a: device('old-a') };
     await run(devs, { a: 'new-a' }, { rollback: false });
-    expect(devs.a.calls).to.not.include('get');
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
+  });
+
+  it('a device that acknowledges the confirmed commit without applying it fails with COMMIT_NOT_APPLIED; every device is cancelled before any confirm', async () => {
+    const devs = { a: device('old-a'), b: device('old-b', { ignore: ['confirmed-commit'] }), c: device('old-c') };
+    const net = fakeNetwork(devs);
+    const outcome = await runTransaction({ id: 't1', items: items({ a: 'new-a', b: 'new-b', c: 'new-c' }) }, { sessions: net.factory, locks: memoryLocks(), mask: (t) => t.replace(/new-b/g, '***') });
+    expect(outcome.status).to.equal('fail');
+    const byHost = Object.fromEntries(outcome['node-results'].map((r) => [r['node-id'], r]));
+    expect(byHost.b).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete', phase: 'verify' });
+    expect(byHost.b!.error!.code).to.equal('COMMIT_NOT_APPLIED');
+    expect(byHost.b!.error!.message).to.contain("runs 'old-b', sent '***'").and.not.contain('new-b');
+    expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
+    expect([devs.a.running, devs.b.running, devs.c.running]).to.deep.equal(['old-a', 'old-b', 'old-c']);
+    for (const d of [devs.a, devs.b, devs.c]) expect(d.calls).to.not.include('confirm');
+    // b had nothing pending (its cancel is refused): it runs its saved config, so its rollback is complete.
+    expect(devs.a.calls).to.include('cancel');
+  });
+
+  it('a plain commit that is acknowledged but not applied fails the same way and is never complete', async () => {
+    const devs = { a: device('old-a'), b: device('old-b', { ignore: ['commit'] }) };
+    const { outcome, byHost } = await run(devs, { a: 'new-a', b: 'new-b' }, { confirmedCommit: false });
+    expect(outcome.status).to.equal('fail');
+    expect(byHost.b!.error).to.include({ code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
+    expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
+    expect([devs.a.running, devs.b.running]).to.deep.equal(['old-a', 'old-b']);
   });
 
   it('a session dropped right after the confirmed commit is cancelled by persist-id from a new session', async () => {

@@ -28,6 +28,7 @@ const agreeable = (opts: { diff?: string; refuse?: string } = {}): SessionFactor
       commit: ok,
       cancelCommit: ok,
       discard: ok,
+      notApplied: () => undefined,
       close: ok,
     };
   },
