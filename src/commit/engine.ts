@@ -10,6 +10,7 @@ import { hostnameKey } from '../model/device.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
 import { persistIdOf } from './cancelPending.ts';
 import { hasConfigContent } from './configContent.ts';
+import { lockClearingLeftovers } from './leftoverSessions.ts';
 import { mapLimit } from './mapLimit.ts';
 import { verifyApplied } from './verifyApplied.ts';
 import type { CommitPorts } from './ports.ts';
@@ -195,7 +196,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
 
     // 3. Device lock and fingerprint: the device and the store still hold what the change was planned against.
     const ok = await phase('lock', async (run, session) => {
-      await session.lock();
+      await lockClearingLeftovers(session, ports.leftovers, log);
       run.phase = 'fingerprint';
       run.usesConfirmed = flags.confirmedCommit && session.capabilities.confirmedCommit && session.capabilities.candidate;
       const expected = run.item.expectedHash;

@@ -2,6 +2,7 @@
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Phase } from './types.ts';
 import type { SessionFactory } from './session.ts';
+import type { LeftoverSessions } from './leftoverSessions.ts';
 
 /** Per-device transaction locks; the Store implements it (in-process now, PostgreSQL advisory locks later). Never waits. */
 export interface DeviceLocks {
@@ -24,6 +25,8 @@ export interface CommitPorts {
   clock?: Clock;
   /** Hides secrets in device text the engine puts in errors and logs (the read-back's differences). */
   mask?: (text: string) => string;
+  /** Recognizes netsync's own left-over EOS sessions at lock time, so they are aborted instead of blocking. */
+  leftovers?: LeftoverSessions;
   /** Called before each phase starts with the devices in it; the service persists progress (e.g. before confirming). */
   onPhase?: (phase: Phase, hostnames: string[]) => Promise<void> | void;
 }

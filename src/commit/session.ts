@@ -42,6 +42,11 @@ export interface DeviceSession {
   commit(): Promise<void>;
   /** Cancel a pending confirmed commit (running returns to what it was). */
   cancelCommit(persistId: string): Promise<void>;
+  /**
+   * Abort another, named pending configuration session (EOS `configure session NAME abort`), e.g. one a
+   * dead netsync run left behind. Optional: devices without named sessions leave it out.
+   */
+  abortSession?(name: string): Promise<void>;
   /** Throw away the uncommitted candidate. */
   discard(): Promise<void>;
   /**

@@ -12,12 +12,11 @@ import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
 import type { CancelResult } from './cancelPending.ts';
-import { cancelPending } from './cancelPending.ts';
-import { checkItems, runTransaction } from './engine.ts';
-import type { SessionFactory } from './session.ts';
+import type { DeviceWrites } from './deviceWrites.ts';
+import { checkItems } from './engine.ts';
+import type { RunRecord } from './journal.ts';
 import { deviceTarget } from './target.ts';
 import type { CommitFlags, Phase, TransactionOutcome } from './types.ts';
-import { DEFAULT_FLAGS } from './types.ts';
 
 export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 'aborted';
 
@@ -54,13 +53,10 @@ declare module '../store/store.ts' {
 
 export interface TransactionServiceDeps {
   store: Store;
-  sessions: SessionFactory;
+  /** The front door to the devices: the config's defaults under the per-request flags, the journal. */
+  writes: DeviceWrites;
   clock?: Clock;
   logger?: Logger;
-  /** Config defaults (e.g. concurrency, confirm timeout) under the per-request flags. */
-  defaults?: Partial<CommitFlags>;
-  /** How a device's running config is hashed, the same way as the `configHash` recorded in the store. */
-  hashConfig: (config: string) => string;
   /** Ended transactions kept (default 500); older ones are dropped so the store stays small. */
   keep?: number;
   /** Hides secret values in device text (diffs, device error messages) before it is stored or shown. */
@@ -157,7 +153,7 @@ export class TransactionService {
    * A device removed or no longer MANAGED since staging is refused up front; the transaction stays staged.
    */
   async commit(id: string, flags: Partial<CommitFlags>, by: string): Promise<TransactionRecord> {
-    const effective: CommitFlags = { ...DEFAULT_FLAGS, ...this.deps.defaults, ...flags };
+    const effective: CommitFlags = this.deps.writes.flags(flags);
     const staged = await this.get(id);
     if (staged.status !== 'staged') throw notStaged(staged);
     const resolved = await this.resolve(staged.devices);
@@ -172,22 +168,13 @@ export class TransactionService {
     });
     let outcome: TransactionOutcome;
     try {
-      outcome = await runTransaction(
-        {
-          id,
-          items: resolved.map(({ device, staged }) => ({ target: deviceTarget(device), config: staged.config, expectedHash: staged.expectedHash ?? null })),
-          flags: effective,
-        },
-        {
-          sessions: this.deps.sessions,
-          locks: this.deps.store,
-          fingerprints: { storedHash: async (h) => (await this.deps.store.getDevice(h))?.configHash ?? null, hashOf: this.deps.hashConfig },
-          clock: this.clock,
-          logger: this.logger,
-          mask: this.mask,
-          onPhase: (phase) => this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, phase })).then(() => undefined),
-        },
-      );
+      outcome = await this.deps.writes.transaction({
+        id,
+        kind: 'transaction',
+        items: resolved.map(({ device, staged }) => ({ target: deviceTarget(device), config: staged.config, expectedHash: staged.expectedHash ?? null })),
+        flags: effective,
+        onPhase: (phase) => this.deps.store.updateRecord('transactions', id, (r) => ({ ...r!, phase })).then(() => undefined),
+      });
     } catch (err) {
       const message = this.mask(err instanceof Error ? err.message : String(err));
       await this.finish(id, { status: 'fail', error: message, finishedAt: this.clock().toISOString() });
@@ -214,36 +201,32 @@ export class TransactionService {
     });
   }
 
-  /** Cancelling left-over commits after a restart runs in the background; tests and shutdown may wait for it. */
-  recovery: Promise<void> = Promise.resolve();
-
   /**
-   * After a restart: a transaction still marked committing was cut off. It is
-   * recorded as aborted (never complete), and its pending confirmed commits
-   * are cancelled by persist-id in the background; a device that cannot be
-   * reached still reverts by itself at the confirm timeout.
+   * After a restart: a transaction still marked committing was cut off. It is recorded as aborted (never
+   * complete); the journal's recovery cancels its pending commits in the background (`recordRecovery`), and a
+   * device that cannot be reached still reverts by itself at the confirm timeout.
    */
-  async recover(): Promise<string[]> {
+  async abortInterrupted(runs: RunRecord[]): Promise<string[]> {
     const cut = (await this.list()).filter((r) => r.status === 'committing');
     for (const r of cut) {
+      const journaled = runs.some((run) => run.id === r.id);
       await this.deps.store.updateRecord('transactions', r.id, (cur) => ({
         ...cur!,
         status: 'aborted',
         finishedAt: this.clock().toISOString(),
         error: `the daemon stopped during phase '${cur!.phase ?? 'unknown'}'; pending commits are being cancelled, and any device that cannot be reached reverts after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
+        // Stopped before its first device was touched: nothing to recover.
+        ...(journaled ? {} : { recovery: [] }),
       }));
     }
     if (cut.length) this.logger.warn({ transactions: cut.map((r) => r.id) }, 'marked transactions cut off by a restart as aborted');
-    this.recovery = (async () => {
-      for (const r of cut) {
-        const devices = await Promise.all(r.devices.map((d) => this.deps.store.getDevice(d.hostname)));
-        const targets = devices.filter((d) => d !== undefined).map(deviceTarget);
-        const recovery = await cancelPending(r.id, targets, this.deps.sessions, r.flags?.concurrency);
-        await this.deps.store.updateRecord('transactions', r.id, (cur) => ({ ...cur!, recovery }));
-        this.logger.info({ transaction: r.id, recovery: recovery.map((x) => `${x['node-id']}:${x.status}`) }, 'cancelled what the cut-off transaction left pending');
-      }
-    })().catch((err: unknown) => this.logger.error({ err }, 'cancelling left-over commits failed'));
     return cut.map((r) => r.id);
+  }
+
+  /** What recovery did on each device of a cut-off transaction. */
+  async recordRecovery(run: RunRecord): Promise<void> {
+    if (!(await this.deps.store.getRecord('transactions', run.id))) return;
+    await this.deps.store.updateRecord('transactions', run.id, (cur) => ({ ...cur!, recovery: run.recovery ?? [] }));
   }
 }
 

@@ -1,10 +1,10 @@
-/** Builds the syncto service from the daemon's parts: the renderer in force, the session factory, the commit engine. */
-import { runTransaction } from '../commit/engine.ts';
+/** Builds the syncto service from the daemon's parts: the renderer in force, the session factory, the front door to the commit engine. */
+import type { DeviceWrites } from '../commit/deviceWrites.ts';
 import type { SessionFactory } from '../commit/session.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
-import type { Clock, Logger } from '../model/ports.ts';
+import type { Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
 import { configHash, maskSecrets } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
@@ -17,11 +17,14 @@ export interface SynctoParts {
   syncStatus: SyncStatusService;
   runner: JobRunner;
   sessions: SessionFactory;
+  /** The one front door to the commit engine (config defaults, journal). */
+  writes: Pick<DeviceWrites, 'transaction'>;
+  /** Devices read or verified at once (devices.concurrency). */
+  concurrency?: number;
   /** Absent when no repos are configured: every device then fails with a clear message. */
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   logger: Logger;
-  clock: Clock;
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
@@ -32,15 +35,8 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     runner: parts.runner,
     sessions: parts.sessions,
     renderAll: (devices) => renderAll(parts.renderer, devices),
-    runTransaction: (input) =>
-      runTransaction(input, {
-        sessions: parts.sessions,
-        locks: parts.store,
-        fingerprints: { storedHash: async (h) => (await parts.store.getDevice(h))?.configHash ?? null, hashOf: configHash },
-        logger: parts.logger,
-        clock: parts.clock,
-        mask: (text) => maskSecrets(text, secrets),
-      }),
+    runTransaction: (run) => parts.writes.transaction(run),
+    ...(parts.concurrency ? { concurrency: parts.concurrency } : {}),
     canonicalize: parts.canonicalize,
     hash: configHash,
     mask: (text) => maskSecrets(text, secrets),

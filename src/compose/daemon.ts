@@ -30,6 +30,7 @@ import type { InventorySync } from '../sources/inventorySync.ts';
 import { inventoryRouter } from '../api/routes/inventory.ts';
 import { transactionsRouter } from '../api/routes/transactions.ts';
 import type { SessionFactory } from '../commit/session.ts';
+import { DeviceWrites } from '../commit/deviceWrites.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
@@ -68,6 +69,8 @@ export interface Daemon {
   inventorySync: InventorySync;
   /** Opens device sessions (NETCONF / EOS CLI over SSH) with the configured credentials. */
   sessions: SessionFactory;
+  /** The front door to device configuration: config defaults, the journal of runs, recovery after a restart. */
+  writes: DeviceWrites;
   /** Northbound transactions (README "Transactions"). */
   transactions: TransactionService;
   /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
@@ -142,22 +145,39 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     : undefined;
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
-  const transactions = new TransactionService({
+  // The one front door to device configuration: the config's defaults, the journal of every device write.
+  const writes = new DeviceWrites({
     store,
     sessions,
     clock,
     logger,
     defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
     hashConfig: configHash,
+    markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
     mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}),
   });
-  await transactions.recover();
-  const bounces = new InterfaceBounceService({ store, sessions, clock });
-
+  const transactions = new TransactionService({ store, writes, clock, logger, mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}) });
+  const bounces = new InterfaceBounceService({ store, writes, clock });
   const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
-  const interrupted = await jobs.abortInterrupted();
+  // Every run cut off by a stop (transaction, syncto, auto-sync, bounce) is recovered alike; its owner records the outcome.
+  const cut = await writes.recover(async (run) => {
+    await transactions.recordRecovery(run);
+    await jobs.recordRecovery(run);
+  });
+  await transactions.abortInterrupted(cut);
+  const interrupted = await jobs.abortInterrupted(cut);
   if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
-  const syncto = buildSyncto({ store, syncStatus, runner: jobs, sessions, ...(gitops ? { renderer: gitops.renderer } : {}), canonicalize: canonicalRunning, logger, clock });
+  const syncto = buildSyncto({
+    store,
+    syncStatus,
+    runner: jobs,
+    sessions,
+    writes,
+    ...(config.devices ? { concurrency: config.devices.concurrency } : {}),
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    logger,
+  });
   // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
   scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
@@ -176,7 +196,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       ...(autoSync.windows ? { windows: autoSync.windows } : {}),
       run: async () => {
         if ((await store.listDevices({ synchronized: false, state: 'MANAGED' })).length === 0) return;
-        const job = await syncto.start({ target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment: autoSync.comment });
+        const job = await syncto.start({ kind: 'auto-sync', target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment: autoSync.comment });
         await jobs.wait(job.id);
       },
     });
@@ -223,6 +243,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     inventorySync,
     checks,
     sessions,
+    writes,
     transactions,
     jobs,
     syncto,
@@ -246,7 +267,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       }),
     stop: async () => {
       await scheduler.stop();
-      await transactions.recovery;
+      await writes.recovery;
       await jobs.drain();
       await gitops?.intake.stop();
       await checks.service?.idle();

@@ -1,12 +1,10 @@
 /**
  * POST /devices/{h}/interfaces/{name}/bounce: shut the interface on the device and bring it back
  * (DESIGN §3: recorded in the history, never a change of the synchronized flag). Talks to the device
- * only through the SessionFactory, under the per-device lock transactions and syncto take.
+ * only through the front door (DeviceWrites: journaled, under the per-device lock transactions and syncto take).
  */
-import { randomUUID } from 'node:crypto';
-import type { DeviceSession, SessionFactory } from '../commit/session.ts';
+import type { DeviceWrites } from '../commit/deviceWrites.ts';
 import { deviceTarget } from '../commit/target.ts';
-import type { Device } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
@@ -15,8 +13,8 @@ import type { Store } from '../store/store.ts';
 
 export interface InterfaceBouncePorts {
   store: Store;
-  /** The daemon's factory: credentials and host-key pinning as for every other device session. */
-  sessions: SessionFactory;
+  /** The front door to the devices: journal, lock, the daemon's sessions. */
+  writes: Pick<DeviceWrites, 'bounce'>;
   clock?: Clock;
 }
 
@@ -48,19 +46,7 @@ export class InterfaceBounceService {
       );
     }
 
-    const owner = `bounce-${randomUUID().slice(0, 8)}`;
-    if (!(await store.tryLockDevice(device.hostname, owner))) {
-      const holder = (await store.lockHolder(device.hostname)) ?? '(unknown)';
-      throw new NetsyncError('LOCKED', `${device.hostname}: ${holder} is configuring this device; retry the bounce when it has finished`, {
-        hostname: device.hostname,
-        holder,
-      });
-    }
-    try {
-      await this.onDevice(device, iface.name);
-    } finally {
-      await store.unlockDevice(device.hostname, owner);
-    }
+    await this.ports.writes.bounce(deviceTarget(device), iface.name);
 
     const at = this.clock().toISOString();
     await store.changeDevices({
@@ -68,17 +54,5 @@ export class InterfaceBounceService {
     });
     const [event] = await store.listEvents({ hostname: device.hostname, limit: 1 });
     return event!;
-  }
-
-  private async onDevice(device: Device, name: string): Promise<void> {
-    const session: DeviceSession = await this.ports.sessions.open(deviceTarget(device));
-    try {
-      if (!session.bounceInterface) {
-        throw new NetsyncError('CONFLICT', `${device.hostname}: the ${device.transport} driver cannot bounce interfaces`, { hostname: device.hostname, transport: device.transport });
-      }
-      await session.bounceInterface(name);
-    } finally {
-      await session.close().catch(() => undefined);
-    }
   }
 }

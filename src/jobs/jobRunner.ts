@@ -8,6 +8,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import { isFinished } from '../model/job.ts';
 import type { Clock, Logger } from '../model/ports.ts';
+import type { RunRecord } from '../commit/journal.ts';
 import type { Store } from '../store/store.ts';
 
 export interface JobContext {
@@ -18,6 +19,8 @@ export interface JobContext {
   /** Records one device's result; results with a final status count towards progress. */
   deviceResult(hostname: string, result: DeviceJobResult): Promise<void>;
   update(change: Partial<Pick<Job, 'changeScore' | 'error'>>): Promise<void>;
+  /** Adds a line to the job's log. */
+  note(text: string): Promise<void>;
 }
 
 export interface StartJob {
@@ -106,19 +109,55 @@ export class JobRunner {
     return this.wait(id);
   }
 
-  /** After a restart nothing is running: any job still marked RUNNING/SCHEDULED was cut off. */
-  async abortInterrupted(): Promise<string[]> {
+  /**
+   * After a restart nothing is running: any job still marked RUNNING/SCHEDULED was cut off. It is ABORTED,
+   * and each of its devices without a final result gets one (never left "running"): failed, with the phase
+   * the journal last saw it in. `runs` are the journal's interrupted runs (a job's run has the job's id).
+   */
+  async abortInterrupted(runs: RunRecord[] = []): Promise<string[]> {
     const interrupted = (await this.store.listRecords('jobs')).filter((j) => !isFinished(j.status));
     const at = this.clock().toISOString();
     for (const job of interrupted) {
-      await this.store.updateRecord('jobs', job.id, (j) => ({
-        ...(j ?? job),
-        status: 'ABORTED',
-        error: 'the daemon restarted while this job was running; devices not verified stay unsynchronized',
-        finishedAt: at,
-      }));
+      const run = runs.find((r) => r.id === job.id);
+      await this.store.updateRecord('jobs', job.id, (j) => {
+        const current = j ?? job;
+        const perDevice = { ...current.perDevice };
+        const hostnames = new Set([...Object.keys(perDevice), ...(Array.isArray(current.args.devices) ? current.args.devices.filter((h): h is string => typeof h === 'string') : [])]);
+        for (const hostname of hostnames) {
+          const result = perDevice[hostname];
+          if (result && FINAL_DEVICE_STATUSES.has(result.status)) continue;
+          const phase = run?.devices.find((d) => d.hostname.toLowerCase() === hostname.toLowerCase())?.phase;
+          perDevice[hostname] = {
+            ...result,
+            status: 'failed',
+            error:
+              phase && phase !== 'queued'
+                ? `the daemon stopped while this device was in phase '${phase}'; netsync cancels what the job left pending on restart, and the device stays unsynchronized`
+                : 'the daemon stopped before this device was changed; it stays unsynchronized',
+          };
+        }
+        return {
+          ...current,
+          status: 'ABORTED',
+          perDevice,
+          progress: { ...current.progress, done: Object.values(perDevice).filter((r) => FINAL_DEVICE_STATUSES.has(r.status)).length },
+          error: 'the daemon restarted while this job was running; devices not verified stay unsynchronized',
+          finishedAt: at,
+          ...(run ? {} : { log: [...(current.log ?? []), 'recovery: the job had not changed any device yet, nothing to recover'] }),
+        };
+      });
     }
     return interrupted.map((j) => j.id);
+  }
+
+  /** What recovery did on each device of a job cut off by a restart, in the job's log. */
+  async recordRecovery(run: RunRecord): Promise<void> {
+    if (!(await this.store.getRecord('jobs', run.id))) return;
+    const lines = [
+      ...(run.recovery ?? []).map((r) => `recovery: ${r['node-id']}: ${r.status}${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`),
+      ...(run.recoveryNotes ?? []).map((n) => `recovery: ${n}`),
+    ];
+    await this.store.updateRecord('jobs', run.id, (j) => ({ ...j!, log: [...(j!.log ?? []), ...(lines.length ? lines : ['recovery: nothing was pending'])] }));
   }
 
   /** Waits for every running job; used on shutdown and by tests. */
@@ -170,6 +209,9 @@ export class JobRunner {
       },
       update: async (change) => {
         await this.store.updateRecord('jobs', id, (j) => ({ ...j!, ...change }));
+      },
+      note: async (text) => {
+        await this.store.updateRecord('jobs', id, (j) => ({ ...j!, log: [...(j!.log ?? []), text] }));
       },
     };
   }

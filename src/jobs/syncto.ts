@@ -8,7 +8,7 @@
 import { createTwoFilesPatch } from 'diff';
 import pLimit from 'p-limit';
 import type { CommitFlags, TransactionOutcome } from '../commit/types.ts';
-import type { TransactionInput } from '../commit/engine.ts';
+import type { WriteRun } from '../commit/deviceWrites.ts';
 import type { DeviceSession, SessionFactory } from '../commit/session.ts';
 import { deviceTarget } from '../commit/target.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
@@ -30,6 +30,8 @@ export interface SynctoRequest {
   ticketRef?: string;
   flags: Partial<CommitFlags>;
   by: string;
+  /** `auto-sync` when the scheduler started it (journaled as such). */
+  kind?: 'syncto' | 'auto-sync';
 }
 
 export interface IntendedConfig {
@@ -46,7 +48,8 @@ export interface SynctoPorts {
   sessions: SessionFactory;
   /** Renders every device of one job against the same commits. */
   renderAll(devices: Device[]): Promise<Map<string, IntendedConfig | NetsyncError>>;
-  runTransaction(input: TransactionInput): Promise<TransactionOutcome>;
+  /** The front door to the devices (config defaults, journal). */
+  runTransaction(run: WriteRun): Promise<TransactionOutcome>;
   /** Device text in the form getRunningConfig() returns, so rendered and running compare as strings. */
   canonicalize(platform: string, text: string): string;
   hash(text: string): string;
@@ -144,7 +147,9 @@ export class SynctoService {
           const want = this.ports.canonicalize(device.platform, intended.config);
           const diff = this.diff(device.hostname, running, want);
           const runningHash = this.ports.hash(running);
-          if (!req.force && device.configHash && runningHash !== device.configHash) {
+          // A device that already runs its intended config has nothing to push, whoever put it there (e.g. a run
+          // cut off after its commit, before the store recorded it): synchronized, not drift.
+          if (diff.lines > 0 && !req.force && device.configHash && runningHash !== device.configHash) {
             // A dry run reports drift but changes no status.
             if (!req.dryRun) await this.ports.syncStatus.markUnsynced([device.hostname], 'drift_detected', {
               by: `job:${ctx.jobId}`,
@@ -167,6 +172,8 @@ export class SynctoService {
   private async push(planned: Planned[], req: SynctoRequest, ctx: JobContext, record: (h: string, r: DeviceJobResult) => Promise<void>): Promise<void> {
     const outcome = await this.ports.runTransaction({
       id: ctx.jobId,
+      kind: req.kind ?? 'syncto',
+      onNote: (text) => ctx.note(text),
       // The engine re-checks at lock time that store and device still hold the config this plan saw, closing
       // the window between the drift check above and the push. A forced push means to overwrite whatever is there.
       items: planned.map((p) => ({ target: deviceTarget(p.device), config: p.intended.config, expectedHash: req.force ? null : p.device.configHash })),

@@ -23,6 +23,7 @@ export const faultsSchema = z
     authFailure: z.boolean(),
     latencyMs: z.number().int().min(0).max(600_000),
     holdReplies: z.boolean(),
+    holdRequests: z.array(z.string().min(1).max(200)).max(20),
     lockHeld: z.boolean(),
     validationError: z.string().min(1).max(1000).nullable(),
     commitError: z.string().min(1).max(1000).nullable(),

@@ -15,7 +15,7 @@ export interface ConnectionHandle {
 
 export class DeviceCore {
   faults: LabFaults = { ...NO_FAULTS };
-  counters: LabCounters = { sessions: 0, rpcs: 0, commits: 0, activeSessions: 0 };
+  counters: LabCounters = { sessions: 0, rpcs: 0, commits: 0, activeSessions: 0, heldRequests: 0, lastConfirmTimeoutSeconds: 0 };
   private nextId = 1;
   private listeners = new Set<(f: LabFaults) => void>();
   /** Per interface: admin down-then-up cycles of running config (what EOS calls link status changes). */
@@ -68,11 +68,18 @@ export class DeviceCore {
     return this.faults.reportedHostname ?? this.running.hostname ?? 'localhost';
   }
 
-  /** Resolves after the configured latency, then once replies are no longer held (immediately when neither applies). */
-  async delay(): Promise<void> {
+  /**
+   * Resolves after the configured latency, then once the request (named `request`, see holdRequests) is no
+   * longer held (immediately when neither applies).
+   */
+  async delay(request = ''): Promise<void> {
     const ms = this.faults.latencyMs;
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-    while (this.faults.holdReplies) await new Promise<void>((r) => this.held.push(r));
+    while (this.faults.holdReplies || heldByName(this.faults.holdRequests, request)) {
+      this.counters.heldRequests++;
+      await new Promise<void>((r) => this.held.push(r));
+      this.counters.heldRequests--;
+    }
   }
 
   onFaults(fn: (f: LabFaults) => void): void {
@@ -81,7 +88,18 @@ export class DeviceCore {
 
   setFaults(f: Partial<LabFaults>): void {
     this.faults = { ...this.faults, ...f };
-    if (!this.faults.holdReplies) for (const release of this.held.splice(0)) release();
+    // Every held request looks again at the faults now in force (and waits again if it is still held).
+    for (const release of this.held.splice(0)) release();
     for (const fn of this.listeners) fn(this.faults);
   }
+}
+
+/** A pattern matches the whole name, or its first words (`commit` matches `commit confirmed`); `*` is any text. */
+export function heldByName(patterns: readonly string[], request: string): boolean {
+  if (!request) return false;
+  return patterns.some((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}(\\s.*)?$`, 's').test(request));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

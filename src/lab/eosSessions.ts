@@ -83,6 +83,7 @@ export class EosSessions {
       return { ok: true };
     }
     s.state = 'pending-commit-timer';
+    this.device.counters.lastConfirmTimeoutSeconds = timerSeconds;
     s.rollback = rollback;
     s.timer = setTimeout(() => this.revert(s), timerSeconds * 1000);
     s.timer.unref();

@@ -55,7 +55,7 @@ export class EosShell {
     const l = line.trim();
     if (!l || l.startsWith('!')) return ok();
     this.device.counters.rpcs++;
-    await this.device.delay();
+    await this.device.delay(l);
     const tokens = l.split(/\s+/);
     if (tokens[0] === 'show') return this.show(l);
     if (l === 'exit' || l === 'quit' || l === 'logout') return this.exit(l !== 'exit');

@@ -184,6 +184,7 @@ export class LabDeviceImpl implements LabDevice {
     c.sessions = 0;
     c.rpcs = 0;
     c.commits = 0;
+    c.lastConfirmTimeoutSeconds = 0;
   }
 
   async stop(): Promise<void> {

@@ -95,7 +95,7 @@ export class NetconfSession {
   private async onRpc(msg: string): Promise<void> {
     if (this.closed) return;
     this.device.counters.rpcs++;
-    await this.device.delay();
+    await this.device.delay(requestName(msg));
     if (this.closed) return;
     let attrs = '';
     let reply: Reply;
@@ -175,6 +175,7 @@ export class NetconfSession {
         const persist = child(op, 'persist')?.text.trim() ?? null;
         const persistId = child(op, 'persist-id')?.text.trim() ?? null;
         this.ds.commit({ confirmed, timeoutSeconds: timeoutText ? Number(timeoutText) : 600, persist: confirmed ? persist : null, persistId }, this.id);
+        if (confirmed) this.device.counters.lastConfirmTimeoutSeconds = timeoutText ? Number(timeoutText) : 600;
         return confirmed ? drop('confirmed-commit') : { kind: 'ok' };
       }
       case 'cancel-commit':
@@ -210,6 +211,18 @@ export class NetconfSession {
     if (this.closed) return;
     this.closed = true;
     this.ds.sessionClosed(this.id);
+  }
+}
+
+/** The name holdRequests matches: the operation, with `confirmed` / `persist-id` for the two kinds of confirmed-commit `<commit>`. */
+function requestName(msg: string): string {
+  try {
+    const op = parseXml(msg).children[0];
+    if (!op) return '';
+    if (op.local !== 'commit') return op.local;
+    return ['commit', ...(child(op, 'confirmed') ? ['confirmed'] : []), ...(child(op, 'persist-id') ? ['persist-id'] : [])].join(' ');
+  } catch {
+    return '';
   }
 }
 

@@ -15,6 +15,14 @@ export interface LabFaults {
    * flight for exactly as long as a test needs, where a latency would only keep it there for a while.
    */
   holdReplies: boolean;
+  /**
+   * Only requests whose name matches one of these patterns are held (not processed) until the list no longer
+   * matches them: the NETCONF operation (`lock`, `edit-config`, `validate`, `commit confirmed` for a confirmed
+   * commit, `commit persist-id` for a confirming one, `cancel-commit`, `get-config`, ...) or the EOS command line
+   * (`show configuration sessions`, `commit timer`, `configure session * commit`, ...). `*` matches any text; a
+   * pattern matches a name equal to it or followed by more words. Places a request at an exact point of a run.
+   */
+  holdRequests: string[];
   /** Another (phantom) session holds the NETCONF locks / a pending EOS config session. */
   lockHeld: boolean;
   /** validate and commit fail with this message. */
@@ -32,6 +40,7 @@ export const NO_FAULTS: Readonly<LabFaults> = Object.freeze({
   authFailure: false,
   latencyMs: 0,
   holdReplies: false,
+  holdRequests: [],
   lockHeld: false,
   validationError: null,
   commitError: null,
@@ -57,6 +66,10 @@ export interface LabCounters {
   commits: number;
   /** SSH connections open right now. */
   activeSessions: number;
+  /** Requests held right now by holdReplies or holdRequests. */
+  heldRequests: number;
+  /** The timeout of the last confirmed commit (NETCONF confirm-timeout, EOS commit timer) in seconds; 0 before any. */
+  lastConfirmTimeoutSeconds: number;
 }
 
 export interface LabDevice {

@@ -26,6 +26,8 @@ export interface Job {
   perDevice: Record<string, DeviceJobResult>;
   changeScore?: number;
   error?: string;
+  /** What the job did besides its devices' changes, oldest first (e.g. a left-over session it aborted, recovery after a restart). */
+  log?: string[];
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;

@@ -169,6 +169,11 @@ export class EosSession implements DeviceSession {
     return this.finish('abort');
   }
 
+  async abortSession(name: string): Promise<void> {
+    await this.toExec();
+    await this.run(`configure session ${name.replace(/[^\w.-]/g, '-')} abort`);
+  }
+
   /** Nothing to throw away when the session was never opened (the load failed before it) or is gone already. */
   async discard(): Promise<void> {
     try {

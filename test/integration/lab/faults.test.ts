@@ -111,6 +111,42 @@ describe('lab: faults', function () {
     expect(await held).to.include(`Hostname: ${eos.hostname}`);
   });
 
+  it('holdRequests holds only the named requests, unprocessed, until the list no longer names them', async () => {
+    const s = track(await RawNetconf.open(nc.port));
+    nc.setFaults({ holdRequests: ['commit confirmed'] });
+    await s.rpc('<lock><target><candidate/></target></lock>');
+    await s.rpc(editVlan(7));
+    const confirmed = s.rpc('<commit><confirmed/><confirm-timeout>77</confirm-timeout><persist>p1</persist></commit>');
+    await until(() => nc.counters().heldRequests === 1, 'the confirmed commit to be held');
+    // Held before it is applied: running is unchanged, and another session is answered meanwhile.
+    const other = track(await RawNetconf.open(nc.port));
+    expect(await other.rpc('<get-config><source><running/></source></get-config>')).to.not.include('<id>7</id>');
+    expect(nc.counters()).to.include({ commits: 0, lastConfirmTimeoutSeconds: 0 });
+    nc.setFaults({ holdRequests: ['commit persist-id'] });
+    expect(await confirmed).to.include('<ok/>');
+    expect(nc.counters()).to.include({ heldRequests: 0, commits: 1, lastConfirmTimeoutSeconds: 77 });
+    const confirming = s.rpc('<commit><persist-id>p1</persist-id></commit>');
+    await until(() => nc.counters().heldRequests === 1, 'the confirming commit to be held');
+    nc.clearFaults();
+    expect(await confirming).to.include('<ok/>');
+
+    // EOS: command lines, `*` for the session name; `commit timer` is not held by a pattern for `configure session * commit`.
+    const sh = track(await EosShellClient.open(eos.port));
+    eos.setFaults({ holdRequests: ['configure session * commit'] });
+    await sh.cmd('configure session s1');
+    await sh.cmd('vlan 8');
+    expect(await sh.cmd('commit timer 00:01:30')).to.equal('');
+    expect(eos.counters().lastConfirmTimeoutSeconds).to.equal(90);
+    await sh.cmd('end');
+    const commit = sh.cmd('configure session s1 commit');
+    await until(() => eos.counters().heldRequests === 1, 'the confirm to be held');
+    expect(eos.counters().commits).to.equal(1);
+    eos.setFaults({ holdRequests: [] });
+    expect(await commit).to.equal('');
+    expect(eos.counters()).to.include({ heldRequests: 0, commits: 2 });
+    for (const d of [nc, eos]) d.resetCounters();
+  });
+
   it('lockHeld: NETCONF lock-denied naming the holder session; EOS session in use naming the pending session', async () => {
     nc.setFaults({ lockHeld: true });
     eos.setFaults({ lockHeld: true });
@@ -232,7 +268,7 @@ describe('lab: faults', function () {
   });
 
   it('a device nobody talked to shows zero sessions', () => {
-    expect(idle.counters()).to.deep.equal({ sessions: 0, rpcs: 0, commits: 0, activeSessions: 0 });
+    expect(idle.counters()).to.deep.equal({ sessions: 0, rpcs: 0, commits: 0, activeSessions: 0, heldRequests: 0, lastConfirmTimeoutSeconds: 0 });
   });
 
   describe('through the HTTP control API', () => {
@@ -245,6 +281,8 @@ describe('lab: faults', function () {
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { dropAfter: 'sometime' })).body.error.code).to.equal('VALIDATION_FAILED');
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { explode: true })).body.error.code).to.equal('UNKNOWN_FIELD');
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdReplies: 'until later' })).body.error.code).to.equal('VALIDATION_FAILED');
+      expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdRequests: 'commit' })).body.error.code).to.equal('VALIDATION_FAILED');
+      expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdRequests: ['show version'] })).body).to.include({ lockHeld: true });
       expect((await control('PATCH', `/devices/${eos.hostname}/faults`, { holdReplies: true })).body).to.include({ holdReplies: true, lockHeld: true });
       expect((await control('PATCH', '/devices/nope/faults', { lockHeld: true })).status).to.equal(404);
       expect(eos.faults()).to.include({ lockHeld: true, latencyMs: 10, holdReplies: true, dropAfter: null });

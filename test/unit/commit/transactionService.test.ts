@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { DeviceSession, SessionFactory } from '../../../src/commit/session.ts';
+import { DeviceWrites } from '../../../src/commit/deviceWrites.ts';
 import { TransactionService } from '../../../src/commit/transactionService.ts';
 import { buildDevice } from '../../../src/model/device.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
@@ -37,6 +38,7 @@ const agreeable = (opts: { diff?: string; refuse?: string } = {}): SessionFactor
 describe('commit/TransactionService', () => {
   let dir: string;
   let store: LowdbStore;
+  const writes = (sessions: SessionFactory) => new DeviceWrites({ store, sessions, hashConfig: (c) => c, markChanged: async () => undefined });
   beforeEach(async () => {
     dir = await tempDir();
     store = new LowdbStore(join(dir, 'store.json'));
@@ -47,7 +49,7 @@ describe('commit/TransactionService', () => {
 
   it('keeps only the newest ended transactions, never a staged one', async () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
-    const tx = new TransactionService({ store, sessions: agreeable(), hashConfig: (c) => c, keep: 2, clock: () => new Date((t += 1000)) });
+    const tx = new TransactionService({ store, writes: writes(agreeable()), keep: 2, clock: () => new Date((t += 1000)) });
     const waiting = await tx.create([{ hostname: 'a', config: 'staged only' }], 'test');
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -60,12 +62,12 @@ describe('commit/TransactionService', () => {
 
   it('masks secrets in device diffs and device error messages before storing or returning the outcome', async () => {
     const mask = (t: string) => t.split('S3cret-community').join('***');
-    const diffing = new TransactionService({ store, sessions: agreeable({ diff: '+snmp community S3cret-community ro' }), hashConfig: (c) => c, mask });
+    const diffing = new TransactionService({ store, writes: writes(agreeable({ diff: '+snmp community S3cret-community ro' })), mask });
     const staged = await diffing.create([{ hostname: 'a', config: 'snmp community S3cret-community ro' }], 'test');
     const done = await diffing.commit(staged.id, { collectDiff: true }, 'test');
     expect(done.outcome!['node-results'][0]!.diff).to.equal('+snmp community *** ro');
 
-    const refusing = new TransactionService({ store, sessions: agreeable({ refuse: '% Invalid input: snmp community S3cret-community' }), hashConfig: (c) => c, mask });
+    const refusing = new TransactionService({ store, writes: writes(agreeable({ refuse: '% Invalid input: snmp community S3cret-community' })), mask });
     const failed = await refusing.commit((await refusing.create([{ hostname: 'a', config: 'x' }], 'test')).id, {}, 'test');
     expect(failed.status).to.equal('fail');
     const stored = JSON.stringify((await store.getRecord('transactions', failed.id))!.outcome);

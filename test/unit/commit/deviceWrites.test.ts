@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DeviceWrites } from '../../../src/commit/deviceWrites.ts';
+import type { DeviceSession, SessionFactory } from '../../../src/commit/session.ts';
+import { buildDevice } from '../../../src/model/device.ts';
+import { NetsyncError } from '../../../src/model/errors.ts';
+import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { removeDir, tempDir } from '../../helpers/daemon.ts';
+
+/** A scripted device: records the calls it gets; `pending` lists EOS-style pending sessions that block lock. */
+function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void> } = {}): SessionFactory {
+  const pending = opts.pending ?? [];
+  return {
+    open: async (target): Promise<DeviceSession> => {
+      await opts.onOpen?.();
+      const call = (name: string) => async () => void log.push(`${target.hostname}:${name}`);
+      return {
+        hostname: target.hostname,
+        capabilities: { candidate: true, validate: true, confirmedCommit: true, persist: true, rollbackOnError: false },
+        facts: async () => ({ hostname: target.hostname, platform: 'eos', version: '1' }),
+        getRunningConfig: async () => opts.running ?? 'running',
+        notApplied: () => undefined,
+        lock: async () => {
+          log.push(`${target.hostname}:lock`);
+          if (pending.length) throw new NetsyncError('EOS_SESSION_LOCKED', `${target.hostname}: configuration session '${pending[0]}' is pending`, { hostname: target.hostname, session: pending[0] });
+        },
+        unlock: call('unlock'),
+        loadCandidate: call('write'),
+        diff: async () => '',
+        validate: call('validate'),
+        commitConfirmed: call('commit-confirmed'),
+        confirm: call('confirm'),
+        commit: call('commit'),
+        cancelCommit: call('cancel'),
+        discard: call('discard'),
+        abortSession: async (name) => {
+          log.push(`${target.hostname}:abort ${name}`);
+          pending.splice(pending.indexOf(name), 1);
+        },
+        close: async () => undefined,
+      };
+    },
+  };
+}
+
+describe('commit/DeviceWrites (the front door)', () => {
+  let dir: string;
+  let store: LowdbStore;
+  const marked: { hostnames: string[]; detail: string }[] = [];
+  const writes = (sessions: SessionFactory, defaults = {}) =>
+    new DeviceWrites({ store, sessions, defaults, hashConfig: (c) => `h:${c}`, markChanged: async (hostnames, detail) => void marked.push({ hostnames, detail }) });
+  const item = (hostname: string) => ({ target: { hostname, host: '127.0.0.1', port: 22, platform: 'eos', transport: 'eos-cli' as const, hostKeyFingerprint: null }, config: 'hostname x' });
+
+  beforeEach(async () => {
+    marked.length = 0;
+    dir = await tempDir();
+    store = new LowdbStore(join(dir, 'store.json'));
+    await store.init();
+    const now = new Date();
+    await store.changeDevices({ create: ['a', 'b'].map((h) => buildDevice({ hostname: h, managementIp: '127.0.0.1', platform: 'eos', type: 'ACCESS' }, now)) });
+  });
+  afterEach(async () => {
+    await store.close();
+    await removeDir(dir);
+  });
+
+  it('gives each run the config defaults under its own flags', () => {
+    const w = writes(scripted([]), { concurrency: 3, confirmTimeoutSeconds: 30 });
+    expect(w.flags()).to.include({ concurrency: 3, confirmTimeoutSeconds: 30, validate: true });
+    expect(w.flags({ confirmTimeoutSeconds: 5 })).to.include({ concurrency: 3, confirmTimeoutSeconds: 5 });
+  });
+
+  it('journals the run before the first device is touched, then each phase, then the outcome', async () => {
+    const id = randomUUID();
+    const seen: string[] = [];
+    const w = writes(
+      scripted([], {
+        onOpen: async () => {
+          const run = await store.getRecord('runs', id);
+          seen.push(`${run?.status}:${run?.devices.map((d) => d.phase).join(',')}`);
+        },
+      }),
+      { confirmTimeoutSeconds: 40 },
+    );
+    const phases: string[] = [];
+    const outcome = await w.transaction({
+      id,
+      kind: 'syncto',
+      items: [item('a'), item('b')],
+      onPhase: async (phase) => void phases.push(`${phase}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
+    });
+    expect(outcome.status).to.equal('complete');
+    expect(seen).to.deep.equal(['running:connect,connect', 'running:connect,connect']);
+    // The journal has each phase before the phase's first device call.
+    expect(phases).to.deep.equal(['connect:connect', 'lock:lock', 'write:write', 'validate:validate', 'confirmed-commit:confirmed-commit', 'verify:verify', 'confirm:confirm']);
+    const run = (await w.journal.get(id))!;
+    expect(run).to.deep.include({ kind: 'syncto', status: 'ended', confirmTimeoutSeconds: 40 });
+    expect(run.devices).to.deep.equal([
+      { hostname: 'a', phase: 'confirm', outcome: 'complete' },
+      { hostname: 'b', phase: 'confirm', outcome: 'complete' },
+    ]);
+  });
+
+  it("aborts netsync's own left-over session at lock time and says so; a live run's or a foreign session stays", async () => {
+    const dead = randomUUID();
+    await store.updateRecord('runs', dead, () => ({ id: dead, kind: 'syncto', status: 'interrupted', startedAt: 'x', concurrency: 1, confirmTimeoutSeconds: 1, devices: [] }));
+    const log: string[] = [];
+    const notes: string[] = [];
+    const w = writes(scripted(log, { pending: [`netsync-${dead}`] }));
+    const id = randomUUID();
+    const outcome = await w.transaction({ id, kind: 'syncto', items: [item('a')], onNote: async (t) => void notes.push(t) });
+    expect(outcome.status).to.equal('complete');
+    expect(log.slice(0, 3)).to.deep.equal(['a:lock', `a:abort netsync-${dead}`, 'a:lock']);
+    expect(notes).to.have.length(1);
+    expect(notes[0]).to.include(`netsync-${dead}`).and.include('no longer running');
+    expect((await w.journal.get(id))!.notes).to.deep.equal(notes);
+
+    const live = randomUUID();
+    await store.updateRecord('runs', live, () => ({ id: live, kind: 'transaction', status: 'running', startedAt: 'x', concurrency: 1, confirmTimeoutSeconds: 1, devices: [] }));
+    for (const name of [`netsync-${live}`, 'netsync-lab-held', 'someone-else']) {
+      const refused = await writes(scripted([], { pending: [name] })).transaction({ id: randomUUID(), kind: 'syncto', items: [item('a')] });
+      expect(refused['node-results'][0]!.error?.code, name).to.equal('EOS_SESSION_LOCKED');
+    }
+  });
+
+  it('recovers every interrupted run alike: cancels where it wrote, marks changed devices unsynchronized, under the device lock', async () => {
+    const run = (id: string, kind: 'syncto' | 'transaction' | 'bounce', devices: { hostname: string; phase: string }[]) =>
+      store.updateRecord('runs', id, () => ({ id, kind, status: 'running', startedAt: 'x', concurrency: 2, confirmTimeoutSeconds: 60, devices: devices as never }));
+    const [sync, tx, ended] = [randomUUID(), randomUUID(), randomUUID()];
+    await run(sync, 'syncto', [
+      { hostname: 'a', phase: 'confirm' },
+      { hostname: 'b', phase: 'lock' },
+    ]);
+    await run(tx, 'transaction', [{ hostname: 'b', phase: 'write' }]);
+    await run(ended, 'syncto', [{ hostname: 'a', phase: 'confirm' }]);
+    await store.updateRecord('runs', ended, (r) => ({ ...r!, status: 'ended' }));
+    await store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, configHash: 'h:old' }) }] });
+
+    const log: string[] = [];
+    const recovered: string[] = [];
+    const w = writes(scripted(log, { running: 'new' }));
+    const cut = await w.recover(async (r) => void recovered.push(r.id));
+    expect(cut.map((r) => r.id).sort()).to.deep.equal([sync, tx].sort());
+    expect(cut.every((r) => r.status === 'interrupted' && r.devices.every((d) => d.outcome === 'interrupted'))).to.equal(true);
+    await w.recovery;
+    expect(recovered.sort()).to.deep.equal([sync, tx].sort());
+    // a: reached confirm -> cancelled; b of the syncto run never wrote -> untouched; b of the transaction -> cancelled.
+    expect(log.filter((l) => l.endsWith(':cancel')).sort()).to.deep.equal(['a:cancel', 'b:cancel']);
+    expect((await w.journal.get(sync))!.recovery!.map((r) => r['node-id'])).to.deep.equal(['a']);
+    // a runs something other than its recorded hash: unsynchronized, with why; b (write only) is not read back.
+    expect(marked.map((m) => m.hostnames)).to.deep.equal([['a']]);
+    expect(marked[0]!.detail).to.include(sync);
+    expect((await w.journal.get(sync))!.recoveryNotes![0]).to.include('a');
+    expect(await store.lockHolder('a')).to.equal(undefined);
+    expect((await w.journal.get(ended))!.recovery).to.equal(undefined);
+  });
+});
