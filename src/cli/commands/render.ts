@@ -53,14 +53,14 @@ export function registerRender(program: Command): void {
     let failed = 0;
     const problems = ctx.settings.problems.map((p) => `${p.path}: ${p.message}`);
     if (problems.length > 0 && !flags.check) assertSettingsValid(ctx.settings, ctx.settingsCommit);
-    const results = targets.map((d) => {
-      try {
-        const r = ctx.render(d);
-        return { hostname: d.hostname, hash: r.hash, config: r.masked };
-      } catch (err) {
+    const rendered = await ctx.renderMany(targets);
+    const results = targets.map((d, i) => {
+      const r = rendered[i]!;
+      if (r instanceof Error) {
         failed++;
-        return { hostname: d.hostname, error: (err as Error).message };
+        return { hostname: d.hostname, error: r.message };
       }
+      return { hostname: d.hostname, hash: r.hash, config: r.masked };
     });
     const commits = { settingsCommit: ctx.settingsCommit, templatesCommit: ctx.templatesCommit };
     if (flags.json) printJson({ ...commits, problems, devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
