@@ -41,15 +41,23 @@ const STRING_METHODS = new Set([
 const ARRAY_METHODS = new Set(['at', 'concat', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);
 const NUMBER_METHODS = new Set(['toFixed', 'toPrecision']);
 
-/** Functions a template may call. */
-const handedOver = new WeakSet<object>();
+/**
+ * Functions a template may call. Kept on the nunjucks runtime itself: the hooks are installed once per
+ * nunjucks instance, and a second load of this module (another loader) must share the same set.
+ */
+const STATE = Symbol.for('netsync.templateSandbox');
+const sandboxState = ((nunjucks.runtime as unknown as Record<symbol, { handedOver: WeakSet<object>; installed: boolean }>)[STATE] ??= {
+  handedOver: new WeakSet<object>(),
+  installed: false,
+});
+const handedOver = sandboxState.handedOver;
 function handOver<F extends (...args: never[]) => unknown>(fn: F): F {
   handedOver.add(fn);
   return fn;
 }
 
 /** The runtime module; compiled templates set its `sandboxLine` before each lookup. */
-let runtimeState: Record<string, unknown> = {};
+const runtimeState = nunjucks.runtime as unknown as Record<string, unknown>;
 
 function forbidden(what: string): TemplateForbiddenError {
   const line = typeof runtimeState.sandboxLine === 'number' ? ` (line ${runtimeState.sandboxLine})` : '';
@@ -167,12 +175,10 @@ interface CompilerThis {
   _emit(code: string): void;
 }
 
-let installed = false;
-
 /** Replaces the runtime hooks; idempotent. Call before any nunjucks Environment renders (templatesSnapshot does, on import). */
 export function hardenNunjucks(): void {
-  if (installed) return;
-  installed = true;
+  if (sandboxState.installed) return;
+  sandboxState.installed = true;
   const runtime = nunjucks.runtime as unknown as Record<string, unknown> & {
     makeMacro: (...a: unknown[]) => (...a: unknown[]) => unknown;
     Frame: { prototype: RuntimeFrame };
@@ -193,7 +199,6 @@ export function hardenNunjucks(): void {
       this._emit(')');
     };
   }
-  runtimeState = runtime;
   const set = runtime.Frame.prototype.set;
   // {% set %}, {% for %}, {% import %} and macro names all pass through Frame.set (top-level ones before context.setVariable).
   runtime.Frame.prototype.set = function (this: RuntimeFrame, name: string, val: unknown, resolveUp?: boolean) {
