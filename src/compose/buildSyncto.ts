@@ -22,6 +22,8 @@ export interface SynctoParts {
   canonicalize: (platform: string, text: string) => string;
   logger: Logger;
   clock: Clock;
+  /** netsync.yml render.diffTimeoutMs. */
+  diffTimeoutMs?: number;
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
@@ -44,6 +46,7 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     hash: configHash,
     mask: (text) => maskSecrets(text, secrets),
     logger: parts.logger.child({ component: 'syncto' }),
+    ...(parts.diffTimeoutMs !== undefined ? { diffTimeoutMs: parts.diffTimeoutMs } : {}),
   });
 }
 

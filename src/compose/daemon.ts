@@ -153,7 +153,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
   const interrupted = await jobs.abortInterrupted();
   if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
-  const syncto = buildSyncto({ store, syncStatus, runner: jobs, sessions, ...(gitops ? { renderer: gitops.renderer } : {}), canonicalize: canonicalRunning, logger, clock });
+  const syncto = buildSyncto({ store, syncStatus, runner: jobs, sessions, ...(gitops ? { renderer: gitops.renderer } : {}), canonicalize: canonicalRunning, logger, clock, diffTimeoutMs: config.render.diffTimeoutMs });
   // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
   scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
