@@ -1,5 +1,6 @@
 /** Unified diff of one device's config between base and head, secrets masked, with +/- line counts. */
-import { structuredPatch, formatPatch } from 'diff';
+import { formatPatch } from 'diff';
+import { boundedStructuredPatch, DEFAULT_DIFF_TIMEOUT_MS, tooLargeNote } from '../render/configDiff.ts';
 import { MASK, maskSecretShapes } from './maskSecrets.ts';
 
 export interface DeviceDiff {
@@ -14,12 +15,21 @@ export interface DeviceDiff {
  * `before`/`after` are the renderer's `masked` texts (secret values already hidden); `rawDiffers` says
  * whether the real configs differ (by hash), so a change hidden entirely by masking is still reported.
  */
-export function deviceDiff(hostname: string, before: string, after: string, labels: { base: string; head: string }, rawDiffers = before !== after): DeviceDiff {
+export function deviceDiff(
+  hostname: string,
+  before: string,
+  after: string,
+  labels: { base: string; head: string },
+  rawDiffers = before !== after,
+  timeoutMs = DEFAULT_DIFF_TIMEOUT_MS,
+): DeviceDiff {
   const maskedBefore = maskSecretShapes(before);
   const maskedAfter = maskSecretShapes(after);
-  const patch = structuredPatch(`a/${hostname}`, `b/${hostname}`, withNewline(maskedBefore), withNewline(maskedAfter), labels.base, labels.head, {
-    context: 3,
-  });
+  const patch = boundedStructuredPatch(`a/${hostname}`, `b/${hostname}`, withNewline(maskedBefore), withNewline(maskedAfter), labels, timeoutMs);
+  if (!patch) {
+    // Out of time: say so, and count every line as changed (an upper bound).
+    return { diff: tooLargeNote(maskedBefore, maskedAfter, timeoutMs), added: maskedAfter.split('\n').length, removed: maskedBefore.split('\n').length, secretsChanged: false };
+  }
   let added = 0;
   let removed = 0;
   for (const hunk of patch.hunks) {

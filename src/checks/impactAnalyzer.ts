@@ -53,26 +53,26 @@ export async function analyzeCommits<D extends ImpactDevice & { managementIp?: s
   if (repo === 'settings') assertSettingsValid(headCtx.settings, headSha);
 
   const result = await deps.impact.computeImpact({ repo, before: baseSha, after: headSha, devices: await deps.devices(), precise: false });
-  return result.devices.map((c): ImpactedDevice => {
+  const impacted = result.devices.map((c) => c.device);
+  const [befores, afters] = await Promise.all([renderOutcomes(baseCtx, impacted), renderOutcomes(headCtx, impacted)]);
+  return result.devices.map((c, i): ImpactedDevice => {
     const more = c.reasonCount > 1 ? ` (+${c.reasonCount - 1} more)` : '';
     return {
       hostname: c.device.hostname,
       type: c.device.type,
       platform: c.device.platform,
       reason: `${repo} ${c.reasons[0]?.path ?? ''}${more}`.trim(),
-      before: renderOutcome(baseCtx, c.device),
-      after: renderOutcome(headCtx, c.device),
+      before: befores[i]!,
+      after: afters[i]!,
     };
   });
 }
 
-function renderOutcome(ctx: RenderContext, device: ImpactDevice & { managementIp?: string }): RenderOutcome {
-  try {
-    const r = ctx.render(device);
-    return { ok: true, config: r.masked, hash: r.hash };
-  } catch (err) {
-    return { ok: false, error: renderFailure(err, device.platform, ctx.templates.files) };
-  }
+async function renderOutcomes(ctx: RenderContext, devices: (ImpactDevice & { managementIp?: string })[]): Promise<RenderOutcome[]> {
+  const results = await ctx.renderMany(devices);
+  return results.map((r, i): RenderOutcome =>
+    r instanceof Error ? { ok: false, error: renderFailure(r, devices[i]!.platform, ctx.templates.files) } : { ok: true, config: r.masked, hash: r.hash },
+  );
 }
 
 const LOCATION = /\(([^()\s]+)\) \[Line (\d+), Column \d+\]( Template render error)?/;
@@ -86,6 +86,8 @@ const LOCATION = /\(([^()\s]+)\) \[Line (\d+), Column \d+\]( Template render err
 export function renderFailure(err: unknown, platform: string, files?: Map<string, string>): RenderFailure {
   const text = (err as Error).message ?? String(err);
   const data = isNetsyncError(err) ? err.data : {};
+  // The sandbox and the budgets name the template (and line) themselves.
+  if (typeof data.template === 'string') return { message: text.replace(/^[^:]+: /, ''), template: data.template, ...(typeof data.line === 'number' ? { line: data.line } : {}) };
   const message = text
     .replace(/^[^:]+: rendering \S+ failed: /, '')
     .split(/Template render error: /)

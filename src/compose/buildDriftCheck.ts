@@ -33,7 +33,7 @@ export function buildDriftCheck(parts: DriftCheckParts): DriftCheck {
     clock: parts.clock,
     explain: async (device: Device, running: string) => {
       if (!renderer) return undefined;
-      const intended = parts.canonicalize(device.platform, (await renderer.context()).render(device).config);
+      const intended = parts.canonicalize(device.platform, (await (await renderer.context()).render(device)).config);
       const patch = createTwoFilesPatch(`${device.hostname} (running)`, `${device.hostname} (intended)`, `${running}\n`, `${intended}\n`, '', '', { context: 3 });
       return maskSecrets(patch, renderer.secrets);
     },

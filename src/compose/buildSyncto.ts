@@ -25,6 +25,8 @@ export interface SynctoParts {
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   logger: Logger;
+  /** netsync.yml render.diffTimeoutMs. */
+  diffTimeoutMs?: number;
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
@@ -41,6 +43,7 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     hash: configHash,
     mask: (text) => maskSecrets(text, secrets),
     logger: parts.logger.child({ component: 'syncto' }),
+    ...(parts.diffTimeoutMs !== undefined ? { diffTimeoutMs: parts.diffTimeoutMs } : {}),
   });
 }
 
@@ -53,13 +56,10 @@ async function renderAll(renderer: Renderer | undefined, devices: Device[]): Pro
     return out;
   }
   const ctx = await renderer.context();
-  for (const d of devices) {
-    try {
-      const rendered = ctx.render(d);
-      out.set(d.hostname, { config: rendered.config, masked: rendered.masked });
-    } catch (err) {
-      out.set(d.hostname, isNetsyncError(err) ? err : new NetsyncError('RENDER_FAILED', (err as Error).message));
-    }
-  }
+  const results = await ctx.renderMany(devices);
+  devices.forEach((d, i) => {
+    const r = results[i]!;
+    out.set(d.hostname, isNetsyncError(r) ? r : { config: r.config, masked: r.masked });
+  });
   return out;
 }

@@ -13,6 +13,8 @@ import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
+import type { RenderConfig } from '../render/configSchema.ts';
+import { renderBudget } from '../render/configSchema.ts';
 import type { Store } from '../store/store.ts';
 import type { IntakeConfig, ReposConfig } from '../intake/configSchema.ts';
 import { IntakeService } from '../intake/intakeService.ts';
@@ -34,6 +36,8 @@ export interface GitOpsParts {
   resolvePath: (p: string) => string;
   store?: Store;
   env?: NodeJS.ProcessEnv;
+  /** netsync.yml `render` (default: the documented budgets). */
+  render?: RenderConfig;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -44,7 +48,7 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   };
   const store = parts.store;
   const repoSet = new RepoSet(gitRepos, async (repo) => (store ? (await readRepoState(store, repo)).knownGood : null));
-  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env) });
+  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env), ...(parts.render ? { budget: renderBudget(parts.render) } : {}) });
   const rulesFile = parts.repos.rules ? parts.resolvePath(parts.repos.rules) : DEFAULT_RULES_FILE;
   const rulesText = await readFile(rulesFile, 'utf8').catch((err: Error) => {
     throw new NetsyncError('CONFIG_INVALID', `cannot read settings rules ${rulesFile}: ${err.message}`, { path: rulesFile });

@@ -141,7 +141,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   );
 
   const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
     : undefined;
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
@@ -177,6 +177,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     logger,
+    diffTimeoutMs: config.render.diffTimeoutMs,
   });
   // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
@@ -277,6 +278,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         s.closeAllConnections();
         await closed;
       }
+      // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
+      await gitops?.renderer.close();
       await store.close();
     },
   };

@@ -19,6 +19,7 @@ import { buildDevice } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
+import { renderBudget } from '../render/configSchema.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 
 export interface GitOpsFlags {
@@ -74,13 +75,13 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
   await store?.init();
   try {
-    const gitops = config.repos ? await createGitOps({ repos: config.repos, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
+    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
     if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir);
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env) }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render) }) : gitops.renderer;
     let devices: Device[];
     if (store) devices = await store.listDevices();
     else {

@@ -10,6 +10,7 @@ import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
 import { byteSizeSchema } from './byteSize.ts';
+import { RENDER_DEFAULTS, renderConfigSchema } from '../render/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -66,6 +67,8 @@ export const configSchema = z
     checks: checksConfigSchema.default(CHECKS_DEFAULTS),
     /** The settings and templates git repos (optional: without them no push is processed). */
     repos: reposConfigSchema.optional(),
+    /** Time, memory and output budgets of each render and config diff (docs/guides/rendering.md). */
+    render: renderConfigSchema.default(RENDER_DEFAULTS),
     /** Webhooks, polling fallback and the refresh queue. */
     intake: intakeConfigSchema.default(INTAKE_DEFAULTS),
     /** Device login and transaction defaults (README "Transactions"). */

@@ -84,12 +84,17 @@ export class ImpactService {
     });
 
     const precise = input.precise ?? true;
-    const devices = candidates.map((c): ImpactedDevice<D> => {
+    // Rendered in worker threads, all candidates of one side in one job.
+    const [nows, thens] = await Promise.all([
+      renderOutcomes(afterCtx, candidates.map((c) => c.device)),
+      precise && beforeCtx ? renderOutcomes(beforeCtx, candidates.map((c) => c.device)) : undefined,
+    ]);
+    const devices = candidates.map((c, i): ImpactedDevice<D> => {
       const base = { hostname: c.device.hostname, device: c.device, reasons: c.reasons, reasonCount: c.reasonCount };
-      const now = tryRender(afterCtx, c.device);
+      const now = nows[i]!;
       const detail = 'hash' in now ? { hash: now.hash } : { error: now.error };
       if (!precise) return { ...base, changed: true, ...detail };
-      const then = beforeCtx ? tryRender(beforeCtx, c.device) : undefined;
+      const then = thens?.[i];
       const changed = !then || !('hash' in then) || !('hash' in now) || then.hash !== now.hash;
       return { ...base, changed, ...detail, ...(then && 'error' in then ? { errorBefore: then.error } : {}) };
     });
@@ -121,10 +126,7 @@ function contentChanged(before: RenderContext, after: RenderContext): (path: str
   };
 }
 
-function tryRender(ctx: RenderContext, device: ImpactDevice): { hash: string } | { error: string } {
-  try {
-    return { hash: ctx.render(device).hash };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
+async function renderOutcomes(ctx: RenderContext, devices: ImpactDevice[]): Promise<({ hash: string } | { error: string })[]> {
+  const results = await ctx.renderMany(devices);
+  return results.map((r) => (r instanceof Error ? { error: r.message } : { hash: r.hash }));
 }

@@ -5,7 +5,6 @@
  * needs a change, and a read-back that verifies what the device now runs.
  * Everything the job touches comes in through SynctoPorts.
  */
-import { createTwoFilesPatch } from 'diff';
 import pLimit from 'p-limit';
 import type { CommitFlags, TransactionOutcome } from '../commit/types.ts';
 import type { WriteRun } from '../commit/deviceWrites.ts';
@@ -14,6 +13,7 @@ import { deviceTarget } from '../commit/target.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
+import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
@@ -58,6 +58,8 @@ export interface SynctoPorts {
   logger: Logger;
   /** Devices read or verified at once. */
   concurrency?: number;
+  /** Time budget of one config diff (netsync.yml render.diffTimeoutMs). */
+  diffTimeoutMs?: number;
 }
 
 interface Planned {
@@ -223,7 +225,12 @@ export class SynctoService {
 
   private diff(hostname: string, running: string, intended: string): { text: string; lines: number } {
     if (running === intended) return { text: '', lines: 0 };
-    const text = this.ports.mask(createTwoFilesPatch(`${hostname} (running)`, `${hostname} (intended)`, withNewline(running), withNewline(intended), '', '', { context: 3 }));
+    const a = withNewline(running);
+    const b = withNewline(intended);
+    const patch = boundedTwoFilesPatch(`${hostname} (running)`, `${hostname} (intended)`, a, b, this.ports.diffTimeoutMs);
+    const text = this.ports.mask(patch.text);
+    // Too large to diff in time: every line of both may differ (an upper bound, and never 0 for unequal configs).
+    if (patch.tooLarge) return { text, lines: a.split('\n').length + b.split('\n').length - 2 };
     const lines = text.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;
     return { text, lines };
   }

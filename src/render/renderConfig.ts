@@ -9,6 +9,9 @@ import { mergeSettings } from './mergeSettings.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { explainUndefined } from './undefinedValue.ts';
+import { TemplateForbiddenError } from './sandbox/hardenNunjucks.ts';
+
+const FORBIDDEN_MARK = new TemplateForbiddenError('').name;
 
 export interface RenderTarget {
   hostname: string;
@@ -63,6 +66,7 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
   } catch (err) {
     // Masked before it is cut, so a cut never leaves part of a secret unmasked.
     const raw = (err as Error).message;
+    if (raw.includes(`${FORBIDDEN_MARK}: `)) throw forbiddenError(device, raw, secrets, `${device.platform}/${mapping.entrypoint}`);
     const explained = explainUndefined(raw, device.platform, inputs.templates.files) ?? raw.replace(/\s+/g, ' ').trim();
     const message = shorten(maskSecrets(explained, secrets));
     throw fail('template_error', `rendering ${device.platform}/${mapping.entrypoint} failed: ${message}`, { entrypoint: mapping.entrypoint });
@@ -87,4 +91,18 @@ const MAX_MESSAGE = 1000;
 function shorten(message: string): string {
   if (message.length <= MAX_MESSAGE) return message;
   return `${message.slice(0, 300)} … ${message.slice(-(MAX_MESSAGE - 305))}`;
+}
+
+const LOCATION = /\(([^()\s]+)\)/g;
+
+/**
+ * The sandbox refused something (wall 1): the innermost template nunjucks names is the last one before the
+ * reason; the reason carries the line.
+ */
+function forbiddenError(device: RenderTarget, raw: string, secrets: Record<string, string>, entrypoint: string): NetsyncError {
+  const mark = raw.indexOf(`${FORBIDDEN_MARK}: `);
+  const template = [...raw.slice(0, mark).matchAll(LOCATION)].at(-1)?.[1] ?? entrypoint;
+  const reason = shorten(maskSecrets(raw.slice(mark + FORBIDDEN_MARK.length + 2).split('\n')[0]!.trim(), secrets));
+  const line = /\(line (\d+)\)/.exec(reason)?.[1];
+  return new NetsyncError('TEMPLATE_FORBIDDEN', `${device.hostname}: ${template}: ${reason}`, { hostname: device.hostname, template, ...(line ? { line: Number(line) } : {}) });
 }

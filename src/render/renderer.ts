@@ -1,15 +1,17 @@
 /**
  * The render service later modules reuse (PR checks render base vs head, syncto renders intended configs).
  * It reads repos through a `SnapshotSource` (the git mirrors implement it) and keeps the last few parsed
- * commit pairs, so rendering thousands of devices parses each commit once.
+ * commit pairs (for impact indexes and settings problems); the renders themselves run in worker threads
+ * (workerPool.ts), which parse each commit once per thread.
  */
-import { NetsyncError } from '../model/errors.ts';
+import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
-import { renderConfig } from './renderConfig.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { parseTemplates } from './templatesSnapshot.ts';
+import type { RenderBudget, RenderJob } from './workerPool.ts';
+import { DEFAULT_RENDER_BUDGET, sharedRenderPool } from './workerPool.ts';
 
 export type RepoKind = 'settings' | 'templates';
 
@@ -30,8 +32,21 @@ export interface RenderContext {
   templatesCommit: string;
   settings: SettingsSnapshot;
   templates: TemplatesSnapshot;
-  /** Synchronous render of one device; throws NetsyncError RENDER_FAILED. */
-  render(device: RenderTarget): RenderedConfig & { settingsCommit: string; templatesCommit: string };
+  /**
+   * Renders one device in a worker; rejects with NetsyncError RENDER_FAILED, TEMPLATE_FORBIDDEN or
+   * RENDER_BUDGET_EXCEEDED. Calls made in the same tick share worker tasks.
+   */
+  render(device: RenderTarget): Promise<CommitRendered>;
+  /** One result per device, in order: the render or the error that stopped it (never rejects for a device). */
+  renderMany(devices: RenderTarget[]): Promise<(CommitRendered | NetsyncError)[]>;
+}
+
+export type CommitRendered = RenderedConfig & { settingsCommit: string; templatesCommit: string };
+
+/** Runs render jobs; the worker pool in production. */
+export interface RenderExecutor {
+  renderMany(job: RenderJob): Promise<(RenderedConfig | NetsyncError)[]>;
+  close(): Promise<void>;
 }
 
 export interface RendererOptions {
@@ -39,12 +54,17 @@ export interface RendererOptions {
   defaults?: SettingsDoc;
   /** Parsed snapshots kept per repo (default 8). */
   cacheSize?: number;
+  /** Time, memory and output caps per render (netsync.yml `render`). */
+  budget?: Partial<RenderBudget>;
+  /** Where renders run (default: a worker pool created on first use). */
+  executor?: RenderExecutor;
 }
 
 export class Renderer {
   private readonly settingsCache = new Map<string, Promise<SettingsSnapshot>>();
   private readonly templatesCache = new Map<string, Promise<TemplatesSnapshot>>();
   private lastSettings: SettingsSnapshot | undefined;
+  private ownExecutor: RenderExecutor | undefined;
 
   constructor(
     private readonly source: SnapshotSource,
@@ -61,21 +81,39 @@ export class Renderer {
       this.source.resolve('templates', at.templates),
     ]);
     const [settings, templates] = await Promise.all([this.settingsAt(settingsCommit), this.templatesAt(templatesCommit)]);
-    const inputs = { settings, templates, ...(this.options.secrets ? { secrets: this.options.secrets } : {}), ...(this.options.defaults ? { defaults: this.options.defaults } : {}) };
-    return {
-      settingsCommit,
-      templatesCommit,
-      settings,
-      templates,
-      render: (device) => ({ ...renderConfig(device, inputs), settingsCommit, templatesCommit }),
+    const renderMany = async (devices: RenderTarget[]): Promise<(CommitRendered | NetsyncError)[]> => {
+      const results = await this.executor.renderMany({
+        settings: { sha: snapshotKey(settingsCommit, settings.files), files: settings.files },
+        templates: { sha: snapshotKey(templatesCommit, templates.files), files: templates.files },
+        devices: devices.map(renderTarget),
+        secrets: this.secrets,
+        ...(this.options.defaults ? { defaults: this.options.defaults } : {}),
+        templateOf: (d) => `${d.platform}/${templates.platforms.get(d.platform)?.types.get(d.type.toUpperCase())?.entrypoint ?? '?'}`,
+      });
+      return results.map((r) => (isNetsyncError(r) ? r : { ...r, settingsCommit, templatesCommit }));
     };
+    return { settingsCommit, templatesCommit, settings, templates, renderMany, render: coalesce(renderMany) };
   }
 
   /** Renders one device; settings problems in the files it merges make the render fail (SETTINGS_INVALID). */
-  async renderDevice(device: RenderTarget, at: RenderAt = {}): Promise<RenderedConfig & { settingsCommit: string; templatesCommit: string }> {
+  async renderDevice(device: RenderTarget, at: RenderAt = {}): Promise<CommitRendered> {
     const ctx = await this.context(at);
     assertSettingsValid(ctx.settings, ctx.settingsCommit);
     return ctx.render(device);
+  }
+
+  /** Ends the render threads (the daemon on stop, the CLI on exit); a later render starts them again. */
+  async close(): Promise<void> {
+    await this.options.executor?.close();
+    const own = this.ownExecutor;
+    this.ownExecutor = undefined;
+    await own?.close();
+  }
+
+  private get executor(): RenderExecutor {
+    if (this.options.executor) return this.options.executor;
+    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget });
+    return this.ownExecutor;
   }
 
   settingsAt(sha: string): Promise<SettingsSnapshot> {
@@ -112,4 +150,43 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, size = 8, load: 
   cache.set(key, p);
   while (cache.size > size) cache.delete(cache.keys().next().value!);
   return p;
+}
+
+/** Only what a render reads crosses to the worker (a store device carries much more). */
+function renderTarget(d: RenderTarget): RenderTarget {
+  return { hostname: d.hostname, type: d.type, platform: d.platform, groups: d.groups, ...(d.managementIp !== undefined ? { managementIp: d.managementIp } : {}) };
+}
+
+/** Single-device renders asked for in the same tick go to the workers as one job. */
+function coalesce(renderMany: (devices: RenderTarget[]) => Promise<(CommitRendered | NetsyncError)[]>): (device: RenderTarget) => Promise<CommitRendered> {
+  let pending: { device: RenderTarget; resolve: (r: CommitRendered) => void; reject: (e: unknown) => void }[] | undefined;
+  const flush = () => {
+    const batch = pending!;
+    pending = undefined;
+    renderMany(batch.map((p) => p.device)).then(
+      (results) => results.forEach((r, i) => (isNetsyncError(r) ? batch[i]!.reject(r) : batch[i]!.resolve(r))),
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
+    );
+  };
+  return (device) =>
+    new Promise<CommitRendered>((resolve, reject) => {
+      if (!pending) {
+        pending = [];
+        queueMicrotask(flush);
+      }
+      pending.push({ device, resolve, reject });
+    });
+}
+
+const snapshotIds = new WeakMap<Map<string, string>, number>();
+let nextSnapshotId = 0;
+
+/**
+ * What the workers cache a parse under: the commit plus which file map it is, since a sha alone is not unique
+ * here (a folder overlay's WORKTREE, test fixtures) and the workers are shared by every renderer of the process.
+ */
+function snapshotKey(sha: string, files: Map<string, string>): string {
+  let id = snapshotIds.get(files);
+  if (id === undefined) snapshotIds.set(files, (id = nextSnapshotId++));
+  return `${sha}#${id}`;
 }

@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { platformOf, referencesOf, resolveTemplatePath } from './templatePath.ts';
+import { sandboxEnvironment } from './sandbox/hardenNunjucks.ts';
 
 export interface TypeMapping {
   entrypoint: string;
@@ -55,12 +56,14 @@ export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
     environment(platform) {
       let env = envs.get(platform);
       if (!env) {
-        env = new nunjucks.Environment(snapshotLoader(platform, files), {
-          autoescape: false,
-          trimBlocks: true,
-          lstripBlocks: true,
-          throwOnUndefined: true,
-        });
+        env = sandboxEnvironment(
+          new nunjucks.Environment(snapshotLoader(platform, files), {
+            autoescape: false,
+            trimBlocks: true,
+            lstripBlocks: true,
+            throwOnUndefined: true,
+          }),
+        );
         envs.set(platform, env);
       }
       return env;

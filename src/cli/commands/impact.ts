@@ -8,6 +8,7 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
 import { printJson } from '../format.ts';
 import type { GitOpsFlags } from '../../compose/gitopsContext.ts';
+import type { CliGitOps } from '../../compose/gitopsContext.ts';
 import { addGitOpsOptions, loadGitOps } from '../../compose/gitopsContext.ts';
 
 interface ImpactFlags extends GitOpsFlags {
@@ -63,22 +64,31 @@ export function registerImpact(program: Command): void {
     if (flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
     const repo = flags.repo as RepoKind;
     const { gitops, devices, renderer } = await loadGitOps(flags);
-    if (!gitops) throw new NetsyncError('BAD_REQUEST', 'impact needs repos in the config (-c netsync.yml with a repos section)');
-    const git = gitops.gitRepos[repo];
-    const before = flags.from ? await git.resolve(flags.from) : await gitops.repoSet.resolve(repo);
-    const after = await git.resolve(flags.to);
-    if (flags.render) {
-      const { output, report } = await localImpactReport({ impact: gitops.impact, renderer, devices }, repo, before, after, flags.json ? 'json' : flags.format);
-      process.stdout.write(output);
-      if (report.conclusion === 'failure') process.exitCode = 1;
-      return;
+    // The render threads end with the command.
+    try {
+      await impactCommand(flags, repo, gitops, devices, renderer);
+    } finally {
+      await renderer.close();
     }
-    const result = await gitops.impact.computeImpact({ repo, before, after, devices, precise: flags.precise });
-    // Judged as the daemon and the pre-receive hook judge a push, so a green `impact` means an accepted push.
-    const settingsProblems = repo === 'settings' ? (await renderer.settingsAt(after)).problems : [];
-    const problems = pushProblems({ settingsProblems, devices: result.devices, baseline: !before });
-    if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest), verdict: problems.length > 0 ? 'rejected' : 'accepted', problems });
-    else process.stdout.write(renderImpactTable(result) + renderVerdict(problems, before));
-    if (problems.length > 0) process.exitCode = 1;
   });
+}
+
+async function impactCommand(flags: ImpactFlags, repo: RepoKind, gitops: CliGitOps['gitops'], devices: CliGitOps['devices'], renderer: CliGitOps['renderer']): Promise<void> {
+  if (!gitops) throw new NetsyncError('BAD_REQUEST', 'impact needs repos in the config (-c netsync.yml with a repos section)');
+  const git = gitops.gitRepos[repo];
+  const before = flags.from ? await git.resolve(flags.from) : await gitops.repoSet.resolve(repo);
+  const after = await git.resolve(flags.to);
+  if (flags.render) {
+    const { output, report } = await localImpactReport({ impact: gitops.impact, renderer, devices }, repo, before, after, flags.json ? 'json' : flags.format);
+    process.stdout.write(output);
+    if (report.conclusion === 'failure') process.exitCode = 1;
+    return;
+  }
+  const result = await gitops.impact.computeImpact({ repo, before, after, devices, precise: flags.precise });
+  // Judged as the daemon and the pre-receive hook judge a push, so a green `impact` means an accepted push.
+  const settingsProblems = repo === 'settings' ? (await renderer.settingsAt(after)).problems : [];
+  const problems = pushProblems({ settingsProblems, devices: result.devices, baseline: !before });
+  if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest), verdict: problems.length > 0 ? 'rejected' : 'accepted', problems });
+  else process.stdout.write(renderImpactTable(result) + renderVerdict(problems, before));
+  if (problems.length > 0) process.exitCode = 1;
 }

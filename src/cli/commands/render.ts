@@ -12,7 +12,7 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { RenderContext, RepoKind } from '../../render/index.ts';
 import { assertSettingsValid } from '../../render/index.ts';
 import { printJson } from '../format.ts';
-import type { GitOpsFlags } from '../../compose/gitopsContext.ts';
+import type { CliGitOps, GitOpsFlags } from '../../compose/gitopsContext.ts';
 import { addGitOpsOptions, loadGitOps } from '../../compose/gitopsContext.ts';
 
 interface RenderFlags extends GitOpsFlags {
@@ -42,40 +42,48 @@ export function registerRender(program: Command): void {
     if (flags.changed && flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--changed needs --repo settings or templates, not '${flags.repo ?? ''}'`);
     const changedPaths = flags.changed ? await readChanged(flags.changed) : undefined;
     const { renderer, devices, rules } = await loadGitOps(flags);
-    const ctx = await renderer.context({ ...(flags.commit ? { settings: flags.commit } : {}), ...(flags.templatesCommit ? { templates: flags.templatesCommit } : {}) });
-    const targets = changedPaths
-      ? affected(flags.repo as RepoKind, changedPaths, devices, rules, ctx)
-      : flags.all
-        ? devices
-        : devices.filter((d) => sameHostname(d.hostname, hostname!));
-    if (targets.length === 0 && !changedPaths) throw new NetsyncError('NOT_FOUND', `device '${hostname}' does not exist`, { hostname });
-
-    let failed = 0;
-    const problems = ctx.settings.problems.map((p) => `${p.path}: ${p.message}`);
-    if (problems.length > 0 && !flags.check) assertSettingsValid(ctx.settings, ctx.settingsCommit);
-    const results = targets.map((d) => {
-      try {
-        const r = ctx.render(d);
-        return { hostname: d.hostname, hash: r.hash, config: r.masked };
-      } catch (err) {
-        failed++;
-        return { hostname: d.hostname, error: (err as Error).message };
-      }
-    });
-    const commits = { settingsCommit: ctx.settingsCommit, templatesCommit: ctx.templatesCommit };
-    if (flags.json) printJson({ ...commits, problems, devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
-    else if (flags.check) {
-      for (const p of problems) process.stdout.write(`INVALID settings ${p}\n`);
-      for (const r of results) process.stdout.write('error' in r ? `FAIL ${r.error}\n` : `ok   ${r.hostname} ${r.hash}\n`);
-    } else {
-      for (const r of results) {
-        if ('error' in r) process.stderr.write(`netsync: ${r.error}\n`);
-        else process.stdout.write(`${targets.length > 1 ? `# ${r.hostname} ${r.hash}\n` : ''}${r.config}`);
-      }
-      if (targets.length === 1 && !('error' in results[0]!)) process.stderr.write(`# ${results[0]!.hash} (settings ${ctx.settingsCommit.slice(0, 10)}, templates ${ctx.templatesCommit.slice(0, 10)})\n`);
+    try {
+      await renderCommand(flags, hostname, changedPaths, renderer, devices, rules);
+    } finally {
+      await renderer.close(); // the render threads end with the command
     }
-    if (failed > 0 || problems.length > 0) process.exitCode = 1;
   });
+}
+
+async function renderCommand(flags: RenderFlags, hostname: string | undefined, changedPaths: string[] | undefined, renderer: CliGitOps['renderer'], devices: Device[], rules: SettingsRule[]): Promise<void> {
+  const ctx = await renderer.context({ ...(flags.commit ? { settings: flags.commit } : {}), ...(flags.templatesCommit ? { templates: flags.templatesCommit } : {}) });
+  const targets = changedPaths
+    ? affected(flags.repo as RepoKind, changedPaths, devices, rules, ctx)
+    : flags.all
+      ? devices
+      : devices.filter((d) => sameHostname(d.hostname, hostname!));
+  if (targets.length === 0 && !changedPaths) throw new NetsyncError('NOT_FOUND', `device '${hostname}' does not exist`, { hostname });
+
+  let failed = 0;
+  const problems = ctx.settings.problems.map((p) => `${p.path}: ${p.message}`);
+  if (problems.length > 0 && !flags.check) assertSettingsValid(ctx.settings, ctx.settingsCommit);
+  const rendered = await ctx.renderMany(targets);
+  const results = targets.map((d, i) => {
+    const r = rendered[i]!;
+    if (r instanceof Error) {
+      failed++;
+      return { hostname: d.hostname, error: r.message };
+    }
+    return { hostname: d.hostname, hash: r.hash, config: r.masked };
+  });
+  const commits = { settingsCommit: ctx.settingsCommit, templatesCommit: ctx.templatesCommit };
+  if (flags.json) printJson({ ...commits, problems, devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
+  else if (flags.check) {
+    for (const p of problems) process.stdout.write(`INVALID settings ${p}\n`);
+    for (const r of results) process.stdout.write('error' in r ? `FAIL ${r.error}\n` : `ok   ${r.hostname} ${r.hash}\n`);
+  } else {
+    for (const r of results) {
+      if ('error' in r) process.stderr.write(`netsync: ${r.error}\n`);
+      else process.stdout.write(`${targets.length > 1 ? `# ${r.hostname} ${r.hash}\n` : ''}${r.config}`);
+    }
+    if (targets.length === 1 && !('error' in results[0]!)) process.stderr.write(`# ${results[0]!.hash} (settings ${ctx.settingsCommit.slice(0, 10)}, templates ${ctx.templatesCommit.slice(0, 10)})\n`);
+  }
+  if (failed > 0 || problems.length > 0) process.exitCode = 1;
 }
 
 async function readChanged(file: string): Promise<string[]> {

@@ -3,9 +3,9 @@
  * confirmed commit with persist (so another session, e.g. after a daemon
  * restart, can confirm or cancel), lock/unlock, discard-changes.
  */
-import { createTwoFilesPatch } from 'diff';
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
+import { boundedTwoFilesPatch } from '../../render/configDiff.ts';
 import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { NetconfClient } from './client.ts';
 import type { InterfaceState } from './interfaceEdit.ts';
@@ -113,7 +113,7 @@ export class NetconfSession implements DeviceSession {
     if (!this.capabilities.candidate) return '';
     const [running, candidate] = await Promise.all([this.getRunningConfig(), this.getConfig('candidate').then((t) => this.canonical(t))]);
     if (running === candidate) return '';
-    return createTwoFilesPatch('running', 'candidate', running, candidate, '', '', { context: 3 });
+    return boundedTwoFilesPatch('running', 'candidate', running, candidate).text;
   }
 
   async validate(): Promise<void> {

@@ -11,7 +11,7 @@ async function failureFor(badLine: string) {
   repos.change('templates', 't1', { 'eos/access.j2': lines.join('\n') });
   const ctx = await new Renderer(repos).context({ templates: 't1' });
   try {
-    ctx.render(EXAMPLE_DEVICES[0]!);
+    await ctx.render(EXAMPLE_DEVICES[0]!);
   } catch (err) {
     return renderFailure(err, 'eos', ctx.templates.files);
   }

@@ -133,14 +133,14 @@ async function groundTruth(renderer: Renderer, repo: RepoKind, before: string, a
   const [a, b] = await Promise.all([renderer.context({ [repo]: before }), renderer.context({ [repo]: after })]);
   const out = new Set<string>();
   for (const d of DEVICES) {
-    if (outcome(() => a.render(d).config) !== outcome(() => b.render(d).config)) out.add(d.hostname);
+    if ((await outcome(() => a.render(d))) !== (await outcome(() => b.render(d)))) out.add(d.hostname);
   }
   return out;
 }
 
-function outcome(render: () => string): string {
+async function outcome(render: () => Promise<{ config: string }>): Promise<string> {
   try {
-    return `ok:${render()}`;
+    return `ok:${(await render()).config}`;
   } catch (err) {
     return `error:${(err as Error).message}`;
   }
