@@ -12,6 +12,7 @@ import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
+import { networkFromStore } from '../inventory/networkContext.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { RenderConfig } from '../render/configSchema.ts';
 import { renderBudget } from '../render/configSchema.ts';
@@ -38,6 +39,8 @@ export interface GitOpsParts {
   env?: NodeJS.ProcessEnv;
   /** netsync.yml `render` (default: the documented budgets). */
   render?: RenderConfig;
+  /** The CLI's store is read once and closed: its renders take the network data from the devices it lists. */
+  readOnlyStore?: boolean;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -48,7 +51,12 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   };
   const store = parts.store;
   const repoSet = new RepoSet(gitRepos, async (repo) => (store ? (await readRepoState(store, repo)).knownGood : null));
-  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env), ...(parts.render ? { budget: renderBudget(parts.render) } : {}) });
+  const renderer = new Renderer(repoSet, {
+    secrets: secretsFromEnv(parts.env ?? process.env),
+    ...(parts.render ? { budget: renderBudget(parts.render) } : {}),
+    // The daemon's renders see the inventory's network data as it is now; the CLI attaches it to its devices.
+    ...(store && !parts.readOnlyStore ? { withNetwork: networkFromStore(store) } : {}),
+  });
   const rulesFile = parts.repos.rules ? parts.resolvePath(parts.repos.rules) : DEFAULT_RULES_FILE;
   const rulesText = await readFile(rulesFile, 'utf8').catch((err: Error) => {
     throw new NetsyncError('CONFIG_INVALID', `cannot read settings rules ${rulesFile}: ${err.message}`, { path: rulesFile });

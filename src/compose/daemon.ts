@@ -45,6 +45,7 @@ import { jobsRouter } from '../api/routes/jobs.ts';
 import { buildSyncto } from './buildSyncto.ts';
 import { JobRunner } from '../jobs/jobRunner.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
+import { intendedConfigsOf } from '../inventory/eventImpact.ts';
 import type { DriftCheck } from '../jobs/driftCheck.ts';
 import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
@@ -106,8 +107,13 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   await store.init();
 
   const syncStatus = new SyncStatusService(store, clock);
-  const inventory = new InventoryService(store, syncStatus, clock);
-  const network = new NetworkService(store, syncStatus, clock);
+  const gitops = config.repos
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    : undefined;
+  // Inventory events are judged like pushes: only devices whose intended config changes are marked.
+  const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
+  const inventory = new InventoryService(store, syncStatus, clock, configs);
+  const network = new NetworkService(store, syncStatus, clock, configs);
 
   let tokens: ApiToken[] = config.api.tokens;
   let tokenFile: string | undefined;
@@ -140,9 +146,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     { store, clock, logger, resolvePath: loaded.resolvePath },
   );
 
-  const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
-    : undefined;
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
   // The one front door to device configuration: the config's defaults, the journal of every device write.

@@ -15,7 +15,9 @@ import { createGitOps, DEFAULT_RULES_FILE } from './createGitOps.ts';
 import type { GitOps } from './createGitOps.ts';
 import { readInventoryFile } from '../inventory/inventoryFile.ts';
 import type { Device } from '../model/device.ts';
-import { buildDevice } from '../model/device.ts';
+import { buildDevice, hostnameKey } from '../model/device.ts';
+import { networkContexts } from '../inventory/networkContext.ts';
+import type { Store } from '../store/store.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
@@ -75,7 +77,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
   await store?.init();
   try {
-    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
+    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
     if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir);
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir);
@@ -83,7 +85,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
     const renderer =
       Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render) }) : gitops.renderer;
     let devices: Device[];
-    if (store) devices = await store.listDevices();
+    if (store) devices = await withNetworkContexts(store, await store.listDevices());
     else {
       const file = flags.inventory ? flags.inventory : config.inventory.seed ? loaded.resolvePath(config.inventory.seed) : undefined;
       if (!file) throw new NetsyncError('BAD_REQUEST', 'no devices: pass --inventory FILE, or a config whose store or inventory.seed holds them');
@@ -95,6 +97,13 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   } finally {
     await store?.close();
   }
+}
+
+/** Each device with the inventory's network data its templates see (read now: the store is closed after). */
+async function withNetworkContexts(store: Store, devices: Device[]): Promise<Device[]> {
+  const [linknets, mgmtdomains] = await Promise.all([store.listRecords('linknets'), store.listRecords('mgmtdomains')]);
+  const contexts = networkContexts(devices, { linknets, mgmtdomains });
+  return devices.map((d) => ({ ...d, network: contexts.get(hostnameKey(d.hostname))! }));
 }
 
 /** A missing or unreadable folder is the user's typo, not a crash with a stack trace. */

@@ -3,12 +3,14 @@
  * (the API-driven rows of the CNaaS event table, DESIGN §3).
  */
 import type { Device, DeviceInterface, DeviceState, NewDevice, Transport } from '../model/device.ts';
-import { buildDevice, canTransition, isFabricType, sameHostname } from '../model/device.ts';
+import { buildDevice, canTransition, hostnameKey, isFabricType, sameHostname } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { NewSyncEvent, SyncEvent } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
 import type { DeviceFilter, Store } from '../store/store.ts';
+import type { IntendedConfigs } from './eventImpact.ts';
+import { changedByEvent, networkRecords, unchangedEvents } from './eventImpact.ts';
 import type { SyncStatusService } from './syncStatus.ts';
 
 export interface DevicePatch {
@@ -31,6 +33,8 @@ export class InventoryService {
     private readonly store: Store,
     private readonly syncStatus: SyncStatusService,
     private readonly clock: Clock = systemClock,
+    /** Renders intended configs for precise impact of interface changes; without it every change marks. */
+    private readonly configs?: IntendedConfigs,
   ) {}
 
   list(filter: DeviceFilter = {}): Promise<Device[]> {
@@ -131,10 +135,14 @@ export class InventoryService {
     const device = await this.get(hostname);
     assertUniqueInterfaceNames(interfaces);
     if (JSON.stringify(device.interfaces) === JSON.stringify(interfaces)) return device;
-    const unsync = this.syncStatus.unsyncChange([device.hostname], 'interfaces_updated', {
-      by,
-      detail: `interface settings replaced (${interfaces.length} interfaces)`,
-    });
+    const detail = `interface settings replaced (${interfaces.length} interfaces)`;
+    // Precise, as for pushes: a change the templates do not render leaves the device synchronized.
+    const records = this.configs ? await networkRecords(this.store) : undefined;
+    const changed = records && (await changedByEvent(this.configs, { before: [device], after: [{ ...device, interfaces }], records: { before: records, after: records } }));
+    const unsync =
+      changed && !changed.has(hostnameKey(device.hostname))
+        ? { update: [], events: unchangedEvents([device.hostname], by, detail, this.clock().toISOString()) }
+        : this.syncStatus.unsyncChange([device.hostname], 'interfaces_updated', { by, detail });
     const setInterfaces = { hostname: device.hostname, apply: (d: Device): Device => ({ ...d, interfaces }) };
     await this.store.changeDevices({ update: [setInterfaces, ...(unsync.update ?? [])], events: unsync.events ?? [] });
     return this.get(device.hostname);

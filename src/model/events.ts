@@ -18,7 +18,9 @@ export const SYNC_CAUSES = [
 export type SyncCause = (typeof SYNC_CAUSES)[number];
 
 /** Events that are history only and never change the synchronized flag. */
-export const RECORD_KINDS = ['synchronized', 'interface_bounced'] as const;
+// `config_unchanged`: an inventory change (interfaces, linknet, management domain) that reached the device
+// but left its intended config as it was, so it stays synchronized; the history says so.
+export const RECORD_KINDS = ['synchronized', 'interface_bounced', 'config_unchanged'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export interface SyncEvent {

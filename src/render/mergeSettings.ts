@@ -4,12 +4,14 @@
  * Later layers win. Lists of objects with an `id` (VLANs) or `name` (interfaces) are merged item by item,
  * so a device file can change one VLAN's name without repeating the others; other lists are replaced.
  */
+import type { NetworkContext } from '../model/network.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 
 export interface SettingsTarget {
   hostname: string;
   type: string;
   groups: string[];
+  network?: NetworkContext;
 }
 
 export interface MergedSettings {
@@ -54,7 +56,25 @@ export function mergeSettings(device: SettingsTarget, snapshot: SettingsSnapshot
   const sources = settingsLayers(device, snapshot);
   let settings: SettingsDoc = { hostname: device.hostname, vlans: [], interfaces: [], ...defaults };
   for (const path of sources) settings = mergeValue(settings, withoutMeta(path, snapshot.docs.get(path)!)) as SettingsDoc;
-  return { settings, sources };
+  return { settings: withNetwork(settings, device.network ?? NO_NETWORK), sources };
+}
+
+/** What templates see when the inventory says nothing (a render with no store, e.g. a test fixture). */
+const NO_NETWORK: NetworkContext = { interfaces: [], linknets: [], mgmtdomain: null, neighbors: [] };
+
+/**
+ * The inventory's network data goes over the settings repo: each interface set through the API is merged
+ * field by field over the repo's interface of the same name (the API wins; interfaces only the repo has
+ * stay), and `linknets`, `mgmtdomain` and `neighbors` come from the inventory alone.
+ */
+function withNetwork(settings: SettingsDoc, network: NetworkContext): SettingsDoc {
+  return {
+    ...settings,
+    interfaces: mergeValue(settings.interfaces ?? [], network.interfaces),
+    linknets: network.linknets,
+    mgmtdomain: network.mgmtdomain,
+    neighbors: network.neighbors,
+  };
 }
 
 /** groups.yml is about the repo, not a device setting. */

@@ -3,6 +3,7 @@
  * snapshots are parsed once per commit pair and reused for every device).
  */
 import { NetsyncError } from '../model/errors.ts';
+import type { NetworkContext } from '../model/network.ts';
 import { configHash, normalizeConfig } from './configHash.ts';
 import { maskSecrets } from './maskSecrets.ts';
 import { mergeSettings } from './mergeSettings.ts';
@@ -19,6 +20,8 @@ export interface RenderTarget {
   platform: string;
   groups: string[];
   managementIp?: string;
+  /** The inventory's network data for this device (interfaces, linknets, management domain, neighbours). */
+  network?: NetworkContext;
 }
 
 export interface RenderedConfig {

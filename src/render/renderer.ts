@@ -58,6 +58,8 @@ export interface RendererOptions {
   budget?: Partial<RenderBudget>;
   /** Where renders run (default: a worker pool created on first use). */
   executor?: RenderExecutor;
+  /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
+  withNetwork?: (targets: RenderTarget[]) => Promise<RenderTarget[]>;
 }
 
 export class Renderer {
@@ -81,7 +83,8 @@ export class Renderer {
       this.source.resolve('templates', at.templates),
     ]);
     const [settings, templates] = await Promise.all([this.settingsAt(settingsCommit), this.templatesAt(templatesCommit)]);
-    const renderMany = async (devices: RenderTarget[]): Promise<(CommitRendered | NetsyncError)[]> => {
+    const renderMany = async (targets: RenderTarget[]): Promise<(CommitRendered | NetsyncError)[]> => {
+      const devices = this.options.withNetwork ? await this.options.withNetwork(targets) : targets;
       const results = await this.executor.renderMany({
         settings: { sha: snapshotKey(settingsCommit, settings.files), files: settings.files },
         templates: { sha: snapshotKey(templatesCommit, templates.files), files: templates.files },
@@ -154,7 +157,14 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, size = 8, load: 
 
 /** Only what a render reads crosses to the worker (a store device carries much more). */
 function renderTarget(d: RenderTarget): RenderTarget {
-  return { hostname: d.hostname, type: d.type, platform: d.platform, groups: d.groups, ...(d.managementIp !== undefined ? { managementIp: d.managementIp } : {}) };
+  return {
+    hostname: d.hostname,
+    type: d.type,
+    platform: d.platform,
+    groups: d.groups,
+    ...(d.managementIp !== undefined ? { managementIp: d.managementIp } : {}),
+    ...(d.network !== undefined ? { network: d.network } : {}),
+  };
 }
 
 /** Single-device renders asked for in the same tick go to the workers as one job. */
