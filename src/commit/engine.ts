@@ -210,11 +210,10 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
         }
       }
       // Undoing a commit that is already final (plain commit, or confirmed before another device failed
-      // its confirm) means loading the old config again, so keep it whenever a rollback may be wanted.
-      const keep = flags.rollback || !run.usesConfirmed;
-      if (!keep && !(expected && ports.fingerprints)) return;
+      // its confirm) means loading the old config again; and a device failing the read-back is only known
+      // to be unchanged by comparing with it (no pending commit to cancel). So it is always kept.
       const running = await session.getRunningConfig();
-      if (keep) run.snapshot = running;
+      run.snapshot = running;
       if (expected && ports.fingerprints && ports.fingerprints.hashOf(running) !== expected) {
         throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`, {
           hostname: run.hostname,
@@ -341,7 +340,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           // The timer ran out: the device already reverted (checked against the saved config when there is one).
           if (refused && timerExpired(run) && (run.snapshot === undefined || (await s.getRunningConfig()) === run.snapshot)) return;
           // The commit was acknowledged but not applied, so nothing is pending: fine if the device runs its old config.
-          if (refused && run.error?.code === 'COMMIT_NOT_APPLIED' && run.snapshot !== undefined && (await s.getRunningConfig()) === run.snapshot) return;
+          if (refused && (await unchanged(run, s))) return;
           throw err;
         }
         await s.discard().catch(() => undefined);
@@ -354,6 +353,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           });
         }
         const s = await alive();
+        // Acknowledged but not applied: nothing to restore, only the uncommitted candidate to throw away.
+        if (await unchanged(run, s)) return;
         await s.loadCandidate(run.snapshot, 'replace');
         await s.commit();
         return;
@@ -361,6 +362,13 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       default:
         return;
     }
+  }
+
+  /** A device that failed the read-back still runs the config saved before the write (its candidate is discarded). */
+  async function unchanged(run: DeviceRun, s: DeviceSession): Promise<boolean> {
+    if (run.error?.code !== 'COMMIT_NOT_APPLIED' || run.snapshot === undefined || (await s.getRunningConfig()) !== run.snapshot) return false;
+    await s.discard().catch(() => undefined);
+    return true;
   }
 
   async function closeAll(): Promise<void> {

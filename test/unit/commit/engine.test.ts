@@ -170,10 +170,10 @@ describe('commit engine', () => {
     expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'close']);
   });
 
-  it('without do_rollback no running config is saved for devices with confirmed commit (only the read-back reads it)', async () => {
+  it('without do_rollback the running config is still saved (a device failing the read-back is checked against it) and read back', async () => {
     const devs = { a: device('old-a') };
     await run(devs, { a: 'new-a' }, { rollback: false });
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
   });
 
   it('a device that acknowledges the confirmed commit without applying it fails with COMMIT_NOT_APPLIED; every device is cancelled before any confirm', async () => {
