@@ -1,7 +1,7 @@
 /**
  * The transaction engine (DESIGN §6). Every phase finishes on all devices
  * before the next starts: lock, connect, device lock + fingerprint, write,
- * validate, confirmed commit (or plain commit), read-back (verify), confirm. On failure every
+ * validate, confirmed commit (or plain commit), read-back (verify), confirm, read-back again. On failure every
  * touched device is restored (do_rollback), or only the failed ones.
  * A device error never escapes: it becomes that device's result.
  */
@@ -264,7 +264,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     // device, with do_rollback) is then undone by cancel-commit, the device's own clean revert, and no
     // device has made the change final. The confirming commit only makes the running config read here
     // permanent; it does not change it (RFC 6241 §8.4.1), and the candidate stays ours under the lock.
-    // Plain-commit devices are final already; a mismatch there is undone from the saved config.
+    // Plain-commit devices are final already; a mismatch there is undone from the saved config. The final
+    // state is read back once more after the confirm (9.): one more get-config, for an agent that would not.
     if (!(await phase('verify', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask))))) return;
 
     // 8. Confirming commit.
@@ -285,6 +286,10 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       }
       run.touched = 'committed';
     }, (r) => r.usesConfirmed);
+    if (aborted) return;
+
+    // 9. The confirmed devices' final state: still what was sent after the confirming commit (else undone from the saved config).
+    await phase('verify-confirmed', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask)), (r) => r.usesConfirmed);
     if (aborted) return;
     for (const run of active()) run.result = 'complete';
   }
