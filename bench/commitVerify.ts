@@ -1,10 +1,10 @@
 /**
  * Verified-commit benchmark over real NETCONF agents (Debian netconfd behind OpenSSH, test/peers): one
- * transaction (lock, save running, write, validate, confirmed commit, read-back verify, confirm) over N
+ * transaction (lock, save running, write, validate, confirmed commit, read-back, confirm, read-back) over N
  * devices (default 60), against the floor measured in the same run on the same devices: SSH connect +
  * NETCONF hello only, same concurrency. Floor and transaction rounds alternate, so load from other processes
- * hits both alike; replace and merge transactions alternate too. The read-back's own cost is the time from
- * the start of the verify phase to the start of the confirm phase. Target: transaction <= 1.2x floor.
+ * hits both alike; replace and merge transactions alternate too. The read-backs' own cost is the time of the
+ * verify phase (to the start of confirm) plus the verify-confirmed phase (to the end). Target: transaction <= 1.2x floor.
  * Run (root, netconfd installed): `node --import tsx bench/commitVerify.ts [devices] [concurrency] [rounds]`.
  */
 import Table from 'cli-table3';
@@ -87,7 +87,7 @@ try {
         await s.close();
       }
     });
-    return { ms, verifyMs: marks.get('confirm')! - marks.get('verify')! };
+    return { ms, verifyMs: marks.get('confirm')! - marks.get('verify')! + (t + ms - marks.get('verify-confirmed')!) };
   };
 
   await floor(); // warm-up: JIT, agents' first sessions
@@ -101,15 +101,18 @@ try {
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const best = (v: number[]) => Math.min(...v);
-  const table = new Table({ head: ['measure', `median`, `best`, 'ratio to floor (median / best)'], style: { head: [], border: [] } });
+  // Each transaction against the floor measured just before it: load from other processes varies between rounds.
+  const ratios = (mode: LoadMode, of: (x: { ms: number; verifyMs: number }) => number) => runs[mode].map((x, r) => of(x) / floors[2 * r + (mode === 'merge' ? 1 : 0)]!);
+  const range = (v: number[]) => `${median(v).toFixed(2)}x (${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)})`;
+  const table = new Table({ head: ['measure', 'median', 'best', 'per-round ratio to the floor before it: median (min-max)'], style: { head: [], border: [] } });
   const f = floors;
   table.push([`floor: SSH connect + hello, ${N} devices`, `${median(f).toFixed(0)} ms`, `${best(f).toFixed(0)} ms`, '1.00x']);
   for (const mode of ['replace', 'merge'] as const) {
     const tx = runs[mode].map((x) => x.ms);
     const v = runs[mode].map((x) => x.verifyMs);
     table.push(
-      [`transaction (${mode}, validate, confirmed commit, verify)`, `${median(tx).toFixed(0)} ms`, `${best(tx).toFixed(0)} ms`, `${(median(tx) / median(f)).toFixed(2)}x / ${(best(tx) / best(f)).toFixed(2)}x (target <= 1.20x)`],
-      [`  of which the read-back (verify phase)`, `${median(v).toFixed(0)} ms`, `${best(v).toFixed(0)} ms`, `${(median(v) / median(f)).toFixed(2)}x / ${(best(v) / best(f)).toFixed(2)}x`],
+      [`transaction (${mode}, validate, confirmed commit, 2 read-backs)`, `${median(tx).toFixed(0)} ms`, `${best(tx).toFixed(0)} ms`, `${range(ratios(mode, (x) => x.ms))} target <= 1.20x`],
+      [`  of which the read-backs (verify, verify-confirmed)`, `${median(v).toFixed(0)} ms`, `${best(v).toFixed(0)} ms`, range(ratios(mode, (x) => x.verifyMs))],
     );
   }
   process.stdout.write(`${table.toString()}\nconcurrency ${CONCURRENCY}; ${N} netconfd devices; ${ROUNDS} rounds of floor, replace, floor, merge; every transaction checked on every device\n`);
