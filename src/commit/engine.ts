@@ -263,9 +263,9 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     // Before the confirming commit, not after it: a device found not to run what was sent (and every other
     // device, with do_rollback) is then undone by cancel-commit, the device's own clean revert, and no
     // device has made the change final. The confirming commit only makes the running config read here
-    // permanent; it does not change it (RFC 6241 §8.4.1), and the candidate stays ours under the lock.
-    // Plain-commit devices are final already; a mismatch there is undone from the saved config. The final
-    // state is read back once more after the confirm (9.): one more get-config, for an agent that would not.
+    // permanent; it does not change it (RFC 6241 §8.4), and the candidate stays ours under the lock; the
+    // final state is still read back once more after the confirm (9.) rather than assumed.
+    // Plain-commit devices are final already; a mismatch there is undone from the saved config.
     if (!(await phase('verify', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask))))) return;
 
     // 8. Confirming commit.
