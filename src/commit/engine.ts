@@ -1,7 +1,7 @@
 /**
  * The transaction engine (DESIGN §6). Every phase finishes on all devices
  * before the next starts: lock, connect, device lock + fingerprint, write,
- * validate, confirmed commit (or plain commit), read-back (verify), confirm. On failure every
+ * validate, confirmed commit (or plain commit), read-back (verify), confirm, read-back again. On failure every
  * touched device is restored (do_rollback), or only the failed ones.
  * A device error never escapes: it becomes that device's result.
  */
@@ -211,11 +211,10 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
         }
       }
       // Undoing a commit that is already final (plain commit, or confirmed before another device failed
-      // its confirm) means loading the old config again, so keep it whenever a rollback may be wanted.
-      const keep = flags.rollback || !run.usesConfirmed;
-      if (!keep && !(expected && ports.fingerprints)) return;
+      // its confirm) means loading the old config again; and a device failing the read-back is only known
+      // to be unchanged by comparing with it (no pending commit to cancel). So it is always kept.
       const running = await session.getRunningConfig();
-      if (keep) run.snapshot = running;
+      run.snapshot = running;
       if (expected && ports.fingerprints && ports.fingerprints.hashOf(running) !== expected) {
         throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`, {
           hostname: run.hostname,
@@ -265,7 +264,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     // Before the confirming commit, not after it: a device found not to run what was sent (and every other
     // device, with do_rollback) is then undone by cancel-commit, the device's own clean revert, and no
     // device has made the change final. The confirming commit only makes the running config read here
-    // permanent; it does not change it (RFC 6241 §8.4.1), and the candidate stays ours under the lock.
+    // permanent; it does not change it (RFC 6241 §8.4), and the candidate stays ours under the lock; the
+    // final state is still read back once more after the confirm (9.) rather than assumed.
     // Plain-commit devices are final already; a mismatch there is undone from the saved config.
     if (!(await phase('verify', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask))))) return;
 
@@ -287,6 +287,10 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       }
       run.touched = 'committed';
     }, (r) => r.usesConfirmed);
+    if (aborted) return;
+
+    // 9. The confirmed devices' final state: still what was sent after the confirming commit (else undone from the saved config).
+    await phase('verify-confirmed', async (run, session) => void (await verifyApplied(session, run.item.config, flags.mode, mask)), (r) => r.usesConfirmed);
     if (aborted) return;
     for (const run of active()) run.result = 'complete';
   }
@@ -342,7 +346,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           // The timer ran out: the device already reverted (checked against the saved config when there is one).
           if (refused && timerExpired(run) && (run.snapshot === undefined || (await s.getRunningConfig()) === run.snapshot)) return;
           // The commit was acknowledged but not applied, so nothing is pending: fine if the device runs its old config.
-          if (refused && run.error?.code === 'COMMIT_NOT_APPLIED' && run.snapshot !== undefined && (await s.getRunningConfig()) === run.snapshot) return;
+          if (refused && (await unchanged(run, s))) return;
           throw err;
         }
         await s.discard().catch(() => undefined);
@@ -355,6 +359,8 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           });
         }
         const s = await alive();
+        // Acknowledged but not applied: nothing to restore, only the uncommitted candidate to throw away.
+        if (await unchanged(run, s)) return;
         await s.loadCandidate(run.snapshot, 'replace');
         await s.commit();
         return;
@@ -362,6 +368,13 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       default:
         return;
     }
+  }
+
+  /** A device that failed the read-back still runs the config saved before the write (its candidate is discarded). */
+  async function unchanged(run: DeviceRun, s: DeviceSession): Promise<boolean> {
+    if (run.error?.code !== 'COMMIT_NOT_APPLIED' || run.snapshot === undefined || (await s.getRunningConfig()) !== run.snapshot) return false;
+    await s.discard().catch(() => undefined);
+    return true;
   }
 
   async function closeAll(): Promise<void> {

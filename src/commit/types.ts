@@ -37,7 +37,7 @@ export interface TransactionItem {
   expectedHash?: string | null;
 }
 
-export type Phase = 'lock' | 'connect' | 'fingerprint' | 'write' | 'validate' | 'confirmed-commit' | 'commit' | 'verify' | 'confirm' | 'rollback';
+export type Phase = 'lock' | 'connect' | 'fingerprint' | 'write' | 'validate' | 'confirmed-commit' | 'commit' | 'verify' | 'confirm' | 'verify-confirmed' | 'rollback';
 export type ConfigurationStatus = 'complete' | 'fail' | 'skipped' | 'not-attempted';
 export type RollbackStatus = 'complete' | 'fail' | 'not-needed';
 

@@ -27,6 +27,7 @@ export const faultsSchema = z
     lockHeld: z.boolean(),
     validationError: z.string().min(1).max(1000).nullable(),
     commitError: z.string().min(1).max(1000).nullable(),
+    commitIgnored: z.boolean(),
     dropAfter: z.enum(['write', 'validate', 'confirmed-commit']).nullable(),
     reportedHostname: z.string().min(1).max(63).nullable(),
   })

@@ -75,6 +75,8 @@ export class EosSessions {
   commit(s: EosConfigSession, timerSeconds: number | null): Outcome {
     const fault = this.commitFault(s);
     if (fault) return fault;
+    // Said ok, did nothing: the session stays pending and uncommitted, running as it was.
+    if (this.device.faults.commitIgnored) return { ok: true };
     const rollback = cloneConfig(this.device.getRunning());
     this.device.setRunning(cloneConfig(s.config));
     this.device.counters.commits++;

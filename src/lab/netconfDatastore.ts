@@ -116,6 +116,8 @@ export class NetconfDatastore {
     this.validate();
     const err = this.device.faults.commitError;
     if (err !== null) throw new RpcError('application', 'operation-failed', err, { appTag: 'commit-failed' });
+    // Said ok, did nothing: the candidate keeps its edits, running and the (absent) pending commit stay as they are.
+    if (this.device.faults.commitIgnored && !p) return;
     if (p) clearTimeout(p.timer);
     const rollback = p ? p.rollback : cloneConfig(this.device.getRunning());
     this.device.setRunning(cloneConfig(this.candidate));

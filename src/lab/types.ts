@@ -29,6 +29,11 @@ export interface LabFaults {
   validationError: string | null;
   /** commit fails with this message. */
   commitError: string | null;
+  /**
+   * Commits are acknowledged (NETCONF <ok/>, EOS no error) but change nothing and leave nothing pending,
+   * as netconfd 2.13 does for a commit right after validate. A confirming commit of a pending one still works.
+   */
+  commitIgnored: boolean;
   /** The operation of this phase is applied, then the connection is dropped before the reply. */
   dropAfter: 'write' | 'validate' | 'confirmed-commit' | null;
   /** Hostname the device claims (facts, get-config, show hostname, prompt) instead of its own. */
@@ -44,6 +49,7 @@ export const NO_FAULTS: Readonly<LabFaults> = Object.freeze({
   lockHeld: false,
   validationError: null,
   commitError: null,
+  commitIgnored: false,
   dropAfter: null,
   reportedHostname: null,
 });

@@ -29,7 +29,6 @@ export function sectionedLines(text: string): string[] {
   return out;
 }
 
-
 /** Sent text split into the lines that must be there (as text) and the ones that must not (sectioned, negation dropped, headers canonical). */
 function splitSent(sent: string, canonicalize: (text: string) => string): { positive: string; absent: string[] } {
   const header = (line: string) => {

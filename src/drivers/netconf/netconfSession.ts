@@ -163,9 +163,13 @@ export class NetconfSession implements DeviceSession {
     if (this.capabilities.candidate) await this.client.rpc('<discard-changes/>');
   }
 
-  /** A replaced config is compared in canonical form (the lab's, where it applies) on both sides. */
+  /**
+   * Compared in canonical form (the lab's, where it applies) on both sides, so `<id>010</id>` is vlan 10;
+   * not a merge with `operation` attributes, which the canonical form would drop.
+   */
   notApplied(sent: string, mode: LoadMode, running: string): string | undefined {
-    return xmlNotApplied(mode === 'replace' ? this.canonical(configBody(sent)) : configBody(sent), running, mode);
+    const body = configBody(sent);
+    return xmlNotApplied(mode === 'merge' && /\soperation\s*=/.test(body) ? body : this.canonical(body), running, mode);
   }
 
   /**

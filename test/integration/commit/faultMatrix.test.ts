@@ -60,6 +60,8 @@ const FAULTS: Fault[] = [
   { name: 'drop after write', faults: { dropAfter: 'write' }, fails: () => true, code: closed },
   { name: 'drop after validate', faults: { dropAfter: 'validate' }, fails: (f) => f.validate !== false, code: closed },
   { name: 'drop after confirmed commit', faults: { dropAfter: 'confirmed-commit' }, fails: (f) => f.confirmedCommit !== false, code: closed },
+  // The device says ok to the commit and changes nothing: only the read-back notices.
+  { name: 'commit ignored', faults: { commitIgnored: true }, fails: () => true, code: same('COMMIT_NOT_APPLIED') },
 ];
 
 describe('commit engine fault matrix (lab over SSH)', function () {

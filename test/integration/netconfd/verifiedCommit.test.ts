@@ -72,7 +72,7 @@ describe('verified commits against real netconfd (read back independently with n
     const items = targets.map((target, i) => ({ target, config: config(`h${tag}${i}`, `d-${tag}-${i}`) }));
     const outcome = await runTransaction({ id, items, flags: { mode, validate } }, { sessions: factory, locks: memoryLocks() });
     expect(outcome.status, JSON.stringify(outcome.errors)).to.equal('complete');
-    expect(outcome['node-results'].map((n) => n.phase)).to.deep.equal(['confirm', 'confirm']);
+    expect(outcome['node-results'].map((n) => n.phase)).to.deep.equal(['verify-confirmed', 'verify-confirmed']);
     return readIndependently();
   }
 

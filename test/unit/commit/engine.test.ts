@@ -13,6 +13,8 @@ interface FakeDevice {
   pending: { persistId: string; previous: string } | null;
   caps: SessionCapabilities;
   fail: Partial<Record<string, string>>;
+  /** What the device runs after the confirming commit, if not what it was confirming (an agent gone wrong). */
+  afterConfirm?: string;
   /** Operations acknowledged without taking effect (a device that says ok to a commit it did not apply). */
   ignore?: string[];
   /** Operation after which the session is lost (the operation itself took effect). */
@@ -66,7 +68,11 @@ function fakeNetwork(devices: Record<string, FakeDevice>) {
             d.pending = { persistId, previous: d.running };
             d.running = d.candidate!;
           }),
-        confirm: () => op('confirm', () => void (d.pending = null)),
+        confirm: () =>
+          op('confirm', () => {
+            d.pending = null;
+            if (d.afterConfirm !== undefined) d.running = d.afterConfirm;
+          }),
         commit: () => op('commit', () => void (d.running = d.candidate!)),
         cancelCommit: (persistId) =>
           op('cancel', () => {
@@ -109,7 +115,7 @@ describe('commit engine', () => {
     expect(outcome.status).to.equal('complete');
     expect(outcome['unreachable-nodes']).to.deep.equal([]);
     expect(outcome.errors).to.equal(undefined);
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'get', 'close']);
     expect([devs.a.running, devs.b.running]).to.deep.equal(['new-a', 'new-b']);
     expect(devs.a.pending).to.equal(null);
     expect(locks.held.size).to.equal(0);
@@ -170,10 +176,10 @@ describe('commit engine', () => {
     expect(devs.a.calls.slice(devs.a.calls.indexOf('confirm'))).to.deep.equal(['confirm', 'write', 'commit', 'close']);
   });
 
-  it('without do_rollback no running config is saved for devices with confirmed commit (only the read-back reads it)', async () => {
+  it('without do_rollback the running config is still saved (a device failing the read-back is checked against it) and read back', async () => {
     const devs = { a: device('old-a') };
     await run(devs, { a: 'new-a' }, { rollback: false });
-    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'close']);
+    expect(devs.a.calls).to.deep.equal(['open', 'lock', 'get', 'write', 'validate', 'confirmed-commit', 'get', 'confirm', 'get', 'close']);
   });
 
   it('a device that acknowledges the confirmed commit without applying it fails with COMMIT_NOT_APPLIED; every device is cancelled before any confirm', async () => {
@@ -190,6 +196,16 @@ describe('commit engine', () => {
     for (const d of [devs.a, devs.b, devs.c]) expect(d.calls).to.not.include('confirm');
     // b had nothing pending (its cancel is refused): it runs its saved config, so its rollback is complete.
     expect(devs.a.calls).to.include('cancel');
+  });
+
+  it('a device whose running config is not what was sent after the confirming commit fails (verify-confirmed) and every device is restored', async () => {
+    const devs = { a: device('old-a'), b: device('old-b', { afterConfirm: 'something else' }) };
+    const { outcome, byHost } = await run(devs, { a: 'new-a', b: 'new-b' });
+    expect(outcome.status).to.equal('fail');
+    expect(byHost.b!.error).to.include({ code: 'COMMIT_NOT_APPLIED', phase: 'verify-confirmed' });
+    expect(byHost.a).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
+    expect(byHost.b).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete' });
+    expect([devs.a.running, devs.b.running]).to.deep.equal(['old-a', 'old-b']);
   });
 
   it('a plain commit that is acknowledged but not applied fails the same way and is never complete', async () => {
