@@ -9,12 +9,15 @@ import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
 /** A scripted device: records the calls it gets; `pending` lists EOS-style pending sessions that block lock. */
-function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void> } = {}): SessionFactory {
+function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void>; onCall?: (name: string) => Promise<void> } = {}): SessionFactory {
   const pending = opts.pending ?? [];
   return {
     open: async (target): Promise<DeviceSession> => {
       await opts.onOpen?.();
-      const call = (name: string) => async () => void log.push(`${target.hostname}:${name}`);
+      const call = (name: string) => async () => {
+        log.push(`${target.hostname}:${name}`);
+        await opts.onCall?.(name);
+      };
       return {
         hostname: target.hostname,
         capabilities: { candidate: true, validate: true, confirmedCommit: true, persist: true, rollbackOnError: false },
@@ -22,6 +25,7 @@ function scripted(log: string[], opts: { pending?: string[]; running?: string; o
         getRunningConfig: async () => opts.running ?? 'running',
         lock: async () => {
           log.push(`${target.hostname}:lock`);
+          await opts.onCall?.('lock');
           if (pending.length) throw new NetsyncError('EOS_SESSION_LOCKED', `${target.hostname}: configuration session '${pending[0]}' is pending`, { hostname: target.hostname, session: pending[0] });
         },
         unlock: call('unlock'),
@@ -73,27 +77,20 @@ describe('commit/DeviceWrites (the front door)', () => {
   it('journals the run before the first device is touched, then each phase, then the outcome', async () => {
     const id = randomUUID();
     const seen: string[] = [];
-    const w = writes(
+    const phases: string[] = [];
+    const w2 = writes(
       scripted([], {
-        onOpen: async () => {
-          const run = await store.getRecord('runs', id);
-          seen.push(`${run?.status}:${run?.devices.map((d) => d.phase).join(',')}`);
-        },
+        onOpen: async () => void seen.push(`${(await store.getRecord('runs', id))?.status}:${(await store.getRecord('runs', id))?.devices.map((d) => d.phase).join(',')}`),
+        onCall: async (name) => void phases.push(`${name}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
       }),
       { confirmTimeoutSeconds: 40 },
     );
-    const phases: string[] = [];
-    const outcome = await w.transaction({
-      id,
-      kind: 'syncto',
-      items: [item('a'), item('b')],
-      onPhase: async (phase) => void phases.push(`${phase}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
-    });
+    const outcome = await w2.transaction({ id, kind: 'syncto', items: [item('a'), item('b')] });
     expect(outcome.status).to.equal('complete');
     expect(seen).to.deep.equal(['running:connect,connect', 'running:connect,connect']);
-    // The journal has each phase before the phase's first device call.
-    expect(phases).to.deep.equal(['connect:connect', 'lock:lock', 'write:write', 'validate:validate', 'confirmed-commit:confirmed-commit', 'confirm:confirm']);
-    const run = (await w.journal.get(id))!;
+    // Each device call happens with its phase already in the journal.
+    expect([...new Set(phases)]).to.deep.equal(['lock:lock', 'write:write', 'validate:validate', 'commit-confirmed:confirmed-commit', 'confirm:confirm']);
+    const run = (await w2.journal.get(id))!;
     expect(run).to.deep.include({ kind: 'syncto', status: 'ended', confirmTimeoutSeconds: 40 });
     expect(run.devices).to.deep.equal([
       { hostname: 'a', phase: 'confirm', outcome: 'complete' },
