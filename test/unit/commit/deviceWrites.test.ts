@@ -130,6 +130,8 @@ describe('commit/DeviceWrites (the front door)', () => {
     ]);
     await run(tx, 'transaction', [{ hostname: 'b', phase: 'write' }]);
     await run(ended, 'syncto', [{ hostname: 'a', phase: 'confirm' }]);
+    const bounce = randomUUID();
+    await run(bounce, 'bounce', [{ hostname: 'b', phase: 'bounce' }]);
     await store.updateRecord('runs', ended, (r) => ({ ...r!, status: 'ended' }));
     await store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, configHash: 'h:old' }) }] });
 
@@ -137,16 +139,19 @@ describe('commit/DeviceWrites (the front door)', () => {
     const recovered: string[] = [];
     const w = writes(scripted(log, { running: 'new' }));
     const cut = await w.recover(async (r) => void recovered.push(r.id));
-    expect(cut.map((r) => r.id).sort()).to.deep.equal([sync, tx].sort());
+    expect(cut.map((r) => r.id).sort()).to.deep.equal([sync, tx, bounce].sort());
     expect(cut.every((r) => r.status === 'interrupted' && r.devices.every((d) => d.outcome === 'interrupted'))).to.equal(true);
     await w.recovery;
-    expect(recovered.sort()).to.deep.equal([sync, tx].sort());
+    expect(recovered.sort()).to.deep.equal([sync, tx, bounce].sort());
     // a: reached confirm -> cancelled; b of the syncto run never wrote -> untouched; b of the transaction -> cancelled.
     expect(log.filter((l) => l.endsWith(':cancel')).sort()).to.deep.equal(['a:cancel', 'b:cancel']);
     expect((await w.journal.get(sync))!.recovery!.map((r) => r['node-id'])).to.deep.equal(['a']);
-    // a runs something other than its recorded hash: unsynchronized, with why; b (write only) is not read back.
-    expect(marked.map((m) => m.hostnames)).to.deep.equal([['a']]);
-    expect(marked[0]!.detail).to.include(sync);
+    // a runs something other than its recorded hash: unsynchronized, with why; b of the transaction (write only) is
+    // not read back, b of the cut-off bounce is (an interface may be left shut): nothing to cancel, but changed.
+    expect(marked.map((m) => m.hostnames[0]).sort()).to.deep.equal(['a', 'b']);
+    expect(marked.find((m) => m.hostnames[0] === 'a')!.detail).to.include(sync);
+    expect(marked.find((m) => m.hostnames[0] === 'b')!.detail).to.include(bounce).and.include('bounce');
+    expect((await w.journal.get(bounce))!.recovery).to.deep.equal([]);
     expect((await w.journal.get(sync))!.recoveryNotes![0]).to.include('a');
     expect(await store.lockHolder('a')).to.equal(undefined);
     expect((await w.journal.get(ended))!.recovery).to.equal(undefined);
