@@ -88,10 +88,8 @@ export class DeviceWrites {
           logger: this.logger,
           leftovers: this.leftovers(run),
           ...(this.deps.mask ? { mask: this.deps.mask } : {}),
-          onPhase: async (phase, hostnames) => {
-            await this.journal.phase(run.id, phase, hostnames);
-            await run.onPhase?.(phase, hostnames);
-          },
+          // Both recorded before the phase starts; side by side, so the store writes them in one go.
+          onPhase: async (phase, hostnames) => void (await Promise.all([this.journal.phase(run.id, phase, hostnames), run.onPhase?.(phase, hostnames)])),
         },
       );
       return outcome;

@@ -143,6 +143,8 @@ export class RunJournal {
   }
 
   private async prune(): Promise<void> {
+    // Each write rewrites the embedded store: only write when there is something to drop.
+    if ((await this.store.listRecords('runs')).length <= this.keep) return;
     await this.store.transact((view) => {
       const done = view.records('runs').filter((r) => r.status === 'ended' || (r.status === 'interrupted' && r.recovery));
       const endedAt = (r: RunRecord) => r.endedAt ?? r.startedAt;

@@ -23,7 +23,7 @@ export interface RecoverPorts {
 /** Phases from which something of the run may be pending on the device. */
 const WROTE = new Set<RunPhase>(['write', 'validate', 'confirmed-commit', 'commit', 'verify', 'confirm', 'rollback']);
 /** Phases from which the device's running config may have changed. */
-const MAY_HAVE_CHANGED = new Set<RunPhase>(['confirmed-commit', 'commit', 'verify', 'confirm', 'rollback', 'bounce']);
+const MAY_HAVE_CHANGED = new Set<RunPhase>(['confirmed-commit', 'commit', 'verify', 'confirm', 'verify-confirmed', 'rollback', 'bounce']);
 
 export async function recoverRun(run: RunRecord, ports: RecoverPorts): Promise<{ recovery: CancelResult[]; notes: string[] }> {
   const notes: string[] = [];

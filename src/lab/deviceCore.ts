@@ -11,6 +11,8 @@ export interface ConnectionHandle {
   username: string;
   /** Drops the SSH connection (the fault "connection dropped"). */
   drop(): void;
+  /** The SSH connection has ended (a request held meanwhile is never processed, as on NETCONF). */
+  closed: boolean;
 }
 
 export class DeviceCore {

@@ -56,6 +56,8 @@ export class EosShell {
     if (!l || l.startsWith('!')) return ok();
     this.device.counters.rpcs++;
     await this.device.delay(l);
+    // The client is gone: a request held (or delayed) until then is lost with its connection, never run.
+    if (this.conn.closed) return fail('% connection closed');
     const tokens = l.split(/\s+/);
     if (tokens[0] === 'show') return this.show(l);
     if (l === 'exit' || l === 'quit' || l === 'logout') return this.exit(l !== 'exit');

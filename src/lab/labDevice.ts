@@ -93,11 +93,12 @@ export class LabDeviceImpl implements LabDevice {
     counters.sessions++;
     counters.activeSessions++;
     this.connections.add(client);
-    const handle: ConnectionHandle = { id: this.core.allocateId(), username: '', drop: () => client.end() };
+    const handle: ConnectionHandle = { id: this.core.allocateId(), username: '', drop: () => client.end(), closed: false };
     client.on('error', () => {});
     // Replies are small and interactive: don't let Nagle hold them back waiting for ACKs.
     (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
     client.on('close', () => {
+      handle.closed = true;
       counters.activeSessions--;
       this.connections.delete(client);
     });

@@ -21,6 +21,7 @@ export interface LabFaults {
    * commit, `commit persist-id` for a confirming one, `cancel-commit`, `get-config`, ...) or the EOS command line
    * (`show configuration sessions`, `commit timer`, `configure session * commit`, ...). `*` matches any text; a
    * pattern matches a name equal to it or followed by more words. Places a request at an exact point of a run.
+   * A request still held when its connection ends is never processed (lost with the connection).
    */
   holdRequests: string[];
   /** Another (phantom) session holds the NETCONF locks / a pending EOS config session. */

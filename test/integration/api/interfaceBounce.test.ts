@@ -109,6 +109,10 @@ describe('interface bounce (daemon + lab)', function () {
     expect(d.hostKeyFingerprint).to.equal(lab('bn-eos-1').hostKeyFingerprint);
     expect((await bounces('bn-eos-1')).map((e: { detail: string }) => e.detail)).to.deep.equal(['interface Ethernet1 bounced']);
     expect((await t.call('GET', '/api/v1/devices/bn-eos-1/events?open=true')).body.events).to.deep.equal([]);
+    // A device write like any other: journaled, so a restart during it would be recovered.
+    const runs = (await t.daemon.writes.journal.list()).filter((r) => r.kind === 'bounce');
+    expect(runs).to.have.length(1);
+    expect(runs[0]).to.deep.include({ status: 'ended', detail: 'interface Ethernet1', devices: [{ hostname: 'bn-eos-1', phase: 'bounce', outcome: 'complete' }] });
   });
 
   it('NETCONF: enabled absent and enabled=true both come back exactly; each interface flaps once', async () => {

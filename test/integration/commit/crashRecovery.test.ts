@@ -36,7 +36,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
 }
 
 describe('crash between confirmed commit and confirm', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let suite: LabSuite;
   let dir: string;
   let child: ChildProcess | undefined;
@@ -53,7 +53,7 @@ describe('crash between confirmed commit and confirm', function () {
   };
   const serve = async (configFile: string) => {
     child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], { stdio: 'ignore' });
-    await until('the daemon to answer', async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) || undefined);
+    await until('the daemon to answer', async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) || undefined, 60_000);
   };
 
   before(async () => {

@@ -30,6 +30,13 @@ describe('auto-sync (scheduler)', function () {
     const jobs = await l.t.daemon.jobs.list();
     expect(jobs.every((j) => j.by === 'scheduler')).to.equal(true);
     expect(jobs.some((j) => j.perDevice['eos-access-2']?.status === 'synced')).to.equal(true);
+    // Journaled as auto-sync runs (under the job ids), through the same front door as syncto, with the config's defaults.
+    const runs = await l.t.daemon.writes.journal.list();
+    expect(runs.length).to.be.greaterThan(0);
+    for (const run of runs) {
+      expect(run).to.deep.include({ kind: 'auto-sync', status: 'ended', confirmTimeoutSeconds: 30 });
+      expect(jobs.map((j) => j.id)).to.include(run.id);
+    }
   });
 
   it('does nothing outside its allow window', async () => {

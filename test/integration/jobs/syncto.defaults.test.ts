@@ -4,7 +4,11 @@
  * and `devices.confirmTimeoutSeconds` (the timer each device's confirmed commit got). Each run is journaled.
  */
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabDevice } from '../../../src/lab/index.ts';
+import { eosExec } from '../../helpers/labClient.ts';
 import { until } from '../../helpers/until.ts';
 import type { SyncLoop } from '../../helpers/syncLoop.ts';
 import { startSyncLoop } from '../../helpers/syncLoop.ts';
@@ -44,5 +48,24 @@ describe('syncto: the config defaults apply (devices.concurrency, devices.confir
     const run = await loop.t.daemon.writes.journal.get(job.id);
     expect(run).to.deep.include({ kind: 'syncto', status: 'ended', concurrency: 2, confirmTimeoutSeconds: 77 });
     expect(run!.devices.map((d) => [d.hostname, d.phase, d.outcome]).sort()).to.deep.equal(devices.map((d) => [d.hostname, 'confirm', 'complete']).sort());
+  });
+
+  it("aborts a pending netsync-<id> session of a run that no longer runs at lock time, and says so in the job's log", async () => {
+    const eos = loop.labFixture.lab.device('eos-access-1');
+    const leftover = `netsync-${randomUUID()}`;
+    // What a daemon killed after its write leaves behind: a pending config session under its run's name.
+    await eosExec(eos.port, [`configure session ${leftover}`, 'vlan 3999', 'end']);
+    expect((await eosExec(eos.port, ['show configuration sessions'])).stdout).to.match(new RegExp(`${leftover}\\s+pending`));
+    const file = 'access/interfaces.yml';
+    await loop.push('settings', { [file]: readFileSync(join(loop.settings.work, file), 'utf8').replace(/user port/g, 'desk port') }, 'access: desk ports');
+    await loop.waitFor(async () => !(await loop.device('eos-access-1')).synchronized);
+
+    const job = await loop.syncto({ hostname: 'eos-access-1' });
+    expect(job.status, JSON.stringify(job.perDevice)).to.equal('FINISHED');
+    expect(job.perDevice['eos-access-1']!.status).to.equal('synced');
+    expect(job.log).to.have.length(1);
+    expect(job.log![0]).to.include(`aborted configuration session '${leftover}'`).and.include('no longer running');
+    expect((await eosExec(eos.port, ['show configuration sessions'])).stdout).to.not.include(leftover);
+    expect(eos.runningConfig()).to.equal(await loop.intended('eos-access-1'));
   });
 });

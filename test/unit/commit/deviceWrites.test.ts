@@ -9,12 +9,15 @@ import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
 /** A scripted device: records the calls it gets; `pending` lists EOS-style pending sessions that block lock. */
-function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void> } = {}): SessionFactory {
+function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void>; onCall?: (name: string) => Promise<void> } = {}): SessionFactory {
   const pending = opts.pending ?? [];
   return {
     open: async (target): Promise<DeviceSession> => {
       await opts.onOpen?.();
-      const call = (name: string) => async () => void log.push(`${target.hostname}:${name}`);
+      const call = (name: string) => async () => {
+        log.push(`${target.hostname}:${name}`);
+        await opts.onCall?.(name);
+      };
       return {
         hostname: target.hostname,
         capabilities: { candidate: true, validate: true, confirmedCommit: true, persist: true, rollbackOnError: false },
@@ -23,6 +26,7 @@ function scripted(log: string[], opts: { pending?: string[]; running?: string; o
         notApplied: () => undefined,
         lock: async () => {
           log.push(`${target.hostname}:lock`);
+          await opts.onCall?.('lock');
           if (pending.length) throw new NetsyncError('EOS_SESSION_LOCKED', `${target.hostname}: configuration session '${pending[0]}' is pending`, { hostname: target.hostname, session: pending[0] });
         },
         unlock: call('unlock'),
@@ -74,31 +78,24 @@ describe('commit/DeviceWrites (the front door)', () => {
   it('journals the run before the first device is touched, then each phase, then the outcome', async () => {
     const id = randomUUID();
     const seen: string[] = [];
-    const w = writes(
+    const phases: string[] = [];
+    const w2 = writes(
       scripted([], {
-        onOpen: async () => {
-          const run = await store.getRecord('runs', id);
-          seen.push(`${run?.status}:${run?.devices.map((d) => d.phase).join(',')}`);
-        },
+        onOpen: async () => void seen.push(`${(await store.getRecord('runs', id))?.status}:${(await store.getRecord('runs', id))?.devices.map((d) => d.phase).join(',')}`),
+        onCall: async (name) => void phases.push(`${name}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
       }),
       { confirmTimeoutSeconds: 40 },
     );
-    const phases: string[] = [];
-    const outcome = await w.transaction({
-      id,
-      kind: 'syncto',
-      items: [item('a'), item('b')],
-      onPhase: async (phase) => void phases.push(`${phase}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
-    });
+    const outcome = await w2.transaction({ id, kind: 'syncto', items: [item('a'), item('b')] });
     expect(outcome.status).to.equal('complete');
     expect(seen).to.deep.equal(['running:connect,connect', 'running:connect,connect']);
-    // The journal has each phase before the phase's first device call.
-    expect(phases).to.deep.equal(['connect:connect', 'lock:lock', 'write:write', 'validate:validate', 'confirmed-commit:confirmed-commit', 'verify:verify', 'confirm:confirm']);
-    const run = (await w.journal.get(id))!;
+    // Each device call happens with its phase already in the journal.
+    expect([...new Set(phases)]).to.deep.equal(['lock:lock', 'write:write', 'validate:validate', 'commit-confirmed:confirmed-commit', 'confirm:confirm']);
+    const run = (await w2.journal.get(id))!;
     expect(run).to.deep.include({ kind: 'syncto', status: 'ended', confirmTimeoutSeconds: 40 });
     expect(run.devices).to.deep.equal([
-      { hostname: 'a', phase: 'confirm', outcome: 'complete' },
-      { hostname: 'b', phase: 'confirm', outcome: 'complete' },
+      { hostname: 'a', phase: 'verify-confirmed', outcome: 'complete' },
+      { hostname: 'b', phase: 'verify-confirmed', outcome: 'complete' },
     ]);
   });
 
@@ -134,6 +131,8 @@ describe('commit/DeviceWrites (the front door)', () => {
     ]);
     await run(tx, 'transaction', [{ hostname: 'b', phase: 'write' }]);
     await run(ended, 'syncto', [{ hostname: 'a', phase: 'confirm' }]);
+    const bounce = randomUUID();
+    await run(bounce, 'bounce', [{ hostname: 'b', phase: 'bounce' }]);
     await store.updateRecord('runs', ended, (r) => ({ ...r!, status: 'ended' }));
     await store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, configHash: 'h:old' }) }] });
 
@@ -141,16 +140,19 @@ describe('commit/DeviceWrites (the front door)', () => {
     const recovered: string[] = [];
     const w = writes(scripted(log, { running: 'new' }));
     const cut = await w.recover(async (r) => void recovered.push(r.id));
-    expect(cut.map((r) => r.id).sort()).to.deep.equal([sync, tx].sort());
+    expect(cut.map((r) => r.id).sort()).to.deep.equal([sync, tx, bounce].sort());
     expect(cut.every((r) => r.status === 'interrupted' && r.devices.every((d) => d.outcome === 'interrupted'))).to.equal(true);
     await w.recovery;
-    expect(recovered.sort()).to.deep.equal([sync, tx].sort());
+    expect(recovered.sort()).to.deep.equal([sync, tx, bounce].sort());
     // a: reached confirm -> cancelled; b of the syncto run never wrote -> untouched; b of the transaction -> cancelled.
     expect(log.filter((l) => l.endsWith(':cancel')).sort()).to.deep.equal(['a:cancel', 'b:cancel']);
     expect((await w.journal.get(sync))!.recovery!.map((r) => r['node-id'])).to.deep.equal(['a']);
-    // a runs something other than its recorded hash: unsynchronized, with why; b (write only) is not read back.
-    expect(marked.map((m) => m.hostnames)).to.deep.equal([['a']]);
-    expect(marked[0]!.detail).to.include(sync);
+    // a runs something other than its recorded hash: unsynchronized, with why; b of the transaction (write only) is
+    // not read back, b of the cut-off bounce is (an interface may be left shut): nothing to cancel, but changed.
+    expect(marked.map((m) => m.hostnames[0]).sort()).to.deep.equal(['a', 'b']);
+    expect(marked.find((m) => m.hostnames[0] === 'a')!.detail).to.include(sync);
+    expect(marked.find((m) => m.hostnames[0] === 'b')!.detail).to.include(bounce).and.include('bounce');
+    expect((await w.journal.get(bounce))!.recovery).to.deep.equal([]);
     expect((await w.journal.get(sync))!.recoveryNotes![0]).to.include('a');
     expect(await store.lockHolder('a')).to.equal(undefined);
     expect((await w.journal.get(ended))!.recovery).to.equal(undefined);
