@@ -6,7 +6,7 @@ import type { Device } from '../model/device.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskSecrets } from '../render/index.ts';
+import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
 import type { JobRunner } from '../jobs/jobRunner.ts';
 import type { IntendedConfig } from '../jobs/syncto.ts';
@@ -25,7 +25,7 @@ export interface SynctoParts {
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
-  const secrets = parts.renderer?.secrets ?? {};
+  const values = valueSubstitutions(parts.renderer?.secrets ?? {});
   return new SynctoService({
     store: parts.store,
     syncStatus: parts.syncStatus,
@@ -42,7 +42,7 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
       }),
     canonicalize: parts.canonicalize,
     hash: configHash,
-    mask: (text) => maskSecrets(text, secrets),
+    mask: (text, subs = [], shown) => maskDeviceText(text, [...subs, ...values], shown),
     logger: parts.logger.child({ component: 'syncto' }),
   });
 }
@@ -59,7 +59,7 @@ async function renderAll(renderer: Renderer | undefined, devices: Device[]): Pro
   for (const d of devices) {
     try {
       const rendered = ctx.render(d);
-      out.set(d.hostname, { config: rendered.config, masked: rendered.masked });
+      out.set(d.hostname, { config: rendered.config, masked: rendered.masked, secretSubstitutions: rendered.secretSubstitutions });
     } catch (err) {
       out.set(d.hostname, isNetsyncError(err) ? err : new NetsyncError('RENDER_FAILED', (err as Error).message));
     }

@@ -33,7 +33,7 @@ import type { SessionFactory } from '../commit/session.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
-import { configHash, maskSecrets } from '../render/index.ts';
+import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
 import type { GitOpsService } from './createGitOps.ts';
 import { createIntake } from './createGitOps.ts';
 import { repositoriesRouter } from '../api/routes/repositories.ts';
@@ -145,7 +145,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
     hashConfig: configHash,
-    mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}),
+    // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
+    mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})),
   });
   await transactions.recover();
   const bounces = new InterfaceBounceService({ store, sessions, clock });
