@@ -95,6 +95,9 @@ async function validate(deps: RefreshDeps, repo: RepoKind, head: string, devices
   if (repo === 'settings') {
     const snapshot = await deps.renderer.settingsAt(head);
     for (const p of snapshot.problems) problems.push(`${p.path}: ${p.message}`);
+  } else {
+    // Templates over the input limits (size) are refused even when no device includes them.
+    for (const p of (await deps.renderer.templatesAt(head)).problems) problems.push(`${p.path}: ${p.message}`);
   }
   for (const d of devices) if (d.error && !d.errorBefore) problems.push(d.error);
   return problems;

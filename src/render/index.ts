@@ -10,11 +10,13 @@
  *   renderer.context(at) -> {settingsCommit, templatesCommit, render(device)}: parse once, render many (sync).
  *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core.
  *   configHash(text) -> 'sha256:<hex>' over normalised text; maskSecrets(text, secrets); secretsFromEnv(env).
+ *   Input limits (RendererOptions.limits, inputLimits.ts): files over them are problems, never parsed.
  */
 export { configHash, normalizeConfig } from './configHash.ts';
+export type { InputLimits } from './inputLimits.ts';
 export { MASK, maskSecrets, secretsFromEnv } from './maskSecrets.ts';
 export type { SecretSubstitution } from './secretPlaceholders.ts';
-export { deriveSubstitutions, maskWithSubstitutions, secretPlaceholder, valueSubstitutions } from './secretPlaceholders.ts';
+export { deriveSubstitutions, valueSubstitutions } from './secretPlaceholders.ts';
 export { maskDeviceText } from './maskDeviceText.ts';
 export { maskSecretShapes } from './secretShapes.ts';
 export type { MergedSettings, SettingsTarget } from './mergeSettings.ts';
@@ -22,7 +24,7 @@ export { mergeSettings, mergeValue, settingsLayers } from './mergeSettings.ts';
 export type { RenderedConfig, RenderInputs, RenderTarget } from './renderConfig.ts';
 export { renderConfig } from './renderConfig.ts';
 export type { RenderAt, RenderContext, RendererOptions, RepoKind, SnapshotSource } from './renderer.ts';
-export { assertSettingsValid, Renderer } from './renderer.ts';
+export { assertSettingsValid, assertTemplatesValid, Renderer } from './renderer.ts';
 export type { SettingsDoc, SettingsProblem, SettingsSnapshot } from './settingsSnapshot.ts';
 export { isSettingsFile, parseSettings } from './settingsSnapshot.ts';
 export type { PlatformTemplates, TemplatesSnapshot, TypeMapping } from './templatesSnapshot.ts';

@@ -6,6 +6,7 @@
 import { NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import { renderConfig } from './renderConfig.ts';
+import type { InputLimits } from './inputLimits.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
@@ -39,6 +40,8 @@ export interface RendererOptions {
   defaults?: SettingsDoc;
   /** Parsed snapshots kept per repo (default 8). */
   cacheSize?: number;
+  /** Size, YAML alias and depth limits on what is parsed (default DEFAULT_INPUT_LIMITS). */
+  limits?: InputLimits;
 }
 
 export class Renderer {
@@ -75,18 +78,19 @@ export class Renderer {
   async renderDevice(device: RenderTarget, at: RenderAt = {}): Promise<RenderedConfig & { settingsCommit: string; templatesCommit: string }> {
     const ctx = await this.context(at);
     assertSettingsValid(ctx.settings, ctx.settingsCommit);
+    assertTemplatesValid(ctx.templates, ctx.templatesCommit);
     return ctx.render(device);
   }
 
   settingsAt(sha: string): Promise<SettingsSnapshot> {
     return cached(this.settingsCache, sha, this.options.cacheSize, async () => {
-      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings);
+      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings, this.options.limits);
       return this.lastSettings;
     });
   }
 
   templatesAt(sha: string): Promise<TemplatesSnapshot> {
-    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha)));
+    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha), this.options.limits));
   }
 }
 
@@ -97,6 +101,17 @@ export function assertSettingsValid(settings: SettingsSnapshot, commit: string):
     'SETTINGS_INVALID',
     `settings at ${commit.slice(0, 10)} are invalid: ${first.path}: ${first.message}${settings.problems.length > 1 ? ` (and ${settings.problems.length - 1} more)` : ''}`,
     { commit, problems: settings.problems },
+  );
+}
+
+/** Templates over the input limits (file or repo size): refused like invalid settings (TEMPLATES_INVALID). */
+export function assertTemplatesValid(templates: TemplatesSnapshot, commit: string): void {
+  if (templates.problems.length === 0) return;
+  const first = templates.problems[0]!;
+  throw new NetsyncError(
+    'TEMPLATES_INVALID',
+    `templates at ${commit.slice(0, 10)} are refused: ${first.path}: ${first.message}${templates.problems.length > 1 ? ` (and ${templates.problems.length - 1} more)` : ''}`,
+    { commit, problems: templates.problems },
   );
 }
 
