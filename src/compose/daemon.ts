@@ -33,7 +33,7 @@ import type { SessionFactory } from '../commit/session.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
-import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
+import { configHash, maskDeviceText, secretsFromEnv, valueSubstitutions } from '../render/index.ts';
 import type { GitOpsService } from './createGitOps.ts';
 import { createIntake } from './createGitOps.ts';
 import { repositoriesRouter } from '../api/routes/repositories.ts';
@@ -86,7 +86,7 @@ export interface Daemon {
 
 export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const { config } = loaded;
-  const logger = options.logger ?? createLogger(config.log.level);
+  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
   const clock = options.clock ?? systemClock;
   const dataDir = loaded.resolvePath(config.dataDir);
   if (config.scheduler.autoSync.enabled && !config.repos) {
