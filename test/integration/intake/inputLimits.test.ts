@@ -123,6 +123,20 @@ describe('input limits: oversized, billion-laughs and deeply nested files in a p
     expect(r.stdout).to.match(/INVALID settings global\/deep\.yml: .*repos\.limits\.yamlDepth/);
   });
 
+  it('`netsync impact --render` (the PR check) refuses a head over a limit, naming the file and the limit', async () => {
+    const base = git(f.settings.bare, 'rev-parse', 'main');
+    writeFileSync(join(f.settings.work, 'global/laughs.yml'), billionLaughs());
+    git(f.settings.work, 'add', '-A');
+    git(f.settings.work, 'commit', '-q', '-m', 'laughs on a branch');
+    await promisify(execFile)('git', ['push', '-q', 'origin', 'HEAD:refs/heads/hostile'], { cwd: f.settings.work });
+    const head = git(f.settings.work, 'rev-parse', 'HEAD');
+    git(f.settings.work, 'reset', '-q', '--hard', 'origin/main');
+    const config = join(f.dir, 'cli-netsync.yml');
+    const r = await runCli(['impact', '--repo', 'settings', '--from', base, '--to', head, '--render', '-c', config], {}, 120_000);
+    expect(r.code, r.stdout).to.not.equal(0);
+    expect(r.stderr + r.stdout).to.contain('SETTINGS_INVALID').and.match(/global\/laughs\.yml: .*repos\.limits\.yamlAliases/);
+  });
+
   it('pre-receive refuses the same pushes before they land, naming the file and the limit', async () => {
     const config = join(f.dir, 'hook-netsync.yml');
     writeFileSync(config, `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`);
