@@ -7,7 +7,7 @@ import { configHash, normalizeConfig } from './configHash.ts';
 import { maskSecrets } from './maskSecrets.ts';
 import { mergeSettings } from './mergeSettings.ts';
 import type { SecretSubstitution } from './secretPlaceholders.ts';
-import { deriveSubstitutions, maskWithSubstitutions, placeholderSecrets, valueSubstitutions } from './secretPlaceholders.ts';
+import { deriveSubstitutions, maskWithSubstitutions, placeholderSecrets, templatesNameSecrets, valueSubstitutions } from './secretPlaceholders.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { explainUndefined } from './undefinedValue.ts';
@@ -65,10 +65,9 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
     // Normalised so that the text sent to the device is exactly what the hash covers.
     normalizeConfig(env.render(mapping.entrypoint, { ...settings, device: device_, secrets: values }));
   // The shown render first: an error it raises can only hold placeholders.
-  const placeholders = placeholderSecrets(secrets);
   let masked: string;
   try {
-    masked = renderWith(placeholders.values);
+    masked = renderWith(placeholderSecrets(secrets));
   } catch (err) {
     const raw = (err as Error).message;
     const explained = explainUndefined(raw, device.platform, inputs.templates.files) ?? raw.replace(/\s+/g, ' ').trim();
@@ -78,8 +77,8 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
   }
   // A secret value written literally into settings or a template is shown as its placeholder too.
   const values = valueSubstitutions(secrets);
-  // A render that read no secret is the same with the real ones.
-  if (!placeholders.read()) {
+  // Templates that never name `secrets` render the same with the real ones.
+  if (Object.keys(secrets).length === 0 || !templatesNameSecrets(inputs.templates.files)) {
     return { hostname: device.hostname, config: masked, masked: maskWithSubstitutions(masked, values), secretSubstitutions: values, hash: configHash(masked), entrypoint: mapping.entrypoint, sources };
   }
   let config: string;

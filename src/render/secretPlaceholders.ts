@@ -35,23 +35,25 @@ export function valueSubstitutions(secrets: Record<string, string>): SecretSubst
     .map(([name, value]) => ({ real: value, shown: secretPlaceholder(name) }));
 }
 
+/** The object handed to the shown render in place of `secrets`: each name maps to its placeholder. */
+export function placeholderSecrets(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(secrets).map((name) => [name, secretPlaceholder(name)]));
+}
+
+const namesSecrets = new WeakMap<Map<string, string>, boolean>();
+
 /**
- * The placeholder object handed to the shown render, and whether that render read any secret: a render
- * that read none is the same with the real values, so the second render can be skipped.
+ * Whether any file of a templates snapshot names `secrets`: a template reaches them only by that name (an
+ * alias, a macro argument or an include all start from it), so without it the real render equals the shown
+ * one and is skipped. Plain data in, so it holds whatever member lookup the nunjucks runtime allows.
  */
-export function placeholderSecrets(secrets: Record<string, string>): { values: Record<string, string>; read: () => boolean } {
-  let read = false;
-  const values: Record<string, string> = {};
-  for (const name of Object.keys(secrets)) {
-    Object.defineProperty(values, name, {
-      enumerable: true,
-      get() {
-        read = true;
-        return secretPlaceholder(name);
-      },
-    });
+export function templatesNameSecrets(files: Map<string, string>): boolean {
+  let hit = namesSecrets.get(files);
+  if (hit === undefined) {
+    hit = [...files.values()].some((text) => text.includes('secrets'));
+    namesSecrets.set(files, hit);
   }
-  return { values, read: () => read };
+  return hit;
 }
 
 /** Time given to aligning the two renders; past it the whole differing region becomes one substitution. */
