@@ -19,6 +19,7 @@ import { InventoryService } from '../inventory/inventoryService.ts';
 import { NetworkService } from '../inventory/networkService.ts';
 import { SyncStatusService } from '../inventory/syncStatus.ts';
 import { createLogger } from '../logging/logger.ts';
+import { mkdirPrivate } from '../store/privateFile.ts';
 import type { Alarms } from './createAlarms.ts';
 import { createAlarms } from './createAlarms.ts';
 import { NetsyncError } from '../model/errors.ts';
@@ -95,6 +96,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     });
   }
 
+  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
+  // that cannot be made is reported by the store below, naming it.
+  await mkdirPrivate(dataDir).catch(() => undefined);
   const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
   await store.init();
 
