@@ -17,7 +17,7 @@ export async function ensureLocalToken(dataDir: string): Promise<{ path: string;
   } catch {
     // no token yet: create one below
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(24).toString('base64url');
   await writeFile(path, `${token}\n`, { mode: 0o600 });
   await chmod(path, 0o600);

@@ -7,7 +7,7 @@
 import type { ImpactDevice, ImpactService } from '../impact/index.ts';
 import { isNetsyncError } from '../model/errors.ts';
 import type { RenderContext, Renderer, RepoKind } from '../render/index.ts';
-import { assertSettingsValid } from '../render/index.ts';
+import { assertSettingsValid, assertTemplatesValid } from '../render/index.ts';
 import type { CheckAnalyzer } from './checkService.ts';
 import type { ImpactedDevice, RenderFailure, RenderOutcome } from './model.ts';
 import type { PullRequestEvent } from './pullRequestEvent.ts';
@@ -51,6 +51,7 @@ export async function analyzeCommits<D extends ImpactDevice & { managementIp?: s
   const [headCtx, baseCtx] = await Promise.all([deps.renderer.context({ [repo]: headSha }), deps.renderer.context({ [repo]: baseSha })]);
   // Settings that do not validate would be refused on push: the check fails the same way.
   if (repo === 'settings') assertSettingsValid(headCtx.settings, headSha);
+  else assertTemplatesValid(headCtx.templates, headSha);
 
   const result = await deps.impact.computeImpact({ repo, before: baseSha, after: headSha, devices: await deps.devices(), precise: false });
   const impacted = result.devices.map((c) => c.device);

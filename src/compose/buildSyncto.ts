@@ -6,7 +6,7 @@ import type { Device } from '../model/device.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskSecrets } from '../render/index.ts';
+import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
 import type { JobRunner } from '../jobs/jobRunner.ts';
 import type { IntendedConfig } from '../jobs/syncto.ts';
@@ -30,7 +30,7 @@ export interface SynctoParts {
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
-  const secrets = parts.renderer?.secrets ?? {};
+  const values = valueSubstitutions(parts.renderer?.secrets ?? {});
   return new SynctoService({
     store: parts.store,
     syncStatus: parts.syncStatus,
@@ -41,7 +41,7 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     ...(parts.concurrency ? { concurrency: parts.concurrency } : {}),
     canonicalize: parts.canonicalize,
     hash: configHash,
-    mask: (text) => maskSecrets(text, secrets),
+    mask: (text, subs = [], shown) => maskDeviceText(text, [...subs, ...values], shown),
     logger: parts.logger.child({ component: 'syncto' }),
     ...(parts.diffTimeoutMs !== undefined ? { diffTimeoutMs: parts.diffTimeoutMs } : {}),
   });
@@ -59,7 +59,7 @@ async function renderAll(renderer: Renderer | undefined, devices: Device[]): Pro
   const results = await ctx.renderMany(devices);
   devices.forEach((d, i) => {
     const r = results[i]!;
-    out.set(d.hostname, isNetsyncError(r) ? r : { config: r.config, masked: r.masked });
+    out.set(d.hostname, isNetsyncError(r) ? r : { config: r.config, masked: r.masked, secretSubstitutions: r.secretSubstitutions });
   });
   return out;
 }

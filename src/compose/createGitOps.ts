@@ -11,13 +11,15 @@ import { ImpactService, parseSettingsRules } from '../impact/index.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
-import type { RepoKind } from '../render/index.ts';
 import { networkFromStore } from '../inventory/networkContext.ts';
+import { parseByteSize } from '../config/byteSize.ts';
+import type { InputLimits, RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { RenderConfig } from '../render/configSchema.ts';
 import { renderBudget } from '../render/configSchema.ts';
 import type { Store } from '../store/store.ts';
-import type { IntakeConfig, ReposConfig } from '../intake/configSchema.ts';
+import type { IntakeConfig, RepoLimitsConfig, ReposConfig } from '../intake/configSchema.ts';
+import { repoLimitsSchema } from '../intake/configSchema.ts';
 import { IntakeService } from '../intake/intakeService.ts';
 import { refreshRepo } from '../intake/refreshRepo.ts';
 import { readRepoState } from '../intake/repoState.ts';
@@ -45,14 +47,16 @@ export interface GitOpsParts {
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   const resolved = resolveRepos(parts.repos, parts.resolvePath);
+  const limits = inputLimits(parts.repos.limits);
   const gitRepos = {
-    settings: new GitRepo({ name: 'settings', ...strip(resolved.settings) }, join(parts.dataDir, 'repos', 'settings.git')),
-    templates: new GitRepo({ name: 'templates', ...strip(resolved.templates) }, join(parts.dataDir, 'repos', 'templates.git')),
+    settings: new GitRepo({ name: 'settings', ...strip(resolved.settings), maxFileBytes: limits.fileBytes }, join(parts.dataDir, 'repos', 'settings.git')),
+    templates: new GitRepo({ name: 'templates', ...strip(resolved.templates), maxFileBytes: limits.fileBytes }, join(parts.dataDir, 'repos', 'templates.git')),
   };
   const store = parts.store;
   const repoSet = new RepoSet(gitRepos, async (repo) => (store ? (await readRepoState(store, repo)).knownGood : null));
   const renderer = new Renderer(repoSet, {
     secrets: secretsFromEnv(parts.env ?? process.env),
+    limits,
     ...(parts.render ? { budget: renderBudget(parts.render) } : {}),
     // The daemon's renders see the inventory's network data as it is now; the CLI attaches it to its devices.
     ...(store && !parts.readOnlyStore ? { withNetwork: networkFromStore(store) } : {}),
@@ -83,6 +87,11 @@ export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
     queueSize: parts.intake.queueSize,
   });
   return { ...gitops, intake };
+}
+
+/** netsync.yml `repos.limits` (sizes as text, e.g. `1mb`) as the renderer reads them. */
+export function inputLimits(config: RepoLimitsConfig = repoLimitsSchema.parse({})): InputLimits {
+  return { fileBytes: parseByteSize(config.fileSize), repoBytes: parseByteSize(config.repoSize), yamlAliases: config.yamlAliases, yamlDepth: config.yamlDepth };
 }
 
 function resolveRepos(repos: ReposConfig, resolvePath: (p: string) => string): ReposConfig {

@@ -19,6 +19,7 @@ import { InventoryService } from '../inventory/inventoryService.ts';
 import { NetworkService } from '../inventory/networkService.ts';
 import { SyncStatusService } from '../inventory/syncStatus.ts';
 import { createLogger } from '../logging/logger.ts';
+import { mkdirPrivate } from '../store/privateFile.ts';
 import type { Alarms } from './createAlarms.ts';
 import { createAlarms } from './createAlarms.ts';
 import { NetsyncError } from '../model/errors.ts';
@@ -34,7 +35,7 @@ import { DeviceWrites } from '../commit/deviceWrites.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
-import { configHash, maskSecrets } from '../render/index.ts';
+import { configHash, maskDeviceText, secretsFromEnv, valueSubstitutions } from '../render/index.ts';
 import type { GitOpsService } from './createGitOps.ts';
 import { createIntake } from './createGitOps.ts';
 import { repositoriesRouter } from '../api/routes/repositories.ts';
@@ -94,7 +95,7 @@ export interface Daemon {
 
 export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const { config } = loaded;
-  const logger = options.logger ?? createLogger(config.log.level);
+  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
   const clock = options.clock ?? systemClock;
   const dataDir = loaded.resolvePath(config.dataDir);
   if (config.scheduler.autoSync.enabled && !config.repos) {
@@ -103,6 +104,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     });
   }
 
+  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
+  // that cannot be made is reported by the store below, naming it.
+  await mkdirPrivate(dataDir).catch(() => undefined);
   const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
   await store.init();
 
@@ -157,9 +161,10 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
     hashConfig: configHash,
     markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
-    mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}),
+    // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
+    mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})),
   });
-  const transactions = new TransactionService({ store, writes, clock, logger, mask: (text) => maskSecrets(text, gitops?.renderer.secrets ?? {}) });
+  const transactions = new TransactionService({ store, writes, clock, logger, mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})) });
   const bounces = new InterfaceBounceService({ store, writes, clock });
   const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
   // Every run cut off by a stop (transaction, syncto, auto-sync, bounce) is recovered alike; its owner records the outcome.

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.ts';
 import { readDirFiles } from '../git/readDirFiles.ts';
 import type { SettingsRule } from '../impact/index.ts';
 import { parseSettingsRules } from '../impact/index.ts';
-import { createGitOps, DEFAULT_RULES_FILE } from './createGitOps.ts';
+import { createGitOps, DEFAULT_RULES_FILE, inputLimits } from './createGitOps.ts';
 import type { GitOps } from './createGitOps.ts';
 import { readInventoryFile } from '../inventory/inventoryFile.ts';
 import type { Device } from '../model/device.ts';
@@ -79,11 +79,12 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
-    if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir);
-    if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir);
+    const limits = inputLimits(config.repos?.limits);
+    if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir, limits.fileBytes);
+    if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir, limits.fileBytes);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render) }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render), limits }) : gitops.renderer;
     let devices: Device[];
     if (store) devices = await withNetworkContexts(store, await store.listDevices());
     else {
@@ -107,9 +108,9 @@ async function withNetworkContexts(store: Store, devices: Device[]): Promise<Dev
 }
 
 /** A missing or unreadable folder is the user's typo, not a crash with a stack trace. */
-async function readFolder(flag: string, dir: string): Promise<Map<string, string>> {
+async function readFolder(flag: string, dir: string, maxFileBytes: number): Promise<Map<string, string>> {
   try {
-    return await readDirFiles(dir);
+    return await readDirFiles(dir, maxFileBytes);
   } catch (err) {
     throw new NetsyncError('BAD_REQUEST', `${flag} ${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { path: dir });
   }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { NetsyncError } from '../model/errors.ts';
+import { tooLargeMarker } from '../render/inputLimits.ts';
 
 export interface GitRepoSpec {
   name: string;
@@ -20,6 +21,8 @@ export interface GitRepoSpec {
   branch: string;
   /** Sent as HTTP basic auth (token as password), as GitHub, Gitea and GitLab accept. */
   token?: string;
+  /** A blob larger than this is never decoded: its snapshot text is tooLargeMarker(size), which the parsers refuse. */
+  maxFileBytes?: number;
 }
 
 export interface CommitInfo {
@@ -236,7 +239,8 @@ export class GitRepo {
     let text = this.blobs.get(oid);
     if (text === undefined) {
       const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
-      text = Buffer.from(blob).toString('utf8');
+      const max = this.spec.maxFileBytes;
+      text = max !== undefined && blob.byteLength > max ? tooLargeMarker(blob.byteLength) : Buffer.from(blob).toString('utf8');
       this.blobs.set(oid, text);
       // Bounded: a long-lived daemon sees every version of every file.
       if (this.blobs.size > 100_000) this.blobs.delete(this.blobs.keys().next().value!);

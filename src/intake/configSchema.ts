@@ -22,12 +22,30 @@ const repoSchema = z
 
 export type RepoConfig = z.infer<typeof repoSchema>;
 
+/** What a push may hand netsync to parse (docs/guides/security.md); over a limit the push is rejected. */
+export const REPO_LIMITS_DEFAULTS = { fileSize: '1mb', repoSize: '64mb', yamlAliases: 100, yamlDepth: 64 } as const;
+export const repoLimitsSchema = z
+  .object({
+    /** Largest file in the settings or templates repo. */
+    fileSize: byteSizeSchema.default(REPO_LIMITS_DEFAULTS.fileSize),
+    /** Largest repo snapshot (all files of one commit). */
+    repoSize: byteSizeSchema.default(REPO_LIMITS_DEFAULTS.repoSize),
+    /** YAML aliases one file may expand (billion laughs). */
+    yamlAliases: z.number().int().min(0).default(REPO_LIMITS_DEFAULTS.yamlAliases),
+    /** Deepest nesting of mappings and lists in one YAML file. */
+    yamlDepth: z.number().int().min(1).max(10_000).default(REPO_LIMITS_DEFAULTS.yamlDepth),
+  })
+  .strict();
+export type RepoLimitsConfig = z.infer<typeof repoLimitsSchema>;
+
 export const reposConfigSchema = z
   .object({
     settings: repoSchema,
     templates: repoSchema,
     /** Settings path rules (default: the shipped mapping/settings.yml). */
     rules: z.string().optional(),
+    /** Input limits on both repos (sizes, YAML aliases and depth). */
+    limits: repoLimitsSchema.default(REPO_LIMITS_DEFAULTS),
   })
   .strict();
 

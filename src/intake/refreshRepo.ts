@@ -62,7 +62,8 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   const devices = (await devicesForChange(deps.store, repo, changedPaths, deps.impact.rules)).filter((d) => MARKABLE.has(d.state));
   const impact = await deps.impact.computeImpact({ repo, before: state.knownGood, after: head, devices, changedPaths, precise: deps.precise });
 
-  const settingsProblems = repo === 'settings' ? (await deps.renderer.settingsAt(head)).problems : [];
+  // Templates over the input limits (size) are refused even when no device includes them.
+  const settingsProblems = repo === 'settings' ? (await deps.renderer.settingsAt(head)).problems : (await deps.renderer.templatesAt(head)).problems;
   result.problems = pushProblems({ settingsProblems, devices: impact.devices, baseline: !state.knownGood });
   const save = (s: Partial<RepoState>) => writeRepoState(deps.store, repo, { ...state, lastProcessed: head, ...s, updatedAt: deps.clock().toISOString() });
   if (result.problems.length > 0) {

@@ -16,6 +16,8 @@ import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
+import type { SecretSubstitution } from '../render/index.ts';
+import { deriveSubstitutions } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
@@ -37,8 +39,10 @@ export interface SynctoRequest {
 export interface IntendedConfig {
   /** Device-native config (may contain secrets: only ever sent to the device). */
   config: string;
-  /** The same with secrets masked: what diffs and job records show. */
+  /** The config rendered with secret placeholders: the intended side of every diff and job record. */
   masked: string;
+  /** How to mask what this device sends back (its running config, its error messages) to line up with `masked`. */
+  secretSubstitutions: SecretSubstitution[];
 }
 
 export interface SynctoPorts {
@@ -53,8 +57,11 @@ export interface SynctoPorts {
   /** Device text in the form getRunningConfig() returns, so rendered and running compare as strings. */
   canonicalize(platform: string, text: string): string;
   hash(text: string): string;
-  /** Masks secrets in device text before it is stored or shown. */
-  mask(text: string): string;
+  /**
+   * Masks secrets in device text before it is stored or shown: the device's substitutions and every known
+   * secret value become placeholders; lines not in `shown` (the placeholder render) get the shape mask.
+   */
+  mask(text: string, substitutions?: readonly SecretSubstitution[], shown?: string): string;
   logger: Logger;
   /** Devices read or verified at once. */
   concurrency?: number;
@@ -144,10 +151,13 @@ export class SynctoService {
           try {
             running = await this.readRunning(device);
           } catch (err) {
-            return record(device.hostname, { status: req.flags.skipUnreachable ? 'skipped' : 'failed', error: `could not read the running config: ${errorText(err)}` });
+            return record(device.hostname, {
+              status: req.flags.skipUnreachable ? 'skipped' : 'failed',
+              error: this.ports.mask(`could not read the running config: ${errorText(err)}`, intended.secretSubstitutions),
+            });
           }
           const want = this.ports.canonicalize(device.platform, intended.config);
-          const diff = this.diff(device.hostname, running, want);
+          const diff = this.diff(device, running, want, intended);
           const runningHash = this.ports.hash(running);
           // A device that already runs its intended config has nothing to push, whoever put it there (e.g. a run
           // cut off after its commit, before the store recorded it): synchronized, not drift.
@@ -193,7 +203,7 @@ export class SynctoService {
               status: skipped ? 'skipped' : 'failed',
               changed: false,
               diff: p.diff,
-              error: node?.error ? this.ports.mask(node.error.message) : 'not committed: another device of the transaction failed',
+              error: node?.error ? this.ports.mask(node.error.message, p.intended.secretSubstitutions) : 'not committed: another device of the transaction failed',
               rollbackStatus: node?.['rollback-status'] === 'complete' ? 'complete' : node?.['rollback-status'] === 'fail' ? 'failed' : 'none',
             });
           }
@@ -202,12 +212,12 @@ export class SynctoService {
             const running = await this.readRunning(p.device);
             const want = this.ports.canonicalize(p.device.platform, p.intended.config);
             if (running !== want) {
-              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device.hostname, running, want).text, error: 'committed, but the running config does not match the intended config' });
+              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device, running, want, p.intended).text, error: 'committed, but the running config does not match the intended config' });
             }
             await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
             await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
           } catch (err) {
-            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: `committed, but could not verify: ${errorText(err)}` });
+            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: this.ports.mask(`committed, but could not verify: ${errorText(err)}`, p.intended.secretSubstitutions) });
           }
         }),
       ),
@@ -223,12 +233,25 @@ export class SynctoService {
     }
   }
 
-  private diff(hostname: string, running: string, intended: string): { text: string; lines: number } {
-    if (running === intended) return { text: '', lines: 0 };
-    const a = withNewline(running);
-    const b = withNewline(intended);
+  /**
+   * What a person sees: the running config masked (secrets it echoes become the placeholders the intended
+   * side shows) against the placeholder render, both in the device's canonical form. `lines` counts the
+   * shown change, and is at least 1 when only secret values differ, so such a device is still pushed.
+   */
+  private diff(device: Device, running: string, want: string, intended: IntendedConfig): { text: string; lines: number } {
+    if (running === want) return { text: '', lines: 0 };
+    const shownWant = this.ports.canonicalize(device.platform, intended.masked);
+    // Substitutions learnt again in canonical form: canonicalising can re-indent or reorder the lines.
+    const subs = [...deriveSubstitutions(want, shownWant, {}), ...intended.secretSubstitutions];
+    const shownRunning = this.ports.mask(running, subs, shownWant);
+    const hostname = device.hostname;
+    if (shownRunning === shownWant) {
+      return { text: `--- ${hostname} (running)\n+++ ${hostname} (intended)\n# only secret values differ; they are not shown\n`, lines: 1 };
+    }
+    const a = withNewline(shownRunning);
+    const b = withNewline(shownWant);
     const patch = boundedTwoFilesPatch(`${hostname} (running)`, `${hostname} (intended)`, a, b, this.ports.diffTimeoutMs);
-    const text = this.ports.mask(patch.text);
+    const text = patch.text;
     // Too large to diff in time: every line of both may differ (an upper bound, and never 0 for unequal configs).
     if (patch.tooLarge) return { text, lines: a.split('\n').length + b.split('\n').length - 2 };
     const lines = text.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;

@@ -1,6 +1,7 @@
 /** pino, with the fields that may carry secrets redacted before anything is written. */
 import { pino } from 'pino';
 import type { Logger } from '../model/ports.ts';
+import { maskWithSubstitutions, valueSubstitutions } from '../render/secretPlaceholders.ts';
 
 export const REDACTED_PATHS = [
   'token',
@@ -15,7 +16,17 @@ export const REDACTED_PATHS = [
   '*.headers.authorization',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+/**
+ * `secrets`: the template secrets (NETSYNC_SECRET_*); a log line holding one of their values, as written or
+ * JSON-escaped, gets the placeholder instead. A last wall: what netsync logs is already masked (device text
+ * by the render's substitutions, render errors from the placeholder render).
+ */
+export function createLogger(level: string, destination?: NodeJS.WritableStream, secrets: Record<string, string> = {}): Logger {
+  const subs = valueSubstitutions(secrets).flatMap((s) => [s, { real: JSON.stringify(s.real).slice(1, -1), shown: s.shown }]);
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(subs.length > 0 ? { hooks: { streamWrite: (line: string) => maskWithSubstitutions(line, subs) } } : {}),
+  };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }

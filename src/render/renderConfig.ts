@@ -7,6 +7,8 @@ import type { NetworkContext } from '../model/network.ts';
 import { configHash, normalizeConfig } from './configHash.ts';
 import { maskSecrets } from './maskSecrets.ts';
 import { mergeSettings } from './mergeSettings.ts';
+import type { SecretSubstitution } from './secretPlaceholders.ts';
+import { deriveSubstitutions, maskWithSubstitutions, placeholderSecrets, templatesNameSecrets, valueSubstitutions } from './secretPlaceholders.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { explainUndefined } from './undefinedValue.ts';
@@ -28,8 +30,14 @@ export interface RenderedConfig {
   hostname: string;
   /** The config as it goes to the device: may contain secrets. Never log or return it; use `masked`. */
   config: string;
-  /** The same text with every secret replaced by ********: safe for logs, API output and diffs. */
+  /**
+   * The config rendered with `«secret:<name>»` in place of every secret (whatever the template did with
+   * it): the only text to show (logs, API output, diffs, PR checks).
+   */
   masked: string;
+  /** How to mask text read back from the device so it lines up with `masked` (holds secrets: never show it). */
+  secretSubstitutions: SecretSubstitution[];
+  /** Over `config`, the real text: drift checks and change detection see a changed secret. */
   hash: string;
   entrypoint: string;
   /** Settings files merged, in order. */
@@ -57,27 +65,45 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
   if (cycle) throw fail('include_cycle', `templates include each other in a loop: ${cycle.join(' -> ')}`, { platform: device.platform, entrypoint: mapping.entrypoint });
   const { settings, sources } = mergeSettings(device, inputs.settings, inputs.defaults);
   const secrets = inputs.secrets ?? {};
-  const context = {
-    ...settings,
-    device: { hostname: device.hostname, type: device.type, platform: device.platform, groups: device.groups, managementIp: device.managementIp },
-    secrets,
-  };
-  let config: string;
-  try {
+  const device_ = { hostname: device.hostname, type: device.type, platform: device.platform, groups: device.groups, managementIp: device.managementIp };
+  const env = inputs.templates.environment(device.platform);
+  const renderWith = (values: Record<string, string>) =>
     // Normalised so that the text sent to the device is exactly what the hash covers.
-    config = normalizeConfig(inputs.templates.environment(device.platform).render(mapping.entrypoint, context));
+    normalizeConfig(env.render(mapping.entrypoint, { ...settings, device: device_, secrets: values }));
+  // The shown render first: an error it raises can only hold placeholders.
+  let masked: string;
+  try {
+    masked = renderWith(placeholderSecrets(secrets));
   } catch (err) {
-    // Masked before it is cut, so a cut never leaves part of a secret unmasked.
     const raw = (err as Error).message;
     if (raw.includes(`${FORBIDDEN_MARK}: `)) throw forbiddenError(device, raw, secrets, `${device.platform}/${mapping.entrypoint}`);
     const explained = explainUndefined(raw, device.platform, inputs.templates.files) ?? raw.replace(/\s+/g, ' ').trim();
+    // Masked before it is cut, so a cut never leaves part of a secret unmasked (a value written into settings).
     const message = shorten(maskSecrets(explained, secrets));
     throw fail('template_error', `rendering ${device.platform}/${mapping.entrypoint} failed: ${message}`, { entrypoint: mapping.entrypoint });
+  }
+  // A secret value written literally into settings or a template is shown as its placeholder too.
+  const values = valueSubstitutions(secrets);
+  // Templates that never name `secrets` render the same with the real ones.
+  if (Object.keys(secrets).length === 0 || !templatesNameSecrets(inputs.templates.files)) {
+    return { hostname: device.hostname, config: masked, masked: maskWithSubstitutions(masked, values), secretSubstitutions: values, hash: configHash(masked), entrypoint: mapping.entrypoint, sources };
+  }
+  let config: string;
+  try {
+    config = renderWith(secrets);
+  } catch {
+    // The template failed only on the real values (e.g. it branches on one); its message may hold a secret.
+    throw fail(
+      'template_error',
+      `rendering ${device.platform}/${mapping.entrypoint} failed with the real secrets but not with placeholders; the error is withheld because it may contain a secret value`,
+      { entrypoint: mapping.entrypoint, secretDependent: true },
+    );
   }
   return {
     hostname: device.hostname,
     config,
-    masked: maskSecrets(config, secrets),
+    masked: maskWithSubstitutions(masked, values),
+    secretSubstitutions: deriveSubstitutions(config, masked, secrets),
     hash: configHash(config),
     entrypoint: mapping.entrypoint,
     sources,

@@ -6,6 +6,7 @@
  */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
+import type { InputLimits } from './inputLimits.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
@@ -60,6 +61,8 @@ export interface RendererOptions {
   executor?: RenderExecutor;
   /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
   withNetwork?: (targets: RenderTarget[]) => Promise<RenderTarget[]>;
+  /** Size, YAML alias and depth limits on what is parsed (default DEFAULT_INPUT_LIMITS). */
+  limits?: InputLimits;
 }
 
 export class Renderer {
@@ -102,6 +105,7 @@ export class Renderer {
   async renderDevice(device: RenderTarget, at: RenderAt = {}): Promise<CommitRendered> {
     const ctx = await this.context(at);
     assertSettingsValid(ctx.settings, ctx.settingsCommit);
+    assertTemplatesValid(ctx.templates, ctx.templatesCommit);
     return ctx.render(device);
   }
 
@@ -121,13 +125,13 @@ export class Renderer {
 
   settingsAt(sha: string): Promise<SettingsSnapshot> {
     return cached(this.settingsCache, sha, this.options.cacheSize, async () => {
-      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings);
+      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings, this.options.limits);
       return this.lastSettings;
     });
   }
 
   templatesAt(sha: string): Promise<TemplatesSnapshot> {
-    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha)));
+    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha), this.options.limits));
   }
 }
 
@@ -138,6 +142,17 @@ export function assertSettingsValid(settings: SettingsSnapshot, commit: string):
     'SETTINGS_INVALID',
     `settings at ${commit.slice(0, 10)} are invalid: ${first.path}: ${first.message}${settings.problems.length > 1 ? ` (and ${settings.problems.length - 1} more)` : ''}`,
     { commit, problems: settings.problems },
+  );
+}
+
+/** Templates over the input limits (file or repo size): refused like invalid settings (TEMPLATES_INVALID). */
+export function assertTemplatesValid(templates: TemplatesSnapshot, commit: string): void {
+  if (templates.problems.length === 0) return;
+  const first = templates.problems[0]!;
+  throw new NetsyncError(
+    'TEMPLATES_INVALID',
+    `templates at ${commit.slice(0, 10)} are refused: ${first.path}: ${first.message}${templates.problems.length > 1 ? ` (and ${templates.problems.length - 1} more)` : ''}`,
+    { commit, problems: templates.problems },
   );
 }
 

@@ -6,12 +6,14 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isMergeablePath } from './mergeSettings.ts';
+import type { InputLimits } from './inputLimits.ts';
+import { aliasProblem, DEFAULT_INPUT_LIMITS, fileSizeProblem, repoSizeProblem, yamlDepthProblem } from './inputLimits.ts';
 
 export type SettingsDoc = Record<string, unknown>;
 
 export interface SettingsProblem {
   path: string;
-  /** yaml_syntax | schema | duplicate_vlan | duplicate_interface | not_a_mapping */
+  /** yaml_syntax | schema | duplicate_vlan | duplicate_interface | not_a_mapping | too_large | too_deep | too_many_aliases */
   kind: string;
   message: string;
 }
@@ -54,12 +56,25 @@ export function isSettingsFile(path: string): boolean {
   return /\.ya?ml$/i.test(path) && !path.startsWith('.') && isMergeablePath(path);
 }
 
-/** `previous`: a snapshot of another commit; files with the same text reuse its parse (a push changes few files). */
-export function parseSettings(files: Map<string, string>, previous?: SettingsSnapshot): SettingsSnapshot {
+/** The path a problem with the whole repo (its size) is reported under. */
+export const WHOLE_REPO = '(all files)';
+
+/**
+ * `previous`: a snapshot of another commit; files with the same text reuse its parse (a push changes few
+ * files). Files over the input limits are not parsed; a repo over the size limit is not parsed at all.
+ */
+export function parseSettings(files: Map<string, string>, previous?: SettingsSnapshot, limits: InputLimits = DEFAULT_INPUT_LIMITS): SettingsSnapshot {
   const docs = new Map<string, SettingsDoc>();
   const problems: SettingsProblem[] = [];
+  const tooBig = repoSizeProblem(files, limits);
+  if (tooBig) return { files, docs, problems: [{ path: WHOLE_REPO, kind: 'too_large', message: tooBig }], groupPriority: new Map() };
   const previousProblems = new Map<string, SettingsProblem[]>();
   for (const p of previous?.problems ?? []) previousProblems.set(p.path, [...(previousProblems.get(p.path) ?? []), p]);
+  for (const [path, text] of files) {
+    // Other files are not parsed, but a file over the size limit is refused wherever it is.
+    const tooLarge = isSettingsFile(path) ? undefined : fileSizeProblem(text, limits);
+    if (tooLarge) problems.push({ path, kind: 'too_large', message: tooLarge });
+  }
   for (const path of [...files.keys()].filter(isSettingsFile).sort()) {
     const text = files.get(path)!;
     if (previous && previous.files.get(path) === text) {
@@ -68,18 +83,29 @@ export function parseSettings(files: Map<string, string>, previous?: SettingsSna
       problems.push(...(previousProblems.get(path) ?? []));
       continue;
     }
-    const doc = parseDoc(path, text, problems);
+    const doc = parseDoc(path, text, problems, limits);
     if (doc) docs.set(path, doc);
   }
   return { files, docs, problems, groupPriority: groupPriorities(docs) };
 }
 
-function parseDoc(path: string, text: string, problems: SettingsProblem[]): SettingsDoc | undefined {
+function parseDoc(path: string, text: string, problems: SettingsProblem[], limits: InputLimits): SettingsDoc | undefined {
+  const tooLarge = fileSizeProblem(text, limits);
+  if (tooLarge) {
+    problems.push({ path, kind: 'too_large', message: tooLarge });
+    return undefined;
+  }
+  const tooDeep = yamlDepthProblem(text, limits);
+  if (tooDeep) {
+    problems.push({ path, kind: 'too_deep', message: tooDeep });
+    return undefined;
+  }
   let value: unknown;
   try {
-    value = parseYaml(text, { uniqueKeys: true });
+    value = parseYaml(text, { uniqueKeys: true, maxAliasCount: limits.yamlAliases });
   } catch (err) {
-    problems.push({ path, kind: 'yaml_syntax', message: (err as Error).message.split('\n')[0]! });
+    const aliases = aliasProblem(err as Error, limits);
+    problems.push(aliases ? { path, kind: 'too_many_aliases', message: aliases } : { path, kind: 'yaml_syntax', message: (err as Error).message.split('\n')[0]! });
     return undefined;
   }
   if (value === null || value === undefined) return {};

@@ -7,6 +7,8 @@
 import nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { InputLimits } from './inputLimits.ts';
+import { aliasProblem, DEFAULT_INPUT_LIMITS, fileSizeProblem, repoSizeProblem, yamlDepthProblem } from './inputLimits.ts';
 import { platformOf, referencesOf, resolveTemplatePath } from './templatePath.ts';
 import { sandboxEnvironment } from './sandbox/hardenNunjucks.ts';
 
@@ -25,6 +27,8 @@ export interface PlatformTemplates {
 export interface TemplatesSnapshot {
   files: Map<string, string>;
   platforms: Map<string, PlatformTemplates>;
+  /** Files (or the whole repo, `(all files)`) over the input limits: a push holding any is refused. */
+  problems: { path: string; message: string }[];
   /** One environment per platform, created on first use and kept for the snapshot's life (templates compile once). */
   environment(platform: string): nunjucks.Environment;
   /** A chain of literal references from the entrypoint back to a template already on it (`a.j2 -> b.j2 -> a.j2`), if any. */
@@ -36,18 +40,24 @@ const mappingSchema = z.record(
   z.object({ entrypoint: z.string().min(1), dependencies: z.array(z.string()).default([]) }).strict(),
 );
 
-export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
+export function parseTemplates(files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): TemplatesSnapshot {
   const platforms = new Map<string, PlatformTemplates>();
-  for (const [path, text] of files) {
+  const problems: { path: string; message: string }[] = [];
+  const tooBig = repoSizeProblem(files, limits);
+  if (tooBig) problems.push({ path: '(all files)', message: tooBig });
+  for (const [path, text] of tooBig ? [] : files) {
+    const tooLarge = fileSizeProblem(text, limits);
+    if (tooLarge) problems.push({ path, message: tooLarge });
     const platform = platformOf(path);
     if (!platform || path !== `${platform}/mapping.yml`) continue;
-    platforms.set(platform, parseMapping(platform, text));
+    platforms.set(platform, parseMapping(platform, text, limits));
   }
   const envs = new Map<string, nunjucks.Environment>();
   const cycles = new Map<string, string[] | undefined>();
   return {
     files,
     platforms,
+    problems,
     includeCycle(platform, entrypoint) {
       const key = `${platform}\u0000${entrypoint}`;
       if (!cycles.has(key)) cycles.set(key, findCycle(platform, entrypoint, files));
@@ -57,7 +67,7 @@ export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
       let env = envs.get(platform);
       if (!env) {
         env = sandboxEnvironment(
-          new nunjucks.Environment(snapshotLoader(platform, files), {
+          new nunjucks.Environment(snapshotLoader(platform, files, limits), {
             autoescape: false,
             trimBlocks: true,
             lstripBlocks: true,
@@ -71,12 +81,15 @@ export function parseTemplates(files: Map<string, string>): TemplatesSnapshot {
   };
 }
 
-export function parseMapping(platform: string, text: string): PlatformTemplates {
+export function parseMapping(platform: string, text: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): PlatformTemplates {
+  const over = fileSizeProblem(text, limits) ?? yamlDepthProblem(text, limits);
+  if (over) return { platform, types: new Map(), problem: `${platform}/mapping.yml: ${over}` };
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = parseYaml(text, { maxAliasCount: limits.yamlAliases });
   } catch (err) {
-    return { platform, types: new Map(), problem: `${platform}/mapping.yml is not valid YAML: ${(err as Error).message.split('\n')[0]}` };
+    const aliases = aliasProblem(err as Error, limits);
+    return { platform, types: new Map(), problem: `${platform}/mapping.yml${aliases ? `: ${aliases}` : ` is not valid YAML: ${(err as Error).message.split('\n')[0]}`}` };
   }
   const result = mappingSchema.safeParse(raw ?? {});
   if (!result.success) {
@@ -87,7 +100,7 @@ export function parseMapping(platform: string, text: string): PlatformTemplates 
   return { platform, types };
 }
 
-function snapshotLoader(platform: string, files: Map<string, string>): nunjucks.ILoader {
+function snapshotLoader(platform: string, files: Map<string, string>, limits: InputLimits): nunjucks.ILoader {
   return {
     getSource(name: string) {
       const path = resolveTemplatePath(platform, name, (p) => files.has(p));
@@ -95,6 +108,8 @@ function snapshotLoader(platform: string, files: Map<string, string>): nunjucks.
       // without `ignore missing` nunjucks itself fails with "template not found: x".
       if (!path) return null;
       const src = files.get(path)!;
+      const tooLarge = fileSizeProblem(src, limits);
+      if (tooLarge) throw new Error(`${path}: ${tooLarge}`);
       // nunjucks reports a syntax error in an *included* template asynchronously (an uncaught throw from
       // its task queue); compiling here first turns it into a synchronous, catchable error.
       new nunjucks.Template(src, undefined, path, true);

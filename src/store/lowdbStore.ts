@@ -7,8 +7,7 @@
  * on disk, and a change that throws is dropped alone.
  */
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Device } from '../model/device.ts';
 import { hostnameKey } from '../model/device.ts';
@@ -27,6 +26,7 @@ import type {
 import { matchesFilter } from './store.ts';
 import type { StoreLock } from './storeLock.ts';
 import { acquireStoreLock } from './storeLock.ts';
+import { chmodPrivate, mkdirPrivate, PrivateDataFile } from './privateFile.ts';
 
 interface Data {
   version: 1;
@@ -75,12 +75,13 @@ export class LowdbStore implements Store {
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
     this.readOnly = options.readOnly ?? false;
     // Compact JSON: the file is for netsync, and pretty-printing a large inventory doubles the write time.
-    this.db = new Low<Data>(new DataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
+    // Owner-only (0600): the file holds configs, diffs and job records.
+    this.db = new Low<Data>(new PrivateDataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
   }
 
   async init(): Promise<void> {
     try {
-      await mkdir(dirname(this.path), { recursive: true });
+      await mkdirPrivate(dirname(this.path));
     } catch (err) {
       throw new NetsyncError('STORE_WRITE_FAILED', `cannot create the store directory ${dirname(this.path)}: ${(err as Error).message}`, {
         path: this.path,
@@ -117,6 +118,7 @@ export class LowdbStore implements Store {
       });
     }
     this.lock = await acquireStoreLock(this.path);
+    await chmodPrivate(this.path);
   }
 
   /** Resolves once every queued change has been written (or refused), then lets another daemon open the file. */

@@ -6,6 +6,7 @@ import type { SyncEvent } from '../../src/model/events.ts';
 import type { TestRepo } from './gitRepos.ts';
 import { makeRepo } from './gitRepos.ts';
 import { EXAMPLES } from './repoFixtures.ts';
+import type { DaemonOptions } from '../../src/compose/daemon.ts';
 import type { TestDaemon } from './daemon.ts';
 import { removeDir, startTestDaemon, tempDir } from './daemon.ts';
 
@@ -26,12 +27,13 @@ export interface GitOpsFixture {
   cleanup(): Promise<void>;
 }
 
-/** `extra`: more config sections (e.g. `checks`). */
-export async function startGitOps(intake: Record<string, unknown> = {}, daemonDir?: string, extra: Record<string, unknown> = {}): Promise<GitOpsFixture> {
+/** `extra`: more config sections (e.g. `checks`); `options`: the daemon's (e.g. a logger to read). */
+export async function startGitOps(intake: Record<string, unknown> = {}, daemonDir?: string, extra: Record<string, unknown> = {}, options: DaemonOptions = {}): Promise<GitOpsFixture> {
   const dir = await tempDir('netsync-gitops-');
   const settings = makeRepo(dir, 'settings', join(EXAMPLES, 'settings'));
   const templates = makeRepo(dir, 'templates', join(EXAMPLES, 'templates'));
   const t = await startTestDaemon({
+    ...options,
     dir: daemonDir ?? join(dir, 'data'),
     extra: {
       inventory: { seed: join(EXAMPLES, 'inventory.yml') },

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { DaemonOptions } from '../../src/compose/daemon.ts';
 import { canonicalRunning } from '../../src/drivers/canonicalRunning.ts';
 import type { Job } from '../../src/model/job.ts';
 import type { GitOpsFixture } from './gitopsDaemon.ts';
@@ -33,9 +34,9 @@ export interface SyncLoop extends GitOpsFixture {
   stopAll(): Promise<void>;
 }
 
-export async function startSyncLoop(extra: Record<string, unknown> = {}): Promise<SyncLoop> {
+export async function startSyncLoop(extra: Record<string, unknown> = {}, options: DaemonOptions = {}): Promise<SyncLoop> {
   const labFixture = await startTestLab({ devices: EXAMPLE_LAB, basePort: 0 });
-  const f = await startGitOps({}, undefined, { devices: { username: 'netsync', password: 'netsync', confirmTimeoutSeconds: 30 }, ...extra });
+  const f = await startGitOps({}, undefined, { devices: { username: 'netsync', password: 'netsync', confirmTimeoutSeconds: 30 }, ...extra }, options);
   // The example inventory names the lab's devices; point it at the ports this lab got.
   for (const d of labFixture.lab.devices) {
     await f.t.call('PATCH', `/api/v1/devices/${d.hostname}`, { managementIp: '127.0.0.1', port: d.port });

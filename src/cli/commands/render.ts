@@ -10,7 +10,7 @@ import type { Device } from '../../model/device.ts';
 import { sameHostname } from '../../model/device.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RenderContext, RepoKind } from '../../render/index.ts';
-import { assertSettingsValid } from '../../render/index.ts';
+import { assertSettingsValid, assertTemplatesValid } from '../../render/index.ts';
 import { printJson } from '../format.ts';
 import type { CliGitOps, GitOpsFlags } from '../../compose/gitopsContext.ts';
 import { addGitOpsOptions, loadGitOps } from '../../compose/gitopsContext.ts';
@@ -61,7 +61,9 @@ async function renderCommand(flags: RenderFlags, hostname: string | undefined, c
 
   let failed = 0;
   const problems = ctx.settings.problems.map((p) => `${p.path}: ${p.message}`);
+  const templateProblems = ctx.templates.problems.map((p) => `${p.path}: ${p.message}`);
   if (problems.length > 0 && !flags.check) assertSettingsValid(ctx.settings, ctx.settingsCommit);
+  if (templateProblems.length > 0 && !flags.check) assertTemplatesValid(ctx.templates, ctx.templatesCommit);
   const rendered = await ctx.renderMany(targets);
   const results = targets.map((d, i) => {
     const r = rendered[i]!;
@@ -72,9 +74,10 @@ async function renderCommand(flags: RenderFlags, hostname: string | undefined, c
     return { hostname: d.hostname, hash: r.hash, config: r.masked };
   });
   const commits = { settingsCommit: ctx.settingsCommit, templatesCommit: ctx.templatesCommit };
-  if (flags.json) printJson({ ...commits, problems, devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
+  if (flags.json) printJson({ ...commits, problems: [...problems, ...templateProblems], devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
   else if (flags.check) {
     for (const p of problems) process.stdout.write(`INVALID settings ${p}\n`);
+    for (const p of templateProblems) process.stdout.write(`INVALID templates ${p}\n`);
     for (const r of results) process.stdout.write('error' in r ? `FAIL ${r.error}\n` : `ok   ${r.hostname} ${r.hash}\n`);
   } else {
     for (const r of results) {
@@ -83,7 +86,7 @@ async function renderCommand(flags: RenderFlags, hostname: string | undefined, c
     }
     if (targets.length === 1 && !('error' in results[0]!)) process.stderr.write(`# ${results[0]!.hash} (settings ${ctx.settingsCommit.slice(0, 10)}, templates ${ctx.templatesCommit.slice(0, 10)})\n`);
   }
-  if (failed > 0 || problems.length > 0) process.exitCode = 1;
+  if (failed > 0 || problems.length > 0 || templateProblems.length > 0) process.exitCode = 1;
 }
 
 async function readChanged(file: string): Promise<string[]> {

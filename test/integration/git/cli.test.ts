@@ -71,7 +71,7 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     const now = await netsync('render', 'EOS-ACCESS-1', '-c', config);
     expect(now.code).to.equal(0);
     expect(now.stdout).to.contain('   name printers-new');
-    expect(now.stdout).to.contain('! snmp ********');
+    expect(now.stdout).to.contain('! snmp «secret:snmp»');
     expect(now.stdout).to.not.contain('community-s3cret');
     const then = await netsync('render', 'eos-access-1', '--commit', first, '-c', config);
     expect(then.stdout).to.contain('   name printers\n');

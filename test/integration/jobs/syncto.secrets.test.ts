@@ -35,7 +35,7 @@ describe('syncto and secrets', function () {
 
     const fromApi = JSON.stringify((await l.t.call('GET', `/api/v1/jobs/${job.id}`)).body);
     expect(fromApi).not.to.contain(SECRET);
-    expect(job.perDevice['eos-access-2']!.diff).to.contain('description user port ********');
+    expect(job.perDevice['eos-access-2']!.diff).to.contain('description user port «secret:circuit»');
     expect(JSON.stringify(await l.t.daemon.store.listRecords('jobs'))).not.to.contain(SECRET);
   });
 });

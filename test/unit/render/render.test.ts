@@ -174,7 +174,7 @@ describe('render: secrets', () => {
     );
     const out = renderConfig(access1, { settings: parseSettings(new Map()), templates, secrets });
     expect(out.config).to.contain('s3cr3t-community');
-    expect(out.masked).to.equal(`hostname eos-access-1\nsnmp-server community ${MASK} ro\n`);
+    expect(out.masked).to.equal('hostname eos-access-1\nsnmp-server community «secret:snmp_community» ro\n');
     expect(maskSecrets('x s3cr3t-community y', secrets)).to.equal(`x ${MASK} y`);
   });
 });
