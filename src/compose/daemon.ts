@@ -45,6 +45,7 @@ import { buildSyncto } from './buildSyncto.ts';
 import { JobRunner } from '../jobs/jobRunner.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
+import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
@@ -95,7 +96,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     });
   }
 
-  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
+  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
   await store.init();
 
   const syncStatus = new SyncStatusService(store, clock);

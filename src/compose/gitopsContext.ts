@@ -19,6 +19,7 @@ import { buildDevice } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
+import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 
 export interface GitOpsFlags {
@@ -71,7 +72,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const { config } = loaded;
   const dataDir = loaded.resolvePath(config.dataDir);
   const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');
-  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
+  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { collections: storeCollections, readOnly: true }) : undefined;
   await store?.init();
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
