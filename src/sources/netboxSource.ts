@@ -100,7 +100,6 @@ export class NetboxSource implements InventorySource {
     }
     const platform = create.platforms[device.platform];
     const created = await this.post(DEVICES, {
-      headers: this.headers(),
       name: device.name,
       device_type: create.deviceType,
       role: create.role,
