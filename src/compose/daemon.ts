@@ -2,6 +2,7 @@
  * Composition root: builds every service from the config and wires them
  * together. No business rules live here.
  */
+import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -80,6 +81,8 @@ export interface Daemon {
   scheduler: Scheduler;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
+  /** The HTTP application (its routes are enumerated by the fuzz test, so a new route is fuzzed too). */
+  app: Express;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
   listen(): Promise<AddressInfo>;
   stop(): Promise<void>;
@@ -212,6 +215,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     scheduler,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
+    app,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = app.listen(config.listen.port, config.listen.host);
