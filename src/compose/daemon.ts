@@ -50,6 +50,7 @@ import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { RefusalLog } from '../logging/refusalLog.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -190,9 +191,11 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
+  const refusals = new RefusalLog(logger);
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
+    refusals,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
@@ -242,6 +245,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         s.closeAllConnections();
         await closed;
       }
+      refusals.flush();
       await store.close();
     },
   };
