@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
+import { storeCollections } from '../src/compose/storeCollections.ts';
 import { mapLimit } from '../src/commit/mapLimit.ts';
 import { deviceTarget } from '../src/commit/target.ts';
 import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
@@ -30,7 +31,7 @@ const DRIFTED = Number(process.argv[5] ?? 25);
 
 const dir = await mkdtemp(join(tmpdir(), 'netsync-bench-drift-'));
 const lab = await startLab({ devices: N, platform: 'mixed', stateDir: join(dir, 'lab'), hostnamePrefix: 'bench' });
-const store = new LowdbStore(join(dir, 'store.json'));
+const store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
 await store.init();
 const now = new Date();
 const devices: Device[] = lab.devices.map((d) => ({

@@ -23,6 +23,7 @@ import { planReconcile } from '../src/sources/reconcile/plan.ts';
 import { sshIdentityProbe } from '../src/sources/sshProbe.ts';
 import { StoreSource } from '../src/sources/storeSource.ts';
 import type { SourceDevice } from '../src/sources/types.ts';
+import { storeCollections } from '../src/compose/storeCollections.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
 import { BssStub } from '../test/integration/sources/stubs/bssStub.ts';
 import { bssSettings } from '../test/integration/sources/stubs/fixtures.ts';
@@ -75,7 +76,7 @@ row(`plan ${N} devices x 4 systems (${summary}), median of 5`, `${planMs.toFixed
 
 // ---- 2. a full sync with nothing to do, over HTTP doubles and the lowdb store
 const dir = await mkdtemp(join(tmpdir(), 'netsync-bench-sources-'));
-const store = new LowdbStore(join(dir, 'store.json'));
+const store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
 await store.init();
 const nso = new NsoStub();
 const nb = new NetboxStub();

@@ -9,6 +9,8 @@ import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
 import type { AlarmLevel, AlarmReport, UnsyncedDevice } from './evaluate.ts';
+import { z } from 'zod';
+import { isoTime, recordSchema } from '../store/schemaKit.ts';
 
 export type TargetKind = 'generic' | 'alertmanager';
 
@@ -39,6 +41,19 @@ declare module '../store/store.ts' {
     alarmNotifications: NotificationRecord;
   }
 }
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const notificationRecordSchema = recordSchema<NotificationRecord>()(
+  z.object({
+    id: z.string().min(1),
+    target: z.string(),
+    hostname: z.string().min(1),
+    level: z.enum(['warning', 'critical']),
+    since: isoTime,
+    firstSentAt: isoTime,
+    lastSentAt: isoTime,
+  }),
+);
 
 export type EventReason = 'new' | 'escalated' | 'reminder' | 'recovered';
 

@@ -6,6 +6,7 @@ import express from 'express';
 import type { Router } from 'express';
 import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
+import { RefusalLog } from '../logging/refusalLog.ts';
 import type { TokenAuth } from './auth.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 
@@ -19,6 +20,8 @@ export interface AppParts {
   apiRouters: Router[];
   /** Routers mounted at the root without token auth (health, webhooks with their own verification, metrics). */
   publicRouters: Router[];
+  /** Where refused requests are counted (one line per cause and interval); defaults to one on `logger`. */
+  refusals?: RefusalLog;
 }
 
 export function createApp(parts: AppParts): express.Express {
@@ -31,11 +34,12 @@ export function createApp(parts: AppParts): express.Express {
   api.use(parts.auth.middleware());
   api.use(express.json({ limit: parts.bodyLimit, strict: true, type: JSON_TYPES }));
   api.use(requireJsonBody);
+  api.use(refuseBodyWhereNoneIsTaken);
   for (const router of parts.apiRouters) api.use(router);
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(parts.logger));
+  app.use(errorHandler(parts.logger, parts.refusals ?? new RefusalLog(parts.logger)));
   return app;
 }
 
@@ -52,6 +56,20 @@ function requireJsonBody(req: express.Request, _res: express.Response, next: exp
       `request body must be JSON sent with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`,
       { contentType: req.get('content-type') ?? null },
     );
+  }
+  next();
+}
+
+/**
+ * GET, HEAD and DELETE take no body here: one sent anyway is a mistake (README: unknown fields are 400), not
+ * something to ignore. An empty body passes. POST actions without parameters check theirs with emptyBodySchema.
+ */
+function refuseBodyWhereNoneIsTaken(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  if (!['GET', 'HEAD', 'DELETE'].includes(req.method)) return next();
+  const length = req.get('content-length');
+  const sent = req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+  if (sent) {
+    throw new NetsyncError('BAD_REQUEST', `${req.method} ${req.baseUrl}${req.path} takes no request body; send none`, { method: req.method });
   }
   next();
 }

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { NetsyncError, isNetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
+import type { RefusalLog } from '../logging/refusalLog.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; data?: Record<string, unknown> };
@@ -30,12 +31,13 @@ function fromHttpLibrary(err: HttpLibraryError): NetsyncError | undefined {
   return undefined;
 }
 
-export function errorHandler(logger: Logger) {
+/** Refusals are logged through `refusals` (bounded: a flood of bad tokens is a few lines); a failure of ours, each time. */
+export function errorHandler(logger: Logger, refusals: RefusalLog) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = isNetsyncError(err) ? err : fromHttpLibrary(err as HttpLibraryError);
     const error = known ?? new NetsyncError('INTERNAL', 'internal error; see the daemon log');
-    if (!known) logger.error({ err, method: req.method, path: req.path }, 'request failed');
-    else logger.info({ code: error.code, method: req.method, path: req.path }, error.message);
+    if (!known) logger.error({ err, method: req.method, path: clip(req.path) }, 'request failed');
+    else refusals.note(error.code, { status: error.httpStatus, method: req.method, path: clip(req.path) }, clip(error.message));
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (known && Object.keys(error.data).length > 0) body.error.data = error.data;
     // RFC 6750: a 401 tells the client which scheme to use.
@@ -45,5 +47,10 @@ export function errorHandler(logger: Logger) {
 }
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
-  next(new NetsyncError('NOT_FOUND', `no such endpoint: ${req.method} ${req.path}`));
+  next(new NetsyncError('NOT_FOUND', `no such endpoint: ${req.method} ${clip(req.path)}`));
+}
+
+/** Client text echoed into logs and answers, cut to a length a person reads. */
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }

@@ -16,8 +16,8 @@ export const deviceFilterSchema = z
   .object({
     synchronized: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     state: z.enum(DEVICE_STATES).optional(),
-    type: z.string().min(1).optional(),
-    group: z.string().min(1).optional(),
+    type: z.string().min(1).max(32).optional(),
+    group: z.string().min(1).max(64).optional(),
   })
   .strict();
 

@@ -21,7 +21,8 @@ export function buildReport(input: ReportInput): CheckReport {
     .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
     .map((d) => deviceResult(d, labels));
 
-  const countsByType: Record<string, number> = {};
+  // Device types are names from clients: no prototype, so no type can read an inherited member.
+  const countsByType = Object.create(null) as Record<string, number>;
   for (const d of devices) {
     if (d.outcome !== 'unchanged') countsByType[d.type] = (countsByType[d.type] ?? 0) + 1;
   }

@@ -3,6 +3,9 @@
  * the report builder, the publishers and the service all share them.
  */
 
+import { z } from 'zod';
+import { isoTime, keyedRecord, recordSchema } from '../store/schemaKit.ts';
+
 export type ProviderName = 'github' | 'gitea' | 'gitlab';
 export const PROVIDERS: readonly ProviderName[] = ['github', 'gitea', 'gitlab'];
 
@@ -106,3 +109,62 @@ declare module '../store/store.ts' {
     checks: CheckRecord;
   }
 }
+
+const renderFailureSchema = recordSchema<RenderFailure>()(
+  z.object({ message: z.string(), template: z.string().optional(), line: z.number().optional() }),
+);
+
+const deviceCheckResultSchema = recordSchema<DeviceCheckResult>()(
+  z.object({
+    hostname: z.string(),
+    type: z.string(),
+    platform: z.string(),
+    reason: z.string(),
+    outcome: z.enum(['changed', 'unchanged', 'render_failed']),
+    added: z.number().int(),
+    removed: z.number().int(),
+    diff: z.string(),
+    secretsChanged: z.boolean().optional(),
+    error: renderFailureSchema.optional(),
+  }),
+);
+
+const checkReportSchema = recordSchema<CheckReport>()(
+  z.object({
+    conclusion: z.enum(['success', 'failure']),
+    description: z.string(),
+    baseSha: z.string(),
+    headSha: z.string(),
+    devices: z.array(deviceCheckResultSchema),
+    countsByType: keyedRecord(z.number()),
+    changed: z.number().int(),
+    unchanged: z.number().int(),
+    failed: z.number().int(),
+  }),
+);
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const checkRecordSchema = recordSchema<CheckRecord>()(
+  z.object({
+    id: z.string().min(1),
+    provider: z.enum(['github', 'gitea', 'gitlab']),
+    repo: z.string(),
+    number: z.number().int(),
+    title: z.string().optional(),
+    action: z.string(),
+    baseSha: z.string(),
+    headSha: z.string(),
+    baseRef: z.string().optional(),
+    headRef: z.string().optional(),
+    repoKind: z.enum(['settings', 'templates']).optional(),
+    context: z.string(),
+    state: z.enum(['pending', 'success', 'failure', 'error']),
+    description: z.string(),
+    report: checkReportSchema.optional(),
+    detailsTrimmed: z.boolean().optional(),
+    commentId: z.string().optional(),
+    publishErrors: z.array(z.string()),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  }),
+);

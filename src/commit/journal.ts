@@ -4,7 +4,10 @@
  * each device's phase as it changes. After a crash, recovery reads it to learn what each cut-off run may have
  * left pending and where (README "Storage").
  */
+import { z } from 'zod';
 import type { Clock } from '../model/ports.ts';
+import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { cancelResultSchema, PHASES } from './typesSchema.ts';
 import type { Store } from '../store/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { ConfigurationStatus, Phase, TransactionOutcome } from './types.ts';
@@ -47,6 +50,30 @@ declare module '../store/store.ts' {
     runs: RunRecord;
   }
 }
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const runRecordSchema = recordSchema<RunRecord>()(
+  z.object({
+    id: z.string().min(1),
+    kind: z.enum(['transaction', 'syncto', 'auto-sync', 'bounce']),
+    status: z.enum(['running', 'ended', 'interrupted']),
+    startedAt: isoTime,
+    endedAt: isoTime.optional(),
+    detail: z.string().optional(),
+    concurrency: z.number().int(),
+    confirmTimeoutSeconds: z.number(),
+    devices: z.array(
+      z.object({
+        hostname: z.string().min(1),
+        phase: z.enum([...PHASES, 'queued', 'bounce']),
+        outcome: z.enum(['complete', 'fail', 'skipped', 'not-attempted', 'interrupted']).optional(),
+      }),
+    ),
+    recovery: z.array(cancelResultSchema).optional(),
+    recoveryNotes: z.array(z.string()).optional(),
+    notes: z.array(z.string()).optional(),
+  }),
+);
 
 /** Ended runs kept; running and interrupted-but-unrecovered ones are never dropped. */
 export const DEFAULT_RUNS_KEPT = 500;

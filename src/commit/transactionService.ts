@@ -17,6 +17,9 @@ import { checkItems } from './engine.ts';
 import type { RunRecord } from './journal.ts';
 import { deviceTarget } from './target.ts';
 import type { CommitFlags, Phase, TransactionOutcome } from './types.ts';
+import { z } from 'zod';
+import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { cancelResultSchema, commitFlagsSchema, phaseSchema, transactionOutcomeSchema } from './typesSchema.ts';
 
 export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 'aborted';
 
@@ -50,6 +53,26 @@ declare module '../store/store.ts' {
     transactions: TransactionRecord;
   }
 }
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const transactionRecordSchema = recordSchema<TransactionRecord>()(
+  z.object({
+    id: z.string().min(1),
+    status: z.enum(['staged', 'committing', 'complete', 'fail', 'aborted']),
+    by: z.string(),
+    comment: z.string().optional(),
+    createdAt: isoTime,
+    devices: z.array(z.object({ hostname: z.string().min(1), config: z.string(), expectedHash: z.string().optional() })),
+    flags: commitFlagsSchema.optional(),
+    phase: phaseSchema.optional(),
+    committedBy: z.string().optional(),
+    startedAt: isoTime.optional(),
+    finishedAt: isoTime.optional(),
+    outcome: transactionOutcomeSchema.optional(),
+    error: z.string().optional(),
+    recovery: z.array(cancelResultSchema).optional(),
+  }),
+);
 
 export interface TransactionServiceDeps {
   store: Store;

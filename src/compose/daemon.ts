@@ -2,6 +2,7 @@
  * Composition root: builds every service from the config and wires them
  * together. No business rules live here.
  */
+import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -50,9 +51,11 @@ import { intendedConfigsOf } from '../inventory/eventImpact.ts';
 import type { DriftCheck } from '../jobs/driftCheck.ts';
 import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
+import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { RefusalLog } from '../logging/refusalLog.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -88,6 +91,8 @@ export interface Daemon {
   scheduler: Scheduler;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
+  /** The HTTP application (its routes are enumerated by the fuzz test, so a new route is fuzzed too). */
+  app: Express;
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
   listen(): Promise<AddressInfo>;
   stop(): Promise<void>;
@@ -107,7 +112,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
   // that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'));
+  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
   await store.init();
 
   const syncStatus = new SyncStatusService(store, clock);
@@ -233,9 +238,11 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
+  const refusals = new RefusalLog(logger);
   const app = createApp({
     auth: new TokenAuth(tokens, config.api.openReads),
     logger,
+    refusals,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
@@ -260,6 +267,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     scheduler,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
+    app,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = app.listen(config.listen.port, config.listen.host);
@@ -288,6 +296,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       }
       // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
+      refusals.flush();
       await store.close();
     },
   };

@@ -22,6 +22,7 @@ import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import { renderBudget } from '../render/configSchema.ts';
+import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 
 export interface GitOpsFlags {
@@ -74,7 +75,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const { config } = loaded;
   const dataDir = loaded.resolvePath(config.dataDir);
   const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');
-  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
+  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { collections: storeCollections, readOnly: true }) : undefined;
   await store?.init();
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;

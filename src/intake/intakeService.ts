@@ -97,7 +97,7 @@ export class IntakeService {
     const log = this.options.logger.child({ provider: req.provider, delivery: req.delivery });
     const signedFor = await this.verifier.verify(req);
     if (signedFor.size === 0) {
-      log.warn('webhook rejected: signature or token does not match any configured secret');
+      // Logged by the HTTP layer's refusal log, one line per interval: a flood must not write one line each.
       throw new NetsyncError('UNAUTHENTICATED', 'webhook signature does not match; check the secret configured on both sides', { provider: req.provider });
     }
     const event = parseEvent(req.provider, eventName(req.provider, req.header), req.rawBody);

@@ -4,6 +4,8 @@
  */
 import type { RepoKind } from '../render/index.ts';
 import type { Store } from '../store/store.ts';
+import { z } from 'zod';
+import { isoTime, recordSchema } from '../store/schemaKit.ts';
 
 export interface RepoState {
   /** Last branch head looked at (valid or not): a head equal to it needs no work. */
@@ -35,6 +37,23 @@ declare module '../store/store.ts' {
     repoEvents: RepoEvent;
   }
 }
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const repoEventSchema = recordSchema<RepoEvent>()(
+  z.object({
+    id: z.string().min(1),
+    repo: z.enum(['settings', 'templates']),
+    kind: z.enum(['baseline', 'applied', 'rejected', 'branch_missing']),
+    at: isoTime,
+    trigger: z.string(),
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+    commits: z.number().int().min(0),
+    marked: z.array(z.string()),
+    unchanged: z.array(z.string()),
+    problems: z.array(z.string()),
+  }),
+);
 
 const EMPTY: RepoState = { lastProcessed: null, knownGood: null, updatedAt: new Date(0).toISOString() };
 

@@ -13,6 +13,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { z } from 'zod';
 import { errorHandler, notFoundHandler } from '../api/errors.ts';
+import { RefusalLog } from '../logging/refusalLog.ts';
 import { parseInput } from '../api/validate.ts';
 import { silentLogger } from '../model/ports.ts';
 import type { Lab, LabDevice } from './types.ts';
@@ -73,7 +74,7 @@ export async function startControlApi(lab: Pick<Lab, 'devices' | 'device' | 'inv
   app.disable('x-powered-by');
   app.use(controlRouter(lab));
   app.use(notFoundHandler);
-  app.use(errorHandler(silentLogger));
+  app.use(errorHandler(silentLogger, new RefusalLog(silentLogger)));
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -17,6 +17,9 @@ import { nextMembership, presenceAfter } from './reconcile/membership.ts';
 import type { ConflictKind, Intent, KnownDevice, PlanAction, PlanItem, Presence, SourceRead, SourceSummary } from './reconcile/plan.ts';
 import { planReconcile } from './reconcile/plan.ts';
 import type { InventorySource } from './types.ts';
+import { z } from 'zod';
+import { SOURCE_NAMES, TRANSPORTS } from '../model/device.ts';
+import { isoTime, recordSchema } from '../store/schemaKit.ts';
 
 const LAST_REPORT_KEY = 'inventorySync.lastReport';
 const MEMBERSHIP_ID = 'current';
@@ -32,6 +35,25 @@ declare module '../store/store.ts' {
     inventoryMembership: MembershipSnapshot;
   }
 }
+
+const knownDeviceSchema = recordSchema<KnownDevice>()(
+  z.object({
+    key: z.string().min(1),
+    hostname: z.string().min(1),
+    sources: z.partialRecord(z.enum(SOURCE_NAMES), z.object({ name: z.string() })),
+    managementIp: z.string().optional(),
+    port: z.number().int().optional(),
+    platform: z.string().optional(),
+    transport: z.enum(TRANSPORTS).optional(),
+    type: z.string().optional(),
+    deleting: z.object({ reason: z.string(), since: isoTime }).optional(),
+  }),
+);
+
+/** Checked at every store load (listed in src/compose/storeCollections.ts). */
+export const membershipSnapshotSchema = recordSchema<MembershipSnapshot>()(
+  z.object({ at: isoTime, devices: z.array(knownDeviceSchema) }),
+);
 
 export interface InventorySyncDeps {
   store: Store;

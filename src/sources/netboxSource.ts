@@ -98,9 +98,8 @@ export class NetboxSource implements InventorySource {
     if (!create) {
       throw new NetsyncError('SOURCE_NOT_CONFIGURED', `netbox: cannot create '${device.name}': set sources.netbox.create (site, role, deviceType)`, { source: 'netbox' });
     }
-    const platform = create.platforms[device.platform];
+    const platform = Object.hasOwn(create.platforms, device.platform) ? create.platforms[device.platform] : undefined;
     const created = await this.post(DEVICES, {
-      headers: this.headers(),
       name: device.name,
       device_type: create.deviceType,
       role: create.role,

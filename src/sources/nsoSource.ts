@@ -84,7 +84,7 @@ export class NsoSource implements InventorySource {
   }
 
   async add(device: DeviceSpec): Promise<void> {
-    const ned = this.opts.nedIds[device.platform];
+    const ned = Object.hasOwn(this.opts.nedIds, device.platform) ? this.opts.nedIds[device.platform] : undefined;
     const kind = (device.transport ?? defaultTransport(device.platform)) === 'eos-cli' ? 'cli' : 'netconf';
     const entry = {
       name: device.name,

@@ -6,13 +6,14 @@
  * only after its write succeeded; a failed write changes nothing in memory or
  * on disk, and a change that throws is dropped alone.
  */
-import { Low } from 'lowdb';
-import { access, constants } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Device } from '../model/device.ts';
 import { hostnameKey } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
+import { VERSION } from '../version.ts';
+import type { CollectionSchemas } from './schemaKit.ts';
 import type {
   CollectionName,
   Collections,
@@ -24,31 +25,25 @@ import type {
   StoreView,
 } from './store.ts';
 import { matchesFilter } from './store.ts';
+import type { StoreData as Data } from './storeFile.ts';
+import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
 import type { StoreLock } from './storeLock.ts';
 import { acquireStoreLock } from './storeLock.ts';
 import { chmodPrivate, mkdirPrivate, PrivateDataFile } from './privateFile.ts';
 
-interface Data {
-  version: 1;
-  devices: Record<string, Device>;
-  events: SyncEvent[];
-  nextEventId: number;
-  records: Partial<Record<CollectionName, Record<string, unknown>>>;
-  meta: Record<string, unknown>;
-}
-
 /** Closed (cleared) events kept per hostname; open events are never dropped. */
 export const DEFAULT_KEEP_CLOSED_EVENTS = 50;
 
+/** Files and folders netsync keeps beside its store: where one exists, a missing store file is a loss, not a first start. */
+const STATE_BESIDE_STORE = ['api-token', 'repos'];
+
 export interface LowdbStoreOptions {
+  /** The schema of every collection (src/compose/storeCollections.ts): a load checks each record against it. */
+  collections: CollectionSchemas;
   /** Newest closed events kept per hostname (the file is rewritten whole on each write, so history is bounded). */
   keepClosedEvents?: number;
   /** For a reader beside a running daemon (CLI render/impact): takes no lock and refuses every write. */
   readOnly?: boolean;
-}
-
-function emptyData(): Data {
-  return { version: 1, devices: {}, events: [], nextEventId: 1, records: {}, meta: {} };
 }
 
 /** One queued change: builds the next state from the one before it. */
@@ -60,25 +55,31 @@ interface PendingChange {
 
 export class LowdbStore implements Store {
   readonly kind = 'lowdb';
-  private readonly db: Low<Data>;
+  private readonly file: PrivateDataFile<string>;
+  private current: Data = emptyStoreData();
   private pending: PendingChange[] = [];
   private flushing = false;
   private readonly locks = new Map<string, string>();
+  private readonly collections: CollectionSchemas;
   private readonly keepClosedEvents: number;
   private readonly readOnly: boolean;
   private lock: StoreLock | undefined;
 
   constructor(
     readonly path: string,
-    options: LowdbStoreOptions = {},
+    options: LowdbStoreOptions,
   ) {
+    this.collections = options.collections;
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
     this.readOnly = options.readOnly ?? false;
-    // Compact JSON: the file is for netsync, and pretty-printing a large inventory doubles the write time.
     // Owner-only (0600): the file holds configs, diffs and job records.
-    this.db = new Low<Data>(new PrivateDataFile<Data>(path, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
+    this.file = new PrivateDataFile<string>(path, { parse: (text) => text, stringify: (text) => text });
   }
 
+  /**
+   * Loads and checks the file. A file that fails the check stops here (STORE_CORRUPT / STORE_VERSION) and is
+   * never written; a missing file starts an empty store only where no other netsync state lies beside it.
+   */
   async init(): Promise<void> {
     try {
       await mkdirPrivate(dirname(this.path));
@@ -87,28 +88,8 @@ export class LowdbStore implements Store {
         path: this.path,
       }, { cause: err });
     }
-    try {
-      await this.db.read();
-    } catch (err) {
-      if (err instanceof SyntaxError) {
-        throw new NetsyncError(
-          'STORE_CORRUPT',
-          `store file ${this.path} is not valid JSON (${err.message}); it was left untouched — restore it from a backup or move it aside to start empty`,
-          { path: this.path },
-          { cause: err },
-        );
-      }
-      throw new NetsyncError('STORE_WRITE_FAILED', `cannot read store file ${this.path}: ${(err as Error).message}`, {
-        path: this.path,
-      }, { cause: err });
-    }
-    const data = this.db.data as Partial<Data> | null;
-    if (!data || typeof data !== 'object' || data.version !== 1 || typeof data.devices !== 'object') {
-      throw new NetsyncError('STORE_CORRUPT', `store file ${this.path} does not hold a netsync store (version 1); it was left untouched`, {
-        path: this.path,
-      });
-    }
-    this.db.data = { ...emptyData(), ...data } as Data;
+    const text = await this.readText();
+    if (text !== undefined) this.current = decodeStoreFile(text, this.path, this.collections, VERSION);
     if (this.readOnly) return;
     try {
       await access(dirname(this.path), constants.W_OK);
@@ -117,8 +98,52 @@ export class LowdbStore implements Store {
         cause: err,
       });
     }
+    // A lock left behind is state too, but a live holder is reported as such (STORE_LOCKED) first.
+    const leftLock = await exists(`${this.path}.lock`);
     this.lock = await acquireStoreLock(this.path);
     await chmodPrivate(this.path);
+    if (text !== undefined) return;
+    try {
+      await this.refuseMissingFileBesideState(leftLock);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    // A first start writes the empty store at once, so the next start finds a file and not a gap.
+    await this.enqueue((current) => ({ data: current, result: undefined }));
+  }
+
+  /** The file's text, or undefined when there is none; bytes that are not UTF-8 are corruption, not U+FFFD. */
+  private async readText(): Promise<string | undefined> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new NetsyncError('STORE_WRITE_FAILED', `cannot read store file ${this.path}: ${(err as Error).message}`, { path: this.path }, { cause: err });
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (err) {
+      throw new NetsyncError(
+        'STORE_CORRUPT',
+        `store file ${this.path} is not a valid netsync store: (file): not UTF-8 text. It was left untouched: restore it from a backup`,
+        { path: this.path, field: '(file)', problem: 'not UTF-8 text' },
+        { cause: err },
+      );
+    }
+  }
+
+  private async refuseMissingFileBesideState(leftLock: boolean): Promise<void> {
+    const dir = dirname(this.path);
+    const found = leftLock ? [`${basename(this.path)}.lock`] : [];
+    for (const name of STATE_BESIDE_STORE) if (await exists(join(dir, name))) found.push(name);
+    if (found.length === 0) return;
+    throw new NetsyncError(
+      'STORE_MISSING',
+      `store file ${this.path} is missing, but ${dir} holds netsync state (${found.join(', ')}): a new empty store would forget every device's sync status and history. Restore the store file from a backup, or to start afresh on purpose remove ${found.join(' and ')}`,
+      { path: this.path, found },
+    );
   }
 
   /** Resolves once every queued change has been written (or refused), then lets another daemon open the file. */
@@ -129,17 +154,17 @@ export class LowdbStore implements Store {
   }
 
   private get data(): Data {
-    return this.db.data;
+    return this.current;
   }
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
-    return Object.values(this.data.devices)
+    return [...this.data.devices.values()]
       .filter((d) => matchesFilter(d, filter))
       .map((d) => structuredClone(d));
   }
 
   async getDevice(hostname: string): Promise<Device | undefined> {
-    const d = this.data.devices[hostnameKey(hostname)];
+    const d = this.data.devices.get(hostnameKey(hostname));
     return d ? structuredClone(d) : undefined;
   }
 
@@ -148,7 +173,7 @@ export class LowdbStore implements Store {
       const data: Data = { ...current };
       applyDeviceChange(data, change, this.keepClosedEvents);
       const touched = [...(change.create ?? []).map((d) => d.hostname), ...(change.update ?? []).map((u) => u.hostname)];
-      return { data, result: touched.map((h) => structuredClone(data.devices[hostnameKey(h)]!)) };
+      return { data, result: touched.map((h) => structuredClone(data.devices.get(hostnameKey(h))!)) };
     });
   }
 
@@ -162,12 +187,12 @@ export class LowdbStore implements Store {
   }
 
   async getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined> {
-    const value = this.data.records[collection]?.[id] as Collections[K] | undefined;
+    const value = this.data.records.get(collection)?.get(id) as Collections[K] | undefined;
     return value === undefined ? undefined : structuredClone(value);
   }
 
   async listRecords<K extends CollectionName>(collection: K): Promise<Collections[K][]> {
-    return structuredClone(Object.values(this.data.records[collection] ?? {}) as Collections[K][]);
+    return structuredClone([...(this.data.records.get(collection)?.values() ?? [])] as Collections[K][]);
   }
 
   async updateRecord<K extends CollectionName>(
@@ -189,12 +214,12 @@ export class LowdbStore implements Store {
   }
 
   async getMeta<T = unknown>(key: string): Promise<T | undefined> {
-    const value = this.data.meta[key];
+    const value = this.data.meta.get(key);
     return value === undefined ? undefined : (structuredClone(value) as T);
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    await this.enqueue((current) => ({ data: { ...current, meta: { ...current.meta, [key]: structuredClone(value) } }, result: undefined }));
+    await this.enqueue((current) => ({ data: { ...current, meta: new Map(current.meta).set(key, structuredClone(value)) }, result: undefined }));
   }
 
   transact<T>(
@@ -264,7 +289,7 @@ export class LowdbStore implements Store {
     }
     if (applied.length === 0) return;
     try {
-      await this.db.adapter.write(draft);
+      await this.file.write(encodeStoreFile(draft, VERSION));
     } catch (err) {
       const failure = new NetsyncError(
         'STORE_WRITE_FAILED',
@@ -275,65 +300,72 @@ export class LowdbStore implements Store {
       for (const a of applied) a.change.reject(failure);
       return;
     }
-    this.db.data = draft;
+    this.current = draft;
     for (const a of applied) a.change.resolve(a.result);
   }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function viewOf(data: Data): StoreView {
   return {
     device: (h) => {
-      const d = data.devices[hostnameKey(h)];
+      const d = data.devices.get(hostnameKey(h));
       return d ? structuredClone(d) : undefined;
     },
-    devices: () => structuredClone(Object.values(data.devices)),
+    devices: () => structuredClone([...data.devices.values()]),
     record: (c, id) => {
-      const v = data.records[c]?.[id];
+      const v = data.records.get(c)?.get(id);
       return v === undefined ? undefined : structuredClone(v as Collections[typeof c]);
     },
-    records: (c) => structuredClone(Object.values(data.records[c] ?? {}) as Collections[typeof c][]),
+    records: (c) => structuredClone([...(data.records.get(c)?.values() ?? [])] as Collections[typeof c][]),
   };
 }
 
 function applyRecordWrites(draft: Data, writes: RecordWrite[]): void {
   if (writes.length === 0) return;
-  draft.records = { ...draft.records };
+  draft.records = new Map(draft.records);
   const copied = new Set<CollectionName>();
   for (const w of writes) {
     // Copy each touched collection once per change, not once per record.
     if (!copied.has(w.collection)) {
-      draft.records[w.collection] = { ...(draft.records[w.collection] ?? {}) };
+      draft.records.set(w.collection, new Map(draft.records.get(w.collection)));
       copied.add(w.collection);
     }
-    const coll = draft.records[w.collection]!;
-    if ('delete' in w) delete coll[w.id];
-    else coll[w.id] = structuredClone(w.value);
+    const coll = draft.records.get(w.collection)!;
+    if ('delete' in w) coll.delete(w.id);
+    else coll.set(w.id, structuredClone(w.value));
   }
 }
 
 /** Validates the whole change first, then applies it to the draft; throws before touching anything. */
 function applyDeviceChange(draft: Data, change: DeviceChange, keepClosedEvents: number): void {
-  const devices = { ...draft.devices };
+  const devices = new Map(draft.devices);
   for (const d of change.create ?? []) {
     const key = hostnameKey(d.hostname);
-    if (devices[key]) {
-      throw new NetsyncError('CONFLICT', `device '${d.hostname}' already exists as '${devices[key].hostname}' (hostnames are case-insensitive)`, {
+    const existing = devices.get(key);
+    if (existing) {
+      throw new NetsyncError('CONFLICT', `device '${d.hostname}' already exists as '${existing.hostname}' (hostnames are case-insensitive)`, {
         hostname: d.hostname,
-        existing: devices[key].hostname,
+        existing: existing.hostname,
       });
     }
-    devices[key] = structuredClone(d);
+    devices.set(key, structuredClone(d));
   }
   for (const u of change.update ?? []) {
     const key = hostnameKey(u.hostname);
-    const current = devices[key];
+    const current = devices.get(key);
     if (!current) throw notFound('device', u.hostname);
-    devices[key] = u.apply(structuredClone(current));
+    devices.set(key, u.apply(structuredClone(current)));
   }
   for (const h of change.remove?.hostnames ?? []) {
     const key = hostnameKey(h);
-    if (!devices[key]) throw notFound('device', h);
-    delete devices[key];
+    if (!devices.delete(key)) throw notFound('device', h);
   }
   draft.devices = devices;
 

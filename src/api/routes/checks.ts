@@ -8,9 +8,10 @@ import { Router } from 'express';
 import { notFound } from '../../model/errors.ts';
 import type { CheckRecords } from '../../checks/checkRecords.ts';
 import { htmlReport } from '../../checks/htmlReport.ts';
+import { checkPathIds } from '../params.ts';
 
 export function checksApiRouter(records: CheckRecords): Router {
-  const r = Router();
+  const r = checkPathIds(Router(), 'check');
   r.get('/checks', async (req, res) => {
     const number = typeof req.query.number === 'string' ? Number(req.query.number) : undefined;
     const repo = typeof req.query.repo === 'string' ? req.query.repo : undefined;
@@ -27,7 +28,7 @@ export function checksApiRouter(records: CheckRecords): Router {
 }
 
 export function checkPageRouter(records: CheckRecords): Router {
-  const r = Router();
+  const r = checkPathIds(Router(), 'check');
   r.get('/checks/:id', async (req, res) => {
     const check = /^[0-9a-f]{32}$/.test(req.params.id) ? await records.get(req.params.id) : undefined;
     res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");

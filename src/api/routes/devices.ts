@@ -16,9 +16,10 @@ import {
   ztpNeighborsSchema,
 } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
+import { checkPathIds } from '../params.ts';
 
 export function devicesRouter(inventory: InventoryService, bounces: InterfaceBounceService): Router {
-  const r = Router();
+  const r = checkPathIds(Router());
 
   r.get('/devices', async (req, res) => {
     const filter = parseInput(deviceFilterSchema, req.query, 'query');

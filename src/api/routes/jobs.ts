@@ -8,13 +8,15 @@ import { NetsyncError } from '../../model/errors.ts';
 import { actor } from '../auth.ts';
 import { emptyBodySchema } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
+import { checkPathIds } from '../params.ts';
+import { hostnameSchema } from '../../inventory/deviceSchema.ts';
 
 /** CNaaS-compatible request: exactly one of hostname, device_type, group or all. */
 export const synctoSchema = z
   .object({
-    hostname: z.string().min(1).optional(),
-    device_type: z.string().min(1).optional(),
-    group: z.string().min(1).optional(),
+    hostname: hostnameSchema.optional(),
+    device_type: z.string().min(1).max(32).optional(),
+    group: z.string().min(1).max(64).optional(),
     all: z.literal(true).optional(),
     dry_run: z.boolean().default(false),
     resync: z.boolean().default(false),
@@ -55,7 +57,7 @@ export function flagsOf(body: SynctoBody) {
 const jobListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }).strict();
 
 export function jobsRouter(syncto: SynctoService, runner: JobRunner): Router {
-  const r = Router();
+  const r = checkPathIds(Router(), 'job');
 
   r.post('/syncto', async (req, res) => {
     const body = parseInput(synctoSchema, req.body);

@@ -4,9 +4,10 @@ import type { NetworkService } from '../../inventory/networkService.ts';
 import { actor } from '../auth.ts';
 import { linknetSchema, mgmtDomainPatchSchema, mgmtDomainSchema } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
+import { checkPathIds } from '../params.ts';
 
 export function networkRouter(network: NetworkService): Router {
-  const r = Router();
+  const r = checkPathIds(Router(), 'record');
 
   r.get('/linknets', async (_req, res) => {
     res.json({ linknets: await network.listLinknets() });

@@ -6,9 +6,12 @@ import type { Store } from '../../store/store.ts';
 import type { IntakeService } from '../../intake/intakeService.ts';
 import { REPO_KINDS } from '../../intake/intakeService.ts';
 import { readRepoState } from '../../intake/repoState.ts';
+import { clip } from '../errors.ts';
+import { emptyBodySchema } from '../schemas.ts';
+import { parseInput } from '../validate.ts';
 
 function repoParam(name: string): RepoKind {
-  if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${name}' does not exist (settings, templates)`, { repository: name });
+  if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${clip(name, 64)}' does not exist (settings, templates)`, { repository: clip(name, 64) });
   return name as RepoKind;
 }
 
@@ -20,7 +23,9 @@ export function repositoriesRouter(intake: IntakeService, store: Store): Router 
     res.json({ repositories, events });
   });
   r.post('/repositories/:name/refresh', async (req, res) => {
-    const result = await intake.refresh(repoParam(req.params.name), 'api');
+    const repo = repoParam(req.params.name);
+    parseInput(emptyBodySchema, req.body);
+    const result = await intake.refresh(repo, 'api');
     res.json({ result });
   });
   return r;

@@ -7,6 +7,8 @@ import type { CommitFlags } from '../../commit/types.ts';
 import { CONFIG_HASH_PATTERN } from '../../render/configHash.ts';
 import { actor } from '../auth.ts';
 import { parseInput } from '../validate.ts';
+import { checkPathIds } from '../params.ts';
+import { hostnameSchema } from '../../inventory/deviceSchema.ts';
 
 const stageSchema = z
   .object({
@@ -14,7 +16,7 @@ const stageSchema = z
       .array(
         z
           .object({
-            hostname: z.string().min(1),
+            hostname: hostnameSchema,
             config: z.string(),
             // The device's `configHash` the client planned against; the commit fails for that device if the store or the device moved on.
             expected_hash: z.string().regex(CONFIG_HASH_PATTERN, 'a config hash as the device record shows it: sha256:<64 hex digits>').optional(),
@@ -54,7 +56,7 @@ export function commitFlagsFrom(body: z.infer<typeof commitSchema>): Partial<Com
 }
 
 export function transactionsRouter(transactions: TransactionService): Router {
-  const r = Router();
+  const r = checkPathIds(Router(), 'transaction');
 
   r.post('/transactions', async (req, res) => {
     const body = parseInput(stageSchema, req.body);

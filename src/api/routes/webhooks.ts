@@ -6,17 +6,23 @@ import express, { Router } from 'express';
 import { NetsyncError } from '../../model/errors.ts';
 import type { IntakeService } from '../../intake/intakeService.ts';
 import type { Provider } from '../../intake/verifySignature.ts';
+import { clip } from '../errors.ts';
 
 const PROVIDERS: Provider[] = ['github', 'gitea', 'gitlab'];
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function webhookRouter(intake: IntakeService, bodyLimit: string): Router {
   const r = Router();
   r.post('/webhooks/:provider', express.raw({ type: () => true, limit: bodyLimit }), async (req, res) => {
     const provider = req.params.provider as Provider;
-    if (!PROVIDERS.includes(provider)) throw new NetsyncError('NOT_FOUND', `no webhook endpoint for '${provider}' (github, gitea, gitlab)`);
+    if (!PROVIDERS.includes(provider)) throw new NetsyncError('NOT_FOUND', `no webhook endpoint for '${clip(provider, 64)}' (github, gitea, gitlab)`);
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (rawBody.length === 0) throw new NetsyncError('BAD_REQUEST', 'webhook body is empty', { provider });
     const delivery = req.get('x-github-delivery') ?? req.get('x-gitea-delivery') ?? req.get('idempotency-key') ?? req.get('x-gitlab-event-uuid');
+    // Kept for de-duplication and echoed in the answer: a short token (providers send UUIDs), never 16 KB.
+    if (delivery !== undefined && !DELIVERY_ID.test(delivery)) {
+      throw new NetsyncError('BAD_REQUEST', `webhook delivery id '${clip(delivery, 64)}' is not 1 to 128 letters, digits, '.', '_', ':' or '-'`, { provider });
+    }
     const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}) });
     res.status(answer.status).json(answer.body);
   });

@@ -17,6 +17,7 @@ import { parsePullRequestEvent } from '../../../src/checks/pullRequestEvent.ts';
 import { ImpactService, parseSettingsRules } from '../../../src/impact/index.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { Renderer } from '../../../src/render/index.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { GithubApiStub } from '../../helpers/codehost/githubApiStub.ts';
 import { githubPullRequestPayload } from '../../helpers/codehost/webhookExamples.ts';
@@ -43,7 +44,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     stub = new GithubApiStub({ token: TOKEN });
     await stub.start();
     dir = await tempDir('netsync-checks-');
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     repos = await exampleRepos();
     // Re-commit the example templates under a hex name, as a git host would name it.

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { runTransaction } from '../../../src/commit/engine.ts';
 import type { CommitFlags } from '../../../src/commit/types.ts';
 import type { LabFaults } from '../../../src/lab/index.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,7 @@ describe('commit engine fault matrix (lab over SSH)', function () {
   before(async () => {
     suite = await startLabSuite(DEVICES.map((d) => ({ ...d, initialConfig: labConfig(d.platform, base(d.hostname)) })));
     dir = await mkdtemp(join(tmpdir(), 'netsync-matrix-'));
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
   });
   after(async () => {

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { parseSettingsRules } from '../../../src/impact/index.ts';
 import { devicesForChange } from '../../../src/intake/impactDevices.ts';
 import { buildDevice } from '../../../src/model/device.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { makeTmpDir } from '../../helpers/gitRepos.ts';
 import { DEFAULT_RULES, EXAMPLE_DEVICES } from '../../helpers/repoFixtures.ts';
 
 describe('intake: devices read for a change (integration, lowdb)', () => {
   const tmp = makeTmpDir('netsync-devs-');
-  const store = new LowdbStore(join(tmp.dir, 'store.json'));
+  const store = new LowdbStore(join(tmp.dir, 'store.json'), { collections: storeCollections });
   const rules = parseSettingsRules(DEFAULT_RULES);
   before(async () => {
     await store.init();

@@ -13,6 +13,7 @@ import { storeHostKeys } from '../../../src/drivers/hostKeys.ts';
 import { createSessionFactory } from '../../../src/drivers/sessionFactory.ts';
 import { buildDevice } from '../../../src/model/device.ts';
 import type { NetsyncError } from '../../../src/model/errors.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import type { NetconfdPeers } from '../../peers/netconfdPeers.ts';
 import { netconfdAvailable, startNetconfd } from '../../peers/netconfdPeers.ts';
@@ -41,7 +42,7 @@ describe('NETCONF against real netconfd', function () {
     if (!netconfdAvailable()) this.skip();
     peers = await startNetconfd(names.length);
     storeDir = await mkdtemp(join(tmpdir(), 'netsync-nc-store-'));
-    store = new LowdbStore(join(storeDir, 'store.json'));
+    store = new LowdbStore(join(storeDir, 'store.json'), { collections: storeCollections });
     await store.init();
     await store.changeDevices({
       create: names.map((hostname, i) =>

@@ -98,6 +98,16 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
 
   afterEach(() => {
     expect([...nso.violations, ...nb.violations, ...bss.violations], 'requests outside the documented APIs').to.deep.equal([]);
+    // Credentials belong in headers: a body is kept by proxies and audit logs (issue #14: the NetBox token was in one).
+    const credentials = [nb.token, bss.apiKey, nso.password, Buffer.from(`${nso.username}:${nso.password}`).toString('base64'), fx.lab.password];
+    for (const body of [...nso.bodies, ...nb.bodies, ...bss.bodies]) {
+      for (const secret of credentials) expect(body, 'a credential in a request body').not.to.contain(secret);
+    }
+  });
+
+  after(() => {
+    // The check above must have had bodies to look at whenever a system was written to (device creates).
+    if (writes() > 0) expect(nso.bodies.length + nb.bodies.length + bss.bodies.length, 'request bodies seen by the doubles').to.be.greaterThan(0);
   });
 
   it('a read token may not run a sync', async () => {

@@ -9,6 +9,7 @@ import { SyncStatusService } from '../../../src/inventory/syncStatus.ts';
 import { buildDevice } from '../../../src/model/device.ts';
 import type { NetsyncError } from '../../../src/model/errors.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { NOW, device } from './fixtures.ts';
 
@@ -110,7 +111,7 @@ describe('alarms: unsynced evaluation', () => {
       const file = join(dir, 'store.json');
       let now = NOW;
       const clock = () => now;
-      const store = new LowdbStore(file);
+      const store = new LowdbStore(file, { collections: storeCollections });
       await store.init();
       await store.changeDevices({ create: [{ ...buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, NOW), synchronized: true, unsyncedSince: null }] });
       const sync = new SyncStatusService(store, clock);
@@ -121,7 +122,7 @@ describe('alarms: unsynced evaluation', () => {
 
       // "Restart": a new store and service on the same file, 61 minutes after the first event.
       now = new Date(NOW.getTime() + 61 * 60_000);
-      const reopened = new LowdbStore(file);
+      const reopened = new LowdbStore(file, { collections: storeCollections });
       await reopened.init();
       const alarms = new AlarmService({ store: reopened, clock, logger: silentLogger, thresholds: T });
       const r = await alarms.report();

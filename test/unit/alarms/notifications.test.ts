@@ -7,6 +7,7 @@ import type { NotificationTarget } from '../../../src/alarms/notifications.ts';
 import { ALERT_NAME, WebhookNotifier, alertmanagerBody, planEvents } from '../../../src/alarms/notifications.ts';
 import type { Device } from '../../../src/model/device.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { NOW, ago, device } from './fixtures.ts';
 
@@ -39,7 +40,7 @@ describe('alarms: notification webhooks', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'netsync-notify-'));
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     now = NOW;
     sent = [];

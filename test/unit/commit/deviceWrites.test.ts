@@ -1,3 +1,4 @@
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ describe('commit/DeviceWrites (the front door)', () => {
   beforeEach(async () => {
     marked.length = 0;
     dir = await tempDir();
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     const now = new Date();
     await store.changeDevices({ create: ['a', 'b'].map((h) => buildDevice({ hostname: h, managementIp: '127.0.0.1', platform: 'eos', type: 'ACCESS' }, now)) });

@@ -5,6 +5,7 @@ import { DeviceWrites } from '../../../src/commit/deviceWrites.ts';
 import { TransactionService } from '../../../src/commit/transactionService.ts';
 import { buildDevice } from '../../../src/model/device.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -41,7 +42,7 @@ describe('commit/TransactionService', () => {
   const writes = (sessions: SessionFactory) => new DeviceWrites({ store, sessions, hashConfig: (c) => c, markChanged: async () => undefined });
   beforeEach(async () => {
     dir = await tempDir();
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [buildDevice({ hostname: 'a', managementIp: '127.0.0.1', platform: 'netconf', type: 'ACCESS' }, new Date())] });
   });

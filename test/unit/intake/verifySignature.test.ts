@@ -39,4 +39,22 @@ describe('intake: webhook signature verification', () => {
     expect((await v.verify(req('gitlab', '{}', { 'x-gitlab-token': 'gitea-or-gitlab' }))).size).to.equal(1);
     expect((await v.verify(req('gitlab', '{}', { 'x-gitlab-token': 'gitea-or-gitla' }))).size).to.equal(0);
   });
+
+  it('signs the raw bytes: a body that is not UTF-8 verifies over its bytes, never over the decoded U+FFFD text', async () => {
+    const v = new SignatureVerifier({ settings: ['raw-bytes-secret'] });
+    const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"a":"\xff\xfe"}
+    const overBytes = `sha256=${createHmac('sha256', 'raw-bytes-secret').update(bytes).digest('hex')}`;
+    const overText = `sha256=${createHmac('sha256', 'raw-bytes-secret').update(bytes.toString('utf8')).digest('hex')}`;
+    expect(overBytes).not.to.equal(overText);
+    const signed = (signature: string) => ({ provider: 'github' as const, rawBody: bytes, header: (n: string) => (n === 'x-hub-signature-256' ? signature : undefined) });
+    expect([...(await v.verify(signed(overBytes)))]).to.deep.equal(['settings']);
+    expect((await v.verify(signed(overText))).size).to.equal(0);
+  });
+
+  it('treats a malformed signature header as no signature', async () => {
+    const v = new SignatureVerifier({ settings: ['s'] });
+    for (const sig of ['sha256=', 'sha1=abc', 'sha256=zz', `sha256=${'a'.repeat(63)}`, 'x'.repeat(10_000)]) {
+      expect((await v.verify(req('github', '{}', { 'x-hub-signature-256': sig }))).size, sig.slice(0, 20)).to.equal(0);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InventoryService } from '../../../src/inventory/inventoryService.ts';
 import { SyncStatusService } from '../../../src/inventory/syncStatus.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -12,7 +13,7 @@ describe('inventory/InventoryService.update', () => {
   let inventory: InventoryService;
   beforeEach(async () => {
     dir = await tempDir();
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     inventory = new InventoryService(store, new SyncStatusService(store));
     await inventory.create({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS', state: 'INIT' }, 'test');

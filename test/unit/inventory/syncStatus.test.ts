@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { SyncStatusService } from '../../../src/inventory/syncStatus.ts';
 import { buildDevice } from '../../../src/model/device.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -15,7 +16,7 @@ describe('inventory/SyncStatusService', () => {
 
   beforeEach(async () => {
     dir = await tempDir();
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     now = 1_000_000;
     sync = new SyncStatusService(store, () => new Date(now));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { JobRunner } from '../../../src/jobs/jobRunner.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -11,7 +12,7 @@ describe('jobs/JobRunner', () => {
   let runner: JobRunner;
   beforeEach(async () => {
     dir = await tempDir();
-    store = new LowdbStore(join(dir, 'store.json'));
+    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     runner = new JobRunner(store, () => new Date(), silentLogger);
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildDevice } from '../../../src/model/device.ts';
 import { StoreSource } from '../../../src/sources/storeSource.ts';
 import type { DeviceSpec } from '../../../src/sources/types.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -16,7 +17,7 @@ describe('sources/StoreSource.addMany', () => {
   afterEach(() => removeDir(dir));
 
   it('skips a name created through the API meanwhile instead of failing the whole batch', async () => {
-    const store = new LowdbStore(join(dir, 'store.json'));
+    const store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     const viaApi = store.changeDevices({ create: [buildDevice({ hostname: 'SW-2', managementIp: '10.0.0.2', platform: 'eos', type: 'ACCESS' }, new Date(0))] });
     await Promise.all([viaApi, new StoreSource(store).addMany([spec('sw-1'), spec('sw-2'), spec('SW-1')])]);

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildDevice } from '../../../src/model/device.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
@@ -32,7 +33,7 @@ describe('store/LowdbStore', () => {
   afterEach(() => removeDir(dir));
 
   it('finds devices case-insensitively and refuses a second spelling', async () => {
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [dev('SW-1')] });
     expect((await store.getDevice('sw-1'))?.hostname).to.equal('SW-1');
@@ -41,7 +42,7 @@ describe('store/LowdbStore', () => {
   });
 
   it('applies a change all or nothing', async () => {
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [dev('a')] });
     const failing = store.changeDevices({
@@ -54,12 +55,12 @@ describe('store/LowdbStore', () => {
   });
 
   it('keeps devices, events and meta across a restart', async () => {
-    const first = new LowdbStore(path);
+    const first = new LowdbStore(path, { collections: storeCollections });
     await first.init();
     await first.changeDevices({ create: [dev('a')], events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'x', detail: 'd' }] });
     await first.setMeta('repo', { commit: 'abc' });
     await first.close();
-    const second = new LowdbStore(path);
+    const second = new LowdbStore(path, { collections: storeCollections });
     await second.init();
     expect((await second.getDevice('A'))?.unsyncedSince).to.equal(new Date(0).toISOString());
     expect((await second.listEvents({ hostname: 'a' })).map((e) => e.cause)).to.deep.equal(['manual']);
@@ -67,7 +68,7 @@ describe('store/LowdbStore', () => {
   });
 
   it('keeps every open event and only the newest closed ones per device', async () => {
-    const store = new LowdbStore(path, { keepClosedEvents: 2 });
+    const store = new LowdbStore(path, { collections: storeCollections, keepClosedEvents: 2 });
     await store.init();
     await store.changeDevices({ create: [dev('a'), dev('b')] });
     const ev = (hostname: string, detail: string, closed = false) => ({
@@ -88,13 +89,13 @@ describe('store/LowdbStore', () => {
     expect(await details('a')).to.deep.equal(['open2', 'open3', 'open4', 'open5']);
     expect(await details('b')).to.deep.equal(['b2', 'b3']);
     await store.close();
-    const reopened = new LowdbStore(path, { keepClosedEvents: 2 });
+    const reopened = new LowdbStore(path, { collections: storeCollections, keepClosedEvents: 2 });
     await reopened.init();
     expect((await reopened.listEvents()).map((e) => e.id)).to.deep.equal((await store.listEvents()).map((e) => e.id));
   });
 
   it('loses no update under 200 concurrent read-modify-writes', async () => {
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [dev('a')] });
     await Promise.all(
@@ -102,26 +103,26 @@ describe('store/LowdbStore', () => {
         store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] }),
       ),
     );
-    const reopened = new LowdbStore(path);
+    const reopened = new LowdbStore(path, { collections: storeCollections });
     await reopened.init();
     expect((await reopened.getDevice('a'))?.groups).to.have.length(200);
   });
 
   it('refuses a corrupt file with STORE_CORRUPT and leaves it untouched', async () => {
     await writeFile(path, '{"version":1,"devices":{"a":');
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     expect(await codeOf(store.init())).to.equal('STORE_CORRUPT');
     expect(await readFile(path, 'utf8')).to.equal('{"version":1,"devices":{"a":');
   });
 
   it('refuses a JSON file that is not a netsync store', async () => {
     await writeFile(path, '[1,2,3]');
-    expect(await codeOf(new LowdbStore(path).init())).to.equal('STORE_CORRUPT');
+    expect(await codeOf(new LowdbStore(path, { collections: storeCollections }).init())).to.equal('STORE_CORRUPT');
     expect(await readFile(path, 'utf8')).to.equal('[1,2,3]');
   });
 
   it('reports an unwritable store and keeps memory and disk as they were', async () => {
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [dev('a')] });
     const before = await readFile(path, 'utf8');
@@ -135,7 +136,7 @@ describe('store/LowdbStore', () => {
 
   it('reports a store directory it cannot create as STORE_WRITE_FAILED naming it', async () => {
     await writeFile(join(dir, 'not-a-dir'), '');
-    const store = new LowdbStore(join(dir, 'not-a-dir', 'data', 'store.json'));
+    const store = new LowdbStore(join(dir, 'not-a-dir', 'data', 'store.json'), { collections: storeCollections });
     let err: unknown;
     await store.init().catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(NetsyncError).with.property('code', 'STORE_WRITE_FAILED');
@@ -144,10 +145,13 @@ describe('store/LowdbStore', () => {
 
   it('lets one process at a time write the file: another live holder is STORE_LOCKED, a dead one is taken over', async () => {
     const lockPath = `${path}.lock`;
+    const first = new LowdbStore(path, { collections: storeCollections });
+    await first.init();
+    await first.close();
     // Our parent process is alive, on this host, and not us: a stand-in for a second daemon.
     await writeFile(lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), since: 'earlier' }));
-    expect(await codeOf(new LowdbStore(path).init())).to.equal('STORE_LOCKED');
-    const reader = new LowdbStore(path, { readOnly: true });
+    expect(await codeOf(new LowdbStore(path, { collections: storeCollections }).init())).to.equal('STORE_LOCKED');
+    const reader = new LowdbStore(path, { collections: storeCollections, readOnly: true });
     await reader.init();
     expect(await codeOf(reader.setMeta('k', 1))).to.equal('STORE_WRITE_FAILED');
     await reader.close();
@@ -156,7 +160,7 @@ describe('store/LowdbStore', () => {
     const gone = spawn(process.execPath, ['-e', '']);
     await once(gone, 'exit');
     await writeFile(lockPath, JSON.stringify({ pid: gone.pid, host: hostname(), since: 'earlier' }));
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     expect(JSON.parse(await readFile(lockPath, 'utf8')).pid).to.equal(process.pid);
     await store.close();
@@ -164,7 +168,7 @@ describe('store/LowdbStore', () => {
   });
 
   it('gives a device lock to one owner at a time without waiting', async () => {
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     expect(await store.tryLockDevice('SW-1', 'tx1')).to.equal(true);
     expect(await store.tryLockDevice('sw-1', 'tx2')).to.equal(false);

@@ -1,4 +1,5 @@
 /** The store file is owner-only (0600) from its first byte, and an older world-readable one is tightened. */
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ describe('store: file modes', () => {
 
   it('creates the store directory 0700 and writes store.json 0600, even over a stale 0644 temp file', async () => {
     const path = join(dir, 'data', 'store.json');
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     writeFileSync(join(dir, 'data', '.store.json.tmp'), 'stale', { mode: 0o644 });
     await store.setMeta('k', { v: 1 });
@@ -26,7 +27,7 @@ describe('store: file modes', () => {
     const path = join(dir, 'store.json');
     writeFileSync(path, JSON.stringify({ version: 1, devices: {}, events: [], nextEventId: 1, records: {}, meta: {} }), { mode: 0o644 });
     expect(mode(path)).to.equal(0o644);
-    const store = new LowdbStore(path);
+    const store = new LowdbStore(path, { collections: storeCollections });
     await store.init();
     expect(mode(path)).to.equal(0o600);
     await store.close();

@@ -35,6 +35,8 @@ export interface Faults {
 export class StubServer {
   readonly violations: string[] = [];
   readonly requests: { method: string; path: string }[] = [];
+  /** Every request body received, as sent: tests check no credential travels in one (issue #14). */
+  readonly bodies: string[] = [];
   faults: Faults = {};
   private server: Server | undefined;
   private gate: Promise<void> | null = null;
@@ -83,6 +85,7 @@ export class StubServer {
     const rawBody = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://stub');
     this.requests.push({ method: req.method ?? '', path: url.pathname });
+    if (rawBody) this.bodies.push(rawBody);
     let reply: StubReply;
     let body: unknown;
     try {
