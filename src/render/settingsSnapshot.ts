@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { yamlErrorText } from '../model/yamlError.ts';
 
 export type SettingsDoc = Record<string, unknown>;
 
@@ -77,7 +78,7 @@ function parseDoc(path: string, text: string, problems: SettingsProblem[]): Sett
   try {
     value = parseYaml(text, { uniqueKeys: true });
   } catch (err) {
-    problems.push({ path, kind: 'yaml_syntax', message: (err as Error).message.split('\n')[0]! });
+    problems.push({ path, kind: 'yaml_syntax', message: yamlErrorText(err) });
     return undefined;
   }
   if (value === null || value === undefined) return {};

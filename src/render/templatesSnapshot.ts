@@ -7,6 +7,7 @@
 import nunjucks from 'nunjucks';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { yamlErrorText } from '../model/yamlError.ts';
 import { platformOf, resolveTemplatePath, templateReferences } from './templatePath.ts';
 
 export interface TypeMapping {
@@ -73,7 +74,7 @@ export function parseMapping(platform: string, text: string): PlatformTemplates 
   try {
     raw = parseYaml(text);
   } catch (err) {
-    return { platform, types: new Map(), problem: `${platform}/mapping.yml is not valid YAML: ${(err as Error).message.split('\n')[0]}` };
+    return { platform, types: new Map(), problem: `${platform}/mapping.yml is not valid YAML: ${yamlErrorText(err)}` };
   }
   const result = mappingSchema.safeParse(raw ?? {});
   if (!result.success) {

@@ -8,6 +8,18 @@ import type { IntakeService } from '../../intake/intakeService.ts';
 import type { Provider } from '../../intake/verifySignature.ts';
 
 const PROVIDERS: Provider[] = ['github', 'gitea', 'gitlab'];
+/** The longest a push's sender may wait for the verdict (X-Netsync-Wait, seconds). */
+const MAX_WAIT_SECONDS = 60;
+
+/** X-Netsync-Wait: whole seconds 1..60 to wait for the push's verdict; absent = answer at once. */
+function waitMs(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header);
+  if (!/^\d+$/.test(header.trim()) || n < 1 || n > MAX_WAIT_SECONDS) {
+    throw new NetsyncError('BAD_REQUEST', `X-Netsync-Wait must be whole seconds from 1 to ${MAX_WAIT_SECONDS}`, { header: 'x-netsync-wait' });
+  }
+  return n * 1000;
+}
 
 export function webhookRouter(intake: IntakeService, bodyLimit: string): Router {
   const r = Router();
@@ -17,7 +29,8 @@ export function webhookRouter(intake: IntakeService, bodyLimit: string): Router 
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (rawBody.length === 0) throw new NetsyncError('BAD_REQUEST', 'webhook body is empty', { provider });
     const delivery = req.get('x-github-delivery') ?? req.get('x-gitea-delivery') ?? req.get('idempotency-key') ?? req.get('x-gitlab-event-uuid');
-    const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}) });
+    const wait = waitMs(req.get('x-netsync-wait'));
+    const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}), ...(wait ? { waitMs: wait } : {}) });
     res.status(answer.status).json(answer.body);
   });
   return r;
