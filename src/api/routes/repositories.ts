@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.ts';
 import type { IntakeService } from '../../intake/intakeService.ts';
 import { REPO_KINDS } from '../../intake/intakeService.ts';
 import { readRepoState } from '../../intake/repoState.ts';
+import { readRepoStatuses } from '../../intake/repoStatus.ts';
 
 function repoParam(name: string): RepoKind {
   if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${name}' does not exist (settings, templates)`, { repository: name });
@@ -15,7 +16,13 @@ function repoParam(name: string): RepoKind {
 export function repositoriesRouter(intake: IntakeService, store: Store): Router {
   const r = Router();
   r.get('/repositories', async (_req, res) => {
-    const repositories = await Promise.all(REPO_KINDS.map(async (name) => ({ name, ...(await readRepoState(store, name)) })));
+    const statuses = await readRepoStatuses(store);
+    const repositories = await Promise.all(
+      REPO_KINDS.map(async (name) => {
+        const { recent: _r, name: _n, ...status } = statuses.find((s) => s.name === name)!;
+        return { name, ...(await readRepoState(store, name)), ...status };
+      }),
+    );
     const events = (await store.listRecords('repoEvents')).sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
     res.json({ repositories, events });
   });
