@@ -15,6 +15,22 @@ export const REDACTED_PATHS = [
   '*.headers.authorization',
 ];
 
+export type LogFormat = 'json' | 'pretty';
+
+/** `auto` means pretty for a person at a terminal, JSON for a log collector (a pipe, a file, journald). */
+export function resolveLogFormat(requested: LogFormat | 'auto', isTTY: boolean | undefined): LogFormat {
+  return requested === 'auto' ? (isTTY ? 'pretty' : 'json') : requested;
+}
+
+/**
+ * Human-readable coloured lines (pino-pretty, in this thread: no worker thread for a transport), loaded only
+ * when asked for so a JSON daemon never pays for it.
+ */
+export async function prettyDestination(fd = 1): Promise<NodeJS.WritableStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({ colorize: true, destination: fd, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true });
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
