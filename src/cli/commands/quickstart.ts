@@ -1,7 +1,7 @@
 /** `netsync quickstart` (what `npm start` runs): lab + example repos + daemon, and what to do next. */
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { createLogger } from '../../logging/logger.ts';
+import { createLogger, prettyDestination } from '../../logging/logger.ts';
 import { startQuickstart } from '../../compose/quickstart.ts';
 import { portNumber } from '../options.ts';
 
@@ -15,7 +15,7 @@ export function registerQuickstart(program: Command): void {
     .option('--lab-base-port <port>', 'first lab device port (0 = free ports)', portNumber, 0)
     .option('--auto-sync', 'sync unsynchronized devices every minute by itself')
     .action(async (flags: { dataDir: string; workDir: string; port: number; labBasePort: number; autoSync?: boolean }) => {
-      const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn') });
+      const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn', process.stdout.isTTY ? await prettyDestination(1) : undefined) });
       const work = relative(process.cwd(), qs.workDir) || '.';
       const defaults = flags.port === 8080 && flags.dataDir === '.netsync';
       process.stdout.write(
