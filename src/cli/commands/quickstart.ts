@@ -22,6 +22,7 @@ export function registerQuickstart(program: Command): void {
         [
           `netsync is running at ${qs.url} with ${qs.lab.devices.length} lab devices:`,
           ...qs.lab.devices.map((d) => `  ${d.hostname.padEnd(14)} ${d.platform.padEnd(8)} 127.0.0.1:${d.port}`),
+          '',
           `The example repos' git hooks: pre-receive refuses a push netsync cannot render, post-receive prints netsync's verdict.`,
           qs.configFile.written
             ? `The config it runs with is in ${relative(process.cwd(), qs.configFile.path) || qs.configFile.path} (for netsync render/impact -c netsync.yml).`
