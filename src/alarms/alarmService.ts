@@ -5,7 +5,7 @@
  */
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
-import type { AlarmReport, Thresholds } from './evaluate.ts';
+import type { AlarmReport, RejectedHead, Thresholds } from './evaluate.ts';
 import { checkThresholds, evaluateUnsynced } from './evaluate.ts';
 import type { NetsyncMetrics } from './metrics.ts';
 import type { DeliveryOutcome, WebhookNotifier } from './notifications.ts';
@@ -25,6 +25,8 @@ export interface AlarmServiceDeps {
   passive?: PassiveOutput;
   notifier?: WebhookNotifier;
   metrics?: NetsyncMetrics;
+  /** Repos whose head netsync refused (none when no repos are tracked). */
+  rejectedHeads?: () => Promise<RejectedHead[]>;
 }
 
 export interface SweepResult {
@@ -53,7 +55,8 @@ export class AlarmService {
       warningSeconds: overrides.warningSeconds ?? Math.min(base.warningSeconds, overrides.criticalSeconds ?? Infinity),
       criticalSeconds: overrides.criticalSeconds ?? Math.max(base.criticalSeconds, overrides.warningSeconds ?? 0),
     });
-    return evaluateUnsynced(await this.deps.store.listDevices(), thresholds, this.deps.clock());
+    const heads = this.deps.rejectedHeads ? await this.deps.rejectedHeads() : [];
+    return evaluateUnsynced(await this.deps.store.listDevices(), thresholds, this.deps.clock(), heads);
   }
 
   /**

@@ -30,6 +30,21 @@ export interface UnsyncedDevice {
   by: string | null;
 }
 
+/** A repo whose branch head netsync refused: devices keep getting the known-good commit's configuration. */
+export interface RejectedHead {
+  repo: string;
+  head: string;
+  knownGood: string | null;
+  /** When the current run of rejected pushes began. */
+  since: string;
+  problems: string[];
+}
+
+export interface RejectedRepo extends RejectedHead {
+  ageSeconds: number;
+  level: AlarmLevel;
+}
+
 export interface AlarmReport {
   state: ServiceState;
   checkedAt: string;
@@ -42,6 +57,8 @@ export interface AlarmReport {
   oldestSeconds: number;
   /** Unsynchronized MANAGED devices, oldest first. */
   devices: UnsyncedDevice[];
+  /** Repos whose head is rejected (the same thresholds as devices), oldest first. */
+  rejectedRepos: RejectedRepo[];
 }
 
 export function checkThresholds(t: Thresholds): Thresholds {
@@ -61,7 +78,7 @@ export function levelFor(ageMs: number, t: Thresholds): AlarmLevel {
   return 'ok';
 }
 
-export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresholds, now: Date): AlarmReport {
+export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresholds, now: Date, rejectedHeads: readonly RejectedHead[] = []): AlarmReport {
   checkThresholds(thresholds);
   const managed = devices.filter((d) => d.state === 'MANAGED');
   const nowMs = now.getTime();
@@ -85,8 +102,15 @@ export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresho
   unsynced.sort((a, b) => a.sinceMs - b.sinceMs || compareHostnames(a.hostname, b.hostname));
   const critical = unsynced.filter((d) => d.level === 'critical').length;
   const warning = unsynced.filter((d) => d.level === 'warning').length;
+  const rejectedRepos = rejectedHeads
+    .map((r) => {
+      const ageMs = Math.max(0, nowMs - Date.parse(r.since));
+      return { ...r, ageSeconds: Math.floor(ageMs / 1000), level: levelFor(ageMs, thresholds) };
+    })
+    .sort((a, b) => b.ageSeconds - a.ageSeconds || a.repo.localeCompare(b.repo));
+  const repoLevel = (l: AlarmLevel) => rejectedRepos.some((r) => r.level === l);
   return {
-    state: critical > 0 ? 'CRITICAL' : warning > 0 ? 'WARNING' : 'OK',
+    state: critical > 0 || repoLevel('critical') ? 'CRITICAL' : warning > 0 || repoLevel('warning') ? 'WARNING' : 'OK',
     checkedAt: now.toISOString(),
     thresholds,
     managed: managed.length,
@@ -95,6 +119,7 @@ export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresho
     critical,
     oldestSeconds: unsynced[0]?.ageSeconds ?? 0,
     devices: unsynced.map(({ sinceMs: _s, ...d }) => d),
+    rejectedRepos,
   };
 }
 

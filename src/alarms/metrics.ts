@@ -8,7 +8,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEVICE_STATES } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
-import type { Thresholds } from './evaluate.ts';
+import type { RejectedHead, Thresholds } from './evaluate.ts';
 import { STATE_CODE, evaluateUnsynced } from './evaluate.ts';
 import type { DeliveryOutcome } from './notifications.ts';
 import type { SinkOutcome } from './passive.ts';
@@ -21,17 +21,17 @@ export class NetsyncMetrics {
   private readonly passive: Counter<'outcome'>;
   private readonly webhooks: Counter<'provider' | 'status'>;
 
-  constructor(store: Store, thresholds: Thresholds, clock: Clock) {
+  constructor(store: Store, thresholds: Thresholds, clock: Clock, rejectedHeads: () => Promise<RejectedHead[]> = async () => []) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'netsync_' });
 
     // One store read per scrape feeds every device gauge.
     let snapshot: Promise<ReturnType<typeof evaluateUnsynced> & { byState: Map<string, number> }> | undefined;
     const current = () => {
-      snapshot ??= store.listDevices().then((devices) => {
+      snapshot ??= Promise.all([store.listDevices(), rejectedHeads()]).then(([devices, heads]) => {
         const byState = new Map<string, number>();
         for (const d of devices) byState.set(`${d.state}|${d.synchronized}`, (byState.get(`${d.state}|${d.synchronized}`) ?? 0) + 1);
-        return { ...evaluateUnsynced(devices, thresholds, clock()), byState };
+        return { ...evaluateUnsynced(devices, thresholds, clock(), heads), byState };
       });
       // Shared by the gauges of this scrape (they collect concurrently), dropped before the next one.
       void snapshot.finally(() => setTimeout(() => (snapshot = undefined), 0)).catch(() => undefined);
@@ -75,6 +75,17 @@ export class NetsyncMetrics {
       registers,
       async collect() {
         this.set((await current()).oldestSeconds);
+      },
+    });
+    new Gauge({
+      name: 'netsync_repo_head_rejected_seconds',
+      help: 'Seconds since a repo head was first rejected (devices run on its known-good commit); no series while the head is accepted.',
+      labelNames: ['repo'],
+      registers,
+      async collect() {
+        const report = await current();
+        this.reset();
+        for (const r of report.rejectedRepos) this.set({ repo: r.repo }, r.ageSeconds);
       },
     });
     new Gauge({

@@ -5,7 +5,7 @@
  * the NOC sees the same words whichever way it polls.
  */
 import { formatDuration } from '../model/duration.ts';
-import type { AlarmReport, ServiceState, UnsyncedDevice } from './evaluate.ts';
+import type { AlarmReport, RejectedRepo, ServiceState, UnsyncedDevice } from './evaluate.ts';
 import { STATE_CODE } from './evaluate.ts';
 
 export const PLUGIN_LABEL = 'UNSYNCED';
@@ -20,7 +20,9 @@ export interface PluginResult {
 }
 
 export function pluginResult(report: AlarmReport): PluginResult {
-  const lines = [`${PLUGIN_LABEL} ${report.state} - ${summary(report)} | ${perfdata(report)}`, ...report.devices.map(deviceLine)];
+  const repos = report.rejectedRepos ?? [];
+  const status = [summary(report), ...repos.filter((r) => r.level !== 'ok').map(repoSummary)].join('; ');
+  const lines = [`${PLUGIN_LABEL} ${report.state} - ${status} | ${perfdata(report)}`, ...repos.map(repoLine), ...report.devices.map(deviceLine)];
   return { state: report.state, exitCode: STATE_CODE[report.state], text: lines.join('\n') };
 }
 
@@ -29,10 +31,19 @@ export function unknownResult(reason: string): PluginResult {
   return { state: 'UNKNOWN', exitCode: 3, text: `${PLUGIN_LABEL} UNKNOWN - ${oneLine(reason)}` };
 }
 
+/** "repo settings head 419efb12 rejected for 1h 5m, known-good 0a22df9e in force". */
+function repoSummary(r: RejectedRepo): string {
+  return `repo ${r.repo} head ${r.head.slice(0, 8)} rejected for ${formatDuration(r.ageSeconds)}, known-good ${r.knownGood ? r.knownGood.slice(0, 8) : 'none'} in force`;
+}
+
+function repoLine(r: RejectedRepo): string {
+  return `${repoSummary(r)} (${r.level.toUpperCase()}): ${oneLine(r.problems.join('; ') || 'see netsync repos')}`;
+}
+
 function summary(r: AlarmReport): string {
   const warn = formatDuration(r.thresholds.warningSeconds);
   const crit = formatDuration(r.thresholds.criticalSeconds);
-  if (r.state === 'OK') {
+  if (r.critical === 0 && r.warning === 0) {
     if (r.unsynchronized === 0) return `all ${r.managed} managed devices synchronized`;
     return `${r.unsynchronized} of ${r.managed} managed ${plural(r.managed, 'device')} unsynchronized, none longer than ${warn}`;
   }
@@ -59,6 +70,7 @@ function perfdata(r: AlarmReport): string {
     `warning=${r.warning};;;0;${r.managed}`,
     `critical=${r.critical};;;0;${r.managed}`,
     `oldest=${r.oldestSeconds}s;${t.warningSeconds};${t.criticalSeconds};0`,
+    `rejected_repos=${(r.rejectedRepos ?? []).length};;;0`,
   ].join(' ');
 }
 

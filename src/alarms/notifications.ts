@@ -82,6 +82,22 @@ export interface DeliveryOutcome {
 
 const LEVEL_RANK: Record<AlarmLevel, number> = { ok: 0, warning: 1, critical: 2 };
 export const ALERT_NAME = 'NetsyncDeviceUnsynchronized';
+export const REPO_ALERT_NAME = 'NetsyncRepoHeadRejected';
+/** Rejected repos are notified like devices, under the subject `repo:<name>` (no hostname contains ':'). */
+const REPO_SUBJECT = 'repo:';
+
+/** Devices and rejected repos, as the subjects of notifications. */
+function subjects(report: AlarmReport): UnsyncedDevice[] {
+  const repos = (report.rejectedRepos ?? []).map((r) => ({
+    hostname: `${REPO_SUBJECT}${r.repo}`,
+    since: r.since,
+    ageSeconds: r.ageSeconds,
+    level: r.level,
+    cause: 'head_rejected',
+    by: `head ${r.head.slice(0, 8)} rejected, known-good ${r.knownGood ? r.knownGood.slice(0, 8) : 'none'} in force`,
+  }));
+  return [...report.devices, ...repos];
+}
 
 export class WebhookNotifier {
   constructor(
@@ -149,7 +165,8 @@ function recordId(target: string, hostname: string): string {
 export function planEvents(target: NotificationTarget, report: AlarmReport, sent: readonly NotificationRecord[], now: Date): NotificationEvent[] {
   const byHost = new Map(sent.map((r) => [hostnameKey(r.hostname), r]));
   const events: NotificationEvent[] = [];
-  const alarming = report.devices.filter((d) => LEVEL_RANK[d.level] >= LEVEL_RANK[target.level]);
+  const all = subjects(report);
+  const alarming = all.filter((d) => LEVEL_RANK[d.level] >= LEVEL_RANK[target.level]);
   const alarmingKeys = new Set(alarming.map((d) => hostnameKey(d.hostname)));
   for (const d of alarming) {
     const prev = byHost.get(hostnameKey(d.hostname));
@@ -160,7 +177,7 @@ export function planEvents(target: NotificationTarget, report: AlarmReport, sent
   // Synchronized, set UNMANAGED, deleted, or back under the threshold: all count as recovered.
   for (const r of sent) {
     if (alarmingKeys.has(hostnameKey(r.hostname))) continue;
-    const current = report.devices.find((d) => hostnameKey(d.hostname) === hostnameKey(r.hostname));
+    const current = all.find((d) => hostnameKey(d.hostname) === hostnameKey(r.hostname));
     events.push({
       status: 'resolved',
       reason: 'recovered',
@@ -198,9 +215,11 @@ export function genericBody(events: NotificationEvent[], report: AlarmReport, no
  */
 export function alertmanagerBody(events: NotificationEvent[], target: NotificationTarget, now: Date) {
   const alert = (e: NotificationEvent, severity: AlarmLevel, endsAt: Date) => ({
-    labels: { alertname: ALERT_NAME, hostname: e.hostname, severity, service: 'netsync' },
+    labels: e.hostname.startsWith(REPO_SUBJECT)
+      ? { alertname: REPO_ALERT_NAME, repo: e.hostname.slice(REPO_SUBJECT.length), severity, service: 'netsync' }
+      : { alertname: ALERT_NAME, hostname: e.hostname, severity, service: 'netsync' },
     annotations: {
-      summary: `${e.hostname} unsynchronized since ${e.since}`,
+      summary: e.hostname.startsWith(REPO_SUBJECT) ? `${e.hostname} head rejected since ${e.since}` : `${e.hostname} unsynchronized since ${e.since}`,
       description: `last cause ${e.cause ?? 'unknown'}${e.by ? ` by ${e.by}` : ''}`,
     },
     startsAt: e.since,

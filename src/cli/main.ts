@@ -22,6 +22,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   quickstart: async () => (await import('./commands/quickstart.ts')).registerQuickstart,
   'check-unsynced': async () => (await import('./commands/checkUnsynced.ts')).registerCheckUnsynced,
   commit: async () => (await import('./commands/commit.ts')).registerCommit,
+  repos: async () => (await import('./commands/repos.ts')).registerRepos,
+  history: async () => (await import('./commands/history.ts')).registerHistory,
+  jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
+  transactions: async () => (await import('./commands/transactions.ts')).registerTransactions,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);

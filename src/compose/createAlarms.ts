@@ -7,7 +7,8 @@ import type { Router } from 'express';
 import { AlarmService } from '../alarms/alarmService.ts';
 import type { AlarmsConfig } from '../alarms/configSchema.ts';
 import { parseDuration } from '../model/duration.ts';
-import type { Thresholds } from '../alarms/evaluate.ts';
+import type { RejectedHead, Thresholds } from '../alarms/evaluate.ts';
+import { readRepoStatuses } from '../intake/repoStatus.ts';
 import { NetsyncMetrics } from '../alarms/metrics.ts';
 import type { HttpPost, NotificationTarget } from '../alarms/notifications.ts';
 import { WebhookNotifier } from '../alarms/notifications.ts';
@@ -35,11 +36,18 @@ export const fetchPost: HttpPost = async (url, body, headers) => {
 
 export function createAlarms(
   config: AlarmsConfig,
-  deps: { store: Store; clock: Clock; logger: Logger; resolvePath: (p: string) => string; post?: HttpPost },
+  deps: { store: Store; clock: Clock; logger: Logger; resolvePath: (p: string) => string; post?: HttpPost; tracksRepos?: boolean },
 ): Alarms {
   const logger = deps.logger.child({ module: 'alarms' });
   const thresholds: Thresholds = { warningSeconds: parseDuration(config.warning), criticalSeconds: parseDuration(config.critical) };
-  const metrics = new NetsyncMetrics(deps.store, thresholds, deps.clock);
+  // A repo whose head netsync refused alarms like an unsynchronized device: the network runs on an old commit.
+  const rejectedHeads = async (): Promise<RejectedHead[]> =>
+    deps.tracksRepos
+      ? (await readRepoStatuses(deps.store))
+          .filter((r) => r.rejected && r.head && r.rejectedSince)
+          .map((r) => ({ repo: r.name, head: r.head!, knownGood: r.knownGood, since: r.rejectedSince!, problems: r.problems }))
+      : [];
+  const metrics = new NetsyncMetrics(deps.store, thresholds, deps.clock, rejectedHeads);
   const targets: NotificationTarget[] = config.notifications.map((t, i) => ({
     name: t.name ?? `${t.kind}-${i + 1}`,
     url: t.url,
@@ -54,6 +62,7 @@ export function createAlarms(
     logger,
     thresholds,
     metrics,
+    rejectedHeads,
     ...(config.passive
       ? {
           passive: {

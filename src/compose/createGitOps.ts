@@ -85,6 +85,11 @@ export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
     refresh: (repo, trigger) => refreshRepo(deps, repo, trigger),
     logger: parts.logger.child({ component: 'intake' }),
     queueSize: parts.intake.queueSize,
+    verdicts: {
+      eventFor: async (repo, commit) =>
+        (await parts.store.listRecords('repoEvents')).filter((e) => e.repo === repo && e.after === commit).sort((a, b) => b.at.localeCompare(a.at))[0],
+      knownGood: async (repo) => (await readRepoState(parts.store, repo)).knownGood,
+    },
   });
   return { ...gitops, intake };
 }

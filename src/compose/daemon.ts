@@ -139,7 +139,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
   }
 
-  const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath });
+  const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath, tracksRepos: Boolean(config.repos) });
 
   const sourcesConfig = config.sources ?? sourcesConfigSchema.parse({});
   // The SSH identity check logs in like every device session unless sources.ssh says otherwise.

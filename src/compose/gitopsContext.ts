@@ -34,7 +34,7 @@ export interface GitOpsFlags {
 
 export function addGitOpsOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --config <file>', 'netsync.yml naming the repos (env NETSYNC_CONFIG)')
+    .option('-c, --config <file>', 'netsync.yml naming the repos (env NETSYNC_CONFIG; default ./netsync.yml when there is one)')
     .option('--inventory <file>', 'devices from this inventory file (default: the daemon store, else inventory.seed)')
     .option('--settings-dir <dir>', 'use this folder as the settings repo (e.g. a checkout)')
     .option('--templates-dir <dir>', 'use this folder as the templates repo');
@@ -71,7 +71,7 @@ export interface CliGitOps {
 }
 
 export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
-  const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
+  const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG ?? (existsSync('netsync.yml') ? 'netsync.yml' : undefined));
   const { config } = loaded;
   const dataDir = loaded.resolvePath(config.dataDir);
   const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');

@@ -33,6 +33,8 @@ export interface QuickstartOptions {
   labBasePort: number;
   autoSync: boolean;
   logger: Logger;
+  /** Where to write the config it runs with, for `netsync render -c netsync.yml` and friends (default ./netsync.yml). */
+  configFile?: string;
 }
 
 export interface Quickstart {
@@ -42,6 +44,8 @@ export interface Quickstart {
   workDir: string;
   /** False when an earlier run already made the repos (the printed steps differ). */
   firstRun: boolean;
+  /** The netsync.yml written, or why none was (a file of the user's own was there). */
+  configFile: { path: string; written: boolean };
   stop(): Promise<void>;
 }
 
@@ -79,7 +83,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
     await writeFile(inventoryFile, stringify({ devices: inventory }));
 
     const bare = { settings: join(demoDir, 'git', 'settings.git'), templates: join(demoDir, 'git', 'templates.git') };
-    const config = parseConfig({
+    const raw = {
       listen: { host: '127.0.0.1', port: opts.port },
       dataDir,
       inventory: { seed: inventoryFile },
@@ -91,7 +95,8 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       devices: { username: lab.username, password: lab.password, confirmTimeoutSeconds: 120 },
       scheduler: { autoSync: { enabled: opts.autoSync, cron: '*/1 * * * *' }, driftCheck: { enabled: true, cron: '*/2 * * * *' } },
       log: { level: 'warn' },
-    });
+    };
+    const config = parseConfig(raw);
     const firstRun = !(await exists(bare.settings));
     for (const repo of ['settings', 'templates'] as const) await initRepo(repo, bare[repo], join(workDir, repo));
 
@@ -99,8 +104,17 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
     await followLabPorts(daemon, inventory);
     const address = await daemon.listen();
     const url = `http://127.0.0.1:${address.port}`;
+    const configPath = resolve(opts.configFile ?? 'netsync.yml');
+    const written = await writeOwnConfig(configPath, { ...raw, listen: { ...raw.listen, port: address.port } });
     for (const repo of ['settings', 'templates'] as const) {
-      await installHook(bare[repo], { 'netsync.url': url, 'netsync.repo': repo, 'netsync.secret': secret });
+      // post-receive: tell the daemon and print its verdict; pre-receive: refuse a push netsync cannot render.
+      await installHook(bare[repo], 'post-receive', { 'netsync.url': url, 'netsync.repo': repo, 'netsync.secret': secret });
+      await installHook(bare[repo], 'pre-receive', {
+        // The hook splits this on spaces (no quoting): fine for the usual install paths.
+        'netsync.command': `${process.execPath} ${join(ROOT, 'bin', 'netsync.js')}`,
+        'netsync.config': configPath,
+        'netsync.branch': 'main',
+      });
     }
     // Make sure the repos are baselined before anyone pushes (intake also catches up on its own at start).
     await Promise.all((['settings', 'templates'] as const).map((r) => daemon.gitops!.intake.refresh(r, 'quickstart')));
@@ -110,6 +124,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
       url,
       workDir,
       firstRun,
+      configFile: { path: configPath, written },
       async stop() {
         await daemon.stop();
         await lab.stop();
@@ -178,9 +193,24 @@ async function initRepo(repo: 'settings' | 'templates', bare: string, work: stri
   }
 }
 
-async function installHook(bare: string, settings: Record<string, string>): Promise<void> {
-  const hook = join(bare, 'hooks', 'post-receive');
-  await copyFile(join(ROOT, 'hooks', 'post-receive'), hook);
+const MARKER = '# Written by `netsync quickstart` on every start: the config it runs with (edits are overwritten).\n';
+
+/**
+ * Writes the quick start's config where the user works, so `netsync render -c netsync.yml` and the other
+ * documented commands see the same repos, store and devices. A netsync.yml of the user's own is left alone.
+ */
+async function writeOwnConfig(path: string, raw: Record<string, unknown>): Promise<boolean> {
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  if (current !== undefined && !current.startsWith(MARKER)) return false;
+  // It holds the demo webhook secret and the lab password: readable by the user only.
+  await writeFile(path, `${MARKER}${stringify(raw)}`, { mode: 0o600 });
+  await chmod(path, 0o600);
+  return true;
+}
+
+async function installHook(bare: string, name: 'post-receive' | 'pre-receive', settings: Record<string, string>): Promise<void> {
+  const hook = join(bare, 'hooks', name);
+  await copyFile(join(ROOT, 'hooks', name), hook);
   await chmod(hook, 0o755);
   for (const [key, value] of Object.entries(settings)) await git(bare, 'config', key, value);
 }

@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { NetsyncError } from '../model/errors.ts';
+import { yamlErrorText } from '../model/yamlError.ts';
 
 export type SelectorField = 'type' | 'group' | 'hostname';
 export type Selector = 'all' | Partial<Record<SelectorField, string[]>>;
@@ -33,7 +34,7 @@ export function parseSettingsRules(text: string, source = 'mapping/settings.yml'
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new NetsyncError('CONFIG_INVALID', `${source} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { source });
+    throw new NetsyncError('CONFIG_INVALID', `${source} is not valid YAML: ${yamlErrorText(err)}`, { source });
   }
   const result = z.array(ruleSchema).safeParse(raw);
   if (!result.success) {

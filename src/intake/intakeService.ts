@@ -10,6 +10,8 @@ import type { RepoConfig } from './configSchema.ts';
 import { DeliveryDedupe } from './deliveryDedupe.ts';
 import type { IncomingEvent } from './pushEvent.ts';
 import { eventName, normalizeRepoId, parseEvent } from './pushEvent.ts';
+import type { PushVerdict, VerdictSources } from './pushVerdict.ts';
+import { awaitVerdict } from './pushVerdict.ts';
 import type { RefreshResult } from './refreshRepo.ts';
 import { RefreshQueue } from './refreshQueue.ts';
 import type { Provider, SignedRequest } from './verifySignature.ts';
@@ -20,11 +22,13 @@ export const REPO_KINDS: RepoKind[] = ['settings', 'templates'];
 export interface WebhookRequest extends SignedRequest {
   /** X-GitHub-Delivery, X-Gitea-Delivery or Idempotency-Key. */
   delivery?: string;
+  /** A push's sender (the post-receive hook) waits this long for netsync's verdict on the pushed commit. */
+  waitMs?: number;
 }
 
 export interface WebhookAnswer {
   status: 200 | 202;
-  body: { accepted: boolean; repo?: RepoKind; delivery?: string; ignored?: string; duplicate?: boolean; pong?: boolean };
+  body: { accepted: boolean; repo?: RepoKind; delivery?: string; ignored?: string; duplicate?: boolean; pong?: boolean; verdict?: PushVerdict };
 }
 
 export interface IntakeOptions {
@@ -32,6 +36,8 @@ export interface IntakeOptions {
   refresh: (repo: RepoKind, trigger: string) => Promise<RefreshResult>;
   logger: Logger;
   queueSize: number;
+  /** Where a waited-for verdict is looked up when another trigger processed the commit first. */
+  verdicts?: VerdictSources;
 }
 
 /** Receives verified pull-request webhooks for one of our repos (PR checks); answers at once. */
@@ -115,9 +121,14 @@ export class IntakeService {
     if (this.dedupe.has(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
     // Both throw UNAVAILABLE (503) when their queue is full; the delivery is remembered only once accepted.
     let result: { accepted: boolean; ignored?: string } = { accepted: true };
+    let refreshing: Promise<RefreshResult> | undefined;
     if (isPullRequest) result = this.onPullRequest!(req.provider, repo, JSON.parse(req.rawBody.toString('utf8')));
-    else this.refresh(repo, `webhook:${req.provider}`).catch(() => undefined);
+    else (refreshing = this.refresh(repo, `webhook:${req.provider}`)).catch(() => undefined);
     this.dedupe.remember(req.provider, req.delivery);
+    const verdicts = this.options.verdicts;
+    if (refreshing && req.waitMs && event.after && verdicts) {
+      return answer({ ...result, repo, verdict: await awaitVerdict(repo, event.after, refreshing, req.waitMs, verdicts) });
+    }
     return answer({ ...result, repo });
   }
 }

@@ -67,6 +67,8 @@ export async function refreshRepo(deps: RefreshDeps, repo: RepoKind, trigger: st
   result.problems = pushProblems({ settingsProblems, devices: impact.devices, baseline: !state.knownGood });
   const save = (s: Partial<RepoState>) => writeRepoState(deps.store, repo, { ...state, lastProcessed: head, ...s, updatedAt: deps.clock().toISOString() });
   if (result.problems.length > 0) {
+    // How many commits the refused head carries beyond the known-good one (shown with the verdict).
+    result.commits = state.knownGood ? ((await git.firstParentChain(state.knownGood, head))?.length ?? 1) : 1;
     await save({});
     log.warn({ commit: head, problems: result.problems }, 'push rejected: the last known-good commit stays in force');
     return record(deps, { ...result, status: 'rejected' }, trigger);

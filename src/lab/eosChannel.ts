@@ -45,7 +45,10 @@ export function attachEosChannel(
   const runLine = async (line: string) => {
     if (closed) return;
     const r = await shell.run(line);
-    const text = r.output ? `${r.output}\n` : '';
+    // Without a pty nothing echoes as the user types: echo the command after its prompt, as an EOS session
+    // transcript reads (prompt, command, output, next prompt, each on its own line). Drivers drop the echo.
+    const echo = opts.pty ? '' : `${line}\n`;
+    const text = `${echo}${r.output ? `${r.output}\n` : ''}`;
     if (r.close) {
       out(text);
       closed = true;

@@ -10,7 +10,7 @@ import { NetsyncError } from '../model/errors.ts';
 import { parseConfig } from './canonicalConfig.ts';
 import { startControlApi } from './controlApi.ts';
 import { LabDeviceImpl } from './labDevice.ts';
-import { loadClientKey, loadDeviceState } from './stateDir.ts';
+import { loadClientKey, loadDeviceState, writeKnownHosts } from './stateDir.ts';
 import type { Lab, LabDeviceSpec, LabInventoryEntry, LabPlatform, StartLabOptions } from './types.ts';
 
 export { canonicalConfig } from './canonicalConfig.ts';
@@ -91,6 +91,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const listened = await Promise.allSettled(devices.map((d, i) => d.listen(specs[i]!.port ?? (opts.basePort ? opts.basePort + i : 0))));
     const failed = listened.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    await writeKnownHosts(opts.stateDir, devices);
   } catch (err) {
     await stop();
     throw err;

@@ -37,6 +37,7 @@ export class LabDeviceImpl implements LabDevice {
   readonly hostname: string;
   readonly platform: LabPlatform;
   readonly hostKeyFingerprint: string;
+  readonly hostPublicKey: string;
   port = 0;
   private readonly core: DeviceCore;
   private readonly netconf: NetconfDatastore | null;
@@ -50,6 +51,7 @@ export class LabDeviceImpl implements LabDevice {
     this.hostname = opts.hostname;
     this.platform = opts.platform;
     this.hostKeyFingerprint = fingerprint(opts.state.hostKey.parsed);
+    this.hostPublicKey = `${opts.state.hostKey.parsed.type} ${opts.state.hostKey.parsed.getPublicSSH().toString('base64')}`;
     this.core = new DeviceCore(opts.hostname, opts.platform, opts.initial, (cfg) => opts.state.save(serializeConfig(opts.platform, cfg)));
     this.netconf = opts.platform === 'netconf' ? new NetconfDatastore(this.core) : null;
     this.eos = opts.platform === 'eos' ? new EosSessions(this.core) : null;

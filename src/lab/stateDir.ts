@@ -3,6 +3,7 @@
  * host key and running config, so a restarted lab keeps identities and configs.
  *
  *   <stateDir>/client_ed25519(.pub)
+ *   <stateDir>/known_hosts        (rewritten at every start: the devices' ports change)
  *   <stateDir>/devices/<hostname>/ssh_host_ed25519_key
  *   <stateDir>/devices/<hostname>/running-config.{xml|eos}
  */
@@ -111,4 +112,16 @@ export async function loadDeviceState(stateDir: string, hostname: string, platfo
       while (writing) await writing;
     },
   };
+}
+
+/**
+ * An OpenSSH known_hosts file for the lab's devices as they listen now, so `ssh -o UserKnownHostsFile=...`
+ * reaches them without a host-key prompt (and still checks the key).
+ */
+export async function writeKnownHosts(stateDir: string, devices: readonly { port: number; hostPublicKey: string }[]): Promise<string> {
+  const file = join(stateDir, 'known_hosts');
+  const text = devices.map((d) => `[127.0.0.1]:${d.port} ${d.hostPublicKey}\n`).join('');
+  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  return file;
 }

@@ -85,6 +85,8 @@ export interface LabDevice {
   port: number;
   /** 'SHA256:base64' as OpenSSH prints it. */
   hostKeyFingerprint: string;
+  /** The host key as a known_hosts entry wants it: 'ssh-ed25519 AAAA...'. */
+  hostPublicKey: string;
   /** Canonical text of the running config (see canonicalConfig). */
   runningConfig(): string;
   /** Out-of-band change: replaces the running config (throws VALIDATION_FAILED, changing nothing, if invalid). */

@@ -16,6 +16,22 @@ export const REDACTED_PATHS = [
   '*.headers.authorization',
 ];
 
+export type LogFormat = 'json' | 'pretty';
+
+/** `auto` means pretty for a person at a terminal, JSON for a log collector (a pipe, a file, journald). */
+export function resolveLogFormat(requested: LogFormat | 'auto', isTTY: boolean | undefined): LogFormat {
+  return requested === 'auto' ? (isTTY ? 'pretty' : 'json') : requested;
+}
+
+/**
+ * Human-readable coloured lines (pino-pretty, in this thread: no worker thread for a transport), loaded only
+ * when asked for so a JSON daemon never pays for it.
+ */
+export async function prettyDestination(fd = 1): Promise<NodeJS.WritableStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({ colorize: true, destination: fd, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true });
+}
+
 /**
  * `secrets`: the template secrets (NETSYNC_SECRET_*); a log line holding one of their values, as written or
  * JSON-escaped, gets the placeholder instead. A last wall: what netsync logs is already masked (device text

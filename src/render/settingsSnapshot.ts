@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isMergeablePath } from './mergeSettings.ts';
 import type { InputLimits } from './inputLimits.ts';
 import { aliasProblem, DEFAULT_INPUT_LIMITS, fileSizeProblem, repoSizeProblem, yamlDepthProblem } from './inputLimits.ts';
+import { yamlErrorText } from '../model/yamlError.ts';
 
 export type SettingsDoc = Record<string, unknown>;
 
@@ -105,7 +106,7 @@ function parseDoc(path: string, text: string, problems: SettingsProblem[], limit
     value = parseYaml(text, { uniqueKeys: true, maxAliasCount: limits.yamlAliases });
   } catch (err) {
     const aliases = aliasProblem(err as Error, limits);
-    problems.push(aliases ? { path, kind: 'too_many_aliases', message: aliases } : { path, kind: 'yaml_syntax', message: (err as Error).message.split('\n')[0]! });
+    problems.push(aliases ? { path, kind: 'too_many_aliases', message: aliases } : { path, kind: 'yaml_syntax', message: yamlErrorText(err) });
     return undefined;
   }
   if (value === null || value === undefined) return {};

@@ -11,6 +11,7 @@ import type { InputLimits } from './inputLimits.ts';
 import { aliasProblem, DEFAULT_INPUT_LIMITS, fileSizeProblem, repoSizeProblem, yamlDepthProblem } from './inputLimits.ts';
 import { platformOf, referencesOf, resolveTemplatePath } from './templatePath.ts';
 import { sandboxEnvironment } from './sandbox/hardenNunjucks.ts';
+import { yamlErrorText } from '../model/yamlError.ts';
 
 export interface TypeMapping {
   entrypoint: string;
@@ -89,7 +90,7 @@ export function parseMapping(platform: string, text: string, limits: InputLimits
     raw = parseYaml(text, { maxAliasCount: limits.yamlAliases });
   } catch (err) {
     const aliases = aliasProblem(err as Error, limits);
-    return { platform, types: new Map(), problem: `${platform}/mapping.yml${aliases ? `: ${aliases}` : ` is not valid YAML: ${(err as Error).message.split('\n')[0]}`}` };
+    return { platform, types: new Map(), problem: `${platform}/mapping.yml${aliases ? `: ${aliases}` : ` is not valid YAML: ${yamlErrorText(err)}`}` };
   }
   const result = mappingSchema.safeParse(raw ?? {});
   if (!result.success) {

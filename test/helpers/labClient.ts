@@ -203,9 +203,12 @@ export class EosShellClient {
     }
   }
 
+  /** The command's output; the echoed command line in front of it is dropped (as the EOS driver does). */
   async cmd(line: string): Promise<string> {
     this.stream.write(`${line}\n`);
-    return this.untilPrompt();
+    const text = await this.untilPrompt();
+    const echo = `${line}\n`;
+    return text.startsWith(echo) ? text.slice(echo.length) : text === line ? '' : text;
   }
 
   close(): void {

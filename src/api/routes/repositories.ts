@@ -9,6 +9,7 @@ import { readRepoState } from '../../intake/repoState.ts';
 import { clip } from '../errors.ts';
 import { emptyBodySchema } from '../schemas.ts';
 import { parseInput } from '../validate.ts';
+import { readRepoStatuses } from '../../intake/repoStatus.ts';
 
 function repoParam(name: string): RepoKind {
   if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${clip(name, 64)}' does not exist (settings, templates)`, { repository: clip(name, 64) });
@@ -18,7 +19,13 @@ function repoParam(name: string): RepoKind {
 export function repositoriesRouter(intake: IntakeService, store: Store): Router {
   const r = Router();
   r.get('/repositories', async (_req, res) => {
-    const repositories = await Promise.all(REPO_KINDS.map(async (name) => ({ name, ...(await readRepoState(store, name)) })));
+    const statuses = await readRepoStatuses(store);
+    const repositories = await Promise.all(
+      REPO_KINDS.map(async (name) => {
+        const { recent: _r, name: _n, ...status } = statuses.find((s) => s.name === name)!;
+        return { name, ...(await readRepoState(store, name)), ...status };
+      }),
+    );
     const events = (await store.listRecords('repoEvents')).sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
     res.json({ repositories, events });
   });

@@ -10,6 +10,18 @@ import { clip } from '../errors.ts';
 
 const PROVIDERS: Provider[] = ['github', 'gitea', 'gitlab'];
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The longest a push's sender may wait for the verdict (X-Netsync-Wait, seconds). */
+const MAX_WAIT_SECONDS = 60;
+
+/** X-Netsync-Wait: whole seconds 1..60 to wait for the push's verdict; absent = answer at once. */
+function waitMs(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const n = Number(header);
+  if (!/^\d+$/.test(header.trim()) || n < 1 || n > MAX_WAIT_SECONDS) {
+    throw new NetsyncError('BAD_REQUEST', `X-Netsync-Wait must be whole seconds from 1 to ${MAX_WAIT_SECONDS}`, { header: 'x-netsync-wait' });
+  }
+  return n * 1000;
+}
 
 export function webhookRouter(intake: IntakeService, bodyLimit: string): Router {
   const r = Router();
@@ -23,7 +35,8 @@ export function webhookRouter(intake: IntakeService, bodyLimit: string): Router 
     if (delivery !== undefined && !DELIVERY_ID.test(delivery)) {
       throw new NetsyncError('BAD_REQUEST', `webhook delivery id '${clip(delivery, 64)}' is not 1 to 128 letters, digits, '.', '_', ':' or '-'`, { provider });
     }
-    const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}) });
+    const wait = waitMs(req.get('x-netsync-wait'));
+    const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}), ...(wait ? { waitMs: wait } : {}) });
     res.status(answer.status).json(answer.body);
   });
   return r;

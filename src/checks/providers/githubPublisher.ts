@@ -3,7 +3,7 @@
  * through @octokit/rest: repos.createCommitStatus and the issue-comments API
  * (a PR is an issue for comments).
  */
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { truncate } from '../buildReport.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { PullRequestRef } from '../model.ts';
@@ -22,23 +22,32 @@ export interface GithubPublisherOptions {
 export class GithubPublisher implements CheckPublisher {
   readonly provider = 'github' as const;
   readonly commentMaxChars = GITHUB_COMMENT_MAX;
-  private readonly octokit: Octokit;
+  private client: Promise<Octokit> | undefined;
   private readonly timeoutMs: number;
 
-  constructor(options: GithubPublisherOptions) {
+  constructor(private readonly options: GithubPublisherOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.octokit = new Octokit({
-      auth: options.token,
-      userAgent: options.userAgent ?? 'netsync',
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
-      // Retries and throttling are the caller's business; keep octokit quiet in our logs.
-      log: { debug() {}, info() {}, warn() {}, error() {} },
-    });
+  }
+
+  /** @octokit/rest is loaded at the first status posted, not when the daemon starts (about 10 MB). */
+  private get octokitReady(): Promise<Octokit> {
+    this.client ??= import('@octokit/rest').then(
+      ({ Octokit }) =>
+        new Octokit({
+          auth: this.options.token,
+          userAgent: this.options.userAgent ?? 'netsync',
+          ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl.replace(/\/+$/, '') } : {}),
+          // Retries and throttling are the caller's business; keep octokit quiet in our logs.
+          log: { debug() {}, info() {}, warn() {}, error() {} },
+        }),
+    );
+    return this.client;
   }
 
   async setStatus(pr: PullRequestRef, status: CommitStatus): Promise<void> {
+    const octokit = await this.octokitReady;
     await call('create commit status', () =>
-      this.octokit.rest.repos.createCommitStatus({
+      octokit.rest.repos.createCommitStatus({
         ...ownerAndName(pr.repo),
         sha: pr.headSha,
         state: status.state,
@@ -56,15 +65,16 @@ export class GithubPublisher implements CheckPublisher {
 
   async upsertComment(pr: PullRequestRef, body: string, marker: string): Promise<{ id: string; created: boolean }> {
     const where = { ...ownerAndName(pr.repo), issue_number: pr.number };
+    const octokit = await this.octokitReady;
     const comments = await call('list PR comments', () =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, { ...where, per_page: 100, request: this.request() }),
+      octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100, request: this.request() }),
     );
     const mine = comments.find((c) => c.body?.startsWith(marker));
     if (mine) {
-      await call('update PR comment', () => this.octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body, request: this.request() }));
+      await call('update PR comment', () => octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body, request: this.request() }));
       return { id: String(mine.id), created: false };
     }
-    const created = await call('create PR comment', () => this.octokit.rest.issues.createComment({ ...where, body, request: this.request() }));
+    const created = await call('create PR comment', () => octokit.rest.issues.createComment({ ...where, body, request: this.request() }));
     return { id: String(created.data.id), created: true };
   }
 }

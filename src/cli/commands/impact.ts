@@ -33,7 +33,7 @@ export function renderImpactTable(result: ImpactResult): string {
   }
   const changed = result.devices.filter((d) => d.changed).length;
   const lines = [
-    `${result.repo} ${result.before?.slice(0, 10) ?? '(none)'}..${result.after.slice(0, 10)}: ${result.changedPaths.length} paths changed`,
+    `${result.repo} ${result.before?.slice(0, 10) ?? '(none)'}..${result.after.slice(0, 10)}: ${result.changedPaths.length} ${result.changedPaths.length === 1 ? 'path' : 'paths'} changed`,
     result.devices.length > 0 ? table.toString() : '(no device affected)',
     `${result.devices.length} devices touched, ${changed} ${result.precise ? 'with a changed config' : 'candidates (not rendered)'}`,
   ];

@@ -1,7 +1,7 @@
 /** `netsync quickstart` (what `npm start` runs): lab + example repos + daemon, and what to do next. */
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { createLogger } from '../../logging/logger.ts';
+import { createLogger, prettyDestination } from '../../logging/logger.ts';
 import { startQuickstart } from '../../compose/quickstart.ts';
 import { portNumber } from '../options.ts';
 
@@ -15,13 +15,18 @@ export function registerQuickstart(program: Command): void {
     .option('--lab-base-port <port>', 'first lab device port (0 = free ports)', portNumber, 0)
     .option('--auto-sync', 'sync unsynchronized devices every minute by itself')
     .action(async (flags: { dataDir: string; workDir: string; port: number; labBasePort: number; autoSync?: boolean }) => {
-      const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn') });
+      const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn', process.stdout.isTTY ? await prettyDestination(1) : undefined) });
       const work = relative(process.cwd(), qs.workDir) || '.';
       const defaults = flags.port === 8080 && flags.dataDir === '.netsync';
       process.stdout.write(
         [
           `netsync is running at ${qs.url} with ${qs.lab.devices.length} lab devices:`,
           ...qs.lab.devices.map((d) => `  ${d.hostname.padEnd(14)} ${d.platform.padEnd(8)} 127.0.0.1:${d.port}`),
+          '',
+          `The example repos' git hooks: pre-receive refuses a push netsync cannot render, post-receive prints netsync's verdict.`,
+          qs.configFile.written
+            ? `The config it runs with is in ${relative(process.cwd(), qs.configFile.path) || qs.configFile.path} (for netsync render/impact -c netsync.yml).`
+            : `${qs.configFile.path} is your own file: left as it is (the quick start's config was not written).`,
           '',
           'Next, in another terminal in this folder:',
           ...(defaults ? [] : [`  export NETSYNC_URL=${qs.url} NETSYNC_DATA_DIR=${flags.dataDir}`]),

@@ -1,7 +1,8 @@
 /** `netsync serve`: run the daemon until SIGINT/SIGTERM. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { createDaemon } from '../../compose/daemon.ts';
+import { createLogger, prettyDestination, resolveLogFormat, type LogFormat } from '../../logging/logger.ts';
 import { portNumber } from '../options.ts';
 
 export function registerServe(program: Command): void {
@@ -10,10 +11,13 @@ export function registerServe(program: Command): void {
     .description('run the netsync daemon (REST API, webhooks, scheduler)')
     .option('-c, --config <file>', 'netsync.yml to use (env NETSYNC_CONFIG)')
     .option('-p, --port <port>', 'override listen.port', portNumber)
-    .action(async (flags: { config?: string; port?: number }) => {
+    .addOption(new Option('--log-format <format>', 'log lines: pretty (coloured, for a terminal), json, or auto (pretty on a TTY)').choices(['auto', 'pretty', 'json']).default('auto'))
+    .action(async (flags: { config?: string; port?: number; logFormat: LogFormat | 'auto' }) => {
       const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
       if (flags.port !== undefined) loaded.config.listen.port = flags.port;
-      const daemon = await createDaemon(loaded);
+      const format = resolveLogFormat(flags.logFormat, process.stdout.isTTY);
+      const logger = createLogger(loaded.config.log.level, format === 'pretty' ? await prettyDestination(1) : undefined);
+      const daemon = await createDaemon(loaded, { logger });
       const address = await daemon.listen();
       process.stderr.write(`netsync listening on http://${address.address}:${address.port}\n`);
       if (daemon.tokenFile) process.stderr.write(`operator API token: ${daemon.tokenFile} (the CLI reads it from there)\n`);

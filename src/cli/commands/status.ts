@@ -4,6 +4,7 @@ import type { Device, LastEventSummary } from '../../model/device.ts';
 import { ApiClient } from '../apiClient.ts';
 import { formatDuration, printJson, shortActor, shortId } from '../format.ts';
 import { formatTable } from '../table.ts';
+import { fetchRepositories, rejectedBanner } from './repos.ts';
 
 // One collator for the whole sort: localeCompare with options builds a new one per call (slow for 1,000 rows).
 const byName = new Intl.Collator('en', { numeric: true });
@@ -44,8 +45,10 @@ export function registerStatus(program: Command): void {
   ).action(async (flags: StatusFlags) => {
     const client = await ApiClient.create(flags);
     const query = flags.unsynced ? '?synchronized=false' : '';
-    const { devices } = await client.get<{ devices: Device[] }>(`/api/v1/devices${query}`);
-    if (flags.json) printJson({ devices });
-    else process.stdout.write(renderStatusTable(devices, new Date()));
+    const [{ devices }, { repositories }] = await Promise.all([client.get<{ devices: Device[] }>(`/api/v1/devices${query}`), fetchRepositories(client)]);
+    const rejected = repositories.filter((r) => r.rejected);
+    if (flags.json) printJson({ devices, rejectedRepos: rejected });
+    // The banner first: while a head is rejected every device shows "synchronized" with an old commit.
+    else process.stdout.write(`${rejectedBanner(rejected, new Date())}${renderStatusTable(devices, new Date())}`);
   });
 }

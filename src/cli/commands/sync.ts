@@ -109,12 +109,18 @@ async function waitForJob(client: ApiClient, id: string, showProgress: boolean):
   }
 }
 
+/** `--all` takes only unsynchronized MANAGED devices: when there are none, a job would do nothing. */
+async function nothingToSync(client: ApiClient): Promise<boolean> {
+  const { devices } = await client.get<{ devices: { state: string }[] }>('/api/v1/devices?synchronized=false&state=MANAGED');
+  return devices.length === 0;
+}
+
 export function registerSync(program: Command): void {
   addClientOptions(
     program
       .command('sync')
       .description('push intended config to devices (syncto); only unsynchronized MANAGED devices unless --resync')
-      .option('--all', 'every device')
+      .option('--all', 'every unsynchronized MANAGED device (with --resync every MANAGED device)')
       .option('--group <group>', 'devices in a group')
       .option('--type <type>', 'devices of a type (ACCESS, DIST, CORE, ...)')
       .option('--hostname <hostname>', 'one device (always contacted)')
@@ -133,6 +139,11 @@ export function registerSync(program: Command): void {
   ).action(async (flags: SyncFlags) => {
     const body = synctoBody(flags);
     const client = await ApiClient.create(flags);
+    if (flags.all && !flags.resync && (await nothingToSync(client))) {
+      if (flags.json) printJson({ job_id: null, nothing_to_sync: true });
+      else process.stdout.write('nothing to sync: every MANAGED device is synchronized (--resync pushes them anyway); no job started\n');
+      return;
+    }
     const { job } = await client.post<{ job: Job }>('/api/v1/syncto', body);
     if (!flags.wait) {
       if (flags.json) printJson({ job_id: job.id, job });

@@ -46,7 +46,7 @@ describe('alarms: real Nagios', function () {
       await makeOld(t, 'sw-1', 2 * 3600);
       const crit = await nagios.waitFor(HOST, 'netsync-unsynced', CRITICAL);
       expect(crit.plugin_output).to.equal('UNSYNCED CRITICAL - 1 device unsynchronized longer than 1h: sw-1');
-      expect(crit.performance_data).to.match(/^unsynced=2;;;0;2 warning=0;;;0;2 critical=1;;;0;2 oldest=720\ds;1800;3600;0$/);
+      expect(crit.performance_data).to.match(/^unsynced=2;;;0;2 warning=0;;;0;2 critical=1;;;0;2 oldest=720\ds;1800;3600;0 rejected_repos=0;;;0$/);
       expect(crit.long_plugin_output).to.match(/^sw-1: CRITICAL, unsynchronized since .* \(2h\d*s?\), last cause manual by api:ops\\nsw-2: OK/);
 
       await t.daemon.syncStatus.markSynced(['sw-1', 'sw-2'], { by: 'test' });

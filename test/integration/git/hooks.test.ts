@@ -11,6 +11,7 @@ import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
 import { SECRET, startGitOps } from '../../helpers/gitopsDaemon.ts';
 import { git } from '../../helpers/gitRepos.ts';
 import { EXAMPLES, ROOT } from '../../helpers/repoFixtures.ts';
+import { readRepoState } from '../../../src/intake/repoState.ts';
 
 function install(bare: string, hook: 'post-receive' | 'pre-receive', config: Record<string, string>): void {
   copyFileSync(join(ROOT, 'hooks', hook), join(bare, 'hooks', hook));
@@ -49,11 +50,9 @@ describe('git server hooks (integration)', function () {
   it('post-receive: a real git push notifies the daemon, which marks the device at once', async () => {
     install(f.settings.bare, 'post-receive', { 'netsync.url': f.t.url, 'netsync.repo': 'settings', 'netsync.secret': SECRET });
     const pushed = await push(f.settings.work, { 'devices/nc-core-1/vlans.yml': 'vlans:\n  - { id: 70, name: hooked }\n' }, 'via hook');
-    expect(pushed.stderr).to.match(/netsync: refs\/heads\/main \w+ -> 202 accepted/);
-    const events = await f.waitFor(async () => {
-      const e = await f.openEvents('nc-core-1');
-      return e.length > 0 && e;
-    });
+    // The hook waited for the verdict: by the time `git push` returns, the device is marked and the pusher told.
+    expect(pushed.stderr).to.contain(`netsync: refs/heads/main ${f.settings.head().slice(0, 10)} accepted: 1 device marked unsynchronized: nc-core-1`);
+    const events = await f.openEvents('nc-core-1');
     expect(events[0]).to.include({ cause: 'settings_changed', commit: f.settings.head(), by: 'Ada Engineer <ada@example.net>' });
     expect(events[0]!.detail).to.contain('devices/nc-core-1/vlans.yml');
   });
@@ -67,6 +66,41 @@ describe('git server hooks (integration)', function () {
     await f.t.daemon.gitops!.intake.idle();
     expect((await f.t.daemon.store.listDevices({ synchronized: false })).length).to.equal(0);
     git(f.settings.bare, 'config', 'netsync.secret', SECRET);
+  });
+
+  it('post-receive: a push netsync rejects (invalid YAML) says REJECTED, each problem and the known-good commit in force', async () => {
+    const knownGood = (await readRepoState(f.t.daemon.store, 'settings')).knownGood!;
+    const result = await push(f.settings.work, { 'access/broken.yml': 'key: value\n  bad indent: x\n' }, 'broken yaml');
+    expect(result.ok, 'post-receive never fails the push').to.equal(true);
+    expect(result.stderr).to.contain(`netsync: refs/heads/main ${f.settings.head().slice(0, 10)} REJECTED:`);
+    expect(result.stderr).to.contain('netsync:   - access/broken.yml: Nested mappings are not allowed in compact mappings at line 1, column 6 ("key: value")');
+    expect(result.stderr, 'no dangling colon').to.not.match(/column \d+:\s*$/m);
+    expect(result.stderr).to.contain(`the last known-good commit ${knownGood.slice(0, 10)} stays in force`);
+    expect((await f.t.daemon.store.listDevices({ synchronized: false })).length).to.equal(0);
+    // The fix is accepted again, and the hook says so.
+    git(f.settings.work, 'rm', '-q', 'access/broken.yml');
+    const fixed = await push(f.settings.work, {}, 'fix yaml');
+    expect(fixed.stderr).to.match(/ accepted(:|$)/m).and.not.contain('REJECTED');
+  });
+
+  it('post-receive: a template with an undefined variable is REJECTED, naming each device', async () => {
+    install(f.templates.bare, 'post-receive', { 'netsync.url': f.t.url, 'netsync.repo': 'templates', 'netsync.secret': SECRET });
+    const result = await push(f.templates.work, { 'eos/base.j2': 'hostname {{ hostname }}\nsnmp-server location {{ snmp_locaton }}\n' }, 'typo');
+    expect(result.ok).to.equal(true);
+    expect(result.stderr).to.contain('REJECTED:');
+    expect(result.stderr).to.match(/- .*eos-access-1.*snmp_locaton/);
+    expect(result.stderr).to.match(/- .*eos-access-2.*snmp_locaton/);
+    expect(result.stderr).to.contain('stays in force');
+    const fixed = await push(f.templates.work, { 'eos/base.j2': readFileSync(join(EXAMPLES, 'templates/eos/base.j2'), 'utf8') }, 'fix typo');
+    expect(fixed.stderr).to.match(/ accepted(:|$)/m).and.not.contain('REJECTED');
+  });
+
+  it('post-receive: netsync.wait 0 does not wait (the old one-line answer)', async () => {
+    git(f.settings.bare, 'config', 'netsync.wait', '0');
+    const pushed = await push(f.settings.work, { 'core/extra.yml': 'snmp_location: wait0\n' }, 'no wait');
+    expect(pushed.stderr).to.match(/netsync: refs\/heads\/main \w+ -> 202 accepted/);
+    git(f.settings.bare, 'config', '--unset', 'netsync.wait');
+    await f.t.daemon.gitops!.intake.idle();
   });
 
   describe('pre-receive', () => {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, NETSYNC_BIN } from '../../helpers/cli.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
@@ -76,6 +76,36 @@ describe('quick start (netsync quickstart)', function () {
     expect(second.code, second.stdout).to.equal(0);
     expect(second.stdout).to.contain('FINISHED: 2 synced');
     expect((await runCli(['status'], env)).stdout).to.contain('4 devices: 4 synchronized, 0 unsynchronized');
+  });
+
+  it('writes the config it runs with: render and impact work in the folder as the README shows', async () => {
+    expect(output).to.contain('The config it runs with is in netsync.yml');
+    expect(statSync(join(dir, 'netsync.yml')).mode & 0o777).to.equal(0o600);
+    const rendered = await runCli(['render', 'eos-access-1', '-c', 'netsync.yml'], {}, 30_000, dir);
+    expect(rendered.code, rendered.stderr).to.equal(0);
+    expect(rendered.stdout).to.contain('hostname eos-access-1').and.contain('staff port');
+    const bare = await runCli(['render', 'eos-access-1'], {}, 30_000, dir);
+    expect(bare.stdout, 'without -c it reads ./netsync.yml').to.equal(rendered.stdout);
+    const impact = await runCli(['impact', '-c', 'netsync.yml', '--repo', 'settings'], {}, 30_000, dir);
+    expect(impact.code, impact.stderr).to.equal(0);
+    expect(impact.stdout).to.contain('devices touched');
+  });
+
+  it('installs pre-receive too: a push netsync cannot render is refused and names the file', async () => {
+    expect(output).to.contain('pre-receive refuses a push netsync cannot render');
+    const clone = join(dir, 'demo', 'settings');
+    writeFileSync(join(clone, 'access', 'broken.yml'), 'key: value\n  bad indent: x\n');
+    git(clone, 'add', '-A');
+    git(clone, 'commit', '-qm', 'broken');
+    const pushed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const p = spawn('git', ['push', '-q'], { cwd: clone, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      p.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      p.once('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(pushed.code, pushed.stderr).to.not.equal(0);
+    expect(pushed.stderr).to.contain('rejected').and.contain('access/broken.yml');
+    git(clone, 'reset', '-q', '--hard', 'HEAD~1');
   });
 
   it('stops cleanly on Ctrl-C', async () => {

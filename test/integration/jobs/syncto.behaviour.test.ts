@@ -122,6 +122,13 @@ describe('syncto behaviour', function () {
     expect(live.code, live.stderr).to.equal(0);
     expect(live.stdout).to.match(/│ eos-access-1 +│ synced +│ 2 /).and.match(/│ eos-access-2 +│ synced +│ 4 /);
     expect(live.stdout).to.contain('FINISHED: 2 synced');
+    // Everything synchronized now: --all has nothing to take, so no job is started.
+    const jobsBefore = (await loop.t.call('GET', '/api/v1/jobs?limit=1000')).body.jobs.length;
+    const idle = await runCli(['sync', '--all', '--wait'], env);
+    expect(idle.code, idle.stderr).to.equal(0);
+    expect(idle.stdout).to.contain('nothing to sync: every MANAGED device is synchronized (--resync pushes them anyway); no job started');
+    expect((await loop.t.call('GET', '/api/v1/jobs?limit=1000')).body.jobs.length).to.equal(jobsBefore);
+    expect((await runCli(['sync', '--help'], env)).stdout).to.contain('every unsynchronized MANAGED device');
     const bad = await runCli(['sync', '--all', '--group', 'x'], env);
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain('exactly one of');

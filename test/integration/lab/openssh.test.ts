@@ -51,6 +51,19 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
     expect(dev.runningConfig()).to.include('vlan 20\n   name voice\n');
   });
 
+  it("writes a known_hosts for its devices: ssh checks the key without a prompt; the piped session's lines read like EOS", async () => {
+    const knownHosts = join(fx.stateDir, 'known_hosts');
+    expect(await readFile(knownHosts, 'utf8')).to.contain(`[127.0.0.1]:${dev.port} ssh-ed25519 `);
+    const { stdout, code } = await ssh(['-T', ...sshArgs(['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes'])], 'configure\nvlan 999\n   name hand-made\nend\n');
+    expect(code).to.equal(0);
+    const h = dev.hostname;
+    expect(stdout.split('\n').slice(0, 5)).to.deep.equal([`${h}#configure`, `${h}(config)#vlan 999`, `${h}(config-vl999)#   name hand-made`, `${h}(config-vl999)#end`, `${h}#logout`]);
+    // A wrong key is refused, not prompted for.
+    await writeFile(join(fx.stateDir, 'other_known_hosts'), `[127.0.0.1]:${dev.port} ${fx.lab.clientPublicKey}\n`);
+    const refused = await ssh(['-T', ...sshArgs(['-o', `UserKnownHostsFile=${join(fx.stateDir, 'other_known_hosts')}`, '-o', 'StrictHostKeyChecking=yes'])], 'show hostname\n');
+    expect(refused.code).to.equal(255);
+  });
+
   it('replaces the config with rollback clean-config and commits with a timer, confirmed from a second ssh', async () => {
     dev.setRunningConfig(`hostname ${dev.hostname}\nvlan 20\n   name voice\n`);
     const script = ['configure session timed', 'rollback clean-config', `hostname ${dev.hostname}`, 'vlan 50', 'name cams', 'commit timer 00:05:00', 'show configuration sessions', 'exit', ''].join('\n');

@@ -13,7 +13,7 @@ describe('alarms: Nagios plugin output', () => {
     const [first, ...rest] = r.text.split('\n');
     expect(first).to.equal(
       'UNSYNCED CRITICAL - 3 devices unsynchronized longer than 1h: sw-1, sw-2, sw-3; 1 longer than 30m: sw-4' +
-        ' | unsynced=5;;;0;6 warning=1;;;0;6 critical=3;;;0;6 oldest=5400s;1800;3600;0',
+        ' | unsynced=5;;;0;6 warning=1;;;0;6 critical=3;;;0;6 oldest=5400s;1800;3600;0 rejected_repos=0;;;0',
     );
     expect(rest).to.have.length(5);
     expect(rest[0]).to.equal('sw-1: CRITICAL, unsynchronized since 2026-11-22T10:30:00.000Z (1h30m), last cause settings_changed by git:alice');
@@ -24,14 +24,14 @@ describe('alarms: Nagios plugin output', () => {
     const r = pluginResult(report(['sw-1', 1801], ['sw-2', 10]));
     expect(r.exitCode).to.equal(1);
     expect(r.text.split('\n')[0]).to.equal(
-      'UNSYNCED WARNING - 1 device unsynchronized longer than 30m: sw-1 | unsynced=2;;;0;2 warning=1;;;0;2 critical=0;;;0;2 oldest=1801s;1800;3600;0',
+      'UNSYNCED WARNING - 1 device unsynchronized longer than 30m: sw-1 | unsynced=2;;;0;2 warning=1;;;0;2 critical=0;;;0;2 oldest=1801s;1800;3600;0 rejected_repos=0;;;0',
     );
   });
 
   it('OK exits 0, with and without unsynchronized devices under the thresholds', () => {
     const none = pluginResult(report(['ok-1', null], ['ok-2', null]));
     expect(none.exitCode).to.equal(0);
-    expect(none.text).to.equal('UNSYNCED OK - all 2 managed devices synchronized | unsynced=0;;;0;2 warning=0;;;0;2 critical=0;;;0;2 oldest=0s;1800;3600;0');
+    expect(none.text).to.equal('UNSYNCED OK - all 2 managed devices synchronized | unsynced=0;;;0;2 warning=0;;;0;2 critical=0;;;0;2 oldest=0s;1800;3600;0 rejected_repos=0;;;0');
     const some = pluginResult(report(['sw-1', 1800], ['ok-1', null]));
     expect(some.exitCode).to.equal(0);
     expect(some.text.split('\n')[0]).to.match(/^UNSYNCED OK - 1 of 2 managed devices unsynchronized, none longer than 30m \| /);
