@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.ts';
 import { createDaemon } from '../../compose/daemon.ts';
 import { createLogger, prettyDestination, resolveLogFormat, type LogFormat } from '../../logging/logger.ts';
 import { portNumber } from '../options.ts';
+import { secretsFromEnv } from '../../render/index.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerServe(program: Command): void {
       const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
       if (flags.port !== undefined) loaded.config.listen.port = flags.port;
       const format = resolveLogFormat(flags.logFormat, process.stdout.isTTY);
-      const logger = createLogger(loaded.config.log.level, format === 'pretty' ? await prettyDestination(1) : undefined);
+      const logger = createLogger(loaded.config.log.level, format === 'pretty' ? await prettyDestination(1) : undefined, secretsFromEnv(process.env));
       const daemon = await createDaemon(loaded, { logger });
       const address = await daemon.listen();
       process.stderr.write(`netsync listening on http://${address.address}:${address.port}\n`);
