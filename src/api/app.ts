@@ -19,6 +19,8 @@ export interface AppParts {
   apiRouters: Router[];
   /** Routers mounted at the root without token auth (health, webhooks with their own verification, metrics). */
   publicRouters: Router[];
+  /** The web interface (its own session sign-in), after the API so it never sees an API request. */
+  uiRouter?: Router;
 }
 
 export function createApp(parts: AppParts): express.Express {
@@ -33,6 +35,7 @@ export function createApp(parts: AppParts): express.Express {
   api.use(requireJsonBody);
   for (const router of parts.apiRouters) api.use(router);
   app.use('/api/v1', api);
+  if (parts.uiRouter) app.use(parts.uiRouter);
 
   app.use(notFoundHandler);
   app.use(errorHandler(parts.logger));

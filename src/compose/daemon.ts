@@ -48,6 +48,8 @@ import type { SynctoService } from '../jobs/syncto.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { sshIdentityProbe } from '../sources/sshProbe.ts';
+import { webInterface } from '../ui/webInterface.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -186,8 +188,24 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
+  const auth = new TokenAuth(tokens, config.api.openReads);
+  const uiRouter = webInterface({
+    auth,
+    store,
+    inventory,
+    alarms: alarms.service,
+    jobs,
+    syncto,
+    transactions,
+    inventorySync,
+    probe: sshIdentityProbe(sessions),
+    ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
+    clock,
+    logger: logger.child({ component: 'ui' }),
+  });
   const app = createApp({
-    auth: new TokenAuth(tokens, config.api.openReads),
+    auth,
+    uiRouter,
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
