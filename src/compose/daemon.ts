@@ -189,7 +189,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const auth = new TokenAuth(tokens, config.api.openReads);
-  const uiRouter = webInterface({
+  const uiRouter = config.ui.enabled ? webInterface({
     auth,
     store,
     inventory,
@@ -202,15 +202,17 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
     clock,
     logger: logger.child({ component: 'ui' }),
-  });
+  }) : undefined;
   const app = createApp({
     auth,
-    uiRouter,
+    ...(uiRouter ? { uiRouter } : {}),
     logger,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
+
+  app.set('trust proxy', config.ui.trustProxy);
 
   let server: Server | undefined;
   return {

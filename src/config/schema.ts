@@ -10,6 +10,7 @@ import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
 import { byteSizeSchema } from './byteSize.ts';
+import { UI_DEFAULTS, uiConfigSchema } from '../ui/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -70,6 +71,8 @@ export const configSchema = z
     intake: intakeConfigSchema.default(INTAKE_DEFAULTS),
     /** Device login and transaction defaults (README "Transactions"). */
     devices: devicesConfigSchema.optional(),
+    /** The web interface (docs/guides/web-ui.md). */
+    ui: uiConfigSchema.default(UI_DEFAULTS),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -23,11 +23,10 @@ export const PLAIN_COOKIE = 'netsync-ui';
 const EIGHT_HOURS_MS = 8 * 3600 * 1000;
 
 export function sessionMiddleware(secret = randomBytes(32).toString('hex')): RequestHandler {
-  // One store for both cookie names, so a session is one session whichever way it came in.
-  const store = new session.MemoryStore();
-  const common = { store, secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
-  const secure = session({ ...common, name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
-  const plain = session({ ...common, name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
+  // A store each: express-session installs its cookie options on the store it is given.
+  const common = { secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
+  const secure = session({ ...common, store: new session.MemoryStore(), name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
+  const plain = session({ ...common, store: new session.MemoryStore(), name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
   return (req, res, next) => (req.secure ? secure(req, res, next) : plain(req, res, next));
 }
 
