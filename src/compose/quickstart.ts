@@ -19,7 +19,8 @@ import { startLab } from '../lab/index.ts';
 import type { Lab } from '../lab/types.ts';
 import type { Logger } from '../model/ports.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The repo root (examples/, hooks/): two levels up from src/compose/ (and from dist/compose/ once compiled).
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 export interface QuickstartOptions {

@@ -38,8 +38,7 @@ export class ChangeFeed {
     if (this.busy) return;
     this.busy = true;
     try {
-      const devices = await this.store.listDevices();
-      const fingerprint = devices.map((d) => `${d.hostname}|${d.state}|${d.synchronized}|${d.updatedAt}`).join('\n');
+      const fingerprint = await this.store.readDevices((devices) => devices.map((d) => `${d.hostname}|${d.state}|${d.synchronized}|${d.updatedAt}`).join('\n'));
       if (this.last !== undefined && fingerprint !== this.last) for (const l of this.listeners) l('devices');
       this.last = fingerprint;
     } catch {

@@ -10,20 +10,22 @@ export function overviewPage(ui: Ui): Router {
   const r = Router();
 
   const content = async () => {
-    const devices = await ui.store.listDevices();
     const byState = Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<string, number>;
-    let synced = 0;
-    for (const d of devices) {
-      byState[d.state] = (byState[d.state] ?? 0) + 1;
-      if (d.synchronized) synced++;
-    }
+    const { total, synced } = await ui.store.readDevices((devices) => {
+      let synced = 0;
+      for (const d of devices) {
+        byState[d.state] = (byState[d.state] ?? 0) + 1;
+        if (d.synchronized) synced++;
+      }
+      return { total: devices.length, synced };
+    });
     const report = await ui.alarms.report();
     const jobs = await ui.jobs.list(20);
     return {
-      total: devices.length,
+      total,
       byState,
       synced,
-      unsynced: devices.length - synced,
+      unsynced: total - synced,
       alarm: report,
       plugin: pluginResult(report).text.split('\n')[0],
       repos: await repoSummaries(ui),
