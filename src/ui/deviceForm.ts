@@ -45,7 +45,8 @@ export function parseNewDevice(v: DeviceFormValues): Parsed<NewDevice> {
 
 /** The edit form has no hostname (the key) and no state (its own actions). */
 export function parseDeviceEdit(v: DeviceFormValues): Parsed<Omit<NewDevice, 'hostname' | 'state'>> {
-  const result = newDeviceSchema.omit({ hostname: true, state: true }).safeParse(toInput(v));
+  const { hostname: _hostname, state: _state, ...input } = toInput(v);
+  const result = newDeviceSchema.omit({ hostname: true, state: true }).safeParse(input);
   if (!result.success) return { ok: false, errors: fieldErrors(result.error) };
   // Cleared groups mean "no groups", not "leave as they were".
   return { ok: true, value: { ...result.data, groups: result.data.groups ?? [] } };

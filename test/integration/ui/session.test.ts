@@ -124,6 +124,24 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     expect(html).to.not.contain('<script>alert').and.not.contain('<img src=x');
   });
 
+  it('edit fields: a bad address is refused next to its field and changes nothing; a good edit is saved and unsyncs', async () => {
+    await t.call('POST', '/api/v1/devices', deviceInput('sw-edit', { groups: ['campus'] }));
+    await t.daemon.syncStatus.markSynced(['sw-edit'], { by: 'test' });
+    const c = client(t);
+    await signIn(c);
+    const csrf = csrfOf(await (await c.get('/devices/sw-edit/edit')).text());
+    const form = { _csrf: csrf, managementIp: '10.0.0.999', port: '22', platform: 'eos', transport: 'eos-cli', type: 'ACCESS', groups: 'campus' };
+    const bad = await c.post('/devices/sw-edit/edit', form);
+    expect(bad.status).to.equal(422);
+    expect(await bad.text()).to.match(/id="managementIp-error">must be an IPv4 or IPv6 address/);
+    expect((await t.daemon.store.getDevice('sw-edit'))!).to.deep.include({ managementIp: '10.0.0.1', synchronized: true });
+    const good = await c.post('/devices/sw-edit/edit', { ...form, managementIp: '10.0.0.2', type: 'DIST', groups: '' });
+    expect([good.status, good.headers.get('location')]).to.deep.equal([303, '/devices/sw-edit']);
+    const after = (await t.daemon.store.getDevice('sw-edit'))!;
+    expect(after).to.deep.include({ managementIp: '10.0.0.2', type: 'DIST', groups: [], synchronized: false });
+    expect(after.lastEvent!.by).to.equal('ui:ops');
+  });
+
   it('serves htmx and its SSE extension from the npm packages, and signs out', async () => {
     const c = client(t);
     await signIn(c);
