@@ -21,12 +21,16 @@ declare module 'express-session' {
 export const SECURE_COOKIE = '__Host-netsync-ui';
 export const PLAIN_COOKIE = 'netsync-ui';
 const EIGHT_HOURS_MS = 8 * 3600 * 1000;
+const PRUNE_MS = 10 * 60 * 1000;
 
 export function sessionMiddleware(secret = randomBytes(32).toString('hex')): RequestHandler {
   // A store each: express-session installs its cookie options on the store it is given.
+  const stores = [new session.MemoryStore(), new session.MemoryStore()] as const;
+  // MemoryStore drops an expired session only when it is read; listing them all drops every expired one.
+  setInterval(() => stores.forEach((s) => s.all(() => undefined)), PRUNE_MS).unref();
   const common = { secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
-  const secure = session({ ...common, store: new session.MemoryStore(), name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
-  const plain = session({ ...common, store: new session.MemoryStore(), name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
+  const secure = session({ ...common, store: stores[0], name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
+  const plain = session({ ...common, store: stores[1], name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
   return (req, res, next) => (req.secure ? secure(req, res, next) : plain(req, res, next));
 }
 
