@@ -18,8 +18,13 @@ import { requireOperator, uiActor } from '../session.ts';
 /** How long "show diff" waits for its dry run before sending the user to the job page instead. */
 const DIFF_WAIT_MS = 30_000;
 
+/** The other inventory systems (NSO, NetBox, BSS) a device added or deleted here is reconciled with; 'ui' is this one. */
+function otherSystems(ui: Ui): string[] {
+  return ui.inventorySync.configuredSources.filter((s) => s !== 'ui');
+}
+
 function formChoices(ui: Ui) {
-  return { states: DEVICE_STATES, transports: TRANSPORTS, sources: ui.inventorySync.configuredSources };
+  return { states: DEVICE_STATES, transports: TRANSPORTS, sources: otherSystems(ui) };
 }
 
 function valuesOf(d: Device): DeviceFormValues {
@@ -131,13 +136,13 @@ export function devicePages(ui: Ui): Router {
 
   r.get('/devices/:hostname/delete', requireOperator, async (req, res) => {
     const device = await ui.inventory.get(hostnameParam(req));
-    ui.page(req, res, 'device-delete.njk', { device, sources: ui.inventorySync.configuredSources });
+    ui.page(req, res, 'device-delete.njk', { device, sources: otherSystems(ui) });
   });
 
   r.post('/devices/:hostname/delete', requireOperator, async (req, res) => {
     const device = await ui.inventory.get(hostnameParam(req));
     if (field(req, 'confirm') !== device.hostname) {
-      ui.page(req, res, 'device-delete.njk', { device, sources: ui.inventorySync.configuredSources, error: `type the hostname '${device.hostname}' to confirm` }, 422);
+      ui.page(req, res, 'device-delete.njk', { device, sources: otherSystems(ui), error: `type the hostname '${device.hostname}' to confirm` }, 422);
       return;
     }
     await ui.inventory.remove(device.hostname);
