@@ -121,7 +121,7 @@ describe('web interface in Chromium', function () {
     await shot('job');
   });
 
-  it('add device: a bad IP is shown next to its field and nothing is stored; a good one is added, then deleted after confirmation', async () => {
+  it('add device: a bad IP is shown next to its field, SSH verification catches a wrong hostname, nothing is stored until a good one is added; then deleted after confirmation', async () => {
     await page.goto(url('/devices'));
     await Promise.all([page.waitForURL((u) => u.pathname === '/add-device'), page.click('a:has-text("Add device")')]);
     await page.fill('#f-hostname', 'lab-new-1');
@@ -138,7 +138,17 @@ describe('web interface in Chromium', function () {
     expect(await loop.t.daemon.store.getDevice('lab-new-1')).to.equal(undefined);
     await shot('add-device');
 
+    // "Verify over SSH" really connects: the lab device at that address calls itself eos-access-1.
     await page.fill('#f-managementIp', '127.0.0.1');
+    await page.fill('#f-port', String(loop.labFixture.lab.device('eos-access-1').port));
+    await page.check('#f-verify');
+    await page.click('button:has-text("Add device")');
+    await page.locator('#hostname-error').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#hostname-error').textContent()).to.contain("says its hostname is 'eos-access-1'");
+    expect(await loop.t.daemon.store.getDevice('lab-new-1')).to.equal(undefined);
+
+    await page.uncheck('#f-verify');
+    await page.fill('#f-port', '');
     await Promise.all([page.waitForURL((u) => u.pathname === '/devices/lab-new-1'), page.click('button:has-text("Add device")')]);
     const added = (await loop.t.daemon.store.getDevice('lab-new-1'))!;
     expect(added).to.deep.include({ managementIp: '127.0.0.1', platform: 'eos', type: 'ACCESS', groups: ['campus', 'lab'], state: 'MANAGED' });
