@@ -189,6 +189,20 @@ describe('web interface in Chromium', function () {
     await shot('overview');
   });
 
+  it('an htmx action the server refuses says why in place (another user made the device UNMANAGED meanwhile)', async () => {
+    await page.goto(url('/devices/nc-core-1'));
+    await markPage();
+    expect((await loop.t.call('PATCH', '/api/v1/devices/nc-core-1', { state: 'UNMANAGED' })).status).to.equal(200);
+    try {
+      await page.click('button:has-text("Show diff")');
+      await page.locator('#diff .error').waitFor();
+      expect(await page.locator('#diff .error').textContent()).to.contain('UNMANAGED').and.contain('[CONFLICT]');
+      expect(await stillSamePage()).to.equal(true);
+    } finally {
+      await loop.t.call('PATCH', '/api/v1/devices/nc-core-1', { state: 'MANAGED' });
+    }
+  });
+
   // One check per page: axe-core runs inside the page, as it is after the tests above.
   const A11Y_PAGES: [string, () => Promise<string>][] = [
     ['overview', async () => '/'],
