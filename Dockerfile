@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps

@@ -14,7 +14,7 @@ PACKAGES=(
   prometheus                # real Prometheus scraping /metrics; promtool checks the example rule
   prometheus-alertmanager   # real Alertmanager receiving netsync's alert notifications
   python3-ncclient          # independent NETCONF client driving the lab in test/integration/lab
-  chromium                  # real browser loading the PR-check page (test/integration/checks/checkPage.test.ts)
+  chromium                  # real browser: the PR-check page and the web interface (playwright-core drives it)
 )
 
 missing=()

@@ -22,6 +22,8 @@ export interface AppParts {
   publicRouters: Router[];
   /** Where refused requests are counted (one line per cause and interval); defaults to one on `logger`. */
   refusals?: RefusalLog;
+  /** The web interface (its own session sign-in), after the API so it never sees an API request. */
+  uiRouter?: Router;
 }
 
 export function createApp(parts: AppParts): express.Express {
@@ -37,6 +39,7 @@ export function createApp(parts: AppParts): express.Express {
   api.use(refuseBodyWhereNoneIsTaken);
   for (const router of parts.apiRouters) api.use(router);
   app.use('/api/v1', api);
+  if (parts.uiRouter) app.use(parts.uiRouter);
 
   app.use(notFoundHandler);
   app.use(errorHandler(parts.logger, parts.refusals ?? new RefusalLog(parts.logger)));

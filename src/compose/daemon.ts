@@ -56,6 +56,8 @@ import { LowdbStore } from '../store/lowdbStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
+import { sshIdentityProbe } from '../sources/sshProbe.ts';
+import { webInterface } from '../ui/webInterface.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -239,14 +241,32 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const refusals = new RefusalLog(logger);
+  const auth = new TokenAuth(tokens, config.api.openReads);
+  const uiRouter = config.ui.enabled ? webInterface({
+    auth,
+    store,
+    inventory,
+    alarms: alarms.service,
+    jobs,
+    syncto,
+    transactions,
+    inventorySync,
+    probe: sshIdentityProbe(sessions),
+    ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
+    clock,
+    logger: logger.child({ component: 'ui' }),
+  }) : undefined;
   const app = createApp({
-    auth: new TokenAuth(tokens, config.api.openReads),
+    auth,
+    ...(uiRouter ? { uiRouter } : {}),
     logger,
     refusals,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
+
+  app.set('trust proxy', config.ui.trustProxy);
 
   let server: Server | undefined;
   return {

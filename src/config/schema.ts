@@ -11,6 +11,7 @@ import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intak
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
 import { byteSizeSchema } from './byteSize.ts';
 import { RENDER_DEFAULTS, renderConfigSchema } from '../render/configSchema.ts';
+import { UI_DEFAULTS, uiConfigSchema } from '../ui/configSchema.ts';
 
 export const roleSchema = z.enum(['read', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
@@ -73,6 +74,8 @@ export const configSchema = z
     intake: intakeConfigSchema.default(INTAKE_DEFAULTS),
     /** Device login and transaction defaults (README "Transactions"). */
     devices: devicesConfigSchema.optional(),
+    /** The web interface (docs/guides/web-ui.md). */
+    ui: uiConfigSchema.default(UI_DEFAULTS),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

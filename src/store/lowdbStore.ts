@@ -163,6 +163,10 @@ export class LowdbStore implements Store {
       .map((d) => structuredClone(d));
   }
 
+  async readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T> {
+    return read(Object.values(this.data.devices));
+  }
+
   async getDevice(hostname: string): Promise<Device | undefined> {
     const d = this.data.devices.get(hostnameKey(hostname));
     return d ? structuredClone(d) : undefined;

@@ -53,6 +53,11 @@ export interface Store {
   close(): Promise<void>;
 
   listDevices(filter?: DeviceFilter): Promise<Device[]>;
+  /**
+   * Runs `read` over the current devices without copying them (listDevices copies each one): for read-only
+   * views of large inventories, such as a page of the web interface. `read` must neither keep nor change them.
+   */
+  readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T>;
   /** Case-insensitive lookup. */
   getDevice(hostname: string): Promise<Device | undefined>;
   /**

@@ -1,6 +1,6 @@
 /** `netsync quickstart` (what `npm start` runs): lab + example repos + daemon, and what to do next. */
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createLogger, prettyDestination } from '../../logging/logger.ts';
 import { startQuickstart } from '../../compose/quickstart.ts';
 import { portNumber } from '../options.ts';
@@ -22,6 +22,7 @@ export function registerQuickstart(program: Command): void {
         [
           `netsync is running at ${qs.url} with ${qs.lab.devices.length} lab devices:`,
           ...qs.lab.devices.map((d) => `  ${d.hostname.padEnd(14)} ${d.platform.padEnd(8)} 127.0.0.1:${d.port}`),
+          `Web interface: ${qs.url}/ (sign in with the token in ${join(relative(process.cwd(), resolve(flags.dataDir)) || '.', 'api-token')})`,
           '',
           `The example repos' git hooks: pre-receive refuses a push netsync cannot render, post-receive prints netsync's verdict.`,
           qs.configFile.written

@@ -1,0 +1,58 @@
+/**
+ * Server-sent events for live pages: /ui/events says "devices" when the inventory changes;
+ * /ui/jobs/{id}/events says "job" whenever that job's record changes and "done" when it has ended.
+ * Events carry no data worth stealing: the page re-fetches its own fragment, through the session.
+ */
+import { Router } from 'express';
+import type { Response } from 'express';
+import type { JobRunner } from '../../jobs/jobRunner.ts';
+import { isFinished } from '../../model/job.ts';
+import type { ChangeFeed } from '../changeFeed.ts';
+
+const HEARTBEAT_MS = 15_000;
+const JOB_POLL_MS = 250;
+
+function openStream(res: Response): (event: string) => void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.write('retry: 2000\n\n');
+  return (event) => res.write(`event: ${event}\ndata: ${event}\n\n`);
+}
+
+export function eventsRoute(feed: ChangeFeed, jobs: JobRunner): Router {
+  const r = Router();
+
+  r.get('/ui/events', (req, res) => {
+    const send = openStream(res);
+    const unsubscribe = feed.subscribe(send);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  r.get('/ui/jobs/:id/events', async (req, res) => {
+    let job = await jobs.get(req.params.id);
+    const send = openStream(res);
+    let last = JSON.stringify([job.status, job.progress, job.perDevice]);
+    let closed = false;
+    req.on('close', () => (closed = true));
+    while (!closed && !isFinished(job.status)) {
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      const now = await jobs.get(job.id).catch(() => undefined);
+      if (!now) break;
+      job = now;
+      const fingerprint = JSON.stringify([job.status, job.progress, job.perDevice]);
+      if (fingerprint !== last) send('job');
+      last = fingerprint;
+    }
+    if (!closed) {
+      send('done');
+      // Kept open (idle) so EventSource does not reconnect and replay "done" in a loop.
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      req.on('close', () => clearInterval(heartbeat));
+    }
+  });
+
+  return r;
+}

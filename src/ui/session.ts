@@ -1,0 +1,62 @@
+/**
+ * Sign-in state of the web interface. A server-side session (express-session; in memory for now, a
+ * PostgreSQL store comes with #15) holds who signed in with which API token's name and role; the token
+ * itself is never kept. The cookie is HttpOnly and SameSite=Strict; over TLS (req.secure, which honours
+ * X-Forwarded-Proto when the daemon's `trust proxy` is set) it is `__Host-netsync-ui`, Secure, path /.
+ * Browsers refuse the `__Host-` prefix without Secure, so over plain HTTP (the loopback quick start) the
+ * cookie is `netsync-ui`. The session cookie never authorizes /api/v1, which reads only bearer tokens.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type { Principal } from '../api/auth.ts';
+import { NetsyncError } from '../model/errors.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    principal?: { name: string; role: 'read' | 'operator' };
+  }
+}
+
+export const SECURE_COOKIE = '__Host-netsync-ui';
+export const PLAIN_COOKIE = 'netsync-ui';
+const EIGHT_HOURS_MS = 8 * 3600 * 1000;
+const PRUNE_MS = 10 * 60 * 1000;
+
+export function sessionMiddleware(secret = randomBytes(32).toString('hex')): RequestHandler {
+  // A store each: express-session installs its cookie options on the store it is given.
+  const stores = [new session.MemoryStore(), new session.MemoryStore()] as const;
+  // MemoryStore drops an expired session only when it is read; listing them all drops every expired one.
+  setInterval(() => stores.forEach((s) => s.all(() => undefined)), PRUNE_MS).unref();
+  const common = { secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
+  const secure = session({ ...common, store: stores[0], name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
+  const plain = session({ ...common, store: stores[1], name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
+  return (req, res, next) => (req.secure ? secure(req, res, next) : plain(req, res, next));
+}
+
+export function principalOf(req: Request): Principal | undefined {
+  return req.session.principal;
+}
+
+/** Pages need a signed-in user: a browser is sent to sign in (and back), anything else gets 401. */
+export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
+  if (principalOf(req)) return next();
+  if (req.method === 'GET' && !req.get('hx-request')) {
+    const back = req.originalUrl.startsWith('/') && !req.originalUrl.startsWith('//') ? req.originalUrl : '/';
+    res.redirect(303, `/signin?next=${encodeURIComponent(back)}`);
+    return;
+  }
+  next(new NetsyncError('UNAUTHENTICATED', 'sign in first: the session has ended or never began'));
+}
+
+/** Write actions need the operator role; the pages hide them from read-only users, the server refuses them. */
+export function requireOperator(req: Request, _res: Response, next: NextFunction): void {
+  const p = principalOf(req);
+  if (p?.role === 'operator') return next();
+  next(new NetsyncError('FORBIDDEN', `signed in as '${p?.name ?? 'nobody'}' with role ${p?.role ?? 'none'}; this action needs an operator token`, { role: p?.role ?? null, needed: 'operator' }));
+}
+
+/** What sync events record as the author of a change made in the web interface. */
+export function uiActor(req: Request): string {
+  return `ui:${principalOf(req)?.name ?? 'anonymous'}`;
+}
