@@ -38,6 +38,8 @@ export interface GitOpsParts {
   env?: NodeJS.ProcessEnv;
   /** netsync.yml `render` (default: the documented budgets). */
   render?: RenderConfig;
+  /** Render threads (default one per core; the CLI uses one: starting a thread costs more than its renders). */
+  renderThreads?: number;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -48,7 +50,7 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   };
   const store = parts.store;
   const repoSet = new RepoSet(gitRepos, async (repo) => (store ? (await readRepoState(store, repo)).knownGood : null));
-  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env), ...(parts.render ? { budget: renderBudget(parts.render) } : {}) });
+  const renderer = new Renderer(repoSet, { secrets: secretsFromEnv(parts.env ?? process.env), ...(parts.render ? { budget: renderBudget(parts.render) } : {}), ...(parts.renderThreads ? { threads: parts.renderThreads } : {}) });
   const rulesFile = parts.repos.rules ? parts.resolvePath(parts.repos.rules) : DEFAULT_RULES_FILE;
   const rulesText = await readFile(rulesFile, 'utf8').catch((err: Error) => {
     throw new NetsyncError('CONFIG_INVALID', `cannot read settings rules ${rulesFile}: ${err.message}`, { path: rulesFile });

@@ -67,6 +67,9 @@ export interface CliGitOps {
   rules: SettingsRule[];
 }
 
+/** A command renders one job and exits: one thread renders thousands of devices a second, a second thread costs its start-up. */
+const CLI_RENDER_THREADS = 1;
+
 export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
   const { config } = loaded;
@@ -75,13 +78,13 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { readOnly: true }) : undefined;
   await store?.init();
   try {
-    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
+    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderThreads: CLI_RENDER_THREADS, dataDir, resolvePath: loaded.resolvePath, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
     if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir);
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render) }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render), threads: CLI_RENDER_THREADS }) : gitops.renderer;
     let devices: Device[];
     if (store) devices = await store.listDevices();
     else {

@@ -56,6 +56,8 @@ export interface RendererOptions {
   cacheSize?: number;
   /** Time, memory and output caps per render (netsync.yml `render`). */
   budget?: Partial<RenderBudget>;
+  /** Render threads (default: one per core). */
+  threads?: number;
   /** Where renders run (default: a worker pool created on first use). */
   executor?: RenderExecutor;
 }
@@ -112,7 +114,7 @@ export class Renderer {
 
   private get executor(): RenderExecutor {
     if (this.options.executor) return this.options.executor;
-    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget });
+    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.threads);
     return this.ownExecutor;
   }
 

@@ -191,10 +191,10 @@ const shared = new Map<string, { pool: RenderPool; users: number }>();
  * renderers; starting threads is the expensive part). `close()` of the returned executor releases it; the
  * threads end when the last user has released it.
  */
-export function sharedRenderPool(budget: RenderBudget): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
-  const key = JSON.stringify(budget);
+export function sharedRenderPool(budget: RenderBudget, threads?: number): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
+  const key = JSON.stringify({ budget, threads });
   let entry = shared.get(key);
-  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget), users: 0 }));
+  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, threads), users: 0 }));
   entry.users++;
   const pool = entry.pool;
   let released = false;
