@@ -81,7 +81,8 @@ export class RenderPool {
         filename: fileURLToPath(new URL(ts ? './workerTsBootstrap.cjs' : './workerTask.js', import.meta.url)),
         minThreads: 0,
         maxThreads: this.threads,
-        idleTimeout: 60_000,
+        // Threads keep their parsed commits; an idle one ends after a while (and never keeps a process alive).
+        idleTimeout: 5 * 60_000,
         // Nothing of the daemon's environment: no tokens, secrets or logins (secrets a render needs come per task).
         env: {},
         argv: [],

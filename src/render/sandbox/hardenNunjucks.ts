@@ -38,7 +38,8 @@ const STRING_METHODS = new Set([
   'padEnd', 'padStart', 'replace', 'replaceAll', 'slice', 'split', 'startsWith', 'substr', 'substring', 'toLowerCase',
   'toUpperCase', 'trim', 'trimEnd', 'trimStart',
 ]);
-const ARRAY_METHODS = new Set(['at', 'concat', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);
+// No concat: with range() capped, it would be the way to build arrays big enough to exhaust a render thread's heap.
+const ARRAY_METHODS = new Set(['at', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);
 const NUMBER_METHODS = new Set(['toFixed', 'toPrecision']);
 
 /**
