@@ -26,8 +26,6 @@ export type { RenderAt, RenderContext, RendererOptions, RepoKind, SnapshotSource
 export { assertSettingsValid, Renderer } from './renderer.ts';
 export type { CommitRendered, RenderExecutor } from './renderer.ts';
 export type { RenderBudget } from './workerPool.ts';
-export { DEFAULT_RENDER_BUDGET } from './workerPool.ts';
-export { boundedTwoFilesPatch, DEFAULT_DIFF_TIMEOUT_MS } from './configDiff.ts';
 export type { SettingsDoc, SettingsProblem, SettingsSnapshot } from './settingsSnapshot.ts';
 export { isSettingsFile, parseSettings } from './settingsSnapshot.ts';
 export type { PlatformTemplates, TemplatesSnapshot, TypeMapping } from './templatesSnapshot.ts';
