@@ -28,8 +28,9 @@ const PAD_CAP = 10_000;
 const FORBIDDEN = new Set([
   'constructor', 'prototype', '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
   'caller', 'callee', 'arguments', 'apply', 'call', 'bind', 'valueOf', 'toString', 'toLocaleString', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable', 'eval', 'Function', 'globalThis', 'global', 'process', 'require', 'module', 'import',
+  'isPrototypeOf', 'propertyIsEnumerable',
 ]);
+// Names such as `process` or `require` need no entry: lookups see own members only, and no template value has them.
 /** Bare names a template may not use as variables; `caller` stays usable (macros called with {% call %} receive it). */
 const FORBIDDEN_NAMES = new Set([...FORBIDDEN].filter((n) => n !== 'caller'));
 
