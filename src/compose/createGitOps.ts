@@ -43,6 +43,8 @@ export interface GitOpsParts {
   render?: RenderConfig;
   /** The CLI's store is read once and closed: its renders take the network data from the devices it lists. */
   readOnlyStore?: boolean;
+  /** Render threads (default one per core; the CLI uses one: starting a thread costs more than its renders). */
+  renderThreads?: number;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -57,6 +59,7 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   const renderer = new Renderer(repoSet, {
     secrets: secretsFromEnv(parts.env ?? process.env),
     limits,
+    ...(parts.renderThreads ? { threads: parts.renderThreads } : {}),
     ...(parts.render ? { budget: renderBudget(parts.render) } : {}),
     // The daemon's renders see the inventory's network data as it is now; the CLI attaches it to its devices.
     ...(store && !parts.readOnlyStore ? { withNetwork: networkFromStore(store) } : {}),

@@ -1,14 +1,20 @@
 /**
- * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; DESIGN §4).
+ * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; DESIGN §4), run in a
+ * sandbox: nunjucks' runtime hooks refuse escapes (sandbox/hardenNunjucks.ts), renders run in worker threads
+ * with an empty env, a heap cap and a time budget (workerPool.ts; docs/guides/rendering.md).
  *
- *   new Renderer(source: SnapshotSource, {secrets?, defaults?, cacheSize?})
+ *   new Renderer(source: SnapshotSource, {secrets?, defaults?, cacheSize?, budget?, threads?, executor?})
  *   renderer.renderDevice(device, at?: {settings?: commitish, templates?: commitish})
  *     -> Promise<{hostname, config, masked, hash, entrypoint, sources, settingsCommit, templatesCommit}>
  *     `config` may hold secrets (send it to the device only); show `masked` (rendered with «secret:<name>»
- *     placeholders); mask device text with maskDeviceText(text, secretSubstitutions). Throws NetsyncError
- *     RENDER_FAILED (data.reason: no_platform | bad_mapping | no_type | include_cycle | template_error) or SETTINGS_INVALID.
- *   renderer.context(at) -> {settingsCommit, templatesCommit, render(device)}: parse once, render many (sync).
- *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core.
+ *     placeholders); mask device text with maskDeviceText(text, secretSubstitutions). Rejects with NetsyncError
+ *     RENDER_FAILED (data.reason: no_platform | bad_mapping | no_type | include_cycle | template_error),
+ *     TEMPLATE_FORBIDDEN (data.template, data.line), RENDER_BUDGET_EXCEEDED (data.template, data.budget:
+ *     time | memory | output) or SETTINGS_INVALID.
+ *   renderer.context(at) -> {settingsCommit, templatesCommit, render(device), renderMany(devices)}: parse once,
+ *     render many in the workers; renderMany resolves one result or NetsyncError per device, in order.
+ *   renderer.close(): ends the render threads (the daemon on stop, the CLI on exit).
+ *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core (runs in the worker).
  *   configHash(text) -> 'sha256:<hex>' over normalised text; maskSecrets(text, secrets); secretsFromEnv(env).
  *   Input limits (RendererOptions.limits, inputLimits.ts): files over them are problems, never parsed.
  */
@@ -25,6 +31,8 @@ export type { RenderedConfig, RenderInputs, RenderTarget } from './renderConfig.
 export { renderConfig } from './renderConfig.ts';
 export type { RenderAt, RenderContext, RendererOptions, RepoKind, SnapshotSource } from './renderer.ts';
 export { assertSettingsValid, assertTemplatesValid, Renderer } from './renderer.ts';
+export type { CommitRendered, RenderExecutor } from './renderer.ts';
+export type { RenderBudget } from './workerPool.ts';
 export type { SettingsDoc, SettingsProblem, SettingsSnapshot } from './settingsSnapshot.ts';
 export { isSettingsFile, parseSettings } from './settingsSnapshot.ts';
 export type { PlatformTemplates, TemplatesSnapshot, TypeMapping } from './templatesSnapshot.ts';

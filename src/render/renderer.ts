@@ -57,6 +57,8 @@ export interface RendererOptions {
   cacheSize?: number;
   /** Time, memory and output caps per render (netsync.yml `render`). */
   budget?: Partial<RenderBudget>;
+  /** Render threads (default: one per core). */
+  threads?: number;
   /** Where renders run (default: a worker pool created on first use). */
   executor?: RenderExecutor;
   /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
@@ -119,7 +121,7 @@ export class Renderer {
 
   private get executor(): RenderExecutor {
     if (this.options.executor) return this.options.executor;
-    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget });
+    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.threads);
     return this.ownExecutor;
   }
 

@@ -6,10 +6,9 @@
  * RENDER_BUDGET_EXCEEDED; the rest of its batch is rendered again by another task. The pool is created on
  * first use and its idle threads do not keep a process alive; `close()` ends them.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
@@ -78,15 +77,16 @@ export class RenderPool {
       const self = fileURLToPath(import.meta.url);
       const ts = extname(self) === '.ts';
       this.pool = new Piscina({
-        filename: fileURLToPath(new URL(`./workerTask${extname(self)}`, import.meta.url)),
+        // From TypeScript sources a JS entry registers tsx's loader first; compiled JS loads the task directly.
+        filename: fileURLToPath(new URL(ts ? './workerTsBootstrap.cjs' : './workerTask.js', import.meta.url)),
         minThreads: 0,
         maxThreads: this.threads,
-        idleTimeout: 60_000,
+        // Threads keep their parsed commits; an idle one ends after a while (and never keeps a process alive).
+        idleTimeout: 5 * 60_000,
         // Nothing of the daemon's environment: no tokens, secrets or logins (secrets a render needs come per task).
         env: {},
         argv: [],
-        // Under tsx (tests, running from source) the thread needs tsx's loader too; compiled JS needs nothing.
-        execArgv: ts ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [],
+        execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: this.budget.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.budget.memoryMb / 8)) },
       });
     }
@@ -191,10 +191,10 @@ const shared = new Map<string, { pool: RenderPool; users: number }>();
  * renderers; starting threads is the expensive part). `close()` of the returned executor releases it; the
  * threads end when the last user has released it.
  */
-export function sharedRenderPool(budget: RenderBudget): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
-  const key = JSON.stringify(budget);
+export function sharedRenderPool(budget: RenderBudget, threads?: number): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
+  const key = JSON.stringify({ budget, threads });
   let entry = shared.get(key);
-  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget), users: 0 }));
+  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, threads), users: 0 }));
   entry.users++;
   const pool = entry.pool;
   let released = false;

@@ -28,8 +28,9 @@ const PAD_CAP = 10_000;
 const FORBIDDEN = new Set([
   'constructor', 'prototype', '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
   'caller', 'callee', 'arguments', 'apply', 'call', 'bind', 'valueOf', 'toString', 'toLocaleString', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable', 'eval', 'Function', 'globalThis', 'global', 'process', 'require', 'module', 'import',
+  'isPrototypeOf', 'propertyIsEnumerable',
 ]);
+// Names such as `process` or `require` need no entry: lookups see own members only, and no template value has them.
 /** Bare names a template may not use as variables; `caller` stays usable (macros called with {% call %} receive it). */
 const FORBIDDEN_NAMES = new Set([...FORBIDDEN].filter((n) => n !== 'caller'));
 
@@ -38,7 +39,8 @@ const STRING_METHODS = new Set([
   'padEnd', 'padStart', 'replace', 'replaceAll', 'slice', 'split', 'startsWith', 'substr', 'substring', 'toLowerCase',
   'toUpperCase', 'trim', 'trimEnd', 'trimStart',
 ]);
-const ARRAY_METHODS = new Set(['at', 'concat', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);
+// No concat: with range() capped, it would be the way to build arrays big enough to exhaust a render thread's heap.
+const ARRAY_METHODS = new Set(['at', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);
 const NUMBER_METHODS = new Set(['toFixed', 'toPrecision']);
 
 /**
