@@ -33,6 +33,11 @@ export class RefusalLog {
     this.windows.set(cause, { count: 0, last: sample, timer: this.arm(cause) });
   }
 
+  /** Causes whose refusals are being counted now (a cause not in it is logged at once when it comes). */
+  get counting(): string[] {
+    return [...this.windows.keys()];
+  }
+
   /** Writes what is still counted (at shutdown). */
   flush(): void {
     for (const cause of [...this.windows.keys()]) this.summarize(cause, false);
