@@ -74,6 +74,22 @@ describe('checks: netsync impact --render (CLI)', function () {
     expect(stdout).to.match(/\| eos-access-2 \| ACCESS \| settings access\/interfaces\.yml \|/);
   });
 
+  it('judges a push as the daemon would: invalid settings are REJECTED with exit 1, a YAML list outside the merge is not judged', async () => {
+    const base = settings.head();
+    const docs = settings.commitAndPush({ 'docs/examples/list.yml': '- not settings\n- a list\n' });
+    const ok = await impact('--repo', 'settings', '--from', base, '--to', docs);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.not.contain('REJECTED');
+    const bad = settings.commitAndPush({ 'access/interfaces.yml': 'interfaces:\n  - { name: Ethernet1, vlan: 5000 }\n' });
+    const text = await impact('--repo', 'settings', '--from', docs, '--to', bad);
+    expect(text.code).to.equal(1);
+    expect(text.stdout).to.contain('REJECTED: netsync would refuse this push (1 problem):').and.contain('access/interfaces.yml: interfaces.0.vlan');
+    expect(text.stdout).to.contain(`the last known-good commit ${docs.slice(0, 10)} would stay in force`);
+    const json = await impact('--repo', 'settings', '--from', docs, '--to', bad, '--json');
+    expect(json.code).to.equal(1);
+    expect(JSON.parse(json.stdout)).to.include({ verdict: 'rejected' });
+  });
+
   it('a bad --format exits 2', async () => {
     const { code, stderr } = await impact('--repo', 'settings', '--render', '--format', 'html');
     expect(code).to.equal(2);
