@@ -164,7 +164,7 @@ export class LowdbStore implements Store {
   }
 
   async readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T> {
-    return read(Object.values(this.data.devices));
+    return read([...this.data.devices.values()]);
   }
 
   async getDevice(hostname: string): Promise<Device | undefined> {

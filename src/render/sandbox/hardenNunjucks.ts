@@ -53,7 +53,8 @@ const sandboxState = ((nunjucks.runtime as unknown as Record<symbol, { handedOve
   installed: false,
 });
 const handedOver = sandboxState.handedOver;
-function handOver<F extends (...args: never[]) => unknown>(fn: F): F {
+/** Makes a function callable from templates: netsync's own (the web interface's helpers), never data from git. */
+export function handOver<F extends (...args: never[]) => unknown>(fn: F): F {
   handedOver.add(fn);
   return fn;
 }
