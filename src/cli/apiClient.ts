@@ -1,5 +1,6 @@
 /** The CLI talks to a running daemon over the REST API; this is its small client. */
 import { NetsyncError } from '../model/errors.ts';
+import { isErrorCode } from '../model/errorCodes.ts';
 import { readLocalToken } from '../apiToken.ts';
 
 export interface ClientOptions {
@@ -51,7 +52,10 @@ export class ApiClient {
     }
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } }).error;
-      throw new NetsyncError(err?.code ?? 'INTERNAL', err?.message ?? `${method} ${path} failed with HTTP ${res.status}`, err?.data ?? {});
+      // A code this CLI does not know (a newer daemon) is kept in data and reads as INTERNAL here.
+      const code = err?.code && isErrorCode(err.code) ? err.code : 'INTERNAL';
+      const data = err?.code && code !== err.code ? { ...err?.data, remoteCode: err.code } : (err?.data ?? {});
+      throw new NetsyncError(code, err?.message ?? `${method} ${path} failed with HTTP ${res.status}`, data);
     }
     return json as T;
   }

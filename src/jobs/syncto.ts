@@ -13,6 +13,7 @@ import type { DeviceSession, SessionFactory } from '../commit/session.ts';
 import { deviceTarget } from '../commit/target.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
+import type { ErrorCode } from '../model/errors.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
@@ -132,14 +133,19 @@ export class SynctoService {
           if (ctx.signal.aborted) return record(device.hostname, { status: 'skipped', error: 'job aborted before this device was started' });
           const intended = rendered.get(device.hostname);
           if (!intended || intended instanceof NetsyncError) {
-            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device' });
+            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device', code: intended?.code ?? 'RENDER_FAILED', phase: 'render' });
           }
           await record(device.hostname, { status: 'running' });
           let running: string;
           try {
             running = await this.readRunning(device);
           } catch (err) {
-            return record(device.hostname, { status: req.flags.skipUnreachable ? 'skipped' : 'failed', error: `could not read the running config: ${errorText(err)}` });
+            return record(device.hostname, {
+              status: req.flags.skipUnreachable ? 'skipped' : 'failed',
+              error: `could not read the running config: ${errorText(err)}`,
+              code: codeOf(err),
+              phase: 'read-running',
+            });
           }
           const want = this.ports.canonicalize(device.platform, intended.config);
           const diff = this.diff(device.hostname, running, want);
@@ -185,7 +191,8 @@ export class SynctoService {
               changed: false,
               diff: p.diff,
               error: node?.error ? this.ports.mask(node.error.message) : 'not committed: another device of the transaction failed',
-              rollbackStatus: node?.['rollback-status'] === 'complete' ? 'complete' : node?.['rollback-status'] === 'fail' ? 'failed' : 'none',
+              ...(node?.error ? { code: node.error.code, phase: node.error.phase } : {}),
+              rollbackStatus: node?.['rollback-status'] ?? 'not-needed',
             });
           }
           // Verify before claiming success: the hash recorded is that of what the device now runs.
@@ -193,12 +200,12 @@ export class SynctoService {
             const running = await this.readRunning(p.device);
             const want = this.ports.canonicalize(p.device.platform, p.intended.config);
             if (running !== want) {
-              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device.hostname, running, want).text, error: 'committed, but the running config does not match the intended config' });
+              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device.hostname, running, want).text, error: 'committed, but the running config does not match the intended config', code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
             }
             await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
             await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
           } catch (err) {
-            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: `committed, but could not verify: ${errorText(err)}` });
+            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: `committed, but could not verify: ${errorText(err)}`, code: codeOf(err), phase: 'verify' });
           }
         }),
       ),
@@ -224,6 +231,10 @@ export class SynctoService {
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function codeOf(err: unknown): ErrorCode {
+  return isNetsyncError(err) ? err.code : 'INTERNAL';
 }
 
 function errorText(err: unknown): string {
