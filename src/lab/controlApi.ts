@@ -12,9 +12,8 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { z } from 'zod';
-import { errorHandler, notFoundHandler } from '../api/errors.ts';
-import { parseInput } from '../api/validate.ts';
-import { silentLogger } from '../model/ports.ts';
+import { parseInput } from '../model/parseInput.ts';
+import { labErrorHandler, labNotFound } from './httpErrors.ts';
 import type { Lab, LabDevice } from './types.ts';
 
 export const faultsSchema = z
@@ -70,8 +69,8 @@ export async function startControlApi(lab: Pick<Lab, 'devices' | 'device' | 'inv
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(lab));
-  app.use(notFoundHandler);
-  app.use(errorHandler(silentLogger));
+  app.use(labNotFound);
+  app.use(labErrorHandler);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });

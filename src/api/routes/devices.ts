@@ -15,7 +15,7 @@ import {
   reasonSchema,
   ztpNeighborsSchema,
 } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 export function devicesRouter(inventory: InventoryService, bounces: InterfaceBounceService): Router {
   const r = Router();

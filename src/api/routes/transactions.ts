@@ -6,7 +6,7 @@ import { viewOf } from '../../commit/transactionService.ts';
 import type { CommitFlags } from '../../commit/types.ts';
 import { CONFIG_HASH_PATTERN } from '../../render/configHash.ts';
 import { actor } from '../auth.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 const stageSchema = z
   .object({
