@@ -10,7 +10,7 @@ import type { Device } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import { cancelPending } from './cancelPending.ts';
 import { checkItems, runTransaction } from './engine.ts';
@@ -46,7 +46,7 @@ export interface TransactionRecord {
   recovery?: CancelResult[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     transactions: TransactionRecord;
   }

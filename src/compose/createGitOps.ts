@@ -13,7 +13,7 @@ import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { IntakeConfig, ReposConfig } from '../intake/configSchema.ts';
 import { IntakeService } from '../intake/intakeService.ts';
 import { refreshRepo } from '../intake/refreshRepo.ts';

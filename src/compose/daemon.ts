@@ -46,7 +46,7 @@ import { JobRunner } from '../jobs/jobRunner.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { VERSION } from '../version.ts';
 
 export interface DaemonOptions {

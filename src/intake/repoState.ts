@@ -3,7 +3,7 @@
  * known-good commit, which stays in force while newer pushes fail validation. And the repo event history.
  */
 import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface RepoState {
   /** Last branch head looked at (valid or not): a head equal to it needs no work. */
@@ -30,7 +30,7 @@ export interface RepoEvent {
   problems: string[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     repoEvents: RepoEvent;
   }

@@ -10,7 +10,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Linknet, MgmtDomain } from '../model/network.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { Store, StoreView } from '../store/store.ts';
+import type { Store, StoreView } from '../model/store.ts';
 import type { SyncStatusService } from './syncStatus.ts';
 
 export type NewLinknet = Omit<Linknet, 'id' | 'createdAt'>;

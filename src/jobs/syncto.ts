@@ -17,7 +17,7 @@ import type { ErrorCode } from '../model/errors.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
 import { describeTarget, selectDevices } from './selection.ts';
