@@ -68,7 +68,7 @@ export interface Daemon {
   inventorySync: InventorySync;
   /** Opens device sessions (NETCONF / EOS CLI over SSH) with the configured credentials. */
   sessions: SessionFactory;
-  /** Northbound transactions (README "Transactions"). */
+  /** Northbound transactions (docs/guides/transactions-reference.md). */
   transactions: TransactionService;
   /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
   gitops?: GitOpsService;

@@ -1,5 +1,5 @@
 /**
- * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; DESIGN §4).
+ * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; docs/design/architecture.md §4).
  *
  *   new Renderer(source: SnapshotSource, {secrets?, defaults?, cacheSize?})
  *   renderer.renderDevice(device, at?: {settings?: commitish, templates?: commitish})
