@@ -18,6 +18,8 @@ function openStream(res: Response): (event: string) => void {
   return (event) => res.write(`event: ${event}\ndata: ${event}\n\n`);
 }
 
+// The stream ends when the response closes (the browser went away): the request may "close" as soon as its
+// (empty) body has been read, which would end the subscription at once.
 export function eventsRoute(feed: ChangeFeed, jobs: JobRunner): Router {
   const r = Router();
 
@@ -25,7 +27,7 @@ export function eventsRoute(feed: ChangeFeed, jobs: JobRunner): Router {
     const send = openStream(res);
     const unsubscribe = feed.subscribe(send);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
@@ -36,7 +38,7 @@ export function eventsRoute(feed: ChangeFeed, jobs: JobRunner): Router {
     const send = openStream(res);
     let last = JSON.stringify([job.status, job.progress, job.perDevice]);
     let closed = false;
-    req.on('close', () => (closed = true));
+    res.on('close', () => (closed = true));
     while (!closed && !isFinished(job.status)) {
       await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
       const now = await jobs.get(job.id).catch(() => undefined);
@@ -50,7 +52,7 @@ export function eventsRoute(feed: ChangeFeed, jobs: JobRunner): Router {
       send('done');
       // Kept open (idle) so EventSource does not reconnect and replay "done" in a loop.
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      req.on('close', () => clearInterval(heartbeat));
+      res.on('close', () => clearInterval(heartbeat));
     }
   });
 
