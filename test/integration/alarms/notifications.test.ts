@@ -103,7 +103,8 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
 
     const reminder = await until('the reminder', () => received[1], 10_000);
     expect(reminder.body.events[0]).to.include({ status: 'firing', reason: 'reminder', hostname: 'sw-1' });
-    expect(reminder.at - first.at).to.be.at.least(2500); // not before the 3 s reminder interval
+    // Not before the 3 s reminder interval, by the daemon's own clock (sentAt), not by when this busy process saw it.
+    expect(Date.parse(reminder.body.sentAt) - Date.parse(first.body.sentAt)).to.be.at.least(3000);
     expect(received.length).to.equal(2); // and nothing in between: de-duplicated
 
     await t.daemon.syncStatus.markSynced(['sw-1'], { by: 'test' });
@@ -111,8 +112,13 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     expect(resolved.body.events[0]).to.include({ reason: 'recovered', hostname: 'sw-1' });
     await until('Alertmanager to drop the alert', async () => ((await am.api<unknown[]>('/api/v2/alerts')).length === 0 ? true : undefined));
 
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
-    expect(metrics).to.match(/netsync_alarm_notifications_total\{target="am",kind="alertmanager",outcome="sent"\} 2/);
+    // The counter moves after the POST returns, so Alertmanager can hold the recovery before /metrics shows it: wait for it.
+    const amSent = /netsync_alarm_notifications_total\{target="am",kind="alertmanager",outcome="sent"\} (\d+)/;
+    const metrics = await until('/metrics to count the recovery sent to Alertmanager', async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(amSent.exec(text)?.[1] ?? 0) >= 2 ? text : undefined;
+    });
+    expect(metrics).to.match(/netsync_alarm_notifications_total\{target="am",kind="alertmanager",outcome="sent"\} 2\n/);
     expect(metrics).to.match(/netsync_alarm_notifications_total\{target="noc-hook",kind="generic",outcome="sent"\} [34]/);
   });
 });
