@@ -1,12 +1,12 @@
 /** Builds the scheduled drift check from the daemon's parts: the store, the session factory and the renderer in force. */
-import { createTwoFilesPatch } from 'diff';
 import type { SessionFactory } from '../commit/session.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import { DriftCheck } from '../jobs/driftCheck.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskSecrets } from '../render/index.ts';
+import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
+import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { Store } from '../store/store.ts';
 
 export interface DriftCheckParts {
@@ -17,6 +17,8 @@ export interface DriftCheckParts {
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   concurrency: number;
+  /** netsync.yml render.diffTimeoutMs. */
+  diffTimeoutMs?: number;
   logger: Logger;
   clock: Clock;
 }
@@ -31,11 +33,15 @@ export function buildDriftCheck(parts: DriftCheckParts): DriftCheck {
     concurrency: parts.concurrency,
     logger: parts.logger.child({ component: 'drift-check' }),
     clock: parts.clock,
+    // What the history shows, built as syncto's diffs are: the placeholder render against the running config
+    // masked with that render's substitutions (a secret a template transformed never shows), under the diff budget.
     explain: async (device: Device, running: string) => {
       if (!renderer) return undefined;
-      const intended = parts.canonicalize(device.platform, (await (await renderer.context()).render(device)).config);
-      const patch = createTwoFilesPatch(`${device.hostname} (running)`, `${device.hostname} (intended)`, `${running}\n`, `${intended}\n`, '', '', { context: 3 });
-      return maskSecrets(patch, renderer.secrets);
+      const rendered = await (await renderer.context()).render(device);
+      const shownWant = parts.canonicalize(device.platform, rendered.masked);
+      const subs = [...rendered.secretSubstitutions, ...valueSubstitutions(renderer.secrets)];
+      const shownRunning = maskDeviceText(running, subs, shownWant);
+      return boundedTwoFilesPatch(`${device.hostname} (running)`, `${device.hostname} (intended)`, `${shownRunning}\n`, `${shownWant}\n`, parts.diffTimeoutMs).text;
     },
   });
 }

@@ -225,6 +225,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     concurrency: config.scheduler.driftCheck.concurrency,
+    diffTimeoutMs: config.render.diffTimeoutMs,
     logger,
     clock,
   });
