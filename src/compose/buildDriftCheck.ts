@@ -5,7 +5,9 @@ import { DriftCheck } from '../jobs/driftCheck.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
+import { configHash } from '../render/configHash.ts';
+import { maskDeviceText } from '../render/maskDeviceText.ts';
+import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { Store } from '../store/store.ts';
 

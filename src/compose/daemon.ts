@@ -36,9 +36,11 @@ import { DeviceWrites } from '../commit/deviceWrites.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
-import { configHash, maskDeviceText, secretsFromEnv, valueSubstitutions } from '../render/index.ts';
+import { configHash } from '../render/configHash.ts';
+import { maskDeviceText } from '../render/maskDeviceText.ts';
+import { secretsFromEnv } from '../render/maskSecrets.ts';
+import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import type { GitOpsService } from './createGitOps.ts';
-import { createIntake } from './createGitOps.ts';
 import { repositoriesRouter } from '../api/routes/repositories.ts';
 import type { Checks } from './createChecks.ts';
 import { createChecks } from './createChecks.ts';
@@ -118,8 +120,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   await store.init();
 
   const syncStatus = new SyncStatusService(store, clock);
+  // Loaded only when repos are configured: git mirrors (isomorphic-git), the renderer (nunjucks, render threads).
   const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    ? await (await import('./createGitOps.ts')).createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
     : undefined;
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
@@ -233,7 +236,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     scheduler.register({ kind: 'drift-check', cron: config.scheduler.driftCheck.cron, run: async () => void (await driftCheck.run()) });
   }
 
-  const checks = createChecks(config.checks, {
+  const checks = await createChecks(config.checks, {
     store,
     logger,
     clock,

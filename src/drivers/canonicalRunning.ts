@@ -3,7 +3,7 @@
  * canonical form when the text is in the lab model (strict: anything else is
  * refused), otherwise only line endings and trailing blanks normalised.
  */
-import { canonicalConfig } from '../lab/index.ts';
+import { canonicalConfig } from '../lab/canonicalConfig.ts';
 import { normalizeConfig } from '../render/configHash.ts';
 
 export function canonicalRunning(platform: string, text: string): string {

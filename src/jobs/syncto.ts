@@ -17,7 +17,7 @@ import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
 import type { SecretSubstitution } from '../render/index.ts';
-import { deriveSubstitutions } from '../render/index.ts';
+import { deriveSubstitutions } from '../render/secretPlaceholders.ts';
 import type { Store } from '../store/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
