@@ -3,8 +3,11 @@
  * figures are computed from the store at scrape time, so /metrics is right
  * even between sweeps and straight after a restart; counters count what this
  * process did (sweeps, notifications, passive writes, webhook deliveries).
+ * prom-client is loaded on the first scrape (a daemon nobody scrapes does not hold it); until then the
+ * counters are plain tallies, which the registry's counters report from then on. Process metrics (CPU,
+ * memory, event-loop lag) start with the first scrape too.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DEVICE_STATES } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
 import type { Store } from '../store/store.ts';
@@ -13,17 +16,70 @@ import { STATE_CODE, evaluateUnsynced } from './evaluate.ts';
 import type { DeliveryOutcome } from './notifications.ts';
 import type { SinkOutcome } from './passive.ts';
 
-export class NetsyncMetrics {
-  readonly registry = new Registry();
-  private readonly sweeps: Counter<'outcome'>;
-  private readonly lastSweep: Gauge;
-  private readonly notifications: Counter<'target' | 'kind' | 'outcome'>;
-  private readonly passive: Counter<'outcome'>;
-  private readonly webhooks: Counter<'provider' | 'status'>;
+/** A counter's values by label set, kept without prom-client. */
+class Tally<L extends string> {
+  readonly values = new Map<string, { labels: Partial<Record<L, string>>; value: number }>();
 
-  constructor(store: Store, thresholds: Thresholds, clock: Clock, rejectedHeads: () => Promise<RejectedHead[]> = async () => []) {
-    const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'netsync_' });
+  inc(labels: Partial<Record<L, string>>): void {
+    const key = JSON.stringify(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += 1;
+    else this.values.set(key, { labels, value: 1 });
+  }
+}
+
+export class NetsyncMetrics {
+  private registry: Promise<Registry> | undefined;
+  private readonly sweeps = new Tally<'outcome'>();
+  private lastSweepAt: number | undefined;
+  private readonly notifications = new Tally<'target' | 'kind' | 'outcome'>();
+  private readonly passive = new Tally<'outcome'>();
+  private readonly webhooks = new Tally<'provider' | 'status'>();
+  private loadedContentType = 'text/plain; version=0.0.4; charset=utf-8';
+
+  constructor(
+    private readonly store: Store,
+    private readonly thresholds: Thresholds,
+    private readonly clock: Clock,
+    private readonly rejectedHeads: () => Promise<RejectedHead[]> = async () => [],
+  ) {}
+
+  sweepFinished(ok: boolean, at: Date): void {
+    this.sweeps.inc({ outcome: ok ? 'ok' : 'error' });
+    this.lastSweepAt = at.getTime() / 1000;
+  }
+
+  notificationsSent(outcomes: readonly DeliveryOutcome[]): void {
+    for (const o of outcomes) this.notifications.inc({ target: o.target, kind: o.kind, outcome: o.ok ? 'sent' : 'failed' });
+  }
+
+  passiveResult(outcome: SinkOutcome | 'error'): void {
+    this.passive.inc({ outcome });
+  }
+
+  /** One webhook delivery and the status it was answered with. */
+  webhookReceived(provider: string, status: number): void {
+    this.webhooks.inc({ provider, status: String(status) });
+  }
+
+  /** The exposition format's content type (the registry's, once loaded). */
+  contentType(): string {
+    return this.loadedContentType;
+  }
+
+  async text(): Promise<string> {
+    this.registry ??= this.build();
+    const registry = await this.registry;
+    this.loadedContentType = registry.contentType;
+    return registry.metrics();
+  }
+
+  private async build(): Promise<Registry> {
+    const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
+    const { store, thresholds, clock, rejectedHeads } = this;
+    const registry = new Registry();
+    const registers = [registry];
+    collectDefaultMetrics({ register: registry, prefix: 'netsync_' });
 
     // One store read per scrape feeds every device gauge.
     let snapshot: Promise<ReturnType<typeof evaluateUnsynced> & { byState: Map<string, number> }> | undefined;
@@ -119,51 +175,32 @@ export class NetsyncMetrics {
         }
       },
     });
-    this.sweeps = new Counter({ name: 'netsync_alarm_sweeps_total', help: 'Alarm sweeps run.', labelNames: ['outcome'], registers });
-    this.lastSweep = new Gauge({ name: 'netsync_alarm_last_sweep_timestamp_seconds', help: 'When the last alarm sweep finished.', registers });
-    this.notifications = new Counter({
-      name: 'netsync_alarm_notifications_total',
-      help: 'Notification webhook POSTs by target and outcome.',
-      labelNames: ['target', 'kind', 'outcome'],
+    // The tallies as counters: each scrape reports what they hold.
+    const counter = <L extends string>(name: string, help: string, labelNames: L[], tally: Tally<L>) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const { labels, value } of tally.values.values()) this.inc(labels, value);
+        },
+      });
+    counter('netsync_alarm_sweeps_total', 'Alarm sweeps run.', ['outcome'], this.sweeps);
+    const lastSweepAt = () => this.lastSweepAt;
+    new Gauge({
+      name: 'netsync_alarm_last_sweep_timestamp_seconds',
+      help: 'When the last alarm sweep finished.',
       registers,
+      collect() {
+        const at = lastSweepAt();
+        if (at !== undefined) this.set(at);
+      },
     });
-    this.passive = new Counter({
-      name: 'netsync_alarm_passive_results_total',
-      help: 'Passive check results offered to the Nagios command file, by outcome (written, no-reader, missing, error).',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.webhooks = new Counter({
-      name: 'netsync_webhook_deliveries_total',
-      help: 'Git provider webhook deliveries received, by provider and the HTTP status answered.',
-      labelNames: ['provider', 'status'],
-      registers,
-    });
-  }
-
-  sweepFinished(ok: boolean, at: Date): void {
-    this.sweeps.inc({ outcome: ok ? 'ok' : 'error' });
-    this.lastSweep.set(at.getTime() / 1000);
-  }
-
-  notificationsSent(outcomes: readonly DeliveryOutcome[]): void {
-    for (const o of outcomes) this.notifications.inc({ target: o.target, kind: o.kind, outcome: o.ok ? 'sent' : 'failed' });
-  }
-
-  passiveResult(outcome: SinkOutcome | 'error'): void {
-    this.passive.inc({ outcome });
-  }
-
-  /** One webhook delivery and the status it was answered with. */
-  webhookReceived(provider: string, status: number): void {
-    this.webhooks.inc({ provider, status: String(status) });
-  }
-
-  contentType(): string {
-    return this.registry.contentType;
-  }
-
-  text(): Promise<string> {
-    return this.registry.metrics();
+    counter('netsync_alarm_notifications_total', 'Notification webhook POSTs by target and outcome.', ['target', 'kind', 'outcome'], this.notifications);
+    counter('netsync_alarm_passive_results_total', 'Passive check results offered to the Nagios command file, by outcome (written, no-reader, missing, error).', ['outcome'], this.passive);
+    counter('netsync_webhook_deliveries_total', 'Git provider webhook deliveries received, by provider and the HTTP status answered.', ['provider', 'status'], this.webhooks);
+    return registry;
   }
 }

@@ -59,7 +59,7 @@ import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';
-import { webInterface } from '../ui/webInterface.ts';
+import { lazyWebInterface } from '../ui/lazyWebInterface.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -246,7 +246,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
 
   const refusals = new RefusalLog(logger);
   const auth = new TokenAuth(tokens, config.api.openReads);
-  const uiRouter = config.ui.enabled ? webInterface({
+  const uiRouter = config.ui.enabled ? lazyWebInterface({
     auth,
     store,
     inventory,
