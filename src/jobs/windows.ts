@@ -3,7 +3,7 @@
  * open for its duration. Auto-sync runs only inside an allow window (when any
  * are given) and never inside a deny window. Pure.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { Cron } from 'croner';
 import { parseDuration } from '../model/duration.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 
@@ -30,14 +30,18 @@ export function durationMs(text: string, key = 'duration'): number {
 }
 
 export function isInWindow(now: Date, window: WindowSpec): boolean {
+  const length = durationMs(window.duration);
   let last: Date;
   try {
-    // The most recent fire time at or before now; cron-parser's prev() is strictly before, so step 1 ms ahead.
-    last = CronExpressionParser.parse(window.cron, { currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+    // The most recent fire time at or before now. Fire times are whole seconds and previousRuns() looks strictly
+    // before its start, so start at the next whole second.
+    const [previous] = new Cron(window.cron, { paused: true }).previousRuns(1, new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000));
+    if (!previous) return false;
+    last = previous;
   } catch (err) {
     throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression: ${(err as Error).message}`, { cron: window.cron });
   }
-  return now.getTime() - last.getTime() < durationMs(window.duration);
+  return now.getTime() - last.getTime() < length;
 }
 
 export function windowsAllow(now: Date, windows: Windows | undefined): boolean {
