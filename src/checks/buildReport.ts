@@ -5,6 +5,7 @@
  */
 import { deviceDiff } from './deviceDiff.ts';
 import type { CheckReport, DeviceCheckResult, ImpactedDevice, RenderFailure } from './model.ts';
+import { naturalCompare } from '../model/naturalCompare.ts';
 
 /** GitHub rejects longer commit-status descriptions; Gitea and GitLab accept this much too. */
 export const STATUS_DESCRIPTION_MAX = 140;
@@ -18,7 +19,7 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): CheckReport {
   const labels = { base: `base ${input.baseSha.slice(0, 12)}`, head: `head ${input.headSha.slice(0, 12)}` };
   const devices = [...input.devices]
-    .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
+    .sort((a, b) => naturalCompare(a.hostname, b.hostname))
     .map((d) => deviceResult(d, labels));
 
   // Device types are names from clients: no prototype, so no type can read an inherited member.
