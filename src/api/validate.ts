@@ -1,5 +1,6 @@
 /** Turns a zod failure into a NetsyncError naming each bad field. */
 import type { z } from 'zod';
+import type { ErrorCode } from '../model/errors.ts';
 import { NetsyncError } from '../model/errors.ts';
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.output<S> {
@@ -15,6 +16,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   return fail(unknownKeys.length ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', `invalid ${where}: ${problems.join('; ')}`, { problems });
 }
 
-function fail(code: string, message: string, data: Record<string, unknown>): never {
+function fail(code: ErrorCode, message: string, data: Record<string, unknown>): never {
   throw new NetsyncError(code, message, data);
 }
