@@ -12,7 +12,7 @@ import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { networkFromStore } from '../inventory/networkContext.ts';
-import { parseByteSize } from '../config/byteSize.ts';
+import { parseByteSize } from '../model/byteSizeSchema.ts';
 import type { InputLimits, RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { RenderConfig } from '../render/configSchema.ts';

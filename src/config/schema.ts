@@ -9,12 +9,12 @@ import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
-import { byteSizeSchema } from './byteSize.ts';
 import { RENDER_DEFAULTS, renderConfigSchema } from '../render/configSchema.ts';
 import { UI_DEFAULTS, uiConfigSchema } from '../ui/configSchema.ts';
+import { byteSizeSchema } from '../model/byteSizeSchema.ts';
+import { roleSchema } from '../model/roles.ts';
 
-export const roleSchema = z.enum(['read', 'operator']);
-export type Role = z.infer<typeof roleSchema>;
+export { roleSchema, type Role } from '../model/roles.ts';
 
 const tokenSchema = z
   .object({

@@ -1,6 +1,6 @@
 /** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
 import { z } from 'zod';
-import { cronSchema } from '../config/cron.ts';
+import { cronSchema } from '../model/cronSchema.ts';
 import { NSO_ACTIONS } from './nsoSource.ts';
 
 /** fetch refuses a URL with user:password (and its error would quote them): credentials go in their own keys. */

@@ -11,7 +11,7 @@ import type { AlarmService } from '../../alarms/alarmService.ts';
 import { parseDuration } from '../../model/duration.ts';
 import type { ServiceState } from '../../alarms/evaluate.ts';
 import { pluginResult } from '../../alarms/nagiosPlugin.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 export const NAGIOS_HTTP_STATUS: Record<ServiceState, number> = { OK: 200, WARNING: 409, CRITICAL: 503, UNKNOWN: 500 };
 

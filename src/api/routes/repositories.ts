@@ -8,7 +8,7 @@ import { REPO_KINDS } from '../../intake/intakeService.ts';
 import { readRepoState } from '../../intake/repoState.ts';
 import { clip } from '../errors.ts';
 import { emptyBodySchema } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 import { readRepoStatuses } from '../../intake/repoStatus.ts';
 
 function repoParam(name: string): RepoKind {

@@ -1,7 +1,7 @@
-/** Turns a zod failure into a NetsyncError naming each bad field. */
+/** Turns a zod failure into a NetsyncError naming each bad field; shared by the API, the lab's control API and the CLI. */
 import type { z } from 'zod';
-import type { ErrorCode } from '../model/errors.ts';
-import { NetsyncError } from '../model/errors.ts';
+import type { ErrorCode } from './errors.ts';
+import { NetsyncError } from './errors.ts';
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.output<S> {
   const result = schema.safeParse(value ?? {});
