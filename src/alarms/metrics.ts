@@ -7,7 +7,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEVICE_STATES } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { RejectedHead, Thresholds } from './evaluate.ts';
 import { STATE_CODE, evaluateUnsynced } from './evaluate.ts';
 import type { DeliveryOutcome } from './notifications.ts';

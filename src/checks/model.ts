@@ -104,7 +104,7 @@ export interface CheckRecord {
   updatedAt: string;
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     checks: CheckRecord;
   }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { TransactionInput } from './engine.ts';
 import { checkItems, runTransaction } from './engine.ts';
 import type { RunKind, RunRecord } from './journal.ts';

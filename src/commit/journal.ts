@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Clock } from '../model/ports.ts';
 import { isoTime, recordSchema } from '../store/schemaKit.ts';
 import { cancelResultSchema, PHASES } from './typesSchema.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { ConfigurationStatus, Phase, TransactionOutcome } from './types.ts';
 
@@ -45,7 +45,7 @@ export interface RunRecord {
   notes?: string[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     runs: RunRecord;
   }

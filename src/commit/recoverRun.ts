@@ -5,7 +5,7 @@
  * running config is not the one netsync last synchronized, so no unsynchronized mark is lost and none is
  * claimed. Works under the per-device lock, so a new run cannot race it. Nothing here throws for a device.
  */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import { cancelPending } from './cancelPending.ts';
 import type { RunPhase, RunRecord } from './journal.ts';

@@ -10,7 +10,7 @@ import type { Device } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { DeviceWrites } from './deviceWrites.ts';
 import { checkItems } from './engine.ts';
@@ -48,7 +48,7 @@ export interface TransactionRecord {
   recovery?: CancelResult[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     transactions: TransactionRecord;
   }

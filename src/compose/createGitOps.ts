@@ -17,7 +17,7 @@ import type { InputLimits, RepoKind } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { RenderConfig } from '../render/configSchema.ts';
 import { renderBudget } from '../render/configSchema.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { IntakeConfig, RepoLimitsConfig, ReposConfig } from '../intake/configSchema.ts';
 import { repoLimitsSchema } from '../intake/configSchema.ts';
 import { IntakeService } from '../intake/intakeService.ts';

@@ -53,7 +53,7 @@ import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
 import { storeCollections } from './storeCollections.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';

@@ -1,6 +1,6 @@
 /**
  * Every store collection with the schema its records are checked against at load. A module that declares a
- * collection (`declare module '../store/store.ts' { interface Collections { name: Record } }`) exports a
+ * collection (`declare module '../model/store.ts' { interface Collections { name: Record } }`) exports a
  * `recordSchema<Record>()(...)` beside the declaration and adds it here; until it does, this file does not
  * compile, and test/unit/store/storeCollections.test.ts names the collection.
  */

@@ -3,7 +3,7 @@
  * known-good commit, which stays in force while newer pushes fail validation. And the repo event history.
  */
 import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { z } from 'zod';
 import { isoTime, recordSchema } from '../store/schemaKit.ts';
 
@@ -32,7 +32,7 @@ export interface RepoEvent {
   problems: string[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     repoEvents: RepoEvent;
   }

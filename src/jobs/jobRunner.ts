@@ -9,7 +9,7 @@ import type { DeviceJobResult, Job } from '../model/job.ts';
 import { isFinished } from '../model/job.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RunRecord } from '../commit/journal.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface JobContext {
   readonly jobId: string;

@@ -19,7 +19,7 @@ import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
 import type { SecretSubstitution } from '../render/index.ts';
 import { deriveSubstitutions } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
 import { describeTarget, selectDevices } from './selection.ts';

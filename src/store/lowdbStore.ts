@@ -23,8 +23,8 @@ import type {
   RecordWrite,
   Store,
   StoreView,
-} from './store.ts';
-import { matchesFilter } from './store.ts';
+} from '../model/store.ts';
+import { matchesFilter } from '../model/store.ts';
 import type { StoreData as Data } from './storeFile.ts';
 import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
 import type { StoreLock } from './storeLock.ts';

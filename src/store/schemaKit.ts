@@ -5,7 +5,7 @@
  * dropped silently at the next load).
  */
 import { z } from 'zod';
-import type { CollectionName, Collections } from './store.ts';
+import type { CollectionName, Collections } from '../model/store.ts';
 
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Mismatch<T, O> = { schemaMissesOrAddsFields: Exclude<keyof T, keyof O> | Exclude<keyof O, keyof T> };

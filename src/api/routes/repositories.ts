@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../model/store.ts';
 import type { IntakeService } from '../../intake/intakeService.ts';
 import { REPO_KINDS } from '../../intake/intakeService.ts';
 import { readRepoState } from '../../intake/repoState.ts';

@@ -11,7 +11,7 @@ import { buildDevice } from '../../../src/model/device.ts';
 import type { Logger } from '../../../src/model/ports.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { NagiosCommandFile } from '../../../src/monitoring/nagiosCommandFile.ts';
-import type { Store } from '../../../src/store/store.ts';
+import type { Store } from '../../../src/model/store.ts';
 
 describe('alarms: Nagios command file writer', () => {
   let dir: string;

@@ -3,10 +3,10 @@
  * PostgreSQL backend can implement it (DESIGN §10): multi-device updates are
  * atomic, device locks fail fast instead of waiting.
  */
-import type { Device, DeviceState } from '../model/device.ts';
-import type { NewSyncEvent, SyncEvent } from '../model/events.ts';
-import type { Job } from '../model/job.ts';
-import type { Linknet, MgmtDomain } from '../model/network.ts';
+import type { Device, DeviceState } from './device.ts';
+import type { NewSyncEvent, SyncEvent } from './events.ts';
+import type { Job } from './job.ts';
+import type { Linknet, MgmtDomain } from './network.ts';
 
 export interface DeviceFilter {
   synchronized?: boolean;
@@ -18,7 +18,7 @@ export interface DeviceFilter {
 
 /**
  * Keyed record collections. Modules add their own with declaration merging:
- * `declare module '../store/store.ts' { interface Collections { checks: CheckRecord } }`.
+ * `declare module '../model/store.ts' { interface Collections { checks: CheckRecord } }`.
  */
 export interface Collections {
   jobs: Job;
