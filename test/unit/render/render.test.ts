@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { XMLParser } from 'fast-xml-parser';
+import { child, parseXmlFragment, type XmlNode } from '../../../src/deviceconfig/xmlTree.ts';
 import {
   MASK,
   Renderer,
@@ -92,11 +92,13 @@ describe('render: device configs', () => {
   it('renders urn:netsync:lab XML for netconf devices, escaped', async () => {
     const repos = (await exampleRepos()).change('settings', 's1', { 'devices/nc-dist-1/x.yml': 'interfaces: [{name: ge-0/0/9, description: "R&D <lab>", vlan: 30}]' });
     const out = await new Renderer(repos).renderDevice(dist1);
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(`<config>${out.config}</config>`).config;
-    expect(doc.system).to.deep.equal({ hostname: 'nc-dist-1', '@_xmlns': 'urn:netsync:lab' });
-    expect(doc.interfaces['@_xmlns']).to.equal('urn:netsync:lab');
-    expect(doc.interfaces.interface).to.deep.include({ name: 'ge-0/0/9', description: 'R&D <lab>', vlan: 30, enabled: true });
-    expect(doc.vlans.vlan.map((v: { id: number }) => v.id)).to.deep.equal([10, 20, 30, 100]);
+    const top = parseXmlFragment(out.config);
+    const el = (local: string) => top.find((n) => n.local === local)!;
+    const leaves = (n: XmlNode) => Object.fromEntries(n.children.map((c) => [c.local, c.text]));
+    expect(leaves(el('system'))).to.deep.equal({ hostname: 'nc-dist-1' });
+    expect([el('system').uri, el('interfaces').uri]).to.deep.equal(['urn:netsync:lab', 'urn:netsync:lab']);
+    expect(el('interfaces').children.map(leaves)).to.deep.include({ name: 'ge-0/0/9', description: 'R&D <lab>', vlan: '30', enabled: 'true' });
+    expect(el('vlans').children.map((v) => Number(child(v, 'id')!.text))).to.deep.equal([10, 20, 30, 100]);
   });
 
   it('same inputs give the same hash; a change gives another', async () => {
