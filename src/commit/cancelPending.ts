@@ -4,6 +4,7 @@
  * `configure session NAME abort`), so devices go back now instead of at the
  * confirm timeout. Per-device results; nothing here throws.
  */
+import type { ErrorCode } from '../model/errorCodes.ts';
 import { isSessionLost } from '../model/errorCodes.ts';
 import { isNetsyncError } from '../model/errors.ts';
 import { mapLimit } from './mapLimit.ts';
@@ -14,7 +15,7 @@ export type CancelStatus = 'cancelled' | 'nothing-pending' | 'reverted-on-discon
 export interface CancelResult {
   'node-id': string;
   status: CancelStatus;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 export function persistIdOf(transactionId: string): string {

@@ -4,7 +4,9 @@
  */
 
 /** Transaction engine phases, in order (docs/design/architecture.md, "Transactions"). */
-export type Phase = 'lock' | 'connect' | 'fingerprint' | 'write' | 'validate' | 'confirmed-commit' | 'commit' | 'verify' | 'confirm' | 'verify-confirmed' | 'rollback';
+export const PHASES = ['lock', 'connect', 'fingerprint', 'write', 'validate', 'confirmed-commit', 'commit', 'verify', 'confirm', 'verify-confirmed', 'rollback'] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** What happened to a device's rollback: none was needed, it restored the device, or it failed. */
-export type RollbackStatus = 'complete' | 'fail' | 'not-needed';
+export const ROLLBACK_STATUSES = ['complete', 'fail', 'not-needed'] as const;
+export type RollbackStatus = (typeof ROLLBACK_STATUSES)[number];

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { CollectionName, Collections } from '../model/store.ts';
+import type { ErrorCode } from '../model/errorCodes.ts';
+import { isErrorCode } from '../model/errorCodes.ts';
 
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Mismatch<T, O> = { schemaMissesOrAddsFields: Exclude<keyof T, keyof O> | Exclude<keyof O, keyof T> };
@@ -49,3 +51,6 @@ export function describe(value: unknown): string {
 export type CollectionSchemas = { readonly [K in CollectionName]: z.ZodType<Collections[K]> };
 
 export const isoTime = z.string().min(1);
+
+/** A code of the error registry (model/errorCodes.ts). */
+export const errorCodeSchema = z.custom<ErrorCode>((v) => typeof v === 'string' && isErrorCode(v), { message: 'not a registered error code' });
