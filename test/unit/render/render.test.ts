@@ -179,6 +179,16 @@ describe('render: secrets', () => {
     expect(out.masked).to.equal('hostname eos-access-1\nsnmp-server community «secret:snmp_community» ro\n');
     expect(maskSecrets('x s3cr3t-community y', secrets)).to.equal(`x ${MASK} y`);
   });
+
+  it('masks a secret that contains another one whole, whatever order the secrets come in', () => {
+    // The shorter secret first, as an operator may well define them: masking it first would leave 'wrap-' and '-tail' in clear.
+    const nested = { inner: 'p4ssw0rd', outer: 'wrap-p4ssw0rd-tail' };
+    const text = 'key1 wrap-p4ssw0rd-tail\nkey2 p4ssw0rd\n';
+    const expected = `key1 ${MASK}\nkey2 ${MASK}\n`;
+    expect(maskSecrets(text, nested)).to.equal(expected);
+    expect(maskSecrets(text, ['p4ssw0rd', 'wrap-p4ssw0rd-tail'])).to.equal(expected);
+    expect(maskSecrets(text, ['wrap-p4ssw0rd-tail', 'p4ssw0rd'])).to.equal(expected);
+  });
 });
 
 describe('render: incremental settings parse', () => {
