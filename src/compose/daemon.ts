@@ -27,6 +27,8 @@ import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
 import { buildInventorySync } from './buildInventorySync.ts';
+import { withDeviceLogin } from '../sources/configSchema.ts';
+import { runAutoSync } from '../jobs/autoSync.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import type { InventorySync } from '../sources/inventorySync.ts';
 import { inventoryRouter } from '../api/routes/inventory.ts';
@@ -126,36 +128,17 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const inventory = new InventoryService(store, syncStatus, clock, configs);
   const network = new NetworkService(store, syncStatus, clock, configs);
 
-  let tokens: ApiToken[] = config.api.tokens;
-  let tokenFile: string | undefined;
-  if (tokens.length === 0) {
-    const local = await ensureLocalToken(dataDir);
-    tokens = [{ name: 'local-operator', token: local.token, role: 'operator' }];
-    tokenFile = local.path;
-    logger.info({ tokenFile }, 'no API tokens configured: using the generated operator token in the data dir');
-  }
-
-  if (config.inventory.seed && (await store.listDevices()).length === 0) {
-    const seedFile = loaded.resolvePath(config.inventory.seed);
-    const result = await inventory.import(await readInventoryFile(seedFile), 'seed');
-    logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
-  }
+  const { tokens, tokenFile } = await apiTokens(config.api.tokens, dataDir, logger);
+  await seedInventory(loaded, store, inventory, logger);
 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath, tracksRepos: Boolean(config.repos) });
 
-  const sourcesConfig = config.sources ?? sourcesConfigSchema.parse({});
-  // The SSH identity check logs in like every device session unless sources.ssh says otherwise.
-  const devicesLogin = config.devices && {
-    username: config.devices.username,
-    connectTimeoutMs: config.devices.connectTimeoutMs,
-    ...(config.devices.password !== undefined ? { password: config.devices.password } : {}),
-    ...(config.devices.privateKeyFile !== undefined ? { privateKeyFile: config.devices.privateKeyFile } : {}),
-    ...(config.devices.passphrase !== undefined ? { passphrase: config.devices.passphrase } : {}),
-  };
-  const inventorySync = await buildInventorySync(
-    { ...sourcesConfig, ...(!sourcesConfig.ssh && devicesLogin ? { ssh: devicesLogin } : {}) },
-    { store, clock, logger, resolvePath: loaded.resolvePath },
-  );
+  const inventorySync = await buildInventorySync(withDeviceLogin(config.sources ?? sourcesConfigSchema.parse({}), config.devices), {
+    store,
+    clock,
+    logger,
+    resolvePath: loaded.resolvePath,
+  });
 
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
@@ -194,30 +177,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     diffTimeoutMs: config.render.diffTimeoutMs,
   });
-  // One schedule per kind of periodic work; a run still going when the next is due is skipped.
-  const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
-  scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
-  if (gitops && config.intake.poll !== false) {
-    // The polling fallback: a lost webhook delays an update but never loses it.
-    scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
-  }
-  if (config.sources?.schedule) {
-    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
-  }
-  const autoSync = config.scheduler.autoSync;
-  if (autoSync.enabled) {
-    scheduler.register({
-      kind: 'auto-sync',
-      cron: autoSync.cron,
-      ...(autoSync.windows ? { windows: autoSync.windows } : {}),
-      run: async () => {
-        if ((await store.listDevices({ synchronized: false, state: 'MANAGED' })).length === 0) return;
-        const job = await syncto.start({ kind: 'auto-sync', target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment: autoSync.comment });
-        await jobs.wait(job.id);
-      },
-    });
-  }
-
   const driftCheck = buildDriftCheck({
     store,
     syncStatus,
@@ -229,9 +188,15 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     clock,
   });
-  if (config.scheduler.driftCheck.enabled) {
-    scheduler.register({ kind: 'drift-check', cron: config.scheduler.driftCheck.cron, run: async () => void (await driftCheck.run()) });
-  }
+  const scheduler = buildScheduler(config, {
+    clock,
+    logger,
+    alarms,
+    inventorySync,
+    gitops,
+    autoSync: () => runAutoSync({ store, syncto, jobs }, config.scheduler.autoSync.comment),
+    driftCheck: () => driftCheck.run().then(() => undefined),
+  });
 
   const checks = createChecks(config.checks, {
     store,
@@ -268,30 +233,75 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
 
   app.set('trust proxy', config.ui.trustProxy);
+  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, gitops, tokenFile, refusals };
+  return daemonHandle(parts, app, config.listen);
+}
 
+/** The configured API tokens, or the generated operator token in the data dir when the config lists none. */
+async function apiTokens(configured: ApiToken[], dataDir: string, logger: Logger): Promise<{ tokens: ApiToken[]; tokenFile?: string }> {
+  if (configured.length > 0) return { tokens: configured };
+  const local = await ensureLocalToken(dataDir);
+  logger.info({ tokenFile: local.path }, 'no API tokens configured: using the generated operator token in the data dir');
+  return { tokens: [{ name: 'local-operator', token: local.token, role: 'operator' }], tokenFile: local.path };
+}
+
+async function seedInventory(loaded: LoadedConfig, store: Store, inventory: InventoryService, logger: Logger): Promise<void> {
+  const seed = loaded.config.inventory.seed;
+  if (!seed || (await store.listDevices()).length > 0) return;
+  const seedFile = loaded.resolvePath(seed);
+  const result = await inventory.import(await readInventoryFile(seedFile), 'seed');
+  logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
+}
+
+interface ScheduleParts {
+  clock: Clock;
+  logger: Logger;
+  alarms: Alarms;
+  inventorySync: InventorySync;
+  gitops: GitOpsService | undefined;
+  autoSync: () => Promise<void>;
+  driftCheck: () => Promise<void>;
+}
+
+/** One schedule per kind of periodic work; a run still going when the next is due is skipped. */
+function buildScheduler(config: LoadedConfig['config'], parts: ScheduleParts): Scheduler {
+  const { gitops, inventorySync, alarms } = parts;
+  const scheduler = new Scheduler(parts.clock, parts.logger.child({ component: 'scheduler' }));
+  scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
+  if (gitops && config.intake.poll !== false) {
+    // The polling fallback: a lost webhook delays an update but never loses it.
+    scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
+  }
+  if (config.sources?.schedule) {
+    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
+  }
+  const autoSync = config.scheduler.autoSync;
+  if (autoSync.enabled) scheduler.register({ kind: 'auto-sync', cron: autoSync.cron, ...(autoSync.windows ? { windows: autoSync.windows } : {}), run: parts.autoSync });
+  const drift = config.scheduler.driftCheck;
+  if (drift.enabled) scheduler.register({ kind: 'drift-check', cron: drift.cron, run: parts.driftCheck });
+  return scheduler;
+}
+
+type DaemonParts = Omit<Daemon, 'listen' | 'stop' | 'gitops' | 'tokenFile' | 'app'> & { gitops: GitOpsService | undefined; tokenFile: string | undefined; refusals: RefusalLog };
+
+/** The running daemon: its parts, listen (which starts the background work) and an orderly stop. */
+function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; port: number }): Daemon {
+  const { store, logger, scheduler, writes, jobs, gitops, checks, tokenFile, refusals, ...rest } = parts;
   let server: Server | undefined;
   return {
+    ...rest,
     store,
     logger,
-    syncStatus,
-    inventory,
-    network,
-    alarms,
-    inventorySync,
-    checks,
-    sessions,
-    writes,
-    transactions,
-    jobs,
-    syncto,
-    driftCheck,
     scheduler,
+    writes,
+    jobs,
+    checks,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
     app,
     listen: () =>
       new Promise((resolve, reject) => {
-        const s = app.listen(config.listen.port, config.listen.host);
+        const s = app.listen(listen.port, listen.host);
         s.once('listening', () => {
           server = s;
           const address = s.address() as AddressInfo;
@@ -301,7 +311,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
         });
-        s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.listen.host, config.listen.port)));
+        s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, listen.host, listen.port)));
       }),
     stop: async () => {
       await scheduler.stop();

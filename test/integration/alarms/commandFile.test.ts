@@ -12,6 +12,7 @@ import type { Logger } from '../../../src/model/ports.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { NagiosCommandFile } from '../../../src/monitoring/nagiosCommandFile.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 
 describe('alarms: Nagios command file writer', () => {
   let dir: string;
@@ -56,7 +57,7 @@ describe('alarms: Nagios command file writer', () => {
     const warnings: string[] = [];
     const logger: Logger = { ...silentLogger, warn: (_o, msg) => void warnings.push(String(msg)), child: () => logger };
     // A real store holding a device unsynchronized since 1970: far past every threshold.
-    const store = new LowdbStore(join(dir, 'store.json'));
+    const store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0))] });
     const alarms = new AlarmService({
