@@ -1,5 +1,5 @@
 /**
- * The one front door to the devices' configuration (DESIGN §2, §10): built once with the config's defaults
+ * The one front door to the devices' configuration (docs/design/architecture.md §2, §10): built once with the config's defaults
  * (devices.concurrency, devices.confirmTimeoutSeconds, ...), used by northbound transactions, syncto,
  * auto-sync and interface bounces. Every run is journaled before the first device is touched and keeps each
  * device's phase as it changes; after a restart `recover` handles every interrupted run alike.

@@ -1,5 +1,5 @@
 /**
- * The transaction engine (DESIGN §6). Every phase finishes on all devices
+ * The transaction engine (docs/design/architecture.md §6). Every phase finishes on all devices
  * before the next starts: lock, connect, device lock + fingerprint, write,
  * validate, confirmed commit (or plain commit), read-back (verify), confirm, read-back again. On failure every
  * touched device is restored (do_rollback), or only the failed ones.

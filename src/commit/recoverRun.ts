@@ -1,5 +1,5 @@
 /**
- * Recovery of one run cut off by a restart, whatever its kind (DESIGN §10): cancel what it may have left
+ * Recovery of one run cut off by a restart, whatever its kind (docs/design/architecture.md §10): cancel what it may have left
  * pending on each device it wrote to (NETCONF cancel-commit by persist-id, EOS `configure session
  * netsync-<id> abort`), then read back every device it may have changed and mark it unsynchronized when its
  * running config is not the one netsync last synchronized, so no unsynchronized mark is lost and none is

@@ -1,5 +1,5 @@
 /**
- * Northbound transactions (DESIGN §6): an external application stages one
+ * Northbound transactions (docs/design/architecture.md §6): an external application stages one
  * config per device, then commits them as one transaction with the flags it
  * wants. Records live in the Store, so a daemon restart finds a transaction
  * that was mid-commit and marks it aborted (the devices revert at their
@@ -26,7 +26,7 @@ export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 
 export interface StagedConfig {
   hostname: string;
   config: string;
-  /** The config hash the client planned against (device record `configHash`); checked in phase 1, see DESIGN §6. */
+  /** The config hash the client planned against (device record `configHash`); checked in phase 1, see docs/design/architecture.md §6. */
   expectedHash?: string;
 }
 

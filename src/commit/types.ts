@@ -1,4 +1,4 @@
-/** Transaction inputs and outputs (DESIGN §6). Output keys follow UniConfig/RFC 8040 spelling. */
+/** Transaction inputs and outputs (docs/design/architecture.md §6). Output keys follow UniConfig/RFC 8040 spelling. */
 import type { ErrorCode } from '../model/errorCodes.ts';
 import type { Phase, RollbackStatus } from '../model/transaction.ts';
 import type { DeviceTarget, LoadMode } from './session.ts';

@@ -80,7 +80,7 @@ export interface Daemon {
   sessions: SessionFactory;
   /** The front door to device configuration: config defaults, the journal of runs, recovery after a restart. */
   writes: DeviceWrites;
-  /** Northbound transactions (README "Transactions"). */
+  /** Northbound transactions (docs/guides/transactions-reference.md). */
   transactions: TransactionService;
   /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
   gitops?: GitOpsService;

@@ -1,6 +1,6 @@
 /**
  * POST /devices/{h}/interfaces/{name}/bounce: shut the interface on the device and bring it back
- * (DESIGN §3: recorded in the history, never a change of the synchronized flag). Talks to the device
+ * (docs/design/architecture.md §3: recorded in the history, never a change of the synchronized flag). Talks to the device
  * only through the front door (DeviceWrites: journaled, under the per-device lock transactions and syncto take).
  */
 import type { DeviceWrites } from '../commit/deviceWrites.ts';

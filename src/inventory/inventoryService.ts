@@ -1,6 +1,6 @@
 /**
  * Device inventory operations with their sync-status consequences
- * (the API-driven rows of the CNaaS event table, DESIGN §3).
+ * (the API-driven rows of the CNaaS event table, docs/design/architecture.md §3).
  */
 import type { Device, DeviceInterface, DeviceState, NewDevice, Transport } from '../model/device.ts';
 import { buildDevice, canTransition, hostnameKey, isFabricType, sameHostname } from '../model/device.ts';

@@ -1,5 +1,5 @@
 /**
- * syncto (DESIGN §5): push the rendered intended config to unsynchronized
+ * syncto (docs/design/architecture.md §5): push the rendered intended config to unsynchronized
  * devices. Per device: render, read the running config, check for drift,
  * diff; then one transaction through the commit engine for every device that
  * needs a change, and a read-back that verifies what the device now runs.

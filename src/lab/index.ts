@@ -1,5 +1,5 @@
 /**
- * The device lab (DESIGN §7), like NSO's netsim: simulated NETCONF and EOS-CLI
+ * The device lab (docs/design/architecture.md §7), like NSO's netsim: simulated NETCONF and EOS-CLI
  * devices, each a real SSH server on 127.0.0.1, with faults on demand.
  *
  *   const lab = await startLab({ devices: 4, stateDir });

@@ -1,6 +1,6 @@
 /**
  * The Store: everything netsync persists. Async and shaped so that a
- * PostgreSQL backend can implement it (DESIGN §10): multi-device updates are
+ * PostgreSQL backend can implement it (docs/design/architecture.md §10): multi-device updates are
  * atomic, device locks fail fast instead of waiting.
  */
 import type { Device, DeviceState } from './device.ts';
@@ -67,7 +67,7 @@ export interface Store {
    */
   changeDevices(change: DeviceChange): Promise<Device[]>;
 
-  /** Oldest first. Open events are always kept; a store may drop a device's oldest closed ones (README "Storage"). */
+  /** Oldest first. Open events are always kept; a store may drop a device's oldest closed ones (docs/guides/storage-reference.md). */
   listEvents(query?: EventQuery): Promise<SyncEvent[]>;
 
   getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;

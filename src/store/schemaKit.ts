@@ -1,5 +1,5 @@
 /**
- * Building blocks for the schemas a store file is checked against at load (README "Storage"). Every
+ * Building blocks for the schemas a store file is checked against at load (docs/guides/storage-reference.md). Every
  * collection's record schema is declared with `recordSchema<T>()`, which fails to compile when the schema's
  * fields drift from the TypeScript type (a field added to the type but not to the schema would otherwise be
  * dropped silently at the next load).

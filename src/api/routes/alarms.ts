@@ -3,7 +3,7 @@
  * for check_http-style polling. check_http maps 2xx to OK, 4xx to WARNING and
  * 5xx to CRITICAL, so the HTTP status carries the state as well as the body.
  * Auth and argument errors are 4xx JSON without "UNSYNCED", so `check_http -s UNSYNCED`
- * makes them CRITICAL rather than a WARNING that looks like an alarm (README "Monitoring").
+ * makes them CRITICAL rather than a WARNING that looks like an alarm (docs/guides/monitoring.md).
  */
 import { Router } from 'express';
 import { z } from 'zod';

@@ -28,7 +28,7 @@ const stageSchema = z
   })
   .strict();
 
-/** Flag names as UniConfig and DESIGN §6 spell them. */
+/** Flag names as UniConfig and docs/design/architecture.md §6 spell them. */
 const commitSchema = z
   .object({
     do_validate: z.boolean().optional(),
