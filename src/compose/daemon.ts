@@ -12,6 +12,7 @@ import { TokenAuth } from '../api/auth.ts';
 import { devicesRouter } from '../api/routes/devices.ts';
 import { healthRouter } from '../api/routes/health.ts';
 import { networkRouter } from '../api/routes/network.ts';
+import { openapiRouter } from '../api/routes/openapi.ts';
 import { ensureLocalToken } from '../apiToken.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { readInventoryFile } from '../inventory/inventoryFile.ts';
@@ -228,7 +229,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    publicRouters: [healthRouter(store, VERSION), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
