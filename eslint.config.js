@@ -24,7 +24,8 @@ const LAYERS = [
   { name: 'pure', folders: ['impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'], may: PURE_OK, io: false, why: 'pure code takes I/O and adapters through interfaces; move this to an adapter' },
   { name: 'adapters', folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging'], may: ADAPTER_OK, io: true, why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api' },
   { name: 'lab', folders: ['lab'], may: ['model', 'deviceconfig', 'protocol'], io: true, why: 'the lab simulates devices and shares only model, device-config parsing and protocol code with netsync' },
-  { name: 'config', folders: ['config'], may: [...ADAPTER_OK], io: true, why: 'config gathers the features\' schemas; it wires nothing' },
+  // ui: its configSchema.ts (the web interface's settings) is gathered like every feature's.
+  { name: 'config', folders: ['config'], may: [...ADAPTER_OK, 'ui'], io: true, why: 'config gathers the features\' schemas; it wires nothing' },
   { name: 'api', folders: ['api', 'ui'], may: [...ADAPTER_OK, 'api', 'ui'], io: true, why: 'the API is thin: it calls services that src/compose hands it' },
 ];
 

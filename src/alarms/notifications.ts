@@ -10,7 +10,7 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../model/store.ts';
 import type { AlarmLevel, AlarmReport, UnsyncedDevice } from './evaluate.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 export type TargetKind = 'generic' | 'alertmanager';
 

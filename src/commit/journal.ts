@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../model/ports.ts';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 import { cancelResultSchema, PHASES } from './typesSchema.ts';
 import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';

@@ -18,7 +18,7 @@ import type { RunRecord } from './journal.ts';
 import { deviceTarget } from './target.ts';
 import type { CommitFlags, Phase, TransactionOutcome } from './types.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 import { cancelResultSchema, commitFlagsSchema, phaseSchema, transactionOutcomeSchema } from './typesSchema.ts';
 
 export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 'aborted';

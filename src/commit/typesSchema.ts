@@ -1,7 +1,7 @@
 /** Schemas of the transaction types that the store keeps inside transaction records (checked at every load). */
 import { z } from 'zod';
 import { PHASES, ROLLBACK_STATUSES } from '../model/transaction.ts';
-import { errorCodeSchema, recordSchema } from '../store/schemaKit.ts';
+import { errorCodeSchema, recordSchema } from '../model/schemaKit.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { CommitFlags, NodeResult, RestconfError, TransactionOutcome } from './types.ts';
 

@@ -113,12 +113,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       key: 'scheduler.autoSync.enabled',
     });
   }
-
-  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
-  // that cannot be made is reported by the store below, naming it.
-  await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
-  await store.init();
+  const store = await openStore(loaded, dataDir);
 
   const syncStatus = new SyncStatusService(store, clock);
   const gitops = config.repos
@@ -133,7 +128,6 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   await seedInventory(loaded, store, inventory, logger);
 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath, tracksRepos: Boolean(config.repos) });
-
   const inventorySync = await buildInventorySync(withDeviceLogin(config.sources ?? sourcesConfigSchema.parse({}), config.devices), {
     store,
     clock,
@@ -141,54 +135,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     resolvePath: loaded.resolvePath,
   });
 
-
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
-  // The one front door to device configuration: the config's defaults, the journal of every device write.
-  const writes = new DeviceWrites({
-    store,
-    sessions,
-    clock,
-    logger,
-    defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
-    hashConfig: configHash,
-    markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
-    // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
-    mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})),
-  });
-  const transactions = new TransactionService({ store, writes, clock, logger, mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})) });
-  const bounces = new InterfaceBounceService({ store, writes, clock });
-  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
-  // Every run cut off by a stop (transaction, syncto, auto-sync, bounce) is recovered alike; its owner records the outcome.
-  const cut = await writes.recover(async (run) => {
-    await transactions.recordRecovery(run);
-    await jobs.recordRecovery(run);
-  });
-  await transactions.abortInterrupted(cut);
-  const interrupted = await jobs.abortInterrupted(cut);
-  if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
-  const syncto = buildSyncto({
-    store,
-    syncStatus,
-    runner: jobs,
-    sessions,
-    writes,
-    ...(config.devices ? { concurrency: config.devices.concurrency } : {}),
-    ...(gitops ? { renderer: gitops.renderer } : {}),
-    canonicalize: canonicalRunning,
-    logger,
-    diffTimeoutMs: config.render.diffTimeoutMs,
-  });
-  const driftCheck = buildDriftCheck({
-    store,
-    syncStatus,
-    sessions,
-    ...(gitops ? { renderer: gitops.renderer } : {}),
-    canonicalize: canonicalRunning,
-    concurrency: config.scheduler.driftCheck.concurrency,
-    diffTimeoutMs: config.render.diffTimeoutMs,
-    logger,
-    clock,
-  });
+  const { writes, transactions, bounces, jobs } = await deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock });
+  const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
   const scheduler = buildScheduler(config, {
     clock,
     logger,
@@ -209,20 +158,22 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
 
   const refusals = new RefusalLog(logger);
   const auth = new TokenAuth(tokens, config.api.openReads);
-  const uiRouter = config.ui.enabled ? webInterface({
-    auth,
-    store,
-    inventory,
-    alarms: alarms.service,
-    jobs,
-    syncto,
-    transactions,
-    inventorySync,
-    probe: sshIdentityProbe(sessions),
-    ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
-    clock,
-    logger: logger.child({ component: 'ui' }),
-  }) : undefined;
+  const uiRouter = config.ui.enabled
+    ? webInterface({
+        auth,
+        store,
+        inventory,
+        alarms: alarms.service,
+        jobs,
+        syncto,
+        transactions,
+        inventorySync,
+        probe: sshIdentityProbe(sessions),
+        ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
+        clock,
+        logger: logger.child({ component: 'ui' }),
+      })
+    : undefined;
   const app = createApp({
     auth,
     ...(uiRouter ? { uiRouter } : {}),
@@ -232,10 +183,91 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     publicRouters: [healthRouter(store, VERSION), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
-
   app.set('trust proxy', config.ui.trustProxy);
+
   const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, gitops, tokenFile, refusals };
   return daemonHandle(parts, app, config.listen);
+}
+
+/** The store file (store.path, or store.json in the data dir), loaded and checked. */
+async function openStore(loaded: LoadedConfig, dataDir: string): Promise<LowdbStore> {
+  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
+  // that cannot be made is reported by the store below, naming it.
+  await mkdirPrivate(dataDir).catch(() => undefined);
+  const { store: storeConfig } = loaded.config;
+  const store = new LowdbStore(storeConfig.path ? loaded.resolvePath(storeConfig.path) : join(dataDir, 'store.json'), { collections: storeCollections });
+  await store.init();
+  return store;
+}
+
+interface WorkParts {
+  store: Store;
+  sessions: SessionFactory;
+  syncStatus: SyncStatusService;
+  gitops: GitOpsService | undefined;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * The one front door to device configuration (the config's defaults, the journal of every device write) and
+ * what goes through it; every run a stop cut off (transaction, syncto, auto-sync, bounce) is recovered alike,
+ * its owner recording the outcome.
+ */
+async function deviceWork(config: LoadedConfig['config'], parts: WorkParts) {
+  const { store, sessions, syncStatus, gitops, logger, clock } = parts;
+  // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
+  const mask = (text: string) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {}));
+  const writes = new DeviceWrites({
+    store,
+    sessions,
+    clock,
+    logger,
+    defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
+    hashConfig: configHash,
+    markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
+    mask,
+  });
+  const transactions = new TransactionService({ store, writes, clock, logger, mask });
+  const bounces = new InterfaceBounceService({ store, writes, clock });
+  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
+  const cut = await writes.recover(async (run) => {
+    await transactions.recordRecovery(run);
+    await jobs.recordRecovery(run);
+  });
+  await transactions.abortInterrupted(cut);
+  const interrupted = await jobs.abortInterrupted(cut);
+  if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
+  return { writes, transactions, bounces, jobs };
+}
+
+/** syncto (through the front door) and the drift check, each with the renderer in force. */
+function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: DeviceWrites; jobs: JobRunner }) {
+  const { store, syncStatus, sessions, gitops, logger, clock } = parts;
+  const syncto = buildSyncto({
+    store,
+    syncStatus,
+    runner: parts.jobs,
+    sessions,
+    writes: parts.writes,
+    ...(config.devices ? { concurrency: config.devices.concurrency } : {}),
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    logger,
+    diffTimeoutMs: config.render.diffTimeoutMs,
+  });
+  const driftCheck = buildDriftCheck({
+    store,
+    syncStatus,
+    sessions,
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    concurrency: config.scheduler.driftCheck.concurrency,
+    diffTimeoutMs: config.render.diffTimeoutMs,
+    logger,
+    clock,
+  });
+  return { syncto, driftCheck };
 }
 
 /** The configured API tokens, or the generated operator token in the data dir when the config lists none. */

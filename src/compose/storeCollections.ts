@@ -11,7 +11,7 @@ import { transactionRecordSchema } from '../commit/transactionService.ts';
 import { repoEventSchema } from '../intake/repoState.ts';
 import { membershipSnapshotSchema } from '../sources/inventorySync.ts';
 import { jobSchema, linknetSchema, mgmtDomainSchema } from '../store/coreSchemas.ts';
-import type { CollectionSchemas } from '../store/schemaKit.ts';
+import type { CollectionSchemas } from '../model/schemaKit.ts';
 
 export const storeCollections: CollectionSchemas = {
   jobs: jobSchema,

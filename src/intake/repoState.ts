@@ -5,7 +5,7 @@
 import type { RepoKind } from '../render/index.ts';
 import type { Store } from '../model/store.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 export interface RepoState {
   /** Last branch head looked at (valid or not): a head equal to it needs no work. */

@@ -19,7 +19,7 @@ import { planReconcile } from './reconcile/plan.ts';
 import type { InventorySource } from './types.ts';
 import { z } from 'zod';
 import { SOURCE_NAMES, TRANSPORTS } from '../model/device.ts';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 const LAST_REPORT_KEY = 'inventorySync.lastReport';
 const MEMBERSHIP_ID = 'current';

@@ -11,7 +11,7 @@ import type { DeviceJobResult, Job } from '../model/job.ts';
 import { JOB_STATUSES } from '../model/job.ts';
 import type { Linknet, MgmtDomain } from '../model/network.ts';
 import { PHASES, ROLLBACK_STATUSES } from '../model/transaction.ts';
-import { errorCodeSchema, isoTime, keyedRecord, recordSchema } from './schemaKit.ts';
+import { errorCodeSchema, isoTime, keyedRecord, recordSchema } from '../model/schemaKit.ts';
 
 const nullableTime = isoTime.nullable();
 

@@ -13,7 +13,7 @@ import { hostnameKey } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import { VERSION } from '../version.ts';
-import type { CollectionSchemas } from './schemaKit.ts';
+import type { CollectionSchemas } from '../model/schemaKit.ts';
 import type {
   CollectionName,
   Collections,

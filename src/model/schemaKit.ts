@@ -5,9 +5,9 @@
  * dropped silently at the next load).
  */
 import { z } from 'zod';
-import type { CollectionName, Collections } from '../model/store.ts';
-import type { ErrorCode } from '../model/errorCodes.ts';
-import { isErrorCode } from '../model/errorCodes.ts';
+import type { CollectionName, Collections } from './store.ts';
+import type { ErrorCode } from './errorCodes.ts';
+import { isErrorCode } from './errorCodes.ts';
 
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Mismatch<T, O> = { schemaMissesOrAddsFields: Exclude<keyof T, keyof O> | Exclude<keyof O, keyof T> };
