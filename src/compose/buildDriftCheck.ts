@@ -9,7 +9,7 @@ import { configHash } from '../render/configHash.ts';
 import { maskDeviceText } from '../render/maskDeviceText.ts';
 import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface DriftCheckParts {
   store: Store;

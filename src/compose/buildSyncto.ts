@@ -9,7 +9,7 @@ import type { Renderer } from '../render/index.ts';
 import { configHash } from '../render/configHash.ts';
 import { maskDeviceText } from '../render/maskDeviceText.ts';
 import { valueSubstitutions } from '../render/secretPlaceholders.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { JobRunner } from '../jobs/jobRunner.ts';
 import type { IntendedConfig } from '../jobs/syncto.ts';
 import { SynctoService } from '../jobs/syncto.ts';

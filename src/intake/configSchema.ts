@@ -1,7 +1,7 @@
 /** netsync.yml sections `repos` (the settings and templates repos) and `intake` (webhooks, polling, queue). */
-import { isCron } from '../config/cron.ts';
+import { isCron } from '../model/cronSchema.ts';
 import { z } from 'zod';
-import { byteSizeSchema } from '../config/byteSize.ts';
+import { byteSizeSchema } from '../model/byteSizeSchema.ts';
 
 const repoSchema = z
   .object({

@@ -4,7 +4,7 @@
  * of the same kind still going is skipped, never queued behind it.
  */
 import { Cron } from 'croner';
-import { isCron } from '../config/cron.ts';
+import { isCron } from '../model/cronSchema.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Windows } from './windows.ts';

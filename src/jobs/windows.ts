@@ -31,6 +31,7 @@ export function durationMs(text: string, key = 'duration'): number {
 
 export function isInWindow(now: Date, window: WindowSpec): boolean {
   const length = durationMs(window.duration);
+  // One dialect for schedules and windows: croner runs the schedules and finds a window's last fire time.
   let last: Date;
   try {
     // The most recent fire time at or before now. Fire times are whole seconds and previousRuns() looks strictly
@@ -39,7 +40,7 @@ export function isInWindow(now: Date, window: WindowSpec): boolean {
     if (!previous) return false;
     last = previous;
   } catch (err) {
-    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression: ${(err as Error).message}`, { cron: window.cron });
+    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression (e.g. "0 2 * * *"): ${(err as Error).message}`, { cron: window.cron });
   }
   return now.getTime() - last.getTime() < length;
 }
