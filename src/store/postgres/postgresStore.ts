@@ -16,11 +16,14 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { SyncEvent } from '../../model/events.ts';
 import type { Logger } from '../../model/ports.ts';
 import type { CollectionSchemas } from '../schemaKit.ts';
+import type { StoreData } from '../storeFile.ts';
 import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../store.ts';
 import { matchesFilter } from '../store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
 import { createClient, createPool, describeUrl, storeError } from './connection.ts';
 import { DiscoveryView } from './discoveryView.ts';
+import type { StoreCounts } from './importStoreData.ts';
+import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
 import { LOCK_NAMESPACE } from './lockKeys.ts';
 import { planDeviceChange, touchedKeys } from './planDeviceChange.ts';
 import type { DeviceRow, EventRow } from './rows.ts';
@@ -323,6 +326,40 @@ export class PostgresStore implements Store {
       key,
       JSON.stringify(value ?? null),
     ]);
+  }
+
+  // --- whole-store copy (netsync store migrate)
+
+  /**
+   * Copies a whole store's content in one transaction. A store that already holds anything is refused
+   * (STORE_NOT_EMPTY) unless `replace`, which empties it first.
+   */
+  async importData(data: StoreData, options: { replace: boolean }): Promise<void> {
+    await this.write('copying a store into it', async (client) => {
+      const before = await countTables(client);
+      if (!isEmpty(before)) {
+        if (!options.replace) {
+          const held = [`${before.devices} devices`, `${before.events} events`, `${Object.values(before.records).reduce((a, b) => a + b, 0)} records`, `${before.meta} meta entries`];
+          throw new NetsyncError('STORE_NOT_EMPTY', `${this.where} already holds ${held.join(', ')}; nothing was copied. Use an empty database, or --force to replace its content`, {
+            ...before,
+          });
+        }
+        await clearTables(client);
+      }
+      await importStoreData(client, data);
+    });
+  }
+
+  /** Rows per table and collection, as the database holds them now. */
+  async counts(): Promise<StoreCounts> {
+    const client = await this.connect('counting rows');
+    try {
+      return await countTables(client);
+    } catch (err) {
+      throw storeError(err, this.options.url, 'counting rows');
+    } finally {
+      client.release();
+    }
   }
 
   // --- device locks: session advisory locks on one dedicated connection; a lock ends with it
