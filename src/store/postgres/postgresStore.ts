@@ -21,6 +21,7 @@ import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuer
 import { matchesFilter } from '../store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
 import { createClient, createPool, describeUrl, storeError } from './connection.ts';
+import { DeviceCache } from './deviceCache.ts';
 import { DiscoveryView } from './discoveryView.ts';
 import type { StoreCounts } from './importStoreData.ts';
 import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
@@ -55,10 +56,13 @@ export class PostgresStore implements Store {
   /** Device locks this process holds (key -> owner): advisory locks are re-entrant per connection, so owners are told apart here. */
   private readonly heldLocks = new Map<string, string>();
   private migrations: string[] = [];
+  /** Devices read so far, checked (list reads fetch only rows changed since). */
+  private readonly devices: DeviceCache;
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.where = `the PostgreSQL store ${describeUrl(options.url)}`;
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
+    this.devices = new DeviceCache(this.where);
     this.readOnly = options.readOnly ?? false;
     this.pool = createPool(options);
     // An idle connection that breaks must not take the process down; the next query reconnects.
@@ -152,16 +156,23 @@ export class PostgresStore implements Store {
   }
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
-    const keys = filter.hostnames ? filter.hostnames.map(hostnameKey) : 'all';
     try {
-      return (await this.loadDevices(this.pool, keys, filter)).filter((d) => matchesFilter(d, filter));
+      // A few named devices: read just those rows. Otherwise the cache, which fetches only what changed.
+      const devices = filter.hostnames ? await this.loadDevices(this.pool, filter.hostnames.map(hostnameKey), filter) : await this.devices.all(this.pool);
+      return devices.filter((d) => matchesFilter(d, filter)).map((d) => structuredClone(d));
     } catch (err) {
       throw storeError(err, this.options.url, 'listing devices');
     }
   }
 
   async readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T> {
-    return read(await this.listDevices());
+    let devices: Device[];
+    try {
+      devices = await this.devices.all(this.pool);
+    } catch (err) {
+      throw storeError(err, this.options.url, 'listing devices');
+    }
+    return read(devices);
   }
 
   async getDevice(hostname: string): Promise<Device | undefined> {
@@ -302,7 +313,7 @@ export class PostgresStore implements Store {
   transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T> {
     return this.write('writing a transaction', async (client) => {
       const view = new DiscoveryView({
-        devices: (keys) => this.loadDevices(client, keys),
+        devices: (keys) => (keys === 'all' ? this.devices.all(client) : this.loadDevices(client, keys)),
         records: (collection, ids) => this.loadRecords(client, collection, ids),
         collectionNames: () => Object.keys(this.options.collections) as CollectionName[],
       });

@@ -140,6 +140,24 @@ describe('store/PostgresStore', function () {
     expect((await one.getDevice('a'))?.groups).to.have.length(40);
   });
 
+  it('a full listing sees every change since the last one: another process\'s writes, removals and hand edits', async () => {
+    const one = store();
+    const two = store();
+    await one.init();
+    await two.init();
+    await one.changeDevices({ create: [dev('a'), dev('b'), dev('c')] });
+    const names = async () => (await one.listDevices()).map((d) => `${d.hostname}:${d.groups.join('+')}`);
+    expect(await names()).to.deep.equal(['a:', 'b:', 'c:']);
+    await two.changeDevices({ update: [{ hostname: 'b', apply: (d) => ({ ...d, groups: ['two'] }) }], remove: { hostnames: ['c'], at: 'x' }, create: [dev('d')] });
+    expect(await names()).to.deep.equal(['a:', 'b:two', 'd:']);
+    await db.sql(`UPDATE devices SET data = jsonb_set(data, '{groups}', '["psql"]') WHERE key = 'a'`);
+    expect(await names()).to.deep.equal(['a:psql', 'b:two', 'd:']);
+    expect(await one.readDevices((ds) => ds.map((d) => d.hostname))).to.deep.equal(['a', 'b', 'd']);
+    // A hand edit that breaks a row is caught by the next listing, not hidden by what was read before.
+    await db.sql(`UPDATE devices SET data = data - 'state' WHERE key = 'b'`);
+    expect((await refusal(one.listDevices())).data).to.include({ table: 'devices', id: 'b', field: 'state' });
+  });
+
   it('a write that waits longer than the statement timeout fails with STORE_TIMEOUT and writes nothing', async () => {
     const s = store({ statementTimeoutMs: 300 });
     await s.init();
