@@ -2,7 +2,7 @@
  * Embedded Store on one JSON file (lowdb). Changes are applied copy-on-write
  * in arrival order and written with a group commit: every change queued while
  * a write is in flight goes out in the next single write (lowdb, over an adapter that writes a
- * temp file and rename it, so each write is atomic). A change becomes visible
+ * temp file and renames it, so each write is atomic). A change becomes visible
  * only after its write succeeded; a failed write changes nothing in memory or
  * on disk, and a change that throws is dropped alone.
  */
