@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SyncTarget } from '../../jobs/selection.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import type { Ui } from '../deps.ts';
+import { jobVersion } from '../liveVersion.ts';
 import { requireOperator, uiActor } from '../session.ts';
 
 const TARGET_KINDS = ['all', 'group', 'device_type', 'hostname'] as const;
@@ -49,7 +50,8 @@ export function jobsPages(ui: Ui): Router {
   });
 
   r.get('/jobs/:id', async (req, res) => {
-    ui.page(req, res, 'job.njk', { job: await ui.jobs.get(req.params.id) });
+    const job = await ui.jobs.get(req.params.id);
+    ui.page(req, res, 'job.njk', { job, version: jobVersion(job) });
   });
 
   r.get('/fragments/jobs/:id', async (req, res) => {

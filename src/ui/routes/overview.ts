@@ -4,6 +4,7 @@ import { pluginResult } from '../../alarms/nagiosPlugin.ts';
 import { viewOf } from '../../commit/transactionService.ts';
 import { DEVICE_STATES } from '../../model/device.ts';
 import type { Ui } from '../deps.ts';
+import { inventoryVersion } from '../liveVersion.ts';
 import { repoSummaries } from './repoSummary.ts';
 
 export function overviewPage(ui: Ui): Router {
@@ -11,17 +12,18 @@ export function overviewPage(ui: Ui): Router {
 
   const content = async () => {
     const byState = Object.fromEntries(DEVICE_STATES.map((s) => [s, 0])) as Record<string, number>;
-    const { total, synced } = await ui.store.readDevices((devices) => {
+    const { total, synced, version } = await ui.store.readDevices((devices) => {
       let synced = 0;
       for (const d of devices) {
         byState[d.state] = (byState[d.state] ?? 0) + 1;
         if (d.synchronized) synced++;
       }
-      return { total: devices.length, synced };
+      return { total: devices.length, synced, version: inventoryVersion(devices) };
     });
     const report = await ui.alarms.report();
     const jobs = await ui.jobs.list(20);
     return {
+      version,
       total,
       byState,
       synced,

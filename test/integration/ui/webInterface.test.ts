@@ -70,10 +70,7 @@ describe('web interface in Chromium', function () {
     expect(await page.locator('#device-rows tr.synced').count()).to.equal(4);
   });
 
-  // KNOWN REGRESSION (merge of 2026-12-06, issue #16 stays open): the devices table's live update over SSE no
-  // longer fires on main, although the store, the fragment and the event stream answer right; this test and the
-  // ones that build on its push are skipped until it is fixed.
-  it.skip('a git push to the settings repo turns the two ACCESS rows unsynchronized without a reload', async () => {
+  it('a git push to the settings repo turns the two ACCESS rows unsynchronized without a reload', async () => {
     await page.goto(url('/devices'));
     await page.waitForFunction(() => document.querySelector('[sse-connect]') !== null && (window as unknown as { htmx?: unknown }).htmx !== undefined);
     await markPage();
@@ -88,10 +85,7 @@ describe('web interface in Chromium', function () {
     await shot('devices');
   });
 
-  // KNOWN REGRESSION (merge of 2026-12-06, issue #16 stays open): the devices table's live update over SSE no
-  // longer fires on main, although the store, the fragment and the event stream answer right; this test and the
-  // ones that build on its push are skipped until it is fixed.
-  it.skip('opens a device: history names the commit, file and rule; "Show diff" dry-runs it and shows running -> intended', async () => {
+  it('opens a device: history names the commit, file and rule; "Show diff" dry-runs it and shows running -> intended', async () => {
     await page.goto(url('/devices'));
     await Promise.all([page.waitForURL((u) => u.pathname === '/devices/eos-access-1'), page.click('a[href="/devices/eos-access-1"]')]);
     const history = await page.locator('table.history tbody tr').first().textContent();
@@ -105,10 +99,7 @@ describe('web interface in Chromium', function () {
     await shot('device');
   });
 
-  // KNOWN REGRESSION (merge of 2026-12-06, issue #16 stays open): the devices table's live update over SSE no
-  // longer fires on main, although the store, the fragment and the event stream answer right; this test and the
-  // ones that build on its push are skipped until it is fixed.
-  it.skip('starts a dry-run job from the jobs page and follows it live until it finishes', async () => {
+  it('starts a dry-run job from the jobs page and follows it live until it finishes', async () => {
     // Held replies keep the job running until the page has shown it running.
     for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
     try {
@@ -226,7 +217,7 @@ describe('web interface in Chromium', function () {
     ['transactions', async () => '/transactions'],
     ['repos', async () => '/repos'],
     ['inventory sync', async () => '/inventory-sync'],
-    // The alarms page has a serious axe finding once devices are unsynchronized (known regression, issue #16).
+    ['alarms', async () => '/alarms'],
   ];
   for (const [name, path] of A11Y_PAGES) {
     it(`${name}: no serious or critical accessibility problems (axe-core)`, async () => {
