@@ -121,6 +121,28 @@ describe('web interface in Chromium', function () {
     await shot('job');
   });
 
+  it("a device's own actions: mark unsynchronized with a reason, sync it now (followed on the job's page), make it UNMANAGED and MANAGED again", async () => {
+    await page.goto(url('/devices/nc-dist-1'));
+    await page.fill('#reason', 'patch panel moved');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/devices/nc-dist-1'), page.click('button:has-text("Mark unsynchronized")')]);
+    expect(await page.locator('table.history tbody tr').first().textContent()).to.contain('manual').and.contain('ui:ops').and.contain('patch panel moved');
+    expect((await loop.device('nc-dist-1')).synchronized).to.equal(false);
+
+    await Promise.all([page.waitForURL((u) => /^\/jobs\/[0-9a-f-]{36}$/.test(u.pathname)), page.click('fieldset button[value=sync]')]);
+    await page.locator('.job-state[data-status=FINISHED]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('table.per-device tbody tr').allTextContents()).to.have.length(1);
+    expect((await loop.device('nc-dist-1')).synchronized).to.equal(true);
+
+    await page.goto(url('/devices/nc-dist-1'));
+    await Promise.all([page.waitForURL((u) => u.pathname === '/devices/nc-dist-1'), page.click('button:has-text("Make UNMANAGED")')]);
+    expect((await loop.device('nc-dist-1')).state).to.equal('UNMANAGED');
+    // An UNMANAGED device is neither synced nor compared: those controls are gone.
+    expect(await page.locator('fieldset:has-text("Sync now")').count()).to.equal(0);
+    expect(await page.locator('button:has-text("Show diff")').count()).to.equal(0);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/devices/nc-dist-1'), page.click('button:has-text("Make MANAGED")')]);
+    expect((await loop.device('nc-dist-1')).state).to.equal('MANAGED');
+  });
+
   it('add device: a bad IP is shown next to its field, SSH verification catches a wrong hostname, nothing is stored until a good one is added; then deleted after confirmation', async () => {
     await page.goto(url('/devices'));
     await Promise.all([page.waitForURL((u) => u.pathname === '/add-device'), page.click('a:has-text("Add device")')]);
