@@ -14,6 +14,8 @@ import type { SyncLoop } from '../../helpers/syncLoop.ts';
 import { startSyncLoop } from '../../helpers/syncLoop.ts';
 
 const SCREENSHOTS = process.env.NETSYNC_SCREENSHOTS;
+/** A secret the daemon is given (NETSYNC_SECRET_CIRCUIT) and a template puts into the config, later on. */
+const SECRET = 'circuit-s3cr3t-4711';
 
 describe('web interface in Chromium', function () {
   this.timeout(120_000);
@@ -34,6 +36,7 @@ describe('web interface in Chromium', function () {
   const stillSamePage = () => page.evaluate(() => (window as unknown as { netsyncMark?: number }).netsyncMark === 1);
 
   before(async () => {
+    process.env.NETSYNC_SECRET_CIRCUIT = SECRET;
     loop = await startSyncLoop();
     const first = await loop.syncto({ all: true });
     expect(first.status, JSON.stringify(first.perDevice)).to.equal('FINISHED');
@@ -46,6 +49,7 @@ describe('web interface in Chromium', function () {
     page.on('pageerror', (err) => consoleProblems.push(err.message));
   });
   after(async () => {
+    delete process.env.NETSYNC_SECRET_CIRCUIT;
     await chromium?.close();
     await loop?.stopAll();
   });
@@ -223,6 +227,24 @@ describe('web interface in Chromium', function () {
     } finally {
       await loop.t.call('PATCH', '/api/v1/devices/nc-core-1', { state: 'MANAGED' });
     }
+  });
+
+  it('never renders a secret: a template that puts one in the config shows its placeholder in the intended config and the diff', async () => {
+    const file = 'eos/interfaces.j2';
+    const text = readFileSync(join(loop.templates.work, file), 'utf8');
+    const withSecret = text.replace('   description {{ intf.description }}', '   description {{ intf.description }} {{ secrets.circuit }}');
+    expect(withSecret).to.not.equal(text);
+    const sha = await loop.push('templates', { [file]: withSecret }, 'eos: circuit id in descriptions');
+    await loop.waitFor(async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === sha, 20_000);
+    await page.goto(url('/devices/eos-access-2'));
+    expect(await page.locator('pre.config').textContent()).to.contain('«secret:circuit»');
+    await page.click('button:has-text("Show diff")');
+    await page.locator('#diff pre.diff').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#diff').textContent()).to.contain('«secret:circuit»');
+    expect(await page.content()).to.not.contain(SECRET);
+    await page.goto(url(`/jobs/${(await loop.t.daemon.jobs.list(1))[0]!.id}`));
+    expect(await page.locator('table.per-device').textContent()).to.contain('«secret:circuit»');
+    expect(await page.content()).to.not.contain(SECRET);
   });
 
   // One check per page: axe-core runs inside the page, as it is after the tests above.
