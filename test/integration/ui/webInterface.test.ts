@@ -74,6 +74,22 @@ describe('web interface in Chromium', function () {
     expect(await page.locator('#device-rows tr.synced').count()).to.equal(4);
   });
 
+  it('searches, filters and sorts the devices table', async () => {
+    const shown = async () => (await page.locator('#device-rows tbody th[scope=row]').allTextContents()).map((n) => n.trim());
+    await page.goto(url('/devices'));
+    await page.fill('#f-q', 'nc-');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('q') === 'nc-'), page.click('button:has-text("Filter")')]);
+    expect(await shown()).to.deep.equal(['nc-core-1', 'nc-dist-1']);
+    await page.goto(url('/devices'));
+    await page.selectOption('#f-type', 'ACCESS');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('type') === 'ACCESS'), page.click('button:has-text("Filter")')]);
+    expect(await shown()).to.deep.equal(['eos-access-1', 'eos-access-2']);
+    await page.goto(url('/devices'));
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('dir') === 'desc'), page.click('th a:has-text("Hostname")')]);
+    expect(await shown()).to.deep.equal(['nc-dist-1', 'nc-core-1', 'eos-access-2', 'eos-access-1']);
+    expect(await page.locator('th[aria-sort=descending]').textContent()).to.contain('Hostname');
+  });
+
   it('a git push to the settings repo turns the two ACCESS rows unsynchronized without a reload', async () => {
     await page.goto(url('/devices'));
     await page.waitForFunction(() => document.querySelector('[sse-connect]') !== null && (window as unknown as { htmx?: unknown }).htmx !== undefined);
