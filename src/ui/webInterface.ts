@@ -13,6 +13,7 @@ import type { Ui, UiDeps } from './deps.ts';
 import { pageRenderer } from './page.ts';
 import { HTMX_FILE, HTMX_SSE_FILE, STATIC_DIR } from './paths.ts';
 import { alarmsPages } from './routes/alarms.ts';
+import { commitPages } from './routes/commit.ts';
 import { devicePages } from './routes/device.ts';
 import { devicesPages } from './routes/devices.ts';
 import { eventsRoute } from './routes/events.ts';
@@ -81,6 +82,7 @@ export function webInterface(deps: UiDeps): Router {
   r.use(jobsPages(ui));
   r.use(transactionsPages(ui));
   r.use(reposPages(ui));
+  r.use(commitPages(ui));
   r.use(inventorySyncPages(ui));
   r.use(alarmsPages(ui));
   r.use(errorPage(ui));

@@ -197,6 +197,17 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     expect((await operator.get('/')).status).to.equal(200);
   });
 
+  it('a commit page takes only a full commit id; one nothing knows is 404', async () => {
+    const c = client(t);
+    await signIn(c);
+    const bad = await c.get('/commits/HEAD~1');
+    expect(bad.status).to.equal(400);
+    expect(await bad.text()).to.contain('is not a full commit id');
+    const unknown = await c.get(`/commits/${'ab'.repeat(20)}`);
+    expect(unknown.status).to.equal(404);
+    expect(await unknown.text()).to.contain('no push or device history names it');
+  });
+
   it('ui.enabled: false leaves / to the API 404', async () => {
     const res = await fetch(`${off.url}/`);
     expect(res.status).to.equal(404);

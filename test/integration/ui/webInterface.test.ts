@@ -110,6 +110,13 @@ describe('web interface in Chromium', function () {
     await Promise.all([page.waitForURL((u) => u.pathname === '/devices/eos-access-1'), page.click('a[href="/devices/eos-access-1"]')]);
     const history = await page.locator('table.history tbody tr').first().textContent();
     expect(history).to.contain('settings_changed').and.contain('access/interfaces.yml');
+    // The commit links to what it did: its author and message, its push, every device it marked.
+    await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/commits/')), page.locator('table.history tbody tr').first().locator('a.sha').click()]);
+    const commit = (await page.locator('main').textContent())!;
+    expect(commit).to.contain('settings').and.contain('access: staff ports').and.match(/Ada Engineer|<.+@.+>/);
+    expect(await page.locator('table.pushes tbody tr').first().textContent()).to.contain('applied').and.contain('eos-access-1').and.contain('eos-access-2');
+    expect(await page.locator('table.history tbody tr').count()).to.equal(2);
+    await page.goBack();
     await page.click('button:has-text("Show diff")');
     await page.locator('#diff pre.diff').waitFor({ timeout: 30_000 });
     expect(await page.locator('#diff').textContent()).to.contain('would-change').and.contain('+   description staff port');
@@ -276,6 +283,7 @@ describe('web interface in Chromium', function () {
     ['job', async () => `/jobs/${(await loop.t.daemon.jobs.list(1))[0]!.id}`],
     ['transactions', async () => '/transactions'],
     ['repos', async () => '/repos'],
+    ['commit', async () => `/commits/${(await loop.t.daemon.store.listRecords('repoEvents')).find((e) => e.kind === 'applied')!.after}`],
     ['inventory sync', async () => '/inventory-sync'],
     ['alarms', async () => '/alarms'],
   ];
