@@ -1,12 +1,10 @@
 /**
- * Tells open pages that the inventory has changed, so htmx re-fetches just that part (server-sent events).
- * netsync's store has no change notifications, so one shared poller compares the inventory's version
- * (liveVersion.ts) with the one each listener last saw, and runs only while a page listens.
+ * Tells open pages that what they show has changed, so htmx re-fetches just that part (server-sent events).
+ * netsync's store has no change notifications, so one shared poller per feed reads the current version of
+ * what the pages show (liveVersion.ts), compares it with the one each listener last saw, and runs only
+ * while a page listens.
  */
-import type { Store } from '../store/store.ts';
-import { inventoryVersion } from './liveVersion.ts';
-
-export type FeedListener = (event: 'devices') => void;
+export type FeedListener = (event: string) => void;
 
 export class ChangeFeed {
   /** Each listener with the version it last saw (undefined: none yet; the next check sets it quietly). */
@@ -15,13 +13,15 @@ export class ChangeFeed {
   private running: Promise<void> | undefined;
   private again = false;
 
+  /** `event` is what listeners are told; `readVersion` the version of what the pages show, now. */
   constructor(
-    private readonly store: Store,
+    private readonly event: string,
+    private readonly readVersion: () => Promise<string>,
     private readonly intervalMs = 1000,
   ) {}
 
   /**
-   * `seen` is the version the page was rendered with: if the inventory has moved on since, the listener hears
+   * `seen` is the version the page was rendered with: if what it shows has moved on since, the listener hears
    * about it on the first check, which runs at once. Without it, the listener hears only of later changes.
    */
   subscribe(listener: FeedListener, seen?: string): () => void {
@@ -40,7 +40,7 @@ export class ChangeFeed {
     };
   }
 
-  /** Compares the inventory with what each listener has seen and tells those that are behind. */
+  /** Compares the current version with what each listener has seen and tells those that are behind. */
   check(): Promise<void> {
     // One read at a time: a check asked for meanwhile makes the running one read once more before it resolves.
     if (this.running) {
@@ -64,14 +64,14 @@ export class ChangeFeed {
     if (this.listeners.size === 0) return;
     let version: string;
     try {
-      version = await this.store.readDevices(inventoryVersion);
+      version = await this.readVersion();
     } catch {
       return; // A failed read is tried again on the next check; pages keep what they show.
     }
     for (const [listener, seen] of this.listeners) {
       if (seen === version) continue;
       this.listeners.set(listener, version);
-      if (seen !== undefined) listener('devices');
+      if (seen !== undefined) listener(this.event);
     }
   }
 }

@@ -9,7 +9,8 @@ import type { Job } from '../model/job.ts';
 
 const VERSION = /^[A-Za-z0-9_-]{1,64}$/;
 
-function digest(text: string): string {
+/** A short, URL-safe digest of a page's data. */
+export function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 

@@ -10,6 +10,8 @@ import { csrfSync } from 'csrf-sync';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import { ChangeFeed } from './changeFeed.ts';
 import type { Ui, UiDeps } from './deps.ts';
+import { inventoryVersion } from './liveVersion.ts';
+import { overviewContent, overviewVersion } from './overviewContent.ts';
 import { pageRenderer } from './page.ts';
 import { HTMX_FILE, HTMX_SSE_FILE, STATIC_DIR } from './paths.ts';
 import { alarmsPages } from './routes/alarms.ts';
@@ -75,7 +77,11 @@ export function webInterface(deps: UiDeps): Router {
   r.use(csrfSynchronisedProtection);
   r.use(signinPages(ui));
   r.use(requireSignedIn);
-  r.use(eventsRoute(new ChangeFeed(deps.store), deps.jobs));
+  const feeds = {
+    devices: new ChangeFeed('devices', () => deps.store.readDevices(inventoryVersion)),
+    overview: new ChangeFeed('overview', async () => overviewVersion(await overviewContent(ui))),
+  };
+  r.use(eventsRoute(feeds, deps.jobs));
   r.use(overviewPage(ui));
   r.use(devicesPages(ui));
   r.use(devicePages(ui));

@@ -226,12 +226,14 @@ describe('web interface in Chromium', function () {
     expect(await loop.device('nc-core-1')).to.deep.equal(before);
   });
 
-  it('a rejected push is shown prominently on the overview, with its commit, author and problems', async () => {
-    const sha = await loop.push('settings', { 'access/vlans.yml': 'vlans:\n  - { id: 50, name: a }\n  - { id: 50, name: b }\n' }, 'oops: duplicate vlan');
-    await loop.waitFor(async () => (await loop.t.daemon.store.listRecords('repoEvents')).some((e) => e.kind === 'rejected' && e.after === sha), 20_000);
+  it('a rejected push is shown prominently on the open overview without a reload, with its commit, author and problems', async () => {
     await page.goto(url('/'));
+    await markPage();
+    expect(await page.locator('.alert-box').count()).to.equal(0);
+    const sha = await loop.push('settings', { 'access/vlans.yml': 'vlans:\n  - { id: 50, name: a }\n  - { id: 50, name: b }\n' }, 'oops: duplicate vlan');
     const alert = page.locator('.alert-box[role=alert]');
-    await alert.waitFor();
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await stillSamePage()).to.equal(true);
     const text = (await alert.textContent())!;
     expect(text).to.contain('Rejected push to settings').and.contain(sha.slice(0, 10)).and.contain('access/vlans.yml');
     expect(text).to.match(/by .+<.+@.+>/);

@@ -19,7 +19,7 @@ describe('ui/ChangeFeed', () => {
     store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
     await store.init();
     await store.changeDevices({ create: [dev('sw-1'), dev('sw-2')] });
-    feed = new ChangeFeed(store, 3_600_000);
+    feed = new ChangeFeed('devices', () => store.readDevices(inventoryVersion), 3_600_000);
   });
   afterEach(async () => {
     await store.close();
