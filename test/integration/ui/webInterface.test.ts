@@ -272,6 +272,22 @@ describe('web interface in Chromium', function () {
     expect(await page.content()).to.not.contain(SECRET);
   });
 
+  it('the transactions page lists a northbound transaction with its per-device outcome, linked to the device', async () => {
+    const staged = await loop.t.call('POST', '/api/v1/transactions', { devices: [{ hostname: 'nc-core-1', config: await loop.intended('nc-core-1') }], comment: 'from the NOC' });
+    expect(staged.status, JSON.stringify(staged.body)).to.equal(201);
+    const id = staged.body.transaction.id as string;
+    const committed = await loop.t.call('POST', `/api/v1/transactions/${id}/commit`, {});
+    expect(committed.status, JSON.stringify(committed.body)).to.equal(200);
+    const status = committed.body.transaction.status as string;
+    await page.goto(url('/transactions'));
+    const tx = page.locator(`#tx-${id}`);
+    expect(await tx.locator('h2').textContent()).to.contain(id).and.contain(status);
+    expect(await tx.textContent()).to.contain('from the NOC');
+    const device = tx.locator('tbody tr').first();
+    expect(await device.locator('a[href="/devices/nc-core-1"]').count()).to.equal(1);
+    expect(await device.textContent()).to.contain(committed.body.transaction.outcome['node-results'][0]['configuration-status']);
+  });
+
   // One check per page: axe-core runs inside the page, as it is after the tests above.
   const A11Y_PAGES: [string, () => Promise<string>][] = [
     ['overview', async () => '/'],
