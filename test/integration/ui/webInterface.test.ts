@@ -126,6 +126,25 @@ describe('web interface in Chromium', function () {
     await shot('device');
   });
 
+  it('the job form says what is wrong next to its field, keeps what was typed and starts nothing', async () => {
+    const jobs = (await loop.t.daemon.jobs.list(100)).length;
+    await page.goto(url('/jobs'));
+    await page.selectOption('#j-target', 'group');
+    await page.fill('#j-comment', 'campus refresh');
+    await page.click('button:has-text("Start job")');
+    await page.locator('#value-error').waitFor();
+    expect(await page.locator('#value-error').textContent()).to.contain('give the group to sync');
+    expect(await page.getAttribute('#j-value', 'aria-invalid')).to.equal('true');
+    expect([await page.inputValue('#j-target'), await page.inputValue('#j-comment'), await page.isChecked('#j-dry')]).to.deep.equal(['group', 'campus refresh', true]);
+    await page.selectOption('#j-target', 'hostname');
+    await page.fill('#j-value', 'no-such-device');
+    await page.click('button:has-text("Start job")');
+    await page.locator('#value-error:has-text("no-such-device")').waitFor();
+    expect(await page.locator('#value-error').textContent()).to.contain("device 'no-such-device' does not exist");
+    expect(await seriousA11yProblems(page)).to.deep.equal([]);
+    expect(await loop.t.daemon.jobs.list(100)).to.have.length(jobs);
+  });
+
   it('starts a dry-run job from the jobs page and follows it live until it finishes', async () => {
     // Held replies keep the job running until the page has shown it running.
     for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
