@@ -307,6 +307,16 @@ describe('web interface in Chromium', function () {
     expect(await device.textContent()).to.contain(committed.body.transaction.outcome['node-results'][0]['configuration-status']);
   });
 
+  it('the alarms page shows the plugin output as Nagios sees it and each unsynchronized MANAGED device with its level', async () => {
+    await page.goto(url('/alarms'));
+    const report = await loop.t.daemon.alarms.service.report();
+    expect(report.unsynchronized).to.be.greaterThan(0);
+    expect(await page.locator('pre.plugin').textContent()).to.match(new RegExp(`^UNSYNCED ${report.state}`));
+    const listed = (await page.locator('main table tbody th[scope=row]').allTextContents()).map((n) => n.trim());
+    expect(listed).to.deep.equal(report.devices.map((d) => d.hostname));
+    expect(await page.locator('main table tbody tr').first().textContent()).to.contain(report.devices[0]!.level);
+  });
+
   // One check per page: axe-core runs inside the page, as it is after the tests above.
   const A11Y_PAGES: [string, () => Promise<string>][] = [
     ['overview', async () => '/'],
