@@ -359,6 +359,11 @@ describe('web interface in Chromium', function () {
     expect(await page.locator('a:has-text("Add device")').count()).to.equal(0);
     await page.goto(url('/jobs'));
     expect(await page.locator('#j-target').count()).to.equal(0);
+    // No page offers a read-only user anything that changes state (the devices filter is a GET form).
+    for (const [name, path] of A11Y_PAGES.filter(([n]) => !['edit device', 'delete device', 'add device'].includes(n))) {
+      await page.goto(url(await path()));
+      expect(await page.locator('main form[method=post], main [hx-post]').count(), name).to.equal(0);
+    }
     const before = await loop.device('eos-access-1');
     // With a valid CSRF token (from the sign-out form): the role, not the missing button, is what refuses it.
     const status = await page.evaluate(async () => {
