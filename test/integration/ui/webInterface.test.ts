@@ -167,6 +167,25 @@ describe('web interface in Chromium', function () {
     await shot('job');
   });
 
+  it('aborts a running job from its page; the page follows it to ABORTED', async () => {
+    for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
+    try {
+      await page.goto(url('/jobs'));
+      await page.selectOption('#j-target', 'hostname');
+      await page.fill('#j-value', 'eos-access-1');
+      await Promise.all([page.waitForURL((u) => /^\/jobs\/[0-9a-f-]{36}$/.test(u.pathname)), page.click('button:has-text("Start job")')]);
+      await page.locator('.job-state[data-status=RUNNING]').waitFor();
+      const jobPath = new URL(page.url()).pathname;
+      await Promise.all([page.waitForURL((u) => u.pathname === jobPath), page.click('button:has-text("Abort")')]);
+      await markPage();
+    } finally {
+      for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: false });
+    }
+    await page.locator('.job-state[data-status=ABORTED]').waitFor({ timeout: 30_000 });
+    expect(await stillSamePage()).to.equal(true);
+    expect(await page.locator('button:has-text("Abort")').count()).to.equal(0);
+  });
+
   it("a device's own actions: mark unsynchronized with a reason, sync it now (followed on the job's page), make it UNMANAGED and MANAGED again", async () => {
     await page.goto(url('/devices/nc-dist-1'));
     await page.fill('#reason', 'patch panel moved');
