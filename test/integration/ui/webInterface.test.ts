@@ -186,6 +186,22 @@ describe('web interface in Chromium', function () {
     expect(await page.locator('button:has-text("Abort")').count()).to.equal(0);
   });
 
+  it("a job's page shows a device's error beside it: a device that refuses the login fails and stays as it was", async () => {
+    const device = loop.labFixture.lab.device('nc-core-1');
+    device.setFaults({ authFailure: true });
+    try {
+      await page.goto(url('/devices/nc-core-1'));
+      await Promise.all([page.waitForURL((u) => /^\/jobs\/[0-9a-f-]{36}$/.test(u.pathname)), page.click('fieldset button[value=dry-run]')]);
+      await page.locator('.job-state[data-status=FINISHED], .job-state[data-status=FAILED]').waitFor({ timeout: 30_000 });
+    } finally {
+      device.setFaults({ authFailure: false });
+    }
+    const row = page.locator('table.per-device tr[data-hostname="nc-core-1"]');
+    expect(await row.locator('.badge').textContent()).to.contain('failed');
+    expect(await row.locator('.error').textContent()).to.contain('could not read the running config: nc-core-1');
+    expect((await loop.device('nc-core-1')).synchronized).to.equal(true);
+  });
+
   it("a device's own actions: mark unsynchronized with a reason, sync it now (followed on the job's page), make it UNMANAGED and MANAGED again", async () => {
     await page.goto(url('/devices/nc-dist-1'));
     await page.fill('#reason', 'patch panel moved');
