@@ -352,6 +352,25 @@ describe('web interface in Chromium', function () {
     expect(await page.locator('main table tbody tr').first().textContent()).to.contain(report.devices[0]!.level);
   });
 
+  it('works with the keyboard alone: a visible skip link, "Show diff" by Enter, the diff takes the focus to scroll', async () => {
+    await page.goto(url('/devices/eos-access-1'));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.matches('a.skip') ?? false)).to.equal(true);
+    const box = (await page.locator('a.skip').boundingBox())!;
+    expect(box.x >= 0 && box.y >= 0 && box.width > 0).to.equal(true);
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).to.equal('#main');
+    await page.focus('button:has-text("Show diff")');
+    await page.keyboard.press('Enter');
+    await page.locator('#diff pre.diff').waitFor({ timeout: 30_000 });
+    // From the button: the dry run's job link, then the diff itself.
+    await page.focus('button:has-text("Show diff")');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.matches('#diff a[href^="/jobs/"]') ?? false)).to.equal(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.matches('#diff pre.diff') ?? false)).to.equal(true);
+  });
+
   // One check per page: axe-core runs inside the page, as it is after the tests above.
   const A11Y_PAGES: [string, () => Promise<string>][] = [
     ['overview', async () => '/'],
