@@ -24,6 +24,11 @@ export function jobVersion(job: Job): string {
   return digest(JSON.stringify([job.status, job.progress, job.perDevice]));
 }
 
+/** Changes whenever a job in the list starts, moves on or ends. */
+export function jobListVersion(jobs: readonly Job[]): string {
+  return digest(JSON.stringify(jobs.map((j) => [j.id, j.status, j.progress])));
+}
+
 /** A `since` query parameter as a version, or undefined when absent or malformed. */
 export function parseVersion(value: unknown): string | undefined {
   return typeof value === 'string' && VERSION.test(value) ? value : undefined;

@@ -10,7 +10,7 @@ import { csrfSync } from 'csrf-sync';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import { ChangeFeed } from './changeFeed.ts';
 import type { Ui, UiDeps } from './deps.ts';
-import { inventoryVersion } from './liveVersion.ts';
+import { inventoryVersion, jobListVersion } from './liveVersion.ts';
 import { overviewContent, overviewVersion } from './overviewContent.ts';
 import { pageRenderer } from './page.ts';
 import { HTMX_FILE, HTMX_SSE_FILE, STATIC_DIR } from './paths.ts';
@@ -20,7 +20,7 @@ import { devicePages } from './routes/device.ts';
 import { devicesPages } from './routes/devices.ts';
 import { eventsRoute } from './routes/events.ts';
 import { inventorySyncPages } from './routes/inventorySync.ts';
-import { jobsPages } from './routes/jobs.ts';
+import { JOB_LIST_SIZE, jobsPages } from './routes/jobs.ts';
 import { overviewPage } from './routes/overview.ts';
 import { reposPages } from './routes/repos.ts';
 import { signinPages } from './routes/signin.ts';
@@ -80,6 +80,7 @@ export function webInterface(deps: UiDeps): Router {
   const feeds = {
     devices: new ChangeFeed('devices', () => deps.store.readDevices(inventoryVersion)),
     overview: new ChangeFeed('overview', async () => overviewVersion(await overviewContent(ui))),
+    jobs: new ChangeFeed('jobs', async () => jobListVersion(await deps.jobs.list(JOB_LIST_SIZE))),
   };
   r.use(eventsRoute(feeds, deps.jobs));
   r.use(overviewPage(ui));

@@ -1,6 +1,6 @@
 /**
  * Server-sent events for live pages: /ui/events says "devices" when the inventory changes, /ui/overview/events
- * "overview" when anything the overview shows changes;
+ * "overview" when anything the overview shows changes, /ui/job-list/events "jobs" when a job starts, moves on or ends;
  * /ui/jobs/{id}/events says "job" whenever that job's record changes and "done" when it has ended.
  * Events carry no data worth stealing: the page re-fetches its own fragment, through the session.
  * `?since=` is the version the page was rendered with (liveVersion.ts): what changed before the stream
@@ -24,7 +24,7 @@ function openStream(res: Response): (event: string) => void {
 
 // The stream ends when the response closes (the browser went away): the request may "close" as soon as its
 // (empty) body has been read, which would end the subscription at once.
-export function eventsRoute(feeds: { devices: ChangeFeed; overview: ChangeFeed }, jobs: JobRunner): Router {
+export function eventsRoute(feeds: { devices: ChangeFeed; overview: ChangeFeed; jobs: ChangeFeed }, jobs: JobRunner): Router {
   const r = Router();
 
   const follow = (feed: ChangeFeed) => (req: Request, res: Response) => {
@@ -38,6 +38,7 @@ export function eventsRoute(feeds: { devices: ChangeFeed; overview: ChangeFeed }
   };
   r.get('/ui/events', follow(feeds.devices));
   r.get('/ui/overview/events', follow(feeds.overview));
+  r.get('/ui/job-list/events', follow(feeds.jobs));
 
   r.get('/ui/jobs/:id/events', async (req, res) => {
     let job = await jobs.get(req.params.id);

@@ -5,9 +5,12 @@ import { z } from 'zod';
 import type { SyncTarget } from '../../jobs/selection.ts';
 import { isNetsyncError } from '../../model/errors.ts';
 import type { Ui } from '../deps.ts';
-import { jobVersion } from '../liveVersion.ts';
+import { jobListVersion, jobVersion } from '../liveVersion.ts';
 import { field } from '../page.ts';
 import { requireOperator, uiActor } from '../session.ts';
+
+/** How many jobs the list shows, newest first. */
+export const JOB_LIST_SIZE = 100;
 
 const TARGET_KINDS = ['all', 'group', 'device_type', 'hostname'] as const;
 
@@ -34,8 +37,10 @@ type FormValues = Record<'target' | 'value' | 'comment', string> & Partial<Recor
 export function jobsPages(ui: Ui): Router {
   const r = Router();
 
-  const listPage = async (req: Request, res: Response, values: FormValues, errors: Record<string, string> = {}, status = 200) =>
-    ui.page(req, res, 'jobs.njk', { jobs: await ui.jobs.list(100), values, errors }, status);
+  const listPage = async (req: Request, res: Response, values: FormValues, errors: Record<string, string> = {}, status = 200) => {
+    const jobs = await ui.jobs.list(JOB_LIST_SIZE);
+    ui.page(req, res, 'jobs.njk', { jobs, version: jobListVersion(jobs), values, errors }, status);
+  };
 
   r.get('/jobs', async (req, res) => {
     await listPage(req, res, { target: 'all', value: '', comment: '', dry_run: 'on' });
@@ -72,6 +77,11 @@ export function jobsPages(ui: Ui): Router {
       throw err;
     }
     res.redirect(303, `/jobs/${job.id}`);
+  });
+
+  // The live part of the list, re-fetched when a job starts, moves on or ends.
+  r.get('/fragments/jobs', async (req, res) => {
+    ui.page(req, res, 'jobs-rows.njk', { jobs: await ui.jobs.list(JOB_LIST_SIZE) });
   });
 
   r.get('/jobs/:id', async (req, res) => {

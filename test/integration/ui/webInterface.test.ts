@@ -167,6 +167,18 @@ describe('web interface in Chromium', function () {
     await shot('job');
   });
 
+  it('the jobs list shows a job started elsewhere (the API) and its end without a reload', async () => {
+    await page.goto(url('/jobs'));
+    await markPage();
+    const started = await loop.t.call('POST', '/api/v1/syncto', { hostname: 'nc-dist-1', dry_run: true, comment: 'from the CLI' });
+    expect(started.status, JSON.stringify(started.body)).to.be.oneOf([200, 202]);
+    const id = started.body.job_id as string;
+    const row = page.locator(`#job-rows tr:has(a[href="/jobs/${id}"])`);
+    await row.locator('.badge:has-text("FINISHED")').waitFor({ timeout: 30_000 });
+    expect(await stillSamePage()).to.equal(true);
+    expect(await row.textContent()).to.contain('dry run').and.contain('1/1');
+  });
+
   it('aborts a running job from its page; the page follows it to ABORTED', async () => {
     for (const d of loop.labFixture.lab.devices) d.setFaults({ holdReplies: true });
     try {
