@@ -43,8 +43,8 @@ export interface GitOpsParts {
   render?: RenderConfig;
   /** The CLI's store is read once and closed: its renders take the network data from the devices it lists. */
   readOnlyStore?: boolean;
-  /** Render threads (default one per core; the CLI uses one: starting a thread costs more than its renders). */
-  renderThreads?: number;
+  /** Render processes (default one per core; the CLI uses one: starting a process costs more than its renders). */
+  renderProcesses?: number;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -59,7 +59,7 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   const renderer = new Renderer(repoSet, {
     secrets: secretsFromEnv(parts.env ?? process.env),
     limits,
-    ...(parts.renderThreads ? { threads: parts.renderThreads } : {}),
+    ...(parts.renderProcesses ? { processes: parts.renderProcesses } : {}),
     ...(parts.render ? { budget: renderBudget(parts.render) } : {}),
     // The daemon's renders see the inventory's network data as it is now; the CLI attaches it to its devices.
     ...(store && !parts.readOnlyStore ? { withNetwork: networkFromStore(store) } : {}),

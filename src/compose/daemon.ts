@@ -315,7 +315,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         s.closeAllConnections();
         await closed;
       }
-      // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
+      // The render processes end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
       refusals.flush();
       await store.close();

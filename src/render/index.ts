@@ -1,9 +1,9 @@
 /**
  * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; DESIGN §4), run in a
- * sandbox: nunjucks' runtime hooks refuse escapes (sandbox/hardenNunjucks.ts), renders run in worker threads
+ * sandbox: nunjucks' runtime hooks refuse escapes (sandbox/hardenNunjucks.ts), renders run in child processes
  * with an empty env, a heap cap and a time budget (workerPool.ts; docs/guides/rendering.md).
  *
- *   new Renderer(source: SnapshotSource, {secrets?, defaults?, cacheSize?, budget?, threads?, executor?})
+ *   new Renderer(source: SnapshotSource, {secrets?, defaults?, cacheSize?, budget?, processes?, executor?, limits?})
  *   renderer.renderDevice(device, at?: {settings?: commitish, templates?: commitish})
  *     -> Promise<{hostname, config, masked, hash, entrypoint, sources, settingsCommit, templatesCommit}>
  *     `config` may hold secrets (send it to the device only); show `masked` (rendered with «secret:<name>»
@@ -12,9 +12,9 @@
  *     TEMPLATE_FORBIDDEN (data.template, data.line), RENDER_BUDGET_EXCEEDED (data.template, data.budget:
  *     time | memory | output) or SETTINGS_INVALID.
  *   renderer.context(at) -> {settingsCommit, templatesCommit, render(device), renderMany(devices)}: parse once,
- *     render many in the workers; renderMany resolves one result or NetsyncError per device, in order.
- *   renderer.close(): ends the render threads (the daemon on stop, the CLI on exit).
- *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core (runs in the worker).
+ *     render many in the render processes; renderMany resolves one result or NetsyncError per device, in order.
+ *   renderer.close(): ends the render processes (the daemon on stop, the CLI on exit).
+ *   renderConfig(device, {settings, templates, secrets?}) -> RenderedConfig: the pure core (runs in a render process).
  *   configHash(text) -> 'sha256:<hex>' over normalised text; maskSecrets(text, secrets); secretsFromEnv(env).
  *   Input limits (RendererOptions.limits, inputLimits.ts): files over them are problems, never parsed.
  */

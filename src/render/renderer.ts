@@ -1,12 +1,13 @@
 /**
  * The render service later modules reuse (PR checks render base vs head, syncto renders intended configs).
  * It reads repos through a `SnapshotSource` (the git mirrors implement it) and keeps the last few parsed
- * commit pairs (for impact indexes and settings problems); the renders themselves run in worker threads
- * (workerPool.ts), which parse each commit once per thread.
+ * commit pairs (for impact indexes and settings problems); the renders themselves run in render processes
+ * (workerPool.ts), which parse each commit once per process, under the same input limits.
  */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { InputLimits } from './inputLimits.ts';
+import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
@@ -44,7 +45,7 @@ export interface RenderContext {
 
 export type CommitRendered = RenderedConfig & { settingsCommit: string; templatesCommit: string };
 
-/** Runs render jobs; the worker pool in production. */
+/** Runs render jobs; the render process pool in production. */
 export interface RenderExecutor {
   renderMany(job: RenderJob): Promise<(RenderedConfig | NetsyncError)[]>;
   close(): Promise<void>;
@@ -57,8 +58,8 @@ export interface RendererOptions {
   cacheSize?: number;
   /** Time, memory and output caps per render (netsync.yml `render`). */
   budget?: Partial<RenderBudget>;
-  /** Render threads (default: one per core). */
-  threads?: number;
+  /** Render processes (default: one per core). */
+  processes?: number;
   /** Where renders run (default: a worker pool created on first use). */
   executor?: RenderExecutor;
   /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
@@ -95,6 +96,7 @@ export class Renderer {
         templates: { sha: snapshotKey(templatesCommit, templates.files), files: templates.files },
         devices: devices.map(renderTarget),
         secrets: this.secrets,
+        limits: this.options.limits ?? DEFAULT_INPUT_LIMITS,
         ...(this.options.defaults ? { defaults: this.options.defaults } : {}),
         templateOf: (d) => `${d.platform}/${templates.platforms.get(d.platform)?.types.get(d.type.toUpperCase())?.entrypoint ?? '?'}`,
       });
@@ -111,7 +113,7 @@ export class Renderer {
     return ctx.render(device);
   }
 
-  /** Ends the render threads (the daemon on stop, the CLI on exit); a later render starts them again. */
+  /** Ends the render processes (the daemon on stop, the CLI on exit); a later render starts them again. */
   async close(): Promise<void> {
     await this.options.executor?.close();
     const own = this.ownExecutor;
@@ -121,7 +123,7 @@ export class Renderer {
 
   private get executor(): RenderExecutor {
     if (this.options.executor) return this.options.executor;
-    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.threads);
+    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.processes);
     return this.ownExecutor;
   }
 

@@ -1,25 +1,28 @@
 /**
- * Runs renders in worker threads (piscina), the sandbox's second wall: a thread has an empty environment (no
- * tokens, device logins or webhook secrets), a capped heap, and every device a time budget enforced from
- * here: the worker records which device it is on, and a watchdog on this thread aborts the task (piscina
- * terminates the thread) once one device has run longer than the budget. That device fails with
- * RENDER_BUDGET_EXCEEDED; the rest of its batch is rendered again by another task. The pool is created on
- * first use and its idle threads do not keep a process alive; `close()` ends them.
+ * Runs renders in child processes, the sandbox's second wall (renderChild.ts, renderProcess.ts): a process has
+ * an empty environment (no tokens, device logins or webhook secrets) and a capped heap, and every device a
+ * time budget enforced from here: the process reports which device it is on, and a watchdog on this side
+ * kills it once one device has run longer than the budget. A process, not a worker thread, because on Node
+ * 20 a thread that runs out of heap (or hits a V8 size limit) can abort the whole daemon (nodejs/node#47224);
+ * a process takes only itself down. That device fails with RENDER_BUDGET_EXCEEDED; the rest of its batch is
+ * rendered again by another process. Processes start on first use, stay for the next renders (each keeps
+ * its parsed commits) and end after a while idle; an idle one never keeps the daemon or the CLI alive.
  */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { NetsyncError } from '../model/errors.ts';
+import type { InputLimits } from './inputLimits.ts';
+import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
+import { PARSING } from './renderBatch.ts';
+import { ChildEnded, RenderChild } from './renderChild.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { SettingsDoc } from './settingsSnapshot.ts';
+import { commitKey, deserializeError } from './workerProtocol.ts';
 import type { RenderBatchReply, RenderBatchTask } from './workerProtocol.ts';
-import { deserializeError } from './workerProtocol.ts';
 
 export interface RenderBudget {
   /** Longest one device's render may take (ms). */
   timeoutMs: number;
-  /** Heap cap of a render thread (MB). */
+  /** Heap cap of a render process (MB). */
   memoryMb: number;
   /** Largest rendered config (bytes). */
   maxOutputBytes: number;
@@ -33,108 +36,150 @@ export interface RenderJob {
   devices: RenderTarget[];
   secrets: Record<string, string>;
   defaults?: SettingsDoc;
+  /** The input limits the commits are parsed under (netsync.yml `repos.limits`; default DEFAULT_INPUT_LIMITS). */
+  limits?: InputLimits;
   /** The template a device renders, named in budget errors. */
   templateOf(device: RenderTarget): string;
 }
 
-/** Devices per task: large enough that the message cost disappears, small enough to spread over threads. */
+/** Devices per task: large enough that the message cost disappears, small enough to spread over processes. */
 const MAX_BATCH = 250;
-/** Below this many devices per thread one thread does it all (starting a thread costs more than it saves). */
+/** Below this many devices per process one process does it all (starting one costs more than it saves). */
 const MIN_BATCH = 50;
-/** Parsing a commit in a thread may take this many render budgets before it counts as stuck. */
+/** Parsing a commit may take this many render budgets before it counts as stuck. */
 const PARSE_BUDGETS = 10;
-const PARSING = -2;
-const QUEUED = -1;
+/** Before the process has said what it is on (it is reading the task): counted like parsing. */
+const STARTING = -2;
+/** An idle process ends after this long. */
+const IDLE_MS = 5 * 60_000;
 
 export class RenderPool {
-  private pool: Piscina | undefined;
-  private readonly threads: number;
+  private readonly size: number;
+  private readonly idle: RenderChild[] = [];
+  private readonly idleTimers = new Map<RenderChild, NodeJS.Timeout>();
+  private readonly waiting: ((child: RenderChild) => void)[] = [];
+  /** Every process started and not yet ended (busy or idle). */
+  private readonly all = new Set<RenderChild>();
 
   constructor(
     readonly budget: RenderBudget = DEFAULT_RENDER_BUDGET,
-    threads?: number,
+    processes?: number,
   ) {
-    this.threads = Math.max(1, threads ?? availableParallelism());
+    this.size = Math.max(1, processes ?? availableParallelism());
   }
 
   /** One result per device, in order: the render or the NetsyncError that stopped it. */
   async renderMany(job: RenderJob): Promise<(RenderedConfig | NetsyncError)[]> {
     if (job.devices.length === 0) return [];
-    const size = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(job.devices.length / this.threads)));
+    const size = Math.min(MAX_BATCH, Math.max(MIN_BATCH, Math.ceil(job.devices.length / this.size)));
     const batches: RenderTarget[][] = [];
     for (let i = 0; i < job.devices.length; i += size) batches.push(job.devices.slice(i, i + size));
-    return (await Promise.all(batches.map((devices) => this.runBatch(job, devices, false)))).flat();
+    return (await Promise.all(batches.map((devices) => this.runBatch(job, devices, [])))).flat();
   }
 
+  /** Ends the processes; a later render starts new ones. */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.destroy();
+    this.idle.splice(0);
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    const all = [...this.all];
+    this.all.clear();
+    await Promise.all(all.map((c) => c.stop()));
   }
 
-  private piscina(): Piscina {
-    if (!this.pool) {
-      const self = fileURLToPath(import.meta.url);
-      const ts = extname(self) === '.ts';
-      this.pool = new Piscina({
-        // From TypeScript sources a JS entry registers tsx's loader first; compiled JS loads the task directly.
-        filename: fileURLToPath(new URL(ts ? './workerTsBootstrap.cjs' : './workerTask.js', import.meta.url)),
-        minThreads: 0,
-        maxThreads: this.threads,
-        // Threads keep their parsed commits; an idle one ends after a while (and never keeps a process alive).
-        idleTimeout: 5 * 60_000,
-        // Nothing of the daemon's environment: no tokens, secrets or logins (secrets a render needs come per task).
-        env: {},
-        argv: [],
-        execArgv: [],
-        resourceLimits: { maxOldGenerationSizeMb: this.budget.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, this.budget.memoryMb / 8)) },
-      });
+  /** PIDs of the running processes (tests read their /proc entries). */
+  get pids(): number[] {
+    return [...this.all].map((c) => c.pid).filter((p): p is number => p !== undefined);
+  }
+
+  /** An idle process, preferably one that has parsed the job's commits; a new one while under the size. */
+  private acquire(job: RenderJob): Promise<RenderChild> {
+    const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
+    const key = commitKey(job.settings.sha, limits);
+    const i = this.idle.findIndex((c) => c.knows('settings', key));
+    const child = i >= 0 ? this.idle.splice(i, 1)[0] : this.idle.pop();
+    if (child) {
+      clearTimeout(this.idleTimers.get(child));
+      this.idleTimers.delete(child);
+      return Promise.resolve(child);
     }
-    return this.pool;
+    if (this.all.size < this.size) return Promise.resolve(this.start());
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: boolean | ('settings' | 'templates')[]): Promise<(RenderedConfig | NetsyncError)[]> {
-    const progress = new SharedArrayBuffer(8);
-    const view = new Int32Array(progress);
-    view[0] = QUEUED;
-    const epoch = Date.now();
-    const send = (repo: 'settings' | 'templates') => withFiles === true || (Array.isArray(withFiles) && withFiles.includes(repo));
+  private start(): RenderChild {
+    const child = new RenderChild(this.budget.memoryMb);
+    this.all.add(child);
+    return child;
+  }
+
+  private release(child: RenderChild): void {
+    if (!child.alive || !this.all.has(child)) {
+      // Ended (killed at the budget, out of heap) or the pool was closed meanwhile.
+      this.all.delete(child);
+      void child.stop();
+      // A waiting batch gets a new process in place of the one that ended.
+      const next = this.waiting.shift();
+      if (next) next(this.start());
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) return next(child);
+    this.idle.push(child);
+    const timer = setTimeout(() => {
+      const at = this.idle.indexOf(child);
+      if (at < 0) return;
+      this.idle.splice(at, 1);
+      this.idleTimers.delete(child);
+      this.all.delete(child);
+      void child.stop();
+    }, IDLE_MS);
+    timer.unref();
+    this.idleTimers.set(child, timer);
+  }
+
+  /** `withFiles`: repos whose files go with the task whatever the process is believed to have parsed. */
+  private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[]): Promise<(RenderedConfig | NetsyncError)[]> {
+    const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
+    const child = await this.acquire(job);
+    const send = (repo: 'settings' | 'templates') => withFiles.includes(repo) || !child.knows(repo, commitKey(job[repo].sha, limits));
     const task: RenderBatchTask = {
       settings: { sha: job.settings.sha, ...(send('settings') ? { files: job.settings.files } : {}) },
       templates: { sha: job.templates.sha, ...(send('templates') ? { files: job.templates.files } : {}) },
       devices,
       secrets: job.secrets,
       ...(job.defaults ? { defaults: job.defaults } : {}),
+      limits,
       maxOutputBytes: this.budget.maxOutputBytes,
-      progress,
-      epoch,
     };
-    const abort = new AbortController();
-    const watchdog = new Watchdog(view, epoch, this.budget.timeoutMs, () => abort.abort());
-    const pool = this.piscina();
+    const on = { device: STARTING, since: Date.now() };
+    const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     let reply: RenderBatchReply;
     try {
-      reply = (await pool.run(task, { signal: abort.signal })) as RenderBatchReply;
+      reply = await child.run(task, (device, at) => {
+        on.device = device;
+        on.since = at;
+      });
     } catch (err) {
-      if (abort.signal.aborted) return this.afterCrash(job, devices, view, 'time', err);
-      if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return this.afterCrash(job, devices, view, 'memory', err);
-      const failed = new NetsyncError('RENDER_FAILED', `the render worker failed: ${(err as Error).message}`);
-      return devices.map(() => failed);
+      if (err instanceof ChildEnded) return this.afterCrash(job, devices, on.device, err);
+      throw err;
     } finally {
       watchdog.stop();
+      this.release(child);
     }
     if ('missing' in reply) return this.runBatch(job, devices, reply.missing);
     return reply.results.map((r) => ('error' in r ? deserializeError(r) : r));
   }
 
-  /** The thread was cut off (time) or died (heap): the device it was on fails, the others render again. */
-  private async afterCrash(job: RenderJob, devices: RenderTarget[], view: Int32Array, budget: 'time' | 'memory', err: unknown): Promise<(RenderedConfig | NetsyncError)[]> {
-    const at = Atomics.load(view, 0);
+  /** The process was killed (time) or died (heap, crash): the device it was on fails, the others render again. */
+  private async afterCrash(job: RenderJob, devices: RenderTarget[], at: number, ended: ChildEnded): Promise<(RenderedConfig | NetsyncError)[]> {
+    const budget = ended.how;
     if (at < 0 || at >= devices.length) {
-      const reason = budget === 'time' ? `took longer than ${PARSE_BUDGETS * this.budget.timeoutMs} ms` : `ran out of its ${this.budget.memoryMb} MB heap (${(err as Error).message})`;
+      const reason =
+        budget === 'time' ? `took longer than ${PARSE_BUDGETS * this.budget.timeoutMs} ms` : budget === 'memory' ? `ran out of its ${this.budget.memoryMb} MB heap (${ended.message})` : `failed: ${ended.message}`;
       return devices.map(
         (d) =>
-          new NetsyncError('RENDER_BUDGET_EXCEEDED', `${d.hostname}: reading settings ${job.settings.sha.slice(0, 10)} and templates ${job.templates.sha.slice(0, 10)} ${reason}`, {
+          new NetsyncError(budget === 'crash' ? 'RENDER_FAILED' : 'RENDER_BUDGET_EXCEEDED', `${d.hostname}: reading settings ${job.settings.sha.slice(0, 10)} and templates ${job.templates.sha.slice(0, 10)} ${reason}`, {
             hostname: d.hostname,
             budget,
           }),
@@ -142,21 +187,26 @@ export class RenderPool {
     }
     const device = devices[at]!;
     const template = job.templateOf(device);
-    const what = budget === 'time' ? `took longer than the ${this.budget.timeoutMs} ms render budget` : `went over the ${this.budget.memoryMb} MB render memory cap`;
-    const failed = new NetsyncError('RENDER_BUDGET_EXCEEDED', `${device.hostname}: ${template} ${what}; the render was stopped`, { hostname: device.hostname, template, budget });
+    const failed =
+      budget === 'crash'
+        ? new NetsyncError('RENDER_FAILED', `${device.hostname}: ${template}: ${ended.message}`, { hostname: device.hostname, template, reason: 'process_ended' })
+        : new NetsyncError(
+            'RENDER_BUDGET_EXCEEDED',
+            `${device.hostname}: ${template} ${budget === 'time' ? `took longer than the ${this.budget.timeoutMs} ms render budget` : `went over the ${this.budget.memoryMb} MB render memory cap`}; the render was stopped`,
+            { hostname: device.hostname, template, budget },
+          );
     const rest = devices.filter((_, i) => i !== at);
-    const again = rest.length > 0 ? await this.runBatch(job, rest, false) : [];
+    const again = rest.length > 0 ? await this.runBatch(job, rest, []) : [];
     return [...again.slice(0, at), failed, ...again.slice(at)];
   }
 }
 
-/** Aborts a task once the device it is on has run past the budget (parsing gets PARSE_BUDGETS budgets). */
+/** Kills a task's process once the device it is on has run past the budget (parsing gets PARSE_BUDGETS budgets). */
 class Watchdog {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly view: Int32Array,
-    private readonly epoch: number,
+    private readonly on: { device: number; since: number },
     private readonly budgetMs: number,
     private readonly onOver: () => void,
   ) {
@@ -173,10 +223,8 @@ class Watchdog {
   }
 
   private check(): void {
-    const at = Atomics.load(this.view, 0);
-    if (at === QUEUED) return this.schedule(this.budgetMs);
-    const allowed = at === PARSING ? PARSE_BUDGETS * this.budgetMs : this.budgetMs;
-    const left = this.epoch + Atomics.load(this.view, 1) + allowed - Date.now();
+    const allowed = this.on.device === PARSING || this.on.device === STARTING ? PARSE_BUDGETS * this.budgetMs : this.budgetMs;
+    const left = this.on.since + allowed - Date.now();
     if (left <= 0) {
       this.timer = undefined;
       this.onOver();
@@ -188,13 +236,13 @@ const shared = new Map<string, { pool: RenderPool; users: number }>();
 
 /**
  * A pool shared by every renderer of this process with the same budget (tests and the CLI build several
- * renderers; starting threads is the expensive part). `close()` of the returned executor releases it; the
- * threads end when the last user has released it.
+ * renderers; starting processes is the expensive part). `close()` of the returned executor releases it; the
+ * processes end when the last user has released it.
  */
-export function sharedRenderPool(budget: RenderBudget, threads?: number): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
-  const key = JSON.stringify({ budget, threads });
+export function sharedRenderPool(budget: RenderBudget, processes?: number): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
+  const key = JSON.stringify({ budget, processes });
   let entry = shared.get(key);
-  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, threads), users: 0 }));
+  if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, processes), users: 0 }));
   entry.users++;
   const pool = entry.pool;
   let released = false;
