@@ -7,7 +7,8 @@
  * each commit once.
  */
 import { commitKey, serializeError } from './workerProtocol.ts';
-import type { RenderBatchTask, RenderBatchReply, SerializedError, WorkerRendered } from './workerProtocol.ts';
+import type { ParseReply, ParseTask, RenderBatchTask, RenderBatchReply, SerializedError, WorkerRendered } from './workerProtocol.ts';
+import type { InputLimits } from './inputLimits.ts';
 import { renderConfig } from './renderConfig.ts';
 import type { SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
@@ -30,6 +31,25 @@ function remember<T>(cache: Map<string, T>, key: string, value: T): T {
   return value;
 }
 
+function settingsAt(key: string, files: Map<string, string>, limits: InputLimits): SettingsSnapshot {
+  return settingsByKey.get(key) ?? remember(settingsByKey, key, (lastSettings = parseSettings(files, lastSettings, limits)));
+}
+
+function templatesAt(key: string, files: Map<string, string>, limits: InputLimits): TemplatesSnapshot {
+  return templatesByKey.get(key) ?? remember(templatesByKey, key, parseTemplates(files, limits));
+}
+
+/** Parses a commit for the daemon (and keeps it, so the renders that follow need not send its files). */
+export function parseCommit(task: ParseTask): ParseReply {
+  const key = commitKey(task.sha, task.limits);
+  if (task.repo === 'settings') {
+    const { docs, problems, groupPriority } = settingsAt(key, task.files, task.limits);
+    return { settings: { docs, problems, groupPriority } };
+  }
+  const { platforms, problems } = templatesAt(key, task.files, task.limits);
+  return { templates: { platforms, problems } };
+}
+
 /** `progress(device, at)`: the device (index in task.devices, or PARSING) this process starts on, at Date.now(). */
 export function renderBatch(task: RenderBatchTask, progress: (device: number, at: number) => void): RenderBatchReply {
   const settingsKey = commitKey(task.settings.sha, task.limits);
@@ -39,8 +59,8 @@ export function renderBatch(task: RenderBatchTask, progress: (device: number, at
   const missing = [...(settings || task.settings.files ? [] : ['settings' as const]), ...(templates || task.templates.files ? [] : ['templates' as const])];
   if (missing.length > 0) return { missing };
   if (!settings || !templates) progress(PARSING, Date.now());
-  if (!settings) settings = remember(settingsByKey, settingsKey, (lastSettings = parseSettings(task.settings.files!, lastSettings, task.limits)));
-  if (!templates) templates = remember(templatesByKey, templatesKey, parseTemplates(task.templates.files!, task.limits));
+  settings ??= settingsAt(settingsKey, task.settings.files!, task.limits);
+  templates ??= templatesAt(templatesKey, task.templates.files!, task.limits);
 
   const inputs = { settings, templates, secrets: task.secrets, ...(task.defaults ? { defaults: task.defaults } : {}) };
   const results: (WorkerRendered | SerializedError)[] = [];

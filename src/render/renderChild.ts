@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEEP_COMMITS } from './renderBatch.ts';
 import { commitKey } from './workerProtocol.ts';
-import type { ProcessMessage, RenderBatchReply, RenderBatchTask } from './workerProtocol.ts';
+import type { ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from './workerProtocol.ts';
 
 /** How much of a dead process's stderr is kept to tell how it ended (V8 prints its fatal error there). */
 const STDERR_TAIL = 4096;
@@ -40,7 +40,7 @@ export class RenderChild {
   private stderr = '';
   private killedForTime = false;
   private ended: ChildEnded | undefined;
-  private current: { resolve: (r: RenderBatchReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void } | undefined;
+  private current: { resolve: (r: RenderBatchReply | ParseReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void } | undefined;
   /** Commit keys this process has parsed, oldest first, mirroring its cache (renderBatch.ts keeps KEEP_COMMITS). */
   private readonly known = { settings: [] as string[], templates: [] as string[] };
 
@@ -87,16 +87,22 @@ export class RenderChild {
     return this.known[repo].includes(key);
   }
 
-  async run(task: RenderBatchTask, progress: (device: number, at: number) => void): Promise<RenderBatchReply> {
+  /** Sends one task (render a batch, or parse a commit) and resolves its reply. */
+  async run(message: TaskMessage, progress: (device: number, at: number) => void): Promise<RenderBatchReply | ParseReply> {
     await Promise.race([this.started, this.endedPromise()]);
     if (this.ended) throw this.ended;
-    const reply = await new Promise<RenderBatchReply>((resolve, reject) => {
+    const reply = await new Promise<RenderBatchReply | ParseReply>((resolve, reject) => {
       this.current = { resolve, reject, progress };
       this.ref(true);
-      this.proc.send({ task }, (err) => {
+      this.proc.send(message, (err) => {
         if (err) this.end(new ChildEnded('crash', `the render process could not be given its task: ${err.message}`));
       });
     }).finally(() => this.ref(false));
+    if ('parse' in message) {
+      this.remember(message.parse.repo, commitKey(message.parse.sha, message.parse.limits));
+      return reply;
+    }
+    const { task } = message;
     for (const repo of ['settings', 'templates'] as const) {
       const key = commitKey(task[repo].sha, task.limits);
       if (task[repo].files && 'results' in reply) this.remember(repo, key);

@@ -48,6 +48,9 @@ export type CommitRendered = RenderedConfig & { settingsCommit: string; template
 /** Runs render jobs; the render process pool in production. */
 export interface RenderExecutor {
   renderMany(job: RenderJob): Promise<(RenderedConfig | NetsyncError)[]>;
+  /** Parses a commit off this thread (the render processes); without it the renderer parses here. */
+  parseSettings?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<SettingsSnapshot>;
+  parseTemplates?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<TemplatesSnapshot>;
   close(): Promise<void>;
 }
 
@@ -127,15 +130,25 @@ export class Renderer {
     return this.ownExecutor;
   }
 
+  /** A commit's settings, parsed in a render process (where the renders of this commit find it again). */
   settingsAt(sha: string): Promise<SettingsSnapshot> {
     return cached(this.settingsCache, sha, this.options.cacheSize, async () => {
-      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings, this.options.limits);
+      const files = await this.source.files('settings', sha);
+      const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
+      const executor = this.executor;
+      if (executor.parseSettings) return executor.parseSettings(snapshotKey(sha, files), files, limits);
+      this.lastSettings = parseSettings(files, this.lastSettings, limits);
       return this.lastSettings;
     });
   }
 
   templatesAt(sha: string): Promise<TemplatesSnapshot> {
-    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha), this.options.limits));
+    return cached(this.templatesCache, sha, this.options.cacheSize, async () => {
+      const files = await this.source.files('templates', sha);
+      const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
+      const executor = this.executor;
+      return executor.parseTemplates ? executor.parseTemplates(snapshotKey(sha, files), files, limits) : parseTemplates(files, limits);
+    });
   }
 }
 

@@ -15,9 +15,12 @@ import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
 import { PARSING } from './renderBatch.ts';
 import { ChildEnded, RenderChild } from './renderChild.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
-import type { SettingsDoc } from './settingsSnapshot.ts';
+import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
+import { WHOLE_REPO } from './settingsSnapshot.ts';
+import type { ParsedTemplates, TemplatesSnapshot } from './templatesSnapshot.ts';
+import { assembleTemplates } from './templatesSnapshot.ts';
 import { commitKey, deserializeError } from './workerProtocol.ts';
-import type { RenderBatchReply, RenderBatchTask } from './workerProtocol.ts';
+import type { ParseReply, ParseTask, RenderBatchReply, RenderBatchTask } from './workerProtocol.ts';
 
 export interface RenderBudget {
   /** Longest one device's render may take (ms). */
@@ -87,15 +90,55 @@ export class RenderPool {
     await Promise.all(all.map((c) => c.stop()));
   }
 
+  /**
+   * Parses a commit in a render process (the daemon's main thread never runs the YAML parser on a push: a
+   * 1 MB file takes it seconds), which keeps the parse for the renders that follow. A parse over ten render
+   * budgets, or one that exhausts the process's heap, is a problem of the whole repo: the push is refused.
+   */
+  async parseSettings(sha: string, files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<SettingsSnapshot> {
+    const parsed = await this.parse({ repo: 'settings', sha, files, limits });
+    if (parsed instanceof ChildEnded) return { files, docs: new Map(), problems: [{ path: WHOLE_REPO, kind: 'over_budget', message: this.parseFailure(parsed) }], groupPriority: new Map() };
+    return { files, ...(parsed as { settings: Omit<SettingsSnapshot, 'files'> }).settings };
+  }
+
+  async parseTemplates(sha: string, files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<TemplatesSnapshot> {
+    const parsed = await this.parse({ repo: 'templates', sha, files, limits });
+    if (parsed instanceof ChildEnded) return assembleTemplates(files, { platforms: new Map(), problems: [{ path: WHOLE_REPO, message: this.parseFailure(parsed) }] }, limits);
+    return assembleTemplates(files, (parsed as { templates: ParsedTemplates }).templates, limits);
+  }
+
+  private async parse(task: ParseTask): Promise<ParseReply | ChildEnded> {
+    const child = await this.acquire(task.sha, task.limits);
+    const on = { device: STARTING, since: Date.now() };
+    const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
+    try {
+      return (await child.run({ parse: task }, (device, at) => {
+        on.device = device;
+        on.since = at;
+      })) as ParseReply;
+    } catch (err) {
+      if (err instanceof ChildEnded) return err;
+      throw err;
+    } finally {
+      watchdog.stop();
+      this.release(child);
+    }
+  }
+
+  private parseFailure(ended: ChildEnded): string {
+    if (ended.how === 'time') return `parsing took longer than ${PARSE_BUDGETS * this.budget.timeoutMs} ms (ten render budgets, render.timeoutMs)`;
+    if (ended.how === 'memory') return `parsing went over the ${this.budget.memoryMb} MB render memory cap (render.memoryMb)`;
+    return `parsing failed: ${ended.message}`;
+  }
+
   /** PIDs of the running processes (tests read their /proc entries). */
   get pids(): number[] {
     return [...this.all].map((c) => c.pid).filter((p): p is number => p !== undefined);
   }
 
   /** An idle process, preferably one that has parsed the job's commits; a new one while under the size. */
-  private acquire(job: RenderJob): Promise<RenderChild> {
-    const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
-    const key = commitKey(job.settings.sha, limits);
+  private acquire(settingsSha: string, limits: InputLimits): Promise<RenderChild> {
+    const key = commitKey(settingsSha, limits);
     const i = this.idle.findIndex((c) => c.knows('settings', key));
     const child = i >= 0 ? this.idle.splice(i, 1)[0] : this.idle.pop();
     if (child) {
@@ -141,7 +184,7 @@ export class RenderPool {
   /** `withFiles`: repos whose files go with the task whatever the process is believed to have parsed. */
   private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[]): Promise<(RenderedConfig | NetsyncError)[]> {
     const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
-    const child = await this.acquire(job);
+    const child = await this.acquire(job.settings.sha, limits);
     const send = (repo: 'settings' | 'templates') => withFiles.includes(repo) || !child.knows(repo, commitKey(job[repo].sha, limits));
     const task: RenderBatchTask = {
       settings: { sha: job.settings.sha, ...(send('settings') ? { files: job.settings.files } : {}) },
@@ -156,10 +199,10 @@ export class RenderPool {
     const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     let reply: RenderBatchReply;
     try {
-      reply = await child.run(task, (device, at) => {
+      reply = (await child.run({ task }, (device, at) => {
         on.device = device;
         on.since = at;
-      });
+      })) as RenderBatchReply;
     } catch (err) {
       if (err instanceof ChildEnded) return this.afterCrash(job, devices, on.device, err);
       throw err;
@@ -239,7 +282,10 @@ const shared = new Map<string, { pool: RenderPool; users: number }>();
  * renderers; starting processes is the expensive part). `close()` of the returned executor releases it; the
  * processes end when the last user has released it.
  */
-export function sharedRenderPool(budget: RenderBudget, processes?: number): { renderMany: RenderPool['renderMany']; close(): Promise<void> } {
+export function sharedRenderPool(
+  budget: RenderBudget,
+  processes?: number,
+): Pick<RenderPool, 'renderMany' | 'parseSettings' | 'parseTemplates'> & { close(): Promise<void> } {
   const key = JSON.stringify({ budget, processes });
   let entry = shared.get(key);
   if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, processes), users: 0 }));
@@ -248,6 +294,8 @@ export function sharedRenderPool(budget: RenderBudget, processes?: number): { re
   let released = false;
   return {
     renderMany: (job) => pool.renderMany(job),
+    parseSettings: (sha, files, limits) => pool.parseSettings(sha, files, limits),
+    parseTemplates: (sha, files, limits) => pool.parseTemplates(sha, files, limits),
     close: async () => {
       if (released) return;
       released = true;

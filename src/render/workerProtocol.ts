@@ -5,7 +5,8 @@
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { InputLimits } from './inputLimits.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
-import type { SettingsDoc } from './settingsSnapshot.ts';
+import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
+import type { ParsedTemplates } from './templatesSnapshot.ts';
 
 export interface CommitFiles {
   sha: string;
@@ -32,13 +33,21 @@ export interface SerializedError {
 
 export type RenderBatchReply = { missing: ('settings' | 'templates')[] } | { results: (WorkerRendered | SerializedError)[] };
 
-/** Parent -> process. */
-export interface TaskMessage {
-  task: RenderBatchTask;
+/** Parse one commit (the daemon never parses a push on its own main thread: a 1 MB YAML file takes seconds). */
+export interface ParseTask {
+  repo: 'settings' | 'templates';
+  sha: string;
+  files: Map<string, string>;
+  limits: InputLimits;
 }
 
+export type ParseReply = { settings: Omit<SettingsSnapshot, 'files'> } | { templates: ParsedTemplates };
+
+/** Parent -> process: one task at a time. */
+export type TaskMessage = { task: RenderBatchTask } | { parse: ParseTask };
+
 /** Process -> parent: `progress` while a task runs (device index or PARSING, and Date.now()), then its `reply`. */
-export type ProcessMessage = { progress: [device: number, at: number] } | { reply: RenderBatchReply } | { ready: true };
+export type ProcessMessage = { progress: [device: number, at: number] } | { reply: RenderBatchReply | ParseReply } | { ready: true };
 
 /** What a process caches a parsed commit under: a commit parsed under other limits is another parse. */
 export function commitKey(sha: string, limits: InputLimits): string {
