@@ -20,6 +20,10 @@ import { NetsyncError } from '../model/errors.ts';
 export const KEEP_COMMITS = 4;
 /** `device` of a progress report while the commits are parsed. */
 export const PARSING = -1;
+/** `device` from when a task is handed to its process until the process reports (it is reading the task). */
+export const STARTING = -2;
+/** `device` while the process is still starting (loading its code): no budget runs yet. */
+export const WAITING = -3;
 
 const settingsByKey = new Map<string, SettingsSnapshot>();
 const templatesByKey = new Map<string, TemplatesSnapshot>();

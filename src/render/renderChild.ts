@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEEP_COMMITS } from './renderBatch.ts';
+import { KEEP_COMMITS, STARTING } from './renderBatch.ts';
 import { commitKey } from './workerProtocol.ts';
 import type { ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from './workerProtocol.ts';
 
@@ -94,6 +94,8 @@ export class RenderChild {
     const reply = await new Promise<RenderBatchReply | ParseReply>((resolve, reject) => {
       this.current = { resolve, reject, progress };
       this.ref(true);
+      // The budget runs from here, not from the process's start (loading it is not the template's time).
+      progress(STARTING, Date.now());
       this.proc.send(message, (err) => {
         if (err) this.end(new ChildEnded('crash', `the render process could not be given its task: ${err.message}`));
       });

@@ -7,6 +7,7 @@
  */
 import { parseCommit, PARSING, renderBatch } from './renderBatch.ts';
 import type { ProcessMessage, TaskMessage } from './workerProtocol.ts';
+import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
 
 function send(message: ProcessMessage): void {
   process.send!(message);
@@ -21,4 +22,17 @@ process.on('message', (message: TaskMessage) => {
 });
 // The parent gone (daemon stopped or crashed): nothing left to render for.
 process.on('disconnect', () => process.exit(0));
+// Warm up before saying ready: the first parse and render in a process compile the YAML, schema and template
+// code paths, which is the process's start-up, not the time of the first template it is given.
+renderBatch(
+  {
+    settings: { sha: 'warm-up', files: new Map([['global/warm-up.yml', 'vlans:\n  - { id: 1, name: warm }\n']]) },
+    templates: { sha: 'warm-up', files: new Map([['warm/mapping.yml', 'UP: { entrypoint: up.j2 }\n'], ['warm/up.j2', '{% for v in vlans %}vlan {{ v.id }}{% endfor %}\n']]) },
+    devices: [{ hostname: 'warm-up', type: 'UP', platform: 'warm', groups: [] }],
+    secrets: {},
+    limits: DEFAULT_INPUT_LIMITS,
+    maxOutputBytes: 1024,
+  },
+  () => undefined,
+);
 send({ ready: true });

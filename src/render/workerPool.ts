@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { NetsyncError } from '../model/errors.ts';
 import type { InputLimits } from './inputLimits.ts';
 import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
-import { PARSING } from './renderBatch.ts';
+import { PARSING, STARTING, WAITING } from './renderBatch.ts';
 import { ChildEnded, RenderChild } from './renderChild.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
@@ -51,8 +51,6 @@ const MAX_BATCH = 250;
 const MIN_BATCH = 50;
 /** Parsing a commit may take this many render budgets before it counts as stuck. */
 const PARSE_BUDGETS = 10;
-/** Before the process has said what it is on (it is reading the task): counted like parsing. */
-const STARTING = -2;
 /** An idle process ends after this long. */
 const IDLE_MS = 5 * 60_000;
 
@@ -109,7 +107,7 @@ export class RenderPool {
 
   private async parse(task: ParseTask): Promise<ParseReply | ChildEnded> {
     const child = await this.acquire(task.sha, task.limits);
-    const on = { device: STARTING, since: Date.now() };
+    const on = { device: WAITING, since: Date.now() };
     const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     try {
       return (await child.run({ parse: task }, (device, at) => {
@@ -195,7 +193,7 @@ export class RenderPool {
       limits,
       maxOutputBytes: this.budget.maxOutputBytes,
     };
-    const on = { device: STARTING, since: Date.now() };
+    const on = { device: WAITING, since: Date.now() };
     const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     let reply: RenderBatchReply;
     try {
@@ -266,6 +264,8 @@ class Watchdog {
   }
 
   private check(): void {
+    // The process is still starting: the budget starts once it is handed the task.
+    if (this.on.device === WAITING) return this.schedule(this.budgetMs);
     const allowed = this.on.device === PARSING || this.on.device === STARTING ? PARSE_BUDGETS * this.budgetMs : this.budgetMs;
     const left = this.on.since + allowed - Date.now();
     if (left <= 0) {

@@ -2,7 +2,7 @@
  * The render budgets and the second wall, on real render processes: time, memory and output budgets (the
  * rest of a batch still renders, and a process that runs out of heap takes only itself down: this mocha
  * process survives it, round after round), the process's empty environment, and the configured input limits
- * applying inside the render process.
+ * applying inside the render process; commits parsed there (not on the daemon's main thread).
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -10,6 +10,7 @@ import { NetsyncError } from '../../../src/model/errors.ts';
 import { Renderer } from '../../../src/render/index.ts';
 import type { InputLimits, RenderBudget, RenderTarget } from '../../../src/render/index.ts';
 import { DEFAULT_INPUT_LIMITS } from '../../../src/render/inputLimits.ts';
+import { parseSettings } from '../../../src/render/settingsSnapshot.ts';
 import { DEFAULT_RENDER_BUDGET, RenderPool } from '../../../src/render/workerPool.ts';
 
 const devices = ['a', 'b', 'c', 'd'].map((h) => ({ hostname: `sw-${h}`, type: h === 'b' ? 'BAD' : 'OK', platform: 'eos', groups: [] }));
@@ -136,5 +137,48 @@ describe('render: budgets and the second wall on render processes', function () 
     // The same commit under the default limits: the file is read (so the limit above is what left it out).
     const unlimited = await outcome(template, {}, undefined, settings);
     expect(configs(unlimited)[1]).to.equal('marker from-big-file\n');
+  });
+
+  it('parsing: a commit parsed in a render process is what parsing it here gives, problems included', async () => {
+    const files = new Map([
+      ['global/groups.yml', 'groups:\n  - group: { name: ACCESS, group_priority: 5 }\n'],
+      ['devices/sw-a/interfaces.yml', 'interfaces:\n  - { name: Ethernet1, vlan: 10 }\n'],
+      ['devices/sw-b/interfaces.yml', 'interfaces:\n  - { name: Ethernet1, vlan: 99999 }\n'],
+      ['access/broken.yml', 'a: [\n'],
+    ]);
+    const pool = new RenderPool({ ...DEFAULT_RENDER_BUDGET }, 1);
+    try {
+      const there = await pool.parseSettings('parse-1', files, DEFAULT_INPUT_LIMITS);
+      const here = parseSettings(files);
+      expect(there.problems).to.deep.equal(here.problems);
+      expect(there.problems.map((p) => p.kind).sort()).to.deep.equal(['schema', 'yaml_syntax']);
+      expect([...there.docs]).to.deep.equal([...here.docs]);
+      expect([...there.groupPriority]).to.deep.equal([['access', 5]]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('parsing: a parse over ten render budgets is a problem of the whole repo, naming the budget; the pool renders on', async () => {
+    const lines = ['interfaces:'];
+    for (let i = 0; i < 11_000; i++) lines.push(`  - { name: Ethernet${i}, description: "port ${i}", vlan: ${1 + (i % 4000)} }`);
+    // Eight files of 0.6 MB: seconds of YAML parsing, ten budgets of 100 ms are one second.
+    const files = new Map(Array.from({ length: 8 }, (_, i) => [`devices/sw-${i}/interfaces.yml`, `${lines.join('\n')}\n`]));
+    const pool = new RenderPool({ ...DEFAULT_RENDER_BUDGET, timeoutMs: 100 }, 1);
+    try {
+      const parsed = await pool.parseSettings('parse-2', files, DEFAULT_INPUT_LIMITS);
+      expect(parsed.problems).to.deep.equal([{ path: '(all files)', kind: 'over_budget', message: 'parsing took longer than 1000 ms (ten render budgets, render.timeoutMs)' }]);
+      const small = repos('');
+      const results = await pool.renderMany({
+        settings: { sha: 's', files: small.settings },
+        templates: { sha: 't', files: small.templates },
+        devices: [devices[0]!],
+        secrets: {},
+        templateOf: () => 'eos/ok.j2',
+      });
+      expect(configs(results)).to.deep.equal(['hostname sw-a\n']);
+    } finally {
+      await pool.close();
+    }
   });
 });
