@@ -3,6 +3,7 @@
  * structured clone: Maps, strings, plain objects).
  */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
+import type { ErrorCode } from '../model/errors.ts';
 import type { InputLimits } from './inputLimits.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
@@ -28,7 +29,7 @@ export interface RenderBatchTask {
 export type WorkerRendered = RenderedConfig;
 
 export interface SerializedError {
-  error: { code: string; message: string; data: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; data: Record<string, unknown> };
 }
 
 export type RenderBatchReply = { missing: ('settings' | 'templates')[] } | { results: (WorkerRendered | SerializedError)[] };

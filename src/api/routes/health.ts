@@ -1,6 +1,6 @@
 /** /healthz: liveness for load balancers and the Docker HEALTHCHECK; no auth, no secrets. */
 import { Router } from 'express';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../model/store.ts';
 
 export function healthRouter(store: Store, version: string): Router {
   const r = Router();
