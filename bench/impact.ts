@@ -15,7 +15,7 @@ import type { ImpactDevice } from '../src/impact/index.ts';
 import { buildDevice } from '../src/model/device.ts';
 import { parseSettings, parseTemplates, Renderer, renderConfig } from '../src/render/index.ts';
 import type { RenderExecutor } from '../src/render/index.ts';
-import { RenderPool } from '../src/render/workerPool.ts';
+import { RenderPool } from '../src/renderhost/index.ts';
 import { ThreadRenderPool } from './support/threadRenderPool.ts';
 import { buildTemplateIndex } from '../src/impact/index.ts';
 import { readDirFiles } from '../src/git/readDirFiles.ts';

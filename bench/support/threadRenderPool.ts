@@ -11,8 +11,8 @@ import type { NetsyncError } from '../../src/model/errors.ts';
 import type { RenderExecutor } from '../../src/render/index.ts';
 import type { RenderedConfig, RenderTarget } from '../../src/render/renderConfig.ts';
 import { DEFAULT_INPUT_LIMITS } from '../../src/render/inputLimits.ts';
-import type { RenderBudget, RenderJob } from '../../src/render/workerPool.ts';
-import { DEFAULT_RENDER_BUDGET } from '../../src/render/workerPool.ts';
+import type { RenderBudget, RenderJob } from '../../src/render/renderJob.ts';
+import { DEFAULT_RENDER_BUDGET } from '../../src/render/renderJob.ts';
 import { deserializeError } from '../../src/render/workerProtocol.ts';
 import type { RenderBatchReply } from '../../src/render/workerProtocol.ts';
 

@@ -20,6 +20,7 @@ import { networkContexts } from '../inventory/networkContext.ts';
 import type { Store } from '../model/store.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
+import { renderProcesses } from '../renderhost/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import { renderBudget } from '../render/configSchema.ts';
 import { storeCollections } from './storeCollections.ts';
@@ -88,7 +89,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir, limits.fileBytes);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render), limits, processes: CLI_RENDER_PROCESSES }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), executor: renderProcesses(renderBudget(config.render), CLI_RENDER_PROCESSES), limits }) : gitops.renderer;
     let devices: Device[];
     if (store) devices = await withNetworkContexts(store, await store.listDevices());
     else {

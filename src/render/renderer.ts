@@ -12,8 +12,7 @@ import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { parseTemplates } from './templatesSnapshot.ts';
-import type { RenderBudget, RenderJob } from './workerPool.ts';
-import { DEFAULT_RENDER_BUDGET, sharedRenderPool } from './workerPool.ts';
+import type { RenderJob } from './renderJob.ts';
 
 export type RepoKind = 'settings' | 'templates';
 
@@ -59,12 +58,11 @@ export interface RendererOptions {
   defaults?: SettingsDoc;
   /** Parsed snapshots kept per repo (default 8). */
   cacheSize?: number;
-  /** Time, memory and output caps per render (netsync.yml `render`). */
-  budget?: Partial<RenderBudget>;
-  /** Render processes (default: one per core). */
-  processes?: number;
-  /** Where renders run (default: a worker pool created on first use). */
-  executor?: RenderExecutor;
+  /**
+   * Where renders run: the render processes (src/renderhost: renderProcesses(budget, processes)), which hold
+   * the time, memory and output budgets. The renderer closes it on close().
+   */
+  executor: RenderExecutor;
   /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
   withNetwork?: (targets: RenderTarget[]) => Promise<RenderTarget[]>;
   /** Size, YAML alias and depth limits on what is parsed (default DEFAULT_INPUT_LIMITS). */
@@ -75,11 +73,10 @@ export class Renderer {
   private readonly settingsCache = new Map<string, Promise<SettingsSnapshot>>();
   private readonly templatesCache = new Map<string, Promise<TemplatesSnapshot>>();
   private lastSettings: SettingsSnapshot | undefined;
-  private ownExecutor: RenderExecutor | undefined;
 
   constructor(
     private readonly source: SnapshotSource,
-    private readonly options: RendererOptions = {},
+    private readonly options: RendererOptions,
   ) {}
 
   get secrets(): Record<string, string> {
@@ -118,16 +115,11 @@ export class Renderer {
 
   /** Ends the render processes (the daemon on stop, the CLI on exit); a later render starts them again. */
   async close(): Promise<void> {
-    await this.options.executor?.close();
-    const own = this.ownExecutor;
-    this.ownExecutor = undefined;
-    await own?.close();
+    await this.options.executor.close();
   }
 
   private get executor(): RenderExecutor {
-    if (this.options.executor) return this.options.executor;
-    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.processes);
-    return this.ownExecutor;
+    return this.options.executor;
   }
 
   /** A commit's settings, parsed in a render process (where the renders of this commit find it again). */

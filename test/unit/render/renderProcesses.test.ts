@@ -11,7 +11,8 @@ import { Renderer } from '../../../src/render/index.ts';
 import type { InputLimits, RenderBudget, RenderTarget } from '../../../src/render/index.ts';
 import { DEFAULT_INPUT_LIMITS } from '../../../src/render/inputLimits.ts';
 import { parseSettings } from '../../../src/render/settingsSnapshot.ts';
-import { DEFAULT_RENDER_BUDGET, RenderPool } from '../../../src/render/workerPool.ts';
+import { DEFAULT_RENDER_BUDGET } from '../../../src/render/renderJob.ts';
+import { RenderPool, renderProcesses } from '../../../src/renderhost/index.ts';
 
 const devices = ['a', 'b', 'c', 'd'].map((h) => ({ hostname: `sw-${h}`, type: h === 'b' ? 'BAD' : 'OK', platform: 'eos', groups: [] }));
 
@@ -28,7 +29,7 @@ function repos(bad: string, settings: Record<string, string> = { 'global/x.yml':
 
 function renderer(bad: string, budget: Partial<RenderBudget>, limits?: InputLimits, settings?: Record<string, string>): Renderer {
   const files = repos(bad, settings);
-  return new Renderer({ resolve: async (repo) => `${repo}-1`, files: async (repo) => files[repo] }, { budget, processes: 1, ...(limits ? { limits } : {}) });
+  return new Renderer({ resolve: async (repo) => `${repo}-1`, files: async (repo) => files[repo] }, { executor: renderProcesses(budget, 1), ...(limits ? { limits } : {}) });
 }
 
 async function outcome(bad: string, budget: Partial<RenderBudget>, limits?: InputLimits, settings?: Record<string, string>) {

@@ -10,40 +10,19 @@
  */
 import { availableParallelism } from 'node:os';
 import { NetsyncError } from '../model/errors.ts';
-import type { InputLimits } from './inputLimits.ts';
-import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
-import { PARSING, STARTING, WAITING } from './renderBatch.ts';
+import type { InputLimits } from '../render/inputLimits.ts';
+import { DEFAULT_INPUT_LIMITS } from '../render/inputLimits.ts';
+import { PARSING, STARTING, WAITING } from '../render/renderBatch.ts';
 import { ChildEnded, RenderChild } from './renderChild.ts';
-import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
-import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
-import { WHOLE_REPO } from './settingsSnapshot.ts';
-import type { ParsedTemplates, TemplatesSnapshot } from './templatesSnapshot.ts';
-import { assembleTemplates } from './templatesSnapshot.ts';
-import { commitKey, deserializeError } from './workerProtocol.ts';
-import type { ParseReply, ParseTask, RenderBatchReply, RenderBatchTask } from './workerProtocol.ts';
-
-export interface RenderBudget {
-  /** Longest one device's render may take (ms). */
-  timeoutMs: number;
-  /** Heap cap of a render process (MB). */
-  memoryMb: number;
-  /** Largest rendered config (bytes). */
-  maxOutputBytes: number;
-}
-
-export const DEFAULT_RENDER_BUDGET: RenderBudget = { timeoutMs: 2000, memoryMb: 256, maxOutputBytes: 4 * 1024 * 1024 };
-
-export interface RenderJob {
-  settings: { sha: string; files: Map<string, string> };
-  templates: { sha: string; files: Map<string, string> };
-  devices: RenderTarget[];
-  secrets: Record<string, string>;
-  defaults?: SettingsDoc;
-  /** The input limits the commits are parsed under (netsync.yml `repos.limits`; default DEFAULT_INPUT_LIMITS). */
-  limits?: InputLimits;
-  /** The template a device renders, named in budget errors. */
-  templateOf(device: RenderTarget): string;
-}
+import type { RenderedConfig, RenderTarget } from '../render/renderConfig.ts';
+import type { SettingsSnapshot } from '../render/settingsSnapshot.ts';
+import type { RenderBudget, RenderJob } from '../render/renderJob.ts';
+import { DEFAULT_RENDER_BUDGET } from '../render/renderJob.ts';
+import { WHOLE_REPO } from '../render/settingsSnapshot.ts';
+import type { ParsedTemplates, TemplatesSnapshot } from '../render/templatesSnapshot.ts';
+import { assembleTemplates } from '../render/templatesSnapshot.ts';
+import { commitKey, deserializeError } from '../render/workerProtocol.ts';
+import type { ParseReply, ParseTask, RenderBatchReply, RenderBatchTask } from '../render/workerProtocol.ts';
 
 /** Devices per task: large enough that the message cost disappears, small enough to spread over processes. */
 const MAX_BATCH = 250;

@@ -5,9 +5,9 @@
  * of devices, or parse a commit for the daemon), reports which device it is on (the parent's watchdog stops it
  * at the time budget) and answers with the results.
  */
-import { parseCommit, PARSING, renderBatch } from './renderBatch.ts';
-import type { ProcessMessage, TaskMessage } from './workerProtocol.ts';
-import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
+import { parseCommit, PARSING, renderBatch } from '../render/renderBatch.ts';
+import type { ProcessMessage, TaskMessage } from '../render/workerProtocol.ts';
+import { DEFAULT_INPUT_LIMITS } from '../render/inputLimits.ts';
 
 function send(message: ProcessMessage): void {
   process.send!(message);

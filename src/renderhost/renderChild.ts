@@ -8,9 +8,9 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEEP_COMMITS, STARTING } from './renderBatch.ts';
-import { commitKey } from './workerProtocol.ts';
-import type { ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from './workerProtocol.ts';
+import { KEEP_COMMITS, STARTING } from '../render/renderBatch.ts';
+import { commitKey } from '../render/workerProtocol.ts';
+import type { ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from '../render/workerProtocol.ts';
 
 /** How much of a dead process's stderr is kept to tell how it ended (V8 prints its fatal error there). */
 const STDERR_TAIL = 4096;
