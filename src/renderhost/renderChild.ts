@@ -128,7 +128,15 @@ export class RenderChild {
     await exited;
   }
 
+  /** When this process last parsed a commit of `repo` (its parse of the next commit reuses unchanged files). */
+  lastParsed(repo: 'settings' | 'templates'): number {
+    return this.parsedAt[repo];
+  }
+
+  private readonly parsedAt = { settings: 0, templates: 0 };
+
   private remember(repo: 'settings' | 'templates', key: string): void {
+    this.parsedAt[repo] = Date.now();
     const list = this.known[repo].filter((k) => k !== key);
     list.push(key);
     this.known[repo] = list.slice(-KEEP_COMMITS);

@@ -85,7 +85,7 @@ export class RenderPool {
   }
 
   private async parse(task: ParseTask): Promise<ParseReply | ChildEnded> {
-    const child = await this.acquire(task.sha, task.limits);
+    const child = await this.acquire(task.repo, task.sha, task.limits);
     const on = { device: WAITING, since: Date.now() };
     const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     try {
@@ -113,11 +113,13 @@ export class RenderPool {
     return [...this.all].map((c) => c.pid).filter((p): p is number => p !== undefined);
   }
 
-  /** An idle process, preferably one that has parsed the job's commits; a new one while under the size. */
-  private acquire(settingsSha: string, limits: InputLimits): Promise<RenderChild> {
-    const key = commitKey(settingsSha, limits);
-    const i = this.idle.findIndex((c) => c.knows('settings', key));
-    const child = i >= 0 ? this.idle.splice(i, 1)[0] : this.idle.pop();
+  /** An idle process, preferably one that holds the commit; a new one while under the size. */
+  private acquire(repo: 'settings' | 'templates', sha: string, limits: InputLimits): Promise<RenderChild> {
+    const key = commitKey(sha, limits);
+    let i = this.idle.findIndex((c) => c.knows(repo, key));
+    // Else the one that parsed this repo last: its parse of a new commit reuses every unchanged file's.
+    if (i < 0 && this.idle.length > 0) i = this.idle.reduce((best, c, at) => (c.lastParsed(repo) > this.idle[best]!.lastParsed(repo) ? at : best), 0);
+    const child = i >= 0 ? this.idle.splice(i, 1)[0] : undefined;
     if (child) {
       clearTimeout(this.idleTimers.get(child));
       this.idleTimers.delete(child);
@@ -161,7 +163,7 @@ export class RenderPool {
   /** `withFiles`: repos whose files go with the task whatever the process is believed to have parsed. */
   private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[]): Promise<(RenderedConfig | NetsyncError)[]> {
     const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
-    const child = await this.acquire(job.settings.sha, limits);
+    const child = await this.acquire('settings', job.settings.sha, limits);
     const send = (repo: 'settings' | 'templates') => withFiles.includes(repo) || !child.knows(repo, commitKey(job[repo].sha, limits));
     const task: RenderBatchTask = {
       settings: { sha: job.settings.sha, ...(send('settings') ? { files: job.settings.files } : {}) },
