@@ -355,7 +355,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
         s.closeAllConnections();
         await closed;
       }
-      // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
+      // The render processes end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
       refusals.flush();
       await store.close();
