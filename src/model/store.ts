@@ -72,6 +72,11 @@ export interface Store {
 
   getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
   listRecords<K extends CollectionName>(collection: K): Promise<Collections[K][]>;
+  /**
+   * Runs `read` over a collection's records without copying them (listRecords copies every one): for the few
+   * newest of a long history, such as the jobs a page lists. `read` must neither keep nor change them.
+   */
+  readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T>;
   /** Insert or replace a record; `apply` gets the current one (or undefined) and returns the new one. */
   updateRecord<K extends CollectionName>(
     collection: K,
@@ -82,6 +87,8 @@ export interface Store {
   /**
    * Record changes and device changes in one atomic write (e.g. a linknet and the
    * events it causes). Runs `plan` against the current state; throw to change nothing.
+   * `plan` must be a pure function of the view: a store may run it more than once and keep only the
+   * last run (the PostgreSQL store re-runs it after loading rows an earlier run read but did not have).
    */
   transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T>;
 
