@@ -236,7 +236,7 @@ async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger):
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
+  const store = await buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
   await store.init();
   return store;
 }
