@@ -58,6 +58,11 @@ import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';
 import { webInterface } from '../ui/webInterface.ts';
+import type { Cluster } from './createCluster.ts';
+import { createCluster } from './createCluster.ts';
+import { LeaderDuties } from '../cluster/leaderDuties.ts';
+import { newReplicaId } from '../cluster/replicaId.ts';
+import { withDeviceLocks } from '../cluster/storeWithLocks.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -89,8 +94,12 @@ export interface Daemon {
   syncto: SynctoService;
   /** Reads MANAGED synchronized devices and marks those changed outside netsync (scheduled when enabled). */
   driftCheck: DriftCheck;
-  /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default). */
+  /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default); run by the leader only. */
   scheduler: Scheduler;
+  /** This replica, the leader election and what replicas share (a cluster of one on the embedded store). */
+  cluster: Cluster;
+  /** The leader's work: the scheduler, recovery of the work of replicas that are gone, housekeeping. */
+  duties: LeaderDuties;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** The HTTP application (its routes are enumerated by the fuzz test, so a new route is fuzzed too). */
@@ -114,12 +123,27 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
   // that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
-  await store.init();
+  const ownStore = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
+  await ownStore.init();
+  // This process among the replicas on the same store; registered (present) before it does any work.
+  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(config.store), logger, clock });
+  const store = cluster.locks ? withDeviceLocks(ownStore, cluster.locks) : ownStore;
 
   const syncStatus = new SyncStatusService(store, clock);
   const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    ? await createIntake({
+        repos: config.repos,
+        intake: config.intake,
+        render: config.render,
+        dataDir,
+        resolvePath: loaded.resolvePath,
+        store,
+        syncStatus,
+        logger,
+        clock,
+        deliveries: cluster.deliveries,
+        exclusive: cluster.exclusive,
+      })
     : undefined;
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
@@ -165,23 +189,27 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     sessions,
     clock,
     logger,
+    replica: cluster.replica,
     defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
     hashConfig: configHash,
     markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
     // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
     mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})),
   });
-  const transactions = new TransactionService({ store, writes, clock, logger, mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})) });
+  const transactions = new TransactionService({ store, writes, clock, logger, replica: cluster.replica, mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})) });
   const bounces = new InterfaceBounceService({ store, writes, clock });
-  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
+  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }), undefined, cluster.replica);
   // Every run cut off by a stop (transaction, syncto, auto-sync, bounce) is recovered alike; its owner records the outcome.
-  const cut = await writes.recover(async (run) => {
-    await transactions.recordRecovery(run);
-    await jobs.recordRecovery(run);
-  });
-  await transactions.abortInterrupted(cut);
-  const interrupted = await jobs.abortInterrupted(cut);
-  if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
+  // The leader does it: at start for a single process, and whenever a replica is gone for several.
+  const recover = async (gone: (replica: string | undefined) => boolean) => {
+    const cut = await writes.recover(async (run) => {
+      await transactions.recordRecovery(run);
+      await jobs.recordRecovery(run);
+    }, gone);
+    await transactions.abortInterrupted(cut, gone);
+    const interrupted = await jobs.abortInterrupted(cut, gone);
+    if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a stopped process as ABORTED');
+  };
   const syncto = buildSyncto({
     store,
     syncStatus,
@@ -196,6 +224,16 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   // One schedule per kind of periodic work; a run still going when the next is due is skipped.
   const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
+  const duties = new LeaderDuties({ leadership: cluster.leadership, registry: cluster.registry, scheduler, recover, housekeeping: () => cluster.housekeeping(), logger: logger.child({ component: 'leader' }) });
+  try {
+    await cluster.leadership.start();
+  } catch (err) {
+    await cluster.close().catch(() => undefined);
+    await ownStore.close();
+    throw new NetsyncError('UNAVAILABLE', `cannot register this replica in the database: ${(err as Error).message}`, {}, { cause: err });
+  }
+  // As leader (always, for a single process), the work a stopped process left is marked before the API answers.
+  await duties.idle();
   scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
   if (gitops && config.intake.poll !== false) {
     // The polling fallback: a lost webhook delays an update but never loses it.
@@ -263,7 +301,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     logger,
     refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    publicRouters: [healthRouter({ version: VERSION, backend: () => cluster.health(), leadership: cluster.leadership }), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
 
@@ -286,6 +324,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     syncto,
     driftCheck,
     scheduler,
+    cluster,
+    duties,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
     app,
@@ -296,7 +336,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           server = s;
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
-          scheduler.start();
+          duties.setServing(true);
           gitops?.intake.start();
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
@@ -304,7 +344,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.listen.host, config.listen.port)));
       }),
     stop: async () => {
-      await scheduler.stop();
+      await duties.stop();
       await writes.recovery;
       await jobs.drain();
       await gitops?.intake.stop();
@@ -318,9 +358,16 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
       refusals.flush();
-      await store.close();
+      // Leaves the cluster (another replica leads within a second) and ends the lock connections.
+      await cluster.close();
+      await ownStore.close();
     },
   };
+}
+
+/** The PostgreSQL URL when the store is PostgreSQL. */
+function postgresUrlOf(store: { kind: string; url?: string }): string | undefined {
+  return store.kind === 'postgres' ? store.url : undefined;
 }
 
 /** A port in use or not allowed is the operator's to fix: say which address and where to change it. */

@@ -1,0 +1,46 @@
+/**
+ * One holder at a time per key across replicas, for repo refreshes: the holder keeps the key's row in
+ * `netsync_work_claims` locked (`SELECT ... FOR UPDATE`) in a transaction for the length of the work, and
+ * records who runs it. A second replica's refresh of the same repo waits for the row instead of skipping it
+ * (SKIP LOCKED would let it return while the running refresh may have fetched the branch before this push
+ * arrived); once it gets the row, its refresh finds the head already processed and writes nothing, so a push
+ * delivered to two replicas marks its devices once. A replica that dies mid-work loses its connection, which
+ * ends the transaction and frees the row.
+ */
+import type pg from 'pg';
+import type { ExclusiveWork } from '../model/cluster.ts';
+
+export class PgExclusiveWork implements ExclusiveWork {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly replica: string,
+    /** Longest wait for another replica's work on the same key before failing (ms). */
+    private readonly waitMs = 120_000,
+  ) {}
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    await this.pool.query('INSERT INTO netsync_work_claims (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.waitMs))}`);
+      await client.query('SELECT key FROM netsync_work_claims WHERE key = $1 FOR UPDATE', [key]);
+      await client.query('UPDATE netsync_work_claims SET replica = $2, claimed_at = clock_timestamp() WHERE key = $1', [key, this.replica]);
+      let result: T;
+      try {
+        result = await work();
+      } finally {
+        await client.query('UPDATE netsync_work_claims SET released_at = clock_timestamp() WHERE key = $1', [key]).catch((err: Error) => (broken = err));
+        await client.query(broken ? 'ROLLBACK' : 'COMMIT').catch((err: Error) => (broken = err));
+      }
+      return result;
+    } catch (err) {
+      broken ??= err as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
