@@ -136,11 +136,14 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     return !aborted;
   };
 
-  // 1. Transaction locks in the store: all or nothing, never waiting. Taken inside the try, so a store
-  // error half-way still releases the locks already taken.
+  // 1. Transaction locks (in-process, or PostgreSQL advisory locks shared by the replicas): all or nothing,
+  // never waiting. Taken inside the try, so a store error half-way still releases the locks already taken.
+  // Every transaction takes them in one order (lower-cased hostname) and stops at the first refusal, so of
+  // two overlapping transactions started at the same moment exactly one gets all its devices: neither can
+  // hold a device the other needs before the device they both refused.
   const locked: DeviceRun[] = [];
   try {
-    for (const run of runs) {
+    for (const run of [...runs].sort((a, b) => compareKeys(hostnameKey(a.hostname), hostnameKey(b.hostname)))) {
       if (await ports.locks.tryLockDevice(run.hostname, input.id)) {
         locked.push(run);
         continue;
@@ -154,6 +157,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           holder: holder ?? null,
         }),
       );
+      break;
     }
     if (runs.some((r) => r.result === 'fail')) {
       aborted = true;
@@ -424,6 +428,10 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
       finishedAt: clock().toISOString(),
     };
   }
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function stripHost(message: string, hostname: string): string {
