@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const ADMIN_URL = process.env.NETSYNC_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../../src/store/postgres/migrations/', import.meta.url));
 
 export interface TestDatabase {
   name: string;
@@ -54,11 +54,12 @@ async function migrate(url: string): Promise<void> {
   }
 }
 
-export async function createTestDatabase(prefix = 'netsync_test'): Promise<TestDatabase> {
+/** `migrate: false` leaves the database empty (a daemon migrates it at start). */
+export async function createTestDatabase(prefix = 'netsync_test', options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = urlFor(name);
-  await migrate(url);
+  if (options.migrate !== false) await migrate(url);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
   return {

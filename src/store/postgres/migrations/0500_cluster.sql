@@ -1,7 +1,7 @@
+-- Up Migration
 -- Several netsync replicas on one database (issue #15, DESIGN §10): replica presence and the leader,
 -- who holds each device lock, webhook delivery dedupe, and claims on shared work (repo refreshes).
 
--- Up Migration
 CREATE TABLE netsync_replicas (
   id text PRIMARY KEY,
   -- The replica's presence connection: alive exactly while this backend is (pg_stat_activity).
