@@ -4,7 +4,6 @@
  */
 import type { Express } from 'express';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
 import type { ApiToken } from '../api/auth.ts';
@@ -51,8 +50,7 @@ import { intendedConfigsOf } from '../inventory/eventImpact.ts';
 import type { DriftCheck } from '../jobs/driftCheck.ts';
 import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
-import { storeCollections } from './storeCollections.ts';
-import { LowdbStore } from '../store/lowdbStore.ts';
+import { buildStore } from './openStore.ts';
 import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
@@ -123,7 +121,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
   // that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const ownStore = new LowdbStore(config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json'), { collections: storeCollections });
+  const ownStore = buildStore(config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
   await ownStore.init();
   // This process among the replicas on the same store; registered (present) before it does any work.
   const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(config.store), logger, clock });

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'STORE_LOCK_INVALID'
   | 'STORE_VERSION'
   | 'STORE_MISSING'
+  | 'STORE_UNREACHABLE'
+  | 'STORE_TIMEOUT'
+  | 'STORE_FAILED'
   | 'LOCKED'
   | 'LISTEN_FAILED'
   | 'UNAVAILABLE'
@@ -40,6 +43,9 @@ const HTTP_STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503,
+  // The PostgreSQL store is out of reach or too slow: the request may succeed later.
+  STORE_UNREACHABLE: 503,
+  STORE_TIMEOUT: 503,
   // A device the daemon talks to for the caller (interface bounce) failed or refused: a bad gateway, not our bug.
   DEVICE_UNREACHABLE: 502,
   AUTH_FAILED: 502,

@@ -1,16 +1,13 @@
 /**
  * A PostgreSQL database of its own for one test run, on the server at NETSYNC_TEST_PG (default
- * postgres://postgres@127.0.0.1:5432/postgres): created with a unique name, migrated, dropped at the end
+ * postgres://postgres@127.0.0.1:5432/postgres; see also postgres.ts): created with a unique name, migrated, dropped at the end
  * (with its connections). Never stops or reconfigures the server: other sessions share it.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { migrateSchema } from '../../src/store/postgres/schemaMigrations.ts';
 
-export const ADMIN_URL = process.env.NETSYNC_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const MIGRATIONS = fileURLToPath(new URL('../../src/store/postgres/migrations/', import.meta.url));
+export const ADMIN_URL = process.env.NETSYNC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;
@@ -38,17 +35,12 @@ async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.Query
   }
 }
 
-/** The "Up Migration" part of every SQL migration, in name order. */
+/** The schema as a daemon leaves it at start: every shipped migration, by node-pg-migrate. */
 async function migrate(url: string): Promise<void> {
-  const files = (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const f of files) {
-      const text = await readFile(join(MIGRATIONS, f), 'utf8');
-      const up = text.split(/^-- Down Migration/m)[0]!.split(/^-- Up Migration/m)[1] ?? text;
-      await client.query(up);
-    }
+    await migrateSchema(client, undefined, 'the test database');
   } finally {
     await client.end();
   }
