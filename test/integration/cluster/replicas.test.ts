@@ -69,8 +69,9 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     const res = await fetch(`${r.url}/healthz`).catch(() => undefined);
     return res ? { status: res.status, body: (await res.json()) as any } : undefined;
   };
+  const running = (r: Replica) => r.child.exitCode === null && r.child.signalCode === null;
   const leaders = async () => {
-    const answers = await Promise.all(replicas.filter((r) => r.child.exitCode === null).map(async (r) => ({ r, h: await health(r) })));
+    const answers = await Promise.all(replicas.filter((r) => running(r)).map(async (r) => ({ r, h: await health(r) })));
     return answers.filter((a) => a.h?.body.leader === true);
   };
 
@@ -148,7 +149,7 @@ describe('several netsync replicas on one PostgreSQL database', function () {
       return events.length > 0;
     }, 'the push to be applied', 30_000).then(async () => (await call(r1, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string; kind: string }) => e.after === after));
     // Let any second refresh finish before counting.
-    await until(async () => (await call(r2, 'POST', '/api/v1/repositories/settings/refresh')).body.status === 'up_to_date', 'an idle refresh');
+    await until(async () => (await call(r2, 'POST', '/api/v1/repositories/settings/refresh')).body.result?.status === 'up_to_date', 'an idle refresh');
     const events = (await call(r1, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string }) => e.after === after);
     expect(events, JSON.stringify(applied)).to.have.length(1);
     expect(events[0].kind).to.equal('applied');
@@ -197,14 +198,14 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     const baseline = Object.fromEntries(lab.lab.devices.map((d) => [d.hostname, lab.lab.device(d.hostname).runningConfig()]));
     const slow = lab.lab.device('nc-core-1');
     slow.setFaults({ latencyMs: 200 });
-    const started = await call(victim, 'POST', '/api/v1/syncto', { target: { kind: 'all' }, resync: true, force: true, confirm_timeout: 300 });
+    const started = await call(victim, 'POST', '/api/v1/syncto', { all: true, resync: true, force: true, confirm_timeout: 300 });
     expect(started.status, JSON.stringify(started.body)).to.equal(202);
     const jobId = started.body.job_id as string;
     const fast = ['eos-access-1', 'eos-access-2', 'nc-dist-1'];
     await until(() => fast.every((h) => lab.lab.device(h).runningConfig() !== baseline[h]), 'the fast devices to run the unconfirmed config', 60_000);
     slow.setFaults({ holdReplies: true });
     // Its progress is in the store: another replica shows the job running.
-    const other = replicas.find((r) => r !== victim && r.child.exitCode === null)!;
+    const other = replicas.find((r) => r !== victim && running(r))!;
     expect((await call(other, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status).to.equal('RUNNING');
     victim.child.kill('SIGKILL');
     await victim.exited;
@@ -230,7 +231,7 @@ describe('several netsync replicas on one PostgreSQL database', function () {
   });
 
   it('a replica whose database goes away answers 503 on /healthz, and 200 again when it is back', async () => {
-    const alive = replicas.filter((r) => r.child.exitCode === null);
+    const alive = replicas.filter((r) => running(r));
     await db.admin(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
     try {
       await db.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
