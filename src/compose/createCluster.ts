@@ -54,7 +54,8 @@ export function createCluster(parts: ClusterParts): Cluster {
       close: () => leadership.stop(),
     };
   }
-  const connection: pg.ClientConfig = { connectionString: parts.postgresUrl, connectionTimeoutMillis: 5000 };
+  // Every query of ours is short (the refresh claim sets its own longer bound for its wait).
+  const connection: pg.ClientConfig = { connectionString: parts.postgresUrl, connectionTimeoutMillis: 5000, statement_timeout: 10_000 };
   const pool = new pg.Pool({ ...connection, max: 4, idleTimeoutMillis: 30_000, application_name: 'netsync-cluster' });
   // An idle pooled connection that the server ends (restart, pg_terminate_backend) must not end the process.
   pool.on('error', (err) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one'));
@@ -81,6 +82,8 @@ export function createCluster(parts: ClusterParts): Cluster {
         `DELETE FROM netsync_replicas r WHERE r.heartbeat_at < now() - interval '1 day'
            AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)`,
       );
+      // Rows of lock connections that ended without removing theirs (a replica killed mid-transaction).
+      await pool.query('DELETE FROM netsync_lock_holders h WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.backend_pid)');
     },
     close: async () => {
       await leadership.stop();

@@ -124,6 +124,7 @@ export class PgDeviceLocks implements DeviceLocks {
   private async release(owner: string, session: OwnerSession): Promise<void> {
     this.forget(owner, session);
     const conn = await session.connection.catch(() => undefined);
+    if (conn?.isAlive()) await conn.client.query('DELETE FROM netsync_lock_holders WHERE backend_pid = pg_backend_pid()').catch(() => undefined);
     await conn?.close();
   }
 }

@@ -24,7 +24,9 @@ export class PgExclusiveWork implements ExclusiveWork {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.waitMs))}`);
+      const waitMs = Math.max(1, Math.round(this.waitMs));
+      await client.query(`SET LOCAL lock_timeout = ${waitMs}`);
+      await client.query(`SET LOCAL statement_timeout = ${waitMs + 5000}`);
       await client.query('SELECT key FROM netsync_work_claims WHERE key = $1 FOR UPDATE', [key]);
       await client.query('UPDATE netsync_work_claims SET replica = $2, claimed_at = clock_timestamp() WHERE key = $1', [key, this.replica]);
       let result: T;

@@ -58,6 +58,8 @@ describe('cluster on PostgreSQL (adapters)', function () {
     // No lock connection is left open once its owner holds nothing.
     const open = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'");
     expect(open.rows[0].n).to.equal(0);
+    const holders = await db.pool.query('SELECT count(*)::int AS n FROM netsync_lock_holders');
+    expect(holders.rows[0].n).to.equal(0);
   });
 
   it('a lock ends with its connection (a dead replica holds nothing)', async () => {
