@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'STORE_UNREACHABLE'
   | 'STORE_TIMEOUT'
   | 'STORE_FAILED'
+  | 'STORE_NOT_EMPTY'
   | 'LOCKED'
   | 'LISTEN_FAILED'
   | 'UNAVAILABLE'
@@ -46,6 +47,7 @@ const HTTP_STATUS: Record<string, number> = {
   // The PostgreSQL store is out of reach or too slow: the request may succeed later.
   STORE_UNREACHABLE: 503,
   STORE_TIMEOUT: 503,
+  STORE_NOT_EMPTY: 409,
   // A device the daemon talks to for the caller (interface bounce) failed or refused: a bad gateway, not our bug.
   DEVICE_UNREACHABLE: 502,
   AUTH_FAILED: 502,

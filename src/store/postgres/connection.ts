@@ -44,10 +44,10 @@ export function checkUrl(url: string): void {
   try {
     u = new URL(url);
   } catch {
-    throw new NetsyncError('CONFIG_INVALID', "store.url is not a URL; expected postgres://user:password@host:5432/database", { key: 'store.url' });
+    throw new NetsyncError('CONFIG_INVALID', "the database URL (store.url, or --to) is not a URL; expected postgres://user:password@host:5432/database", { key: 'store.url' });
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new NetsyncError('CONFIG_INVALID', `store.url must start with postgres:// or postgresql://, not ${u.protocol}//`, { key: 'store.url' });
+    throw new NetsyncError('CONFIG_INVALID', `the database URL (store.url, or --to) must start with postgres:// or postgresql://, not ${u.protocol}//`, { key: 'store.url' });
   }
 }
 

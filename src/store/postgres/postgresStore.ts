@@ -16,11 +16,15 @@ import { NetsyncError } from '../../model/errors.ts';
 import type { SyncEvent } from '../../model/events.ts';
 import type { Logger } from '../../model/ports.ts';
 import type { CollectionSchemas } from '../schemaKit.ts';
+import type { StoreData } from '../storeFile.ts';
 import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../store.ts';
 import { matchesFilter } from '../store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
 import { createClient, createPool, describeUrl, storeError } from './connection.ts';
+import { DeviceCache } from './deviceCache.ts';
 import { DiscoveryView } from './discoveryView.ts';
+import type { StoreCounts } from './importStoreData.ts';
+import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
 import { LOCK_NAMESPACE } from './lockKeys.ts';
 import { planDeviceChange, touchedKeys } from './planDeviceChange.ts';
 import type { DeviceRow, EventRow } from './rows.ts';
@@ -52,10 +56,13 @@ export class PostgresStore implements Store {
   /** Device locks this process holds (key -> owner): advisory locks are re-entrant per connection, so owners are told apart here. */
   private readonly heldLocks = new Map<string, string>();
   private migrations: string[] = [];
+  /** Devices read so far, checked (list reads fetch only rows changed since). */
+  private readonly devices: DeviceCache;
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.where = `the PostgreSQL store ${describeUrl(options.url)}`;
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
+    this.devices = new DeviceCache(this.where);
     this.readOnly = options.readOnly ?? false;
     this.pool = createPool(options);
     // An idle connection that breaks must not take the process down; the next query reconnects.
@@ -149,16 +156,23 @@ export class PostgresStore implements Store {
   }
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
-    const keys = filter.hostnames ? filter.hostnames.map(hostnameKey) : 'all';
     try {
-      return (await this.loadDevices(this.pool, keys, filter)).filter((d) => matchesFilter(d, filter));
+      // A few named devices: read just those rows. Otherwise the cache, which fetches only what changed.
+      const devices = filter.hostnames ? await this.loadDevices(this.pool, filter.hostnames.map(hostnameKey), filter) : await this.devices.all(this.pool);
+      return devices.filter((d) => matchesFilter(d, filter)).map((d) => structuredClone(d));
     } catch (err) {
       throw storeError(err, this.options.url, 'listing devices');
     }
   }
 
   async readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T> {
-    return read(await this.listDevices());
+    let devices: Device[];
+    try {
+      devices = await this.devices.all(this.pool);
+    } catch (err) {
+      throw storeError(err, this.options.url, 'listing devices');
+    }
+    return read(devices);
   }
 
   async getDevice(hostname: string): Promise<Device | undefined> {
@@ -299,7 +313,7 @@ export class PostgresStore implements Store {
   transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T> {
     return this.write('writing a transaction', async (client) => {
       const view = new DiscoveryView({
-        devices: (keys) => this.loadDevices(client, keys),
+        devices: (keys) => (keys === 'all' ? this.devices.all(client) : this.loadDevices(client, keys)),
         records: (collection, ids) => this.loadRecords(client, collection, ids),
         collectionNames: () => Object.keys(this.options.collections) as CollectionName[],
       });
@@ -323,6 +337,40 @@ export class PostgresStore implements Store {
       key,
       JSON.stringify(value ?? null),
     ]);
+  }
+
+  // --- whole-store copy (netsync store migrate)
+
+  /**
+   * Copies a whole store's content in one transaction. A store that already holds anything is refused
+   * (STORE_NOT_EMPTY) unless `replace`, which empties it first.
+   */
+  async importData(data: StoreData, options: { replace: boolean }): Promise<void> {
+    await this.write('copying a store into it', async (client) => {
+      const before = await countTables(client);
+      if (!isEmpty(before)) {
+        if (!options.replace) {
+          const held = [`${before.devices} devices`, `${before.events} events`, `${Object.values(before.records).reduce((a, b) => a + b, 0)} records`, `${before.meta} meta entries`];
+          throw new NetsyncError('STORE_NOT_EMPTY', `${this.where} already holds ${held.join(', ')}; nothing was copied. Use an empty database, or --force to replace its content`, {
+            ...before,
+          });
+        }
+        await clearTables(client);
+      }
+      await importStoreData(client, data);
+    });
+  }
+
+  /** Rows per table and collection, as the database holds them now. */
+  async counts(): Promise<StoreCounts> {
+    const client = await this.connect('counting rows');
+    try {
+      return await countTables(client);
+    } catch (err) {
+      throw storeError(err, this.options.url, 'counting rows');
+    } finally {
+      client.release();
+    }
   }
 
   // --- device locks: session advisory locks on one dedicated connection; a lock ends with it

@@ -3,14 +3,25 @@
 -- columns beside them serve lookups (case-insensitive hostname keys) and the history's retention. Migrations
 -- are numbered in hundreds (0100, 0200, ...) so later ones, also from other modules, fit in between.
 
+-- Every device write takes a new revision (under the store's write lock, so revisions grow in commit order): a
+-- process keeps the devices it has read and fetches again only rows whose revision is above what it has seen.
+CREATE SEQUENCE device_revs;
 CREATE TABLE devices (
   key text PRIMARY KEY,                -- lower(hostname): hostnames are case-insensitive
   position bigint GENERATED ALWAYS AS IDENTITY, -- lists come in the order devices were added
   hostname text NOT NULL,
   data jsonb NOT NULL,
+  rev bigint NOT NULL DEFAULT nextval('device_revs'),
   synchronized boolean GENERATED ALWAYS AS ((data ->> 'synchronized')::boolean) STORED
 );
 CREATE INDEX devices_unsynchronized ON devices (key) WHERE NOT synchronized;
+-- Any UPDATE takes a new revision, also one made by hand in psql.
+CREATE FUNCTION devices_next_rev() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.rev := nextval('device_revs');
+  RETURN NEW;
+END $$;
+CREATE TRIGGER devices_rev BEFORE UPDATE ON devices FOR EACH ROW EXECUTE FUNCTION devices_next_rev();
 
 CREATE SEQUENCE sync_event_ids;
 CREATE TABLE sync_events (
@@ -51,3 +62,5 @@ DROP TABLE records;
 DROP TABLE sync_events;
 DROP SEQUENCE sync_event_ids;
 DROP TABLE devices;
+DROP FUNCTION devices_next_rev();
+DROP SEQUENCE device_revs;
