@@ -12,7 +12,7 @@ import type { Device } from '../src/model/device.ts';
 import type { Job } from '../src/model/job.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
 import { PostgresStore } from '../src/store/postgres/postgresStore.ts';
-import type { Store } from '../src/store/store.ts';
+import type { Store } from '../src/model/store.ts';
 import { removeDir, tempDir } from '../test/helpers/daemon.ts';
 import { createTestDatabase } from '../test/helpers/postgres.ts';
 

@@ -4,7 +4,7 @@
  * `sweep` is a plain function so the scheduler can call it on its cron.
  */
 import type { Clock, Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { AlarmReport, RejectedHead, Thresholds } from './evaluate.ts';
 import { checkThresholds, evaluateUnsynced } from './evaluate.ts';
 import type { NetsyncMetrics } from './metrics.ts';

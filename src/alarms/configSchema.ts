@@ -1,6 +1,6 @@
-/** The `alarms` section of netsync.yml (DESIGN §8). Durations are strings such as '30m', '1h'. */
+/** The `alarms` section of netsync.yml (docs/design/architecture.md §8). Durations are strings such as '30m', '1h'. */
 import { z } from 'zod';
-import { cronSchema } from '../config/cron.ts';
+import { cronSchema } from '../model/cronSchema.ts';
 import { parseDuration } from '../model/duration.ts';
 
 function seconds(v: string): number | undefined {

@@ -1,5 +1,5 @@
 /**
- * Unsynced-age evaluation (DESIGN §8). Pure: devices and "now" come in, a
+ * Unsynced-age evaluation (docs/design/architecture.md §8). Pure: devices and "now" come in, a
  * report goes out. The age is measured from the persisted `unsyncedSince`,
  * so a daemon restart does not reset anyone's clock. UNMANAGED (and not yet
  * managed) devices never alarm.

@@ -7,10 +7,10 @@
  */
 import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { AlarmLevel, AlarmReport, UnsyncedDevice } from './evaluate.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 export type TargetKind = 'generic' | 'alertmanager';
 
@@ -36,7 +36,7 @@ export interface NotificationRecord {
   lastSentAt: string;
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     alarmNotifications: NotificationRecord;
   }

@@ -64,7 +64,7 @@ function requireJsonBody(req: express.Request, _res: express.Response, next: exp
 }
 
 /**
- * GET, HEAD and DELETE take no body here: one sent anyway is a mistake (README: unknown fields are 400), not
+ * GET, HEAD and DELETE take no body here: one sent anyway is a mistake (docs/guides/rest-api.md: unknown fields are 400), not
  * something to ignore. An empty body passes. POST actions without parameters check theirs with emptyBodySchema.
  */
 function refuseBodyWhereNoneIsTaken(req: express.Request, _res: express.Response, next: express.NextFunction): void {

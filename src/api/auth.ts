@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Role } from '../config/schema.ts';
+import type { Role } from '../model/roles.ts';
 import { NetsyncError } from '../model/errors.ts';
 
 export interface ApiToken {

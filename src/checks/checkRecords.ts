@@ -1,6 +1,6 @@
 /** Check records in the Store (collection `checks`, declared in model.ts). */
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CheckRecord } from './model.ts';
 
 export class CheckRecords {

@@ -4,7 +4,7 @@
  */
 
 import { z } from 'zod';
-import { isoTime, keyedRecord, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, keyedRecord, recordSchema } from '../model/schemaKit.ts';
 
 export type ProviderName = 'github' | 'gitea' | 'gitlab';
 export const PROVIDERS: readonly ProviderName[] = ['github', 'gitea', 'gitlab'];
@@ -104,7 +104,7 @@ export interface CheckRecord {
   updatedAt: string;
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     checks: CheckRecord;
   }

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { NetsyncError } from '../model/errors.ts';
+import { isErrorCode } from '../model/errorCodes.ts';
 import { readLocalToken } from '../apiToken.ts';
 
 export interface ClientOptions {
@@ -54,7 +55,10 @@ export class ApiClient {
     }
     if (res.status < 200 || res.status > 299) {
       const err = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } }).error;
-      throw new NetsyncError(err?.code ?? 'INTERNAL', err?.message ?? `${method} ${path} failed with HTTP ${res.status}`, err?.data ?? {});
+      // A code this CLI does not know (a newer daemon) is kept in data and reads as INTERNAL here.
+      const code = err?.code && isErrorCode(err.code) ? err.code : 'INTERNAL';
+      const data = err?.code && code !== err.code ? { ...err?.data, remoteCode: err.code } : (err?.data ?? {});
+      throw new NetsyncError(code, err?.message ?? `${method} ${path} failed with HTTP ${res.status}`, data);
     }
     return json as T;
   }

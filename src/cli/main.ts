@@ -4,7 +4,8 @@
  * command runs, so `netsync --version` or `netsync status` start in a blink.
  */
 import { Command, CommanderError } from 'commander';
-import { isNetsyncError, type NetsyncError } from '../model/errors.ts';
+import { exitCodeOf } from '../model/errorCodes.ts';
+import { isNetsyncError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
 
 type Register = (program: Command) => void;
@@ -54,13 +55,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   return program;
 }
 
-/** Bad input the user can fix (a 4xx other than auth, or a bad config file) exits 2; anything else 1. */
-function isBadInput(err: NetsyncError): boolean {
-  if (err.code === 'CONFIG_INVALID') return true;
-  return err.httpStatus >= 400 && err.httpStatus < 500 && err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN';
-}
-
-/** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or input. */
+/** Exit codes: 0 ok, 1 the operation failed, 2 bad usage or input (from the error registry's exitCodeOf). */
 export async function main(argv: string[]): Promise<number> {
   try {
     const program = await buildProgram(argv);
@@ -71,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : err.exitCode === 3 ? 3 : 2;
     if (isNetsyncError(err)) {
       process.stderr.write(`netsync: ${err.message} [${err.code}]\n`);
-      return isBadInput(err) ? 2 : 1;
+      return exitCodeOf(err.code);
     }
     process.stderr.write(`netsync: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

@@ -4,7 +4,7 @@
  * drift check, bounces and recovery all take the same locks without knowing where they live.
  */
 import type { DeviceLocks } from '../commit/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export function withDeviceLocks(store: Store, locks: DeviceLocks): Store {
   const overrides: DeviceLocks = {

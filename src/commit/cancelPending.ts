@@ -4,6 +4,8 @@
  * `configure session NAME abort`), so devices go back now instead of at the
  * confirm timeout. Per-device results; nothing here throws.
  */
+import type { ErrorCode } from '../model/errorCodes.ts';
+import { isSessionLost } from '../model/errorCodes.ts';
 import { isNetsyncError } from '../model/errors.ts';
 import { mapLimit } from './mapLimit.ts';
 import type { DeviceTarget, SessionFactory } from './session.ts';
@@ -13,10 +15,8 @@ export type CancelStatus = 'cancelled' | 'nothing-pending' | 'reverted-on-discon
 export interface CancelResult {
   'node-id': string;
   status: CancelStatus;
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
-
-const TRANSPORT = ['NETCONF_CLOSED', 'NETCONF_TIMEOUT', 'CLI_CLOSED', 'CLI_TIMEOUT', 'DEVICE_UNREACHABLE'];
 
 export function persistIdOf(transactionId: string): string {
   return `netsync-${transactionId}`;
@@ -41,7 +41,7 @@ export async function cancelPending(transactionId: string, targets: DeviceTarget
         result.status = 'cancelled';
       } catch (err) {
         // The device refusing means nothing is pending under our persist-id.
-        if (isNetsyncError(err) && !TRANSPORT.includes(err.code)) result.status = 'nothing-pending';
+        if (isNetsyncError(err) && !isSessionLost(err.code)) result.status = 'nothing-pending';
         else throw err;
       } finally {
         await session.close().catch(() => undefined);

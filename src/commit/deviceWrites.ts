@@ -1,5 +1,5 @@
 /**
- * The one front door to the devices' configuration (DESIGN §2, §10): built once with the config's defaults
+ * The one front door to the devices' configuration (docs/design/architecture.md §2, §10): built once with the config's defaults
  * (devices.concurrency, devices.confirmTimeoutSeconds, ...), used by northbound transactions, syncto,
  * auto-sync and interface bounces. Every run is journaled before the first device is touched and keeps each
  * device's phase as it changes; after a restart `recover` handles every interrupted run alike.
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { TransactionInput } from './engine.ts';
 import { checkItems, runTransaction } from './engine.ts';
 import type { RunKind, RunRecord } from './journal.ts';

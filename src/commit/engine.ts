@@ -1,10 +1,12 @@
 /**
- * The transaction engine (DESIGN §6). Every phase finishes on all devices
+ * The transaction engine (docs/design/architecture.md §6). Every phase finishes on all devices
  * before the next starts: lock, connect, device lock + fingerprint, write,
  * validate, confirmed commit (or plain commit), read-back (verify), confirm, read-back again. On failure every
  * touched device is restored (do_rollback), or only the failed ones.
  * A device error never escapes: it becomes that device's result.
  */
+import type { ErrorCode } from '../model/errorCodes.ts';
+import { errorInfo, isSessionLost } from '../model/errorCodes.ts';
 import { NetsyncError, isNetsyncError } from '../model/errors.ts';
 import { hostnameKey } from '../model/device.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
@@ -33,10 +35,10 @@ interface DeviceRun {
   /** When the confirmed commit was sent (clock ms): the device's timer cannot end before this + timeout. */
   confirmSentAt?: number;
   snapshot?: string;
-  error?: { code: string; message: string; phase: Phase; tag?: string };
+  error?: { code: ErrorCode; message: string; phase: Phase; tag?: string };
   result?: NodeResult['configuration-status'];
   rollback: RollbackStatus;
-  rollbackError?: { code: string; message: string };
+  rollbackError?: { code: ErrorCode; message: string };
   diff?: string;
 }
 
@@ -66,28 +68,13 @@ export function checkItems(items: TransactionItem[]): void {
   }
 }
 
-function describe(err: unknown): { code: string; message: string; tag?: string } {
+function describe(err: unknown): { code: ErrorCode; message: string; tag?: string } {
   if (isNetsyncError(err)) {
     const tag = typeof err.data.errorTag === 'string' ? err.data.errorTag : undefined;
     return { code: err.code, message: err.message, ...(tag ? { tag } : {}) };
   }
   return { code: 'INTERNAL', message: (err as Error)?.message ?? String(err) };
 }
-
-/** The session itself is gone (dropped connection), as opposed to the device refusing something. */
-function isTransportLoss(code: string): boolean {
-  return ['NETCONF_CLOSED', 'NETCONF_TIMEOUT', 'CLI_CLOSED', 'CLI_TIMEOUT', 'DEVICE_UNREACHABLE'].includes(code);
-}
-
-const ERROR_TAG: Record<string, string> = {
-  LOCKED: 'lock-denied',
-  DEVICE_LOCKED: 'lock-denied',
-  EOS_SESSION_LOCKED: 'lock-denied',
-  DEVICE_UNREACHABLE: 'resource-denied',
-  AUTH_FAILED: 'access-denied',
-  HOST_KEY_MISMATCH: 'access-denied',
-  FINGERPRINT_MISMATCH: 'data-exists',
-};
 
 export async function runTransaction(input: TransactionInput, ports: CommitPorts): Promise<TransactionOutcome> {
   const flags: CommitFlags = { ...DEFAULT_FLAGS, ...input.flags };
@@ -250,7 +237,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
           run.touched = 'confirmed';
         } catch (err) {
           // A dropped session may have committed before it went: undo by persist-id from a new session.
-          if (isTransportLoss(describe(err).code)) run.touched = 'maybe-confirmed';
+          if (isSessionLost(describe(err).code)) run.touched = 'maybe-confirmed';
           throw err;
         }
       }, (r) => r.usesConfirmed))
@@ -279,7 +266,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
         await session.confirm(persistId);
       } catch (err) {
         // Refused after the timer ran out: the device has reverted by itself, say so rather than echo its complaint.
-        if (timerExpired(run) && !isTransportLoss(describe(err).code)) {
+        if (timerExpired(run) && !isSessionLost(describe(err).code)) {
           throw new NetsyncError(
             'CONFIRM_TIMEOUT',
             `${run.hostname}: the confirm timeout (${flags.confirmTimeoutSeconds} s) passed before the confirming commit, so the device reverted by itself; raise confirm_timeout or lower concurrency (device said: ${describe(err).message})`,
@@ -322,7 +309,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
   }
 
   async function rollbackOne(run: DeviceRun): Promise<void> {
-    const lost = Boolean(run.error && isTransportLoss(run.error.code));
+    const lost = Boolean(run.error && isSessionLost(run.error.code));
     /** The session to undo with: ours, or a fresh one when ours was lost. */
     const alive = async () => {
       if (run.session && !lost) return run.session;
@@ -344,7 +331,7 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
         try {
           await s.cancelCommit(persistId);
         } catch (err) {
-          const refused = isNetsyncError(err) && !isTransportLoss(err.code);
+          const refused = isNetsyncError(err) && !isSessionLost(err.code);
           // Nothing pending under our persist-id: the commit never happened.
           if (run.touched === 'maybe-confirmed' && refused) return;
           // The timer ran out: the device already reverted (checked against the saved config when there is one).
@@ -405,13 +392,13 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     const errors: RestconfError[] = [];
     for (const run of runs) {
       if (run.result === 'skipped') continue;
-      const entries: { code: string; message: string; tag?: string }[] = [];
+      const entries: { code: ErrorCode; message: string; tag?: string }[] = [];
       if (run.error) entries.push({ ...run.error, message: `${run.hostname}: ${run.error.phase} failed: ${stripHost(run.error.message, run.hostname)}` });
       if (run.rollbackError) entries.push({ ...run.rollbackError, message: `${run.hostname}: rollback failed: ${stripHost(run.rollbackError.message, run.hostname)}` });
       for (const e of entries) {
         errors.push({
-          'error-type': e.code === 'DEVICE_UNREACHABLE' ? 'transport' : e.code.startsWith('NETCONF_RPC') ? 'protocol' : 'application',
-          'error-tag': e.tag ?? ERROR_TAG[e.code] ?? 'operation-failed',
+          'error-type': errorInfo(e.code).rpcErrorType ?? 'application',
+          'error-tag': e.tag ?? errorInfo(e.code).rpcErrorTag,
           'error-message': e.message,
           'error-info': { 'node-id': run.hostname, 'configuration-status': run.result ?? 'not-attempted', 'rollback-status': run.rollback, code: e.code },
         });

@@ -1,14 +1,14 @@
 /**
- * The journal of device writes (DESIGN §10): every run that may change a device (northbound transaction,
+ * The journal of device writes (docs/design/architecture.md §10): every run that may change a device (northbound transaction,
  * syncto job, auto-sync, interface bounce) is recorded in the Store before the first device is touched, and
  * each device's phase as it changes. After a crash, recovery reads it to learn what each cut-off run may have
- * left pending and where (README "Storage").
+ * left pending and where (docs/guides/storage-reference.md).
  */
 import { z } from 'zod';
 import type { Clock } from '../model/ports.ts';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 import { cancelResultSchema, PHASES } from './typesSchema.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { ConfigurationStatus, Phase, TransactionOutcome } from './types.ts';
 
@@ -47,7 +47,7 @@ export interface RunRecord {
   notes?: string[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     runs: RunRecord;
   }

@@ -1,11 +1,11 @@
 /**
- * Recovery of one run cut off by a restart, whatever its kind (DESIGN §10): cancel what it may have left
+ * Recovery of one run cut off by a restart, whatever its kind (docs/design/architecture.md §10): cancel what it may have left
  * pending on each device it wrote to (NETCONF cancel-commit by persist-id, EOS `configure session
  * netsync-<id> abort`), then read back every device it may have changed and mark it unsynchronized when its
  * running config is not the one netsync last synchronized, so no unsynchronized mark is lost and none is
  * claimed. Works under the per-device lock, so a new run cannot race it. Nothing here throws for a device.
  */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import { cancelPending } from './cancelPending.ts';
 import type { RunPhase, RunRecord } from './journal.ts';

@@ -1,5 +1,5 @@
 /**
- * DeviceSession: what the commit engine needs from a device (DESIGN §7).
+ * DeviceSession: what the commit engine needs from a device (docs/design/architecture.md §7).
  * Drivers (src/drivers/netconf, src/drivers/eos) implement it over SSH; the
  * engine and the jobs depend only on this interface.
  */

@@ -1,5 +1,5 @@
 /**
- * Northbound transactions (DESIGN §6): an external application stages one
+ * Northbound transactions (docs/design/architecture.md §6): an external application stages one
  * config per device, then commits them as one transaction with the flags it
  * wants. Records live in the Store, so a daemon restart finds a transaction
  * that was mid-commit and marks it aborted (the devices revert at their
@@ -10,7 +10,7 @@ import type { Device } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { CancelResult } from './cancelPending.ts';
 import type { DeviceWrites } from './deviceWrites.ts';
 import { checkItems } from './engine.ts';
@@ -18,7 +18,7 @@ import type { RunRecord } from './journal.ts';
 import { deviceTarget } from './target.ts';
 import type { CommitFlags, Phase, TransactionOutcome } from './types.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 import { cancelResultSchema, commitFlagsSchema, phaseSchema, transactionOutcomeSchema } from './typesSchema.ts';
 
 export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 'aborted';
@@ -26,7 +26,7 @@ export type TransactionStatus = 'staged' | 'committing' | 'complete' | 'fail' | 
 export interface StagedConfig {
   hostname: string;
   config: string;
-  /** The config hash the client planned against (device record `configHash`); checked in phase 1, see DESIGN §6. */
+  /** The config hash the client planned against (device record `configHash`); checked in phase 1, see docs/design/architecture.md §6. */
   expectedHash?: string;
 }
 
@@ -50,7 +50,7 @@ export interface TransactionRecord {
   replica?: string;
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     transactions: TransactionRecord;
   }

@@ -1,5 +1,9 @@
-/** Transaction inputs and outputs (DESIGN §6). Output keys follow UniConfig/RFC 8040 spelling. */
+/** Transaction inputs and outputs (docs/design/architecture.md §6). Output keys follow UniConfig/RFC 8040 spelling. */
+import type { ErrorCode } from '../model/errorCodes.ts';
+import type { Phase, RollbackStatus } from '../model/transaction.ts';
 import type { DeviceTarget, LoadMode } from './session.ts';
+
+export type { Phase, RollbackStatus } from '../model/transaction.ts';
 
 export interface CommitFlags {
   /** do_validate: validate the candidate where the device supports it. */
@@ -37,9 +41,7 @@ export interface TransactionItem {
   expectedHash?: string | null;
 }
 
-export type Phase = 'lock' | 'connect' | 'fingerprint' | 'write' | 'validate' | 'confirmed-commit' | 'commit' | 'verify' | 'confirm' | 'verify-confirmed' | 'rollback';
 export type ConfigurationStatus = 'complete' | 'fail' | 'skipped' | 'not-attempted';
-export type RollbackStatus = 'complete' | 'fail' | 'not-needed';
 
 export interface NodeResult {
   'node-id': string;
@@ -47,8 +49,8 @@ export interface NodeResult {
   'rollback-status': RollbackStatus;
   /** Last phase the device reached (or failed in). */
   phase: Phase;
-  error?: { code: string; message: string; phase: Phase };
-  'rollback-error'?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string; phase: Phase };
+  'rollback-error'?: { code: ErrorCode; message: string };
   diff?: string;
 }
 
@@ -56,7 +58,7 @@ export interface RestconfError {
   'error-type': 'application' | 'protocol' | 'transport';
   'error-tag': string;
   'error-message': string;
-  'error-info': { 'node-id': string; 'configuration-status': ConfigurationStatus; 'rollback-status': RollbackStatus; code: string };
+  'error-info': { 'node-id': string; 'configuration-status': ConfigurationStatus; 'rollback-status': RollbackStatus; code: ErrorCode };
 }
 
 export interface TransactionOutcome {

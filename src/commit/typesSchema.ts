@@ -1,15 +1,16 @@
 /** Schemas of the transaction types that the store keeps inside transaction records (checked at every load). */
 import { z } from 'zod';
-import { recordSchema } from '../store/schemaKit.ts';
+import { PHASES, ROLLBACK_STATUSES } from '../model/transaction.ts';
+import { errorCodeSchema, recordSchema } from '../model/schemaKit.ts';
 import type { CancelResult } from './cancelPending.ts';
-import type { CommitFlags, NodeResult, Phase, RestconfError, TransactionOutcome } from './types.ts';
+import type { CommitFlags, NodeResult, RestconfError, TransactionOutcome } from './types.ts';
 
-export const PHASES = ['lock', 'connect', 'fingerprint', 'write', 'validate', 'confirmed-commit', 'commit', 'verify', 'confirm', 'verify-confirmed', 'rollback'] as const satisfies readonly Phase[];
+export { PHASES };
 export const phaseSchema = z.enum(PHASES);
 
 const configurationStatus = z.enum(['complete', 'fail', 'skipped', 'not-attempted']);
-const rollbackStatus = z.enum(['complete', 'fail', 'not-needed']);
-const codeAndMessage = z.object({ code: z.string(), message: z.string() });
+const rollbackStatus = z.enum(ROLLBACK_STATUSES);
+const codeAndMessage = z.object({ code: errorCodeSchema, message: z.string() });
 
 export const commitFlagsSchema = recordSchema<CommitFlags>()(
   z.object({
@@ -30,7 +31,7 @@ const nodeResultSchema = recordSchema<NodeResult>()(
     'configuration-status': configurationStatus,
     'rollback-status': rollbackStatus,
     phase: phaseSchema,
-    error: z.object({ code: z.string(), message: z.string(), phase: phaseSchema }).optional(),
+    error: z.object({ code: errorCodeSchema, message: z.string(), phase: phaseSchema }).optional(),
     'rollback-error': codeAndMessage.optional(),
     diff: z.string().optional(),
   }),
@@ -41,7 +42,7 @@ const restconfErrorSchema = recordSchema<RestconfError>()(
     'error-type': z.enum(['application', 'protocol', 'transport']),
     'error-tag': z.string(),
     'error-message': z.string(),
-    'error-info': z.object({ 'node-id': z.string(), 'configuration-status': configurationStatus, 'rollback-status': rollbackStatus, code: z.string() }),
+    'error-info': z.object({ 'node-id': z.string(), 'configuration-status': configurationStatus, 'rollback-status': rollbackStatus, code: errorCodeSchema }),
   }),
 );
 

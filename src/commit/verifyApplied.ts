@@ -1,5 +1,5 @@
 /**
- * The read-back step of a transaction (DESIGN §6): after a device's commit, read its running config and
+ * The read-back step of a transaction (docs/design/architecture.md §6): after a device's commit, read its running config and
  * check that it shows what was sent (the whole config for replace, the sent subtree or lines for merge;
  * the comparison is the driver's, DeviceSession.notApplied). A device that acknowledged a commit without
  * applying it (netconfd 2.13 did, for a merge after validate) fails with COMMIT_NOT_APPLIED instead of

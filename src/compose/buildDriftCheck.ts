@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
 import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface DriftCheckParts {
   store: Store;

@@ -5,7 +5,7 @@ import type { HostKeyRecorder } from '../drivers/hostKeys.ts';
 import { createSessionFactory } from '../drivers/sessionFactory.ts';
 import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { BssSource } from '../sources/bssSource.ts';
 import type { SourcesConfig } from '../sources/configSchema.ts';
 import { InventorySync } from '../sources/inventorySync.ts';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { SessionFactory } from '../commit/session.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { DevicesConfig } from '../drivers/configSchema.ts';
 import { storeHostKeys } from '../drivers/hostKeys.ts';
 import { createSessionFactory } from '../drivers/sessionFactory.ts';

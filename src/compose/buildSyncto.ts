@@ -7,7 +7,7 @@ import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
 import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { JobRunner } from '../jobs/jobRunner.ts';
 import type { IntendedConfig } from '../jobs/syncto.ts';
 import { SynctoService } from '../jobs/syncto.ts';

@@ -15,7 +15,7 @@ import { WebhookNotifier } from '../alarms/notifications.ts';
 import { alarmsRouter } from '../api/routes/alarms.ts';
 import { metricsRouter } from '../api/routes/metrics.ts';
 import type { Clock, Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { NagiosCommandFile } from '../monitoring/nagiosCommandFile.ts';
 
 export interface Alarms {

@@ -8,7 +8,7 @@ import type { GitRepo } from '../git/gitRepo.ts';
 import type { ImpactService } from '../impact/index.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer, RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { CheckRecords } from '../checks/checkRecords.ts';
 import { CheckService } from '../checks/checkService.ts';
 import { checkPageRouter, checksApiRouter } from '../api/routes/checks.ts';

@@ -11,6 +11,7 @@ import { TokenAuth } from '../api/auth.ts';
 import { devicesRouter } from '../api/routes/devices.ts';
 import { healthRouter } from '../api/routes/health.ts';
 import { networkRouter } from '../api/routes/network.ts';
+import { openapiRouter } from '../api/routes/openapi.ts';
 import { ensureLocalToken } from '../apiToken.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { readInventoryFile } from '../inventory/inventoryFile.ts';
@@ -26,6 +27,8 @@ import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
 import { buildInventorySync } from './buildInventorySync.ts';
+import { withDeviceLogin } from '../sources/configSchema.ts';
+import { runAutoSync } from '../jobs/autoSync.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import type { InventorySync } from '../sources/inventorySync.ts';
 import { inventoryRouter } from '../api/routes/inventory.ts';
@@ -51,7 +54,7 @@ import type { DriftCheck } from '../jobs/driftCheck.ts';
 import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
 import { buildStore } from './openStore.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';
@@ -81,7 +84,7 @@ export interface Daemon {
   sessions: SessionFactory;
   /** The front door to device configuration: config defaults, the journal of runs, recovery after a restart. */
   writes: DeviceWrites;
-  /** Northbound transactions (README "Transactions"). */
+  /** Northbound transactions (docs/guides/transactions-reference.md). */
   transactions: TransactionService;
   /** Repos, render, impact and intake (webhooks, polling); absent when the config has no `repos`. */
   gitops?: GitOpsService;
@@ -117,157 +120,41 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       key: 'scheduler.autoSync.enabled',
     });
   }
-
-  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
-  // that cannot be made is reported by the store below, naming it.
-  await mkdirPrivate(dataDir).catch(() => undefined);
-  const ownStore = buildStore(config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
-  await ownStore.init();
-  // This process among the replicas on the same store; registered (present) before it does any work.
-  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(config.store), logger, clock });
-  const store = cluster.locks ? withDeviceLocks(ownStore, cluster.locks) : ownStore;
+  const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
 
   const syncStatus = new SyncStatusService(store, clock);
   const gitops = config.repos
-    ? await createIntake({
-        repos: config.repos,
-        intake: config.intake,
-        render: config.render,
-        dataDir,
-        resolvePath: loaded.resolvePath,
-        store,
-        syncStatus,
-        logger,
-        clock,
-        deliveries: cluster.deliveries,
-        exclusive: cluster.exclusive,
-      })
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
     : undefined;
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
   const inventory = new InventoryService(store, syncStatus, clock, configs);
   const network = new NetworkService(store, syncStatus, clock, configs);
 
-  let tokens: ApiToken[] = config.api.tokens;
-  let tokenFile: string | undefined;
-  if (tokens.length === 0) {
-    const local = await ensureLocalToken(dataDir);
-    tokens = [{ name: 'local-operator', token: local.token, role: 'operator' }];
-    tokenFile = local.path;
-    logger.info({ tokenFile }, 'no API tokens configured: using the generated operator token in the data dir');
-  }
-
-  if (config.inventory.seed && (await store.listDevices()).length === 0) {
-    const seedFile = loaded.resolvePath(config.inventory.seed);
-    const result = await inventory.import(await readInventoryFile(seedFile), 'seed');
-    logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
-  }
+  const { tokens, tokenFile } = await apiTokens(config.api.tokens, dataDir, logger);
+  await seedInventory(loaded, store, inventory, logger);
 
   const alarms = createAlarms(config.alarms, { store, clock, logger, resolvePath: loaded.resolvePath, tracksRepos: Boolean(config.repos) });
-
-  const sourcesConfig = config.sources ?? sourcesConfigSchema.parse({});
-  // The SSH identity check logs in like every device session unless sources.ssh says otherwise.
-  const devicesLogin = config.devices && {
-    username: config.devices.username,
-    connectTimeoutMs: config.devices.connectTimeoutMs,
-    ...(config.devices.password !== undefined ? { password: config.devices.password } : {}),
-    ...(config.devices.privateKeyFile !== undefined ? { privateKeyFile: config.devices.privateKeyFile } : {}),
-    ...(config.devices.passphrase !== undefined ? { passphrase: config.devices.passphrase } : {}),
-  };
-  const inventorySync = await buildInventorySync(
-    { ...sourcesConfig, ...(!sourcesConfig.ssh && devicesLogin ? { ssh: devicesLogin } : {}) },
-    { store, clock, logger, resolvePath: loaded.resolvePath },
-  );
-
+  const inventorySync = await buildInventorySync(withDeviceLogin(config.sources ?? sourcesConfigSchema.parse({}), config.devices), {
+    store,
+    clock,
+    logger,
+    resolvePath: loaded.resolvePath,
+  });
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
-  // The one front door to device configuration: the config's defaults, the journal of every device write.
-  const writes = new DeviceWrites({
-    store,
-    sessions,
+  const { writes, transactions, bounces, jobs, recover } = deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock, replica: cluster.replica });
+  const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
+  const scheduler = buildScheduler(config, {
     clock,
     logger,
-    replica: cluster.replica,
-    defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
-    hashConfig: configHash,
-    markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
-    // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
-    mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})),
+    alarms,
+    inventorySync,
+    gitops,
+    autoSync: () => runAutoSync({ store, syncto, jobs }, config.scheduler.autoSync.comment),
+    driftCheck: () => driftCheck.run().then(() => undefined),
   });
-  const transactions = new TransactionService({ store, writes, clock, logger, replica: cluster.replica, mask: (text) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {})) });
-  const bounces = new InterfaceBounceService({ store, writes, clock });
-  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }), undefined, cluster.replica);
-  // Every run cut off by a stop (transaction, syncto, auto-sync, bounce) is recovered alike; its owner records the outcome.
-  // The leader does it: at start for a single process, and whenever a replica is gone for several.
-  const recover = async (gone: (replica: string | undefined) => boolean) => {
-    const cut = await writes.recover(async (run) => {
-      await transactions.recordRecovery(run);
-      await jobs.recordRecovery(run);
-    }, gone);
-    await transactions.abortInterrupted(cut, gone);
-    const interrupted = await jobs.abortInterrupted(cut, gone);
-    if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a stopped process as ABORTED');
-  };
-  const syncto = buildSyncto({
-    store,
-    syncStatus,
-    runner: jobs,
-    sessions,
-    writes,
-    ...(config.devices ? { concurrency: config.devices.concurrency } : {}),
-    ...(gitops ? { renderer: gitops.renderer } : {}),
-    canonicalize: canonicalRunning,
-    logger,
-    diffTimeoutMs: config.render.diffTimeoutMs,
-  });
-  // One schedule per kind of periodic work; a run still going when the next is due is skipped.
-  const scheduler = new Scheduler(clock, logger.child({ component: 'scheduler' }));
-  const duties = new LeaderDuties({ leadership: cluster.leadership, registry: cluster.registry, scheduler, recover, housekeeping: () => cluster.housekeeping(), logger: logger.child({ component: 'leader' }) });
-  try {
-    await cluster.leadership.start();
-  } catch (err) {
-    await cluster.close().catch(() => undefined);
-    await ownStore.close();
-    throw new NetsyncError('UNAVAILABLE', `cannot register this replica in the database: ${(err as Error).message}`, {}, { cause: err });
-  }
-  // As leader (always, for a single process), the work a stopped process left is marked before the API answers.
-  await duties.idle();
-  scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
-  if (gitops && config.intake.poll !== false) {
-    // The polling fallback: a lost webhook delays an update but never loses it.
-    scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
-  }
-  if (config.sources?.schedule) {
-    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
-  }
-  const autoSync = config.scheduler.autoSync;
-  if (autoSync.enabled) {
-    scheduler.register({
-      kind: 'auto-sync',
-      cron: autoSync.cron,
-      ...(autoSync.windows ? { windows: autoSync.windows } : {}),
-      run: async () => {
-        if ((await store.listDevices({ synchronized: false, state: 'MANAGED' })).length === 0) return;
-        const job = await syncto.start({ kind: 'auto-sync', target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment: autoSync.comment });
-        await jobs.wait(job.id);
-      },
-    });
-  }
-
-  const driftCheck = buildDriftCheck({
-    store,
-    syncStatus,
-    sessions,
-    ...(gitops ? { renderer: gitops.renderer } : {}),
-    canonicalize: canonicalRunning,
-    concurrency: config.scheduler.driftCheck.concurrency,
-    diffTimeoutMs: config.render.diffTimeoutMs,
-    logger,
-    clock,
-  });
-  if (config.scheduler.driftCheck.enabled) {
-    scheduler.register({ kind: 'drift-check', cron: config.scheduler.driftCheck.cron, run: async () => void (await driftCheck.run()) });
-  }
+  const duties = await startDuties(cluster, scheduler, recover, logger);
 
   const checks = createChecks(config.checks, {
     store,
@@ -279,57 +166,215 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
 
   const refusals = new RefusalLog(logger);
   const auth = new TokenAuth(tokens, config.api.openReads);
-  const uiRouter = config.ui.enabled ? webInterface({
-    auth,
-    store,
-    inventory,
-    alarms: alarms.service,
-    jobs,
-    syncto,
-    transactions,
-    inventorySync,
-    probe: sshIdentityProbe(sessions),
-    ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
-    clock,
-    logger: logger.child({ component: 'ui' }),
-  }) : undefined;
+  const uiRouter = config.ui.enabled
+    ? webInterface({
+        auth,
+        store,
+        inventory,
+        alarms: alarms.service,
+        jobs,
+        syncto,
+        transactions,
+        inventorySync,
+        probe: sshIdentityProbe(sessions),
+        ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
+        clock,
+        logger: logger.child({ component: 'ui' }),
+      })
+    : undefined;
   const app = createApp({
     auth,
     ...(uiRouter ? { uiRouter } : {}),
     logger,
     refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter({ version: VERSION, backend: () => cluster.health(), leadership: cluster.leadership }), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    publicRouters: [healthRouter({ version: VERSION, backend: () => cluster.health(), leadership: cluster.leadership }), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
   });
-
   app.set('trust proxy', config.ui.trustProxy);
 
+  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, cluster, duties, gitops, tokenFile, refusals };
+  return daemonHandle(parts, app, config.listen);
+}
+
+/**
+ * The configured store (the lowdb file, or PostgreSQL), loaded and checked, and this process among the replicas
+ * on it: the store every part sees takes the replicas' shared device locks (PostgreSQL advisory locks).
+ */
+async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, clock: Clock): Promise<{ store: Store; cluster: Cluster }> {
+  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
+  // that cannot be made is reported by the store below, naming it.
+  await mkdirPrivate(dataDir).catch(() => undefined);
+  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
+  await store.init();
+  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
+  return { store: cluster.locks ? withDeviceLocks(store, cluster.locks) : store, cluster };
+}
+
+/** The PostgreSQL URL when the store is PostgreSQL. */
+function postgresUrlOf(store: { kind: string; url?: string }): string | undefined {
+  return store.kind === 'postgres' ? store.url : undefined;
+}
+
+/**
+ * Registers this replica (present before it does any work) and runs the first election round; as leader
+ * (always, for a single process) the work a stopped process left is marked before the API answers.
+ */
+async function startDuties(cluster: Cluster, scheduler: Scheduler, recover: (gone: (replica: string | undefined) => boolean) => Promise<void>, logger: Logger): Promise<LeaderDuties> {
+  const duties = new LeaderDuties({ leadership: cluster.leadership, registry: cluster.registry, scheduler, recover, housekeeping: () => cluster.housekeeping(), logger: logger.child({ component: 'leader' }) });
+  try {
+    await cluster.leadership.start();
+  } catch (err) {
+    await cluster.close().catch(() => undefined);
+    throw new NetsyncError('UNAVAILABLE', `cannot register this replica in the database: ${(err as Error).message}`, {}, { cause: err });
+  }
+  await duties.idle();
+  return duties;
+}
+
+interface WorkParts {
+  store: Store;
+  /** This process's replica id, recorded on every run, job and transaction. */
+  replica?: string;
+  sessions: SessionFactory;
+  syncStatus: SyncStatusService;
+  gitops: GitOpsService | undefined;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * The one front door to device configuration (the config's defaults, the journal of every device write) and
+ * what goes through it; `recover` handles every run a stopped process cut off (transaction, syncto, auto-sync,
+ * bounce) alike, its owner recording the outcome. The leader calls it: at start for a single process, and
+ * whenever a replica is gone for several.
+ */
+function deviceWork(config: LoadedConfig['config'], parts: WorkParts) {
+  const { store, sessions, syncStatus, gitops, logger, clock, replica } = parts;
+  // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
+  const mask = (text: string) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {}));
+  const writes = new DeviceWrites({
+    store,
+    sessions,
+    clock,
+    logger,
+    defaults: config.devices ? { concurrency: config.devices.concurrency, confirmTimeoutSeconds: config.devices.confirmTimeoutSeconds } : {},
+    hashConfig: configHash,
+    markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
+    mask,
+    ...(replica ? { replica } : {}),
+  });
+  const transactions = new TransactionService({ store, writes, clock, logger, mask, ...(replica ? { replica } : {}) });
+  const bounces = new InterfaceBounceService({ store, writes, clock });
+  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }), undefined, replica);
+  const recover = async (gone: (replica: string | undefined) => boolean) => {
+    const cut = await writes.recover(async (run) => {
+      await transactions.recordRecovery(run);
+      await jobs.recordRecovery(run);
+    }, gone);
+    await transactions.abortInterrupted(cut, gone);
+    const interrupted = await jobs.abortInterrupted(cut, gone);
+    if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a stopped process as ABORTED');
+  };
+  return { writes, transactions, bounces, jobs, recover };
+}
+
+/** syncto (through the front door) and the drift check, each with the renderer in force. */
+function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: DeviceWrites; jobs: JobRunner }) {
+  const { store, syncStatus, sessions, gitops, logger, clock } = parts;
+  const syncto = buildSyncto({
+    store,
+    syncStatus,
+    runner: parts.jobs,
+    sessions,
+    writes: parts.writes,
+    ...(config.devices ? { concurrency: config.devices.concurrency } : {}),
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    logger,
+    diffTimeoutMs: config.render.diffTimeoutMs,
+  });
+  const driftCheck = buildDriftCheck({
+    store,
+    syncStatus,
+    sessions,
+    ...(gitops ? { renderer: gitops.renderer } : {}),
+    canonicalize: canonicalRunning,
+    concurrency: config.scheduler.driftCheck.concurrency,
+    diffTimeoutMs: config.render.diffTimeoutMs,
+    logger,
+    clock,
+  });
+  return { syncto, driftCheck };
+}
+
+/** The configured API tokens, or the generated operator token in the data dir when the config lists none. */
+async function apiTokens(configured: ApiToken[], dataDir: string, logger: Logger): Promise<{ tokens: ApiToken[]; tokenFile?: string }> {
+  if (configured.length > 0) return { tokens: configured };
+  const local = await ensureLocalToken(dataDir);
+  logger.info({ tokenFile: local.path }, 'no API tokens configured: using the generated operator token in the data dir');
+  return { tokens: [{ name: 'local-operator', token: local.token, role: 'operator' }], tokenFile: local.path };
+}
+
+async function seedInventory(loaded: LoadedConfig, store: Store, inventory: InventoryService, logger: Logger): Promise<void> {
+  const seed = loaded.config.inventory.seed;
+  if (!seed || (await store.listDevices()).length > 0) return;
+  const seedFile = loaded.resolvePath(seed);
+  const result = await inventory.import(await readInventoryFile(seedFile), 'seed');
+  logger.info({ seedFile, created: result.created.length }, 'seeded an empty inventory');
+}
+
+interface ScheduleParts {
+  clock: Clock;
+  logger: Logger;
+  alarms: Alarms;
+  inventorySync: InventorySync;
+  gitops: GitOpsService | undefined;
+  autoSync: () => Promise<void>;
+  driftCheck: () => Promise<void>;
+}
+
+/** One schedule per kind of periodic work; a run still going when the next is due is skipped. */
+function buildScheduler(config: LoadedConfig['config'], parts: ScheduleParts): Scheduler {
+  const { gitops, inventorySync, alarms } = parts;
+  const scheduler = new Scheduler(parts.clock, parts.logger.child({ component: 'scheduler' }));
+  scheduler.register({ kind: 'alarm-sweep', cron: config.alarms.sweep, run: async () => void (await alarms.service.sweep()) });
+  if (gitops && config.intake.poll !== false) {
+    // The polling fallback: a lost webhook delays an update but never loses it.
+    scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
+  }
+  if (config.sources?.schedule) {
+    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
+  }
+  const autoSync = config.scheduler.autoSync;
+  if (autoSync.enabled) scheduler.register({ kind: 'auto-sync', cron: autoSync.cron, ...(autoSync.windows ? { windows: autoSync.windows } : {}), run: parts.autoSync });
+  const drift = config.scheduler.driftCheck;
+  if (drift.enabled) scheduler.register({ kind: 'drift-check', cron: drift.cron, run: parts.driftCheck });
+  return scheduler;
+}
+
+type DaemonParts = Omit<Daemon, 'listen' | 'stop' | 'gitops' | 'tokenFile' | 'app'> & { gitops: GitOpsService | undefined; tokenFile: string | undefined; refusals: RefusalLog };
+
+/** The running daemon: its parts, listen (which starts the background work) and an orderly stop. */
+function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; port: number }): Daemon {
+  const { store, logger, scheduler, writes, jobs, gitops, checks, tokenFile, refusals, cluster, duties, ...rest } = parts;
   let server: Server | undefined;
   return {
+    ...rest,
     store,
     logger,
-    syncStatus,
-    inventory,
-    network,
-    alarms,
-    inventorySync,
-    checks,
-    sessions,
-    writes,
-    transactions,
-    jobs,
-    syncto,
-    driftCheck,
     scheduler,
     cluster,
     duties,
+    writes,
+    jobs,
+    checks,
     ...(gitops ? { gitops } : {}),
     ...(tokenFile ? { tokenFile } : {}),
     app,
     listen: () =>
       new Promise((resolve, reject) => {
-        const s = app.listen(config.listen.port, config.listen.host);
+        const s = app.listen(listen.port, listen.host);
         s.once('listening', () => {
           server = s;
           const address = s.address() as AddressInfo;
@@ -339,7 +384,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
         });
-        s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.listen.host, config.listen.port)));
+        s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, listen.host, listen.port)));
       }),
     stop: async () => {
       await duties.stop();
@@ -358,14 +403,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
       refusals.flush();
       // Leaves the cluster (another replica leads within a second) and ends the lock connections.
       await cluster.close();
-      await ownStore.close();
+      await store.close();
     },
   };
-}
-
-/** The PostgreSQL URL when the store is PostgreSQL. */
-function postgresUrlOf(store: { kind: string; url?: string }): string | undefined {
-  return store.kind === 'postgres' ? store.url : undefined;
 }
 
 /** A port in use or not allowed is the operator's to fix: say which address and where to change it. */

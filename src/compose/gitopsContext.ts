@@ -16,7 +16,7 @@ import { readInventoryFile } from '../inventory/inventoryFile.ts';
 import type { Device } from '../model/device.ts';
 import { buildDevice, hostnameKey } from '../model/device.ts';
 import { networkContexts } from '../inventory/networkContext.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';

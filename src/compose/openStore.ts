@@ -4,7 +4,7 @@ import type { Logger } from '../model/ports.ts';
 import type { StoreConfig } from '../store/configSchema.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
 import { PostgresStore } from '../store/postgres/postgresStore.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { storeCollections } from './storeCollections.ts';
 
 export interface OpenStoreOptions {

@@ -9,13 +9,13 @@ import { CHECKS_DEFAULTS, checksConfigSchema } from '../checks/configSchema.ts';
 import { sourcesConfigSchema } from '../sources/configSchema.ts';
 import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intake/configSchema.ts';
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
-import { byteSizeSchema } from './byteSize.ts';
 import { RENDER_DEFAULTS, renderConfigSchema } from '../render/configSchema.ts';
 import { UI_DEFAULTS, uiConfigSchema } from '../ui/configSchema.ts';
 import { storeConfigSchema } from '../store/configSchema.ts';
+import { byteSizeSchema } from '../model/byteSizeSchema.ts';
+import { roleSchema } from '../model/roles.ts';
 
-export const roleSchema = z.enum(['read', 'operator']);
-export type Role = z.infer<typeof roleSchema>;
+export { roleSchema, type Role } from '../model/roles.ts';
 
 const tokenSchema = z
   .object({
@@ -54,9 +54,9 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    /** Inventory synchronization with NSO, NetBox and a BSS (README "Inventory synchronization"). */
+    /** Inventory synchronization with NSO, NetBox and a BSS (docs/guides/inventory-sync.md). */
     sources: sourcesConfigSchema.optional(),
-    /** Auto-sync schedule and windows (README "Syncing devices"). */
+    /** Auto-sync schedule and windows (docs/guides/sync.md). */
     scheduler: schedulerConfigSchema.default(SCHEDULER_DEFAULTS),
     /** Unsynchronized-device alarm: thresholds, sweep, passive Nagios results, notifications, /metrics. */
     alarms: alarmsConfigSchema.default(ALARMS_DEFAULTS),
@@ -68,7 +68,7 @@ export const configSchema = z
     render: renderConfigSchema.default(RENDER_DEFAULTS),
     /** Webhooks, polling fallback and the refresh queue. */
     intake: intakeConfigSchema.default(INTAKE_DEFAULTS),
-    /** Device login and transaction defaults (README "Transactions"). */
+    /** Device login and transaction defaults (docs/guides/transactions-reference.md). */
     devices: devicesConfigSchema.optional(),
     /** The web interface (docs/guides/web-ui.md). */
     ui: uiConfigSchema.default(UI_DEFAULTS),

@@ -1,9 +1,9 @@
 /**
- * Running-config text in the form rendered configs are compared in: the lab's
- * canonical form when the text is in the lab model (strict: anything else is
+ * Running-config text in the form rendered configs are compared in: the
+ * canonical form when the text is in netsync's config model (strict: anything else is
  * refused), otherwise only line endings and trailing blanks normalised.
  */
-import { canonicalConfig } from '../lab/index.ts';
+import { canonicalConfig } from '../deviceconfig/canonicalConfig.ts';
 import { normalizeConfig } from '../render/configHash.ts';
 
 export function canonicalRunning(platform: string, text: string): string {

@@ -1,5 +1,5 @@
 /** Where first-contact SSH host keys are pinned: the device record in the Store. */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface HostKeyRecorder {
   /** Pin a key seen on first contact (the device had none pinned). */

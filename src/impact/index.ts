@@ -1,5 +1,5 @@
 /**
- * Impact: from changed paths to the exact set of affected devices (pure; DESIGN §4).
+ * Impact: from changed paths to the exact set of affected devices (pure; docs/design/architecture.md §4).
  *
  *   new ImpactService(changes: ChangeSource, renderer: Renderer, rules: SettingsRule[])
  *   impact.computeImpact({repo, before, after, devices, precise?, otherCommit?, changedPaths?})

@@ -1,5 +1,5 @@
 /**
- * Settings path rules (DESIGN §4), read from mapping/settings.yml: which settings file affects which devices
+ * Settings path rules (docs/design/architecture.md §4), read from mapping/settings.yml: which settings file affects which devices
  * is data, not code. A rule is `{path, select}`; `path` is a glob with `*`, `**` and `{placeholder}` parts,
  * and `select` is `all` or `{type|group|hostname: value or [values]}` where values may use the placeholders.
  * Every matching rule applies (a file can select through several rules).

@@ -1,7 +1,7 @@
 /** netsync.yml sections `repos` (the settings and templates repos) and `intake` (webhooks, polling, queue). */
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
-import { byteSizeSchema } from '../config/byteSize.ts';
+import { byteSizeSchema } from '../model/byteSizeSchema.ts';
 
 const repoSchema = z
   .object({

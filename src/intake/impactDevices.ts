@@ -7,7 +7,7 @@ import type { Selector, SettingsRule } from '../impact/index.ts';
 import { selectorKey, selectorsFor } from '../impact/index.ts';
 import type { Device } from '../model/device.ts';
 import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 /** Past this many distinct selectors one full listing is cheaper than many filtered ones. */
 const MAX_NARROW_QUERIES = 16;

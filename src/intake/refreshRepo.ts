@@ -12,7 +12,7 @@ import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind, Renderer } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { devicesForChange } from './impactDevices.ts';
 import type { RepoEvent, RepoEventKind, RepoState } from './repoState.ts';
 import { readRepoState, writeRepoState } from './repoState.ts';

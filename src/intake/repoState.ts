@@ -3,9 +3,9 @@
  * known-good commit, which stays in force while newer pushes fail validation. And the repo event history.
  */
 import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { z } from 'zod';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 export interface RepoState {
   /** Last branch head looked at (valid or not): a head equal to it needs no work. */
@@ -32,7 +32,7 @@ export interface RepoEvent {
   problems: string[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     repoEvents: RepoEvent;
   }

@@ -5,7 +5,7 @@
  * all show it.
  */
 import type { RepoKind } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { RepoEvent, RepoState } from './repoState.ts';
 import { readRepoState } from './repoState.ts';
 

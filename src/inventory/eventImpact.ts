@@ -10,7 +10,7 @@ import { hostnameKey } from '../model/device.ts';
 import type { NewSyncEvent } from '../model/events.ts';
 import { isNetsyncError } from '../model/errors.ts';
 import type { Renderer, RenderTarget } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { NetworkRecords } from './networkContext.ts';
 import { networkContexts } from './networkContext.ts';
 

@@ -1,6 +1,6 @@
 /**
  * POST /devices/{h}/interfaces/{name}/bounce: shut the interface on the device and bring it back
- * (DESIGN §3: recorded in the history, never a change of the synchronized flag). Talks to the device
+ * (docs/design/architecture.md §3: recorded in the history, never a change of the synchronized flag). Talks to the device
  * only through the front door (DeviceWrites: journaled, under the per-device lock transactions and syncto take).
  */
 import type { DeviceWrites } from '../commit/deviceWrites.ts';
@@ -9,7 +9,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface InterfaceBouncePorts {
   store: Store;

@@ -1,6 +1,6 @@
 /**
  * Device inventory operations with their sync-status consequences
- * (the API-driven rows of the CNaaS event table, DESIGN §3).
+ * (the API-driven rows of the CNaaS event table, docs/design/architecture.md §3).
  */
 import type { Device, DeviceInterface, DeviceState, NewDevice, Transport } from '../model/device.ts';
 import { buildDevice, canTransition, hostnameKey, isFabricType, sameHostname } from '../model/device.ts';
@@ -8,7 +8,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { NewSyncEvent, SyncEvent } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { DeviceFilter, Store } from '../store/store.ts';
+import type { DeviceFilter, Store } from '../model/store.ts';
 import type { IntendedConfigs } from './eventImpact.ts';
 import { changedByEvent, networkRecords, unchangedEvents } from './eventImpact.ts';
 import type { SyncStatusService } from './syncStatus.ts';

@@ -6,7 +6,7 @@
 import { BlockList, isIPv4 } from 'node:net';
 import type { Device, DeviceInterface } from '../model/device.ts';
 import type { RenderTarget } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { hostnameKey, sameHostname } from '../model/device.ts';
 import type { Linknet, LinknetEnd, MgmtDomain, NetworkContext } from '../model/network.ts';
 

@@ -10,7 +10,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { Linknet, MgmtDomain } from '../model/network.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { DeviceChange, Store, StoreView } from '../store/store.ts';
+import type { DeviceChange, Store, StoreView } from '../model/store.ts';
 import type { IntendedConfigs } from './eventImpact.ts';
 import { changedByEvent, networkRecords, splitByChange, unchangedEvents } from './eventImpact.ts';
 import type { NetworkRecords } from './networkContext.ts';

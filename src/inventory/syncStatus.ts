@@ -6,7 +6,7 @@ import type { Device } from '../model/device.ts';
 import type { NewSyncEvent, SyncCause } from '../model/events.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { DeviceChange, Store } from '../store/store.ts';
+import type { DeviceChange, Store } from '../model/store.ts';
 
 export interface UnsyncContext {
   by: string;

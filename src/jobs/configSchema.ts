@@ -1,14 +1,16 @@
 /** Config section `scheduler`: auto-sync of unsynchronized devices and the drift check (both off by default). */
 import { z } from 'zod';
+import { cronSchema } from '../model/cronSchema.ts';
 
-const windowSchema = z.object({ cron: z.string().min(1), duration: z.string().min(1) }).strict();
+// Windows and schedules speak one cron dialect (node-cron's), checked when the config loads.
+const windowSchema = z.object({ cron: cronSchema('0 2 * * *'), duration: z.string().min(1) }).strict();
 
 export const schedulerConfigSchema = z
   .object({
     autoSync: z
       .object({
         enabled: z.boolean().default(false),
-        cron: z.string().default('*/5 * * * *'),
+        cron: cronSchema('*/5 * * * *').default('*/5 * * * *'),
         /** Sync only inside an allow window (if any are given) and never inside a deny window. */
         windows: z.object({ allow: z.array(windowSchema).optional(), deny: z.array(windowSchema).optional() }).strict().optional(),
         comment: z.string().default('auto-sync'),

@@ -11,7 +11,7 @@ import { deviceTarget } from '../commit/target.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface DriftCheckPorts {
   store: Store;

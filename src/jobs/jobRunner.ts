@@ -1,5 +1,5 @@
 /**
- * Runs jobs and keeps their persisted records (DESIGN §3). A job's work gets a
+ * Runs jobs and keeps their persisted records (docs/design/architecture.md §3). A job's work gets a
  * context to report progress and per-device results and to notice an abort;
  * an exception in the work becomes a FAILED job, never an escaped error.
  */
@@ -9,7 +9,7 @@ import type { DeviceJobResult, Job } from '../model/job.ts';
 import { isFinished } from '../model/job.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { RunRecord } from '../commit/journal.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export interface JobContext {
   readonly jobId: string;

@@ -1,4 +1,4 @@
-/** Which devices a syncto contacts (DESIGN §5). Pure. */
+/** Which devices a syncto contacts (docs/design/architecture.md §5). Pure. */
 import type { Device } from '../model/device.ts';
 import { sameHostname } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';

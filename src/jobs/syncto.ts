@@ -1,5 +1,5 @@
 /**
- * syncto (DESIGN §5): push the rendered intended config to unsynchronized
+ * syncto (docs/design/architecture.md §5): push the rendered intended config to unsynchronized
  * devices. Per device: render, read the running config, check for drift,
  * diff; then one transaction through the commit engine for every device that
  * needs a change, and a read-back that verifies what the device now runs.
@@ -12,13 +12,14 @@ import type { DeviceSession, SessionFactory } from '../commit/session.ts';
 import { deviceTarget } from '../commit/target.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
+import type { ErrorCode } from '../model/errors.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
 import type { SecretSubstitution } from '../render/index.ts';
 import { deriveSubstitutions } from '../render/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
 import { describeTarget, selectDevices } from './selection.ts';
@@ -144,7 +145,7 @@ export class SynctoService {
           if (ctx.signal.aborted) return record(device.hostname, { status: 'skipped', error: 'job aborted before this device was started' });
           const intended = rendered.get(device.hostname);
           if (!intended || intended instanceof NetsyncError) {
-            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device' });
+            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device', code: intended?.code ?? 'RENDER_FAILED', phase: 'render' });
           }
           await record(device.hostname, { status: 'running' });
           let running: string;
@@ -154,6 +155,8 @@ export class SynctoService {
             return record(device.hostname, {
               status: req.flags.skipUnreachable ? 'skipped' : 'failed',
               error: this.ports.mask(`could not read the running config: ${errorText(err)}`, intended.secretSubstitutions),
+              code: codeOf(err),
+              phase: 'read-running',
             });
           }
           const want = this.ports.canonicalize(device.platform, intended.config);
@@ -204,7 +207,8 @@ export class SynctoService {
               changed: false,
               diff: p.diff,
               error: node?.error ? this.ports.mask(node.error.message, p.intended.secretSubstitutions) : 'not committed: another device of the transaction failed',
-              rollbackStatus: node?.['rollback-status'] === 'complete' ? 'complete' : node?.['rollback-status'] === 'fail' ? 'failed' : 'none',
+              ...(node?.error ? { code: node.error.code, phase: node.error.phase } : {}),
+              rollbackStatus: node?.['rollback-status'] ?? 'not-needed',
             });
           }
           // Verify before claiming success: the hash recorded is that of what the device now runs.
@@ -212,12 +216,12 @@ export class SynctoService {
             const running = await this.readRunning(p.device);
             const want = this.ports.canonicalize(p.device.platform, p.intended.config);
             if (running !== want) {
-              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device, running, want, p.intended).text, error: 'committed, but the running config does not match the intended config' });
+              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device, running, want, p.intended).text, error: 'committed, but the running config does not match the intended config', code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
             }
             await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
             await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
           } catch (err) {
-            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: this.ports.mask(`committed, but could not verify: ${errorText(err)}`, p.intended.secretSubstitutions) });
+            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: this.ports.mask(`committed, but could not verify: ${errorText(err)}`, p.intended.secretSubstitutions), code: codeOf(err), phase: 'verify' });
           }
         }),
       ),
@@ -261,6 +265,10 @@ export class SynctoService {
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function codeOf(err: unknown): ErrorCode {
+  return isNetsyncError(err) ? err.code : 'INTERNAL';
 }
 
 function errorText(err: unknown): string {

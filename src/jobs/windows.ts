@@ -4,6 +4,7 @@
  * are given) and never inside a deny window. Pure.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { validate as validCron } from 'node-cron';
 import { parseDuration } from '../model/duration.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 
@@ -30,6 +31,9 @@ export function durationMs(text: string, key = 'duration'): number {
 }
 
 export function isInWindow(now: Date, window: WindowSpec): boolean {
+  // One dialect for schedules and windows: node-cron's. cron-parser only steps back to the last fire time,
+  // and accepts extensions (e.g. Jenkins' H) that a schedule would refuse.
+  if (!validCron(window.cron)) throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression (node-cron syntax, e.g. "0 2 * * *")`, { cron: window.cron });
   let last: Date;
   try {
     // The most recent fire time at or before now; cron-parser's prev() is strictly before, so step 1 ms ahead.

@@ -12,10 +12,8 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { z } from 'zod';
-import { errorHandler, notFoundHandler } from '../api/errors.ts';
-import { RefusalLog } from '../logging/refusalLog.ts';
-import { parseInput } from '../api/validate.ts';
-import { silentLogger } from '../model/ports.ts';
+import { parseInput } from '../model/parseInput.ts';
+import { labErrorHandler, labNotFound } from './httpErrors.ts';
 import type { Lab, LabDevice } from './types.ts';
 
 export const faultsSchema = z
@@ -73,8 +71,8 @@ export async function startControlApi(lab: Pick<Lab, 'devices' | 'device' | 'inv
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(lab));
-  app.use(notFoundHandler);
-  app.use(errorHandler(silentLogger, new RefusalLog(silentLogger)));
+  app.use(labNotFound);
+  app.use(labErrorHandler);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -3,7 +3,7 @@
  * counters and SSH connections. The NETCONF and EOS session code talk to this,
  * never to the SSH server directly.
  */
-import { cloneConfig, type LabConfig } from './configModel.ts';
+import { cloneConfig, type LabConfig } from '../deviceconfig/configModel.ts';
 import { NO_FAULTS, type LabCounters, type LabFaults, type LabPlatform } from './types.ts';
 
 export interface ConnectionHandle {

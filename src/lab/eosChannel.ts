@@ -20,23 +20,27 @@ export function attachEosChannel(
     if (text && channel.writable) channel.write(text.replace(/\n/g, nl));
   };
   channel.on('error', () => {});
+  if (opts.command !== null) void runExec(shell, channel, opts.command, out);
+  else runInteractive(shell, channel, opts.pty, out);
+}
 
-  if (opts.command !== null) {
-    void (async () => {
-      let failed = false;
-      for (const line of opts.command!.split(/\r?\n/)) {
-        const r = await shell.run(line);
-        if (r.output) out(`${r.output}\n`);
-        failed ||= r.error;
-        if (r.close) break;
-      }
-      if (!channel.writable) return;
-      channel.exit(failed ? 1 : 0);
-      channel.end();
-    })();
-    return;
+/** `ssh host 'cmd1\ncmd2'`: run each line, exit 1 if any failed. */
+async function runExec(shell: EosShell, channel: ssh2.ServerChannel, command: string, out: (text: string) => void): Promise<void> {
+  let failed = false;
+  for (const line of command.split(/\r?\n/)) {
+    const r = await shell.run(line);
+    if (r.output) out(`${r.output}\n`);
+    failed ||= r.error;
+    if (r.close) break;
   }
+  if (!channel.writable) return;
+  channel.exit(failed ? 1 : 0);
+  channel.end();
+}
 
+/** An interactive shell: prompt, echo and line editing with a pty, plain lines without. */
+function runInteractive(shell: EosShell, channel: ssh2.ServerChannel, pty: boolean, out: (text: string) => void): void {
+  const opts = { pty };
   let buffer = '';
   let closed = false;
   let lastWasCr = false;

@@ -3,7 +3,7 @@
  * connection that opened them (as on EOS), the commit timer with its rollback
  * point, and the "session is already in use" rule for other users' pending sessions.
  */
-import { cloneConfig, danglingVlans, type LabConfig } from './configModel.ts';
+import { cloneConfig, danglingVlans, type LabConfig } from '../deviceconfig/configModel.ts';
 import type { DeviceCore } from './deviceCore.ts';
 
 export interface EosConfigSession {

@@ -4,8 +4,8 @@
  * Each input line is one command; its output and the next prompt are returned.
  */
 import { createTwoFilesPatch } from 'diff';
-import { applyCliLine, configToCli, normalizeInterface, shortInterface, type CliMode } from './cliConfig.ts';
-import { cloneConfig } from './configModel.ts';
+import { applyCliLine, configToCli, normalizeInterface, shortInterface, type CliMode } from '../deviceconfig/cliConfig.ts';
+import { cloneConfig } from '../deviceconfig/configModel.ts';
 import type { ConnectionHandle, DeviceCore } from './deviceCore.ts';
 import type { EosConfigSession, EosSessions } from './eosSessions.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The device lab (DESIGN §7), like NSO's netsim: simulated NETCONF and EOS-CLI
+ * The device lab (docs/design/architecture.md §7), like NSO's netsim: simulated NETCONF and EOS-CLI
  * devices, each a real SSH server on 127.0.0.1, with faults on demand.
  *
  *   const lab = await startLab({ devices: 4, stateDir });
@@ -7,13 +7,13 @@
  *   await lab.stop();
  */
 import { NetsyncError } from '../model/errors.ts';
-import { parseConfig } from './canonicalConfig.ts';
+import { parseConfig } from '../deviceconfig/canonicalConfig.ts';
 import { startControlApi } from './controlApi.ts';
 import { LabDeviceImpl } from './labDevice.ts';
 import { loadClientKey, loadDeviceState, writeKnownHosts } from './stateDir.ts';
 import type { Lab, LabDeviceSpec, LabInventoryEntry, LabPlatform, StartLabOptions } from './types.ts';
 
-export { canonicalConfig } from './canonicalConfig.ts';
+export { canonicalConfig } from '../deviceconfig/canonicalConfig.ts';
 export { NO_FAULTS } from './types.ts';
 export type { Lab, LabCounters, LabDevice, LabDeviceSpec, LabFaults, LabInventoryEntry, LabPlatform, StartLabOptions } from './types.ts';
 

@@ -5,8 +5,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { NetsyncError } from '../model/errors.ts';
-import { parseConfig, serializeConfig } from './canonicalConfig.ts';
-import type { LabConfig } from './configModel.ts';
+import { parseConfig, serializeConfig } from '../deviceconfig/canonicalConfig.ts';
+import type { LabConfig } from '../deviceconfig/configModel.ts';
 import { DeviceCore, type ConnectionHandle } from './deviceCore.ts';
 import { EosSessions } from './eosSessions.ts';
 import { attachEosChannel } from './eosChannel.ts';

@@ -2,9 +2,9 @@
  * Device-wide NETCONF state (RFC 6241): the shared candidate, the locks, and the
  * pending confirmed commit (§8.4) with its timer, persist-id and rollback point.
  */
-import { cloneConfig, danglingVlans, type LabConfig } from './configModel.ts';
+import { cloneConfig, danglingVlans, type LabConfig } from '../deviceconfig/configModel.ts';
 import type { DeviceCore } from './deviceCore.ts';
-import { RpcError } from './netconfError.ts';
+import { RpcError } from '../deviceconfig/netconfError.ts';
 
 export type Datastore = 'running' | 'candidate';
 

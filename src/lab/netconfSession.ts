@@ -5,12 +5,13 @@
  * or, for framing and hello violations (RFC 6242 §3), the end of the session.
  */
 import type { Duplex } from 'node:stream';
-import { filterConfig, applyEdit, configFromXml, configToXml, BASE_NS, LAB_NS } from './netconfConfig.ts';
+import { filterConfig, applyEdit, configFromXml, configToXml, BASE_NS, LAB_NS } from '../deviceconfig/netconfConfig.ts';
 import type { ConnectionHandle, DeviceCore } from './deviceCore.ts';
 import type { Datastore, NetconfDatastore } from './netconfDatastore.ts';
-import { RpcError, escapeXml, rpcErrorXml } from './netconfError.ts';
-import { FrameDecoder, FramingError, encodeFrame } from './netconfFraming.ts';
-import { child, parseXml, type XmlNode } from './xmlTree.ts';
+import { RpcError, escapeXml, rpcErrorXml } from '../deviceconfig/netconfError.ts';
+import { FrameDecoder, encodeMessage } from '../protocol/netconfFraming.ts';
+import { isNetsyncError } from '../model/errors.ts';
+import { child, parseXml, type XmlNode } from '../deviceconfig/xmlTree.ts';
 
 export const SERVER_CAPABILITIES = [
   'urn:ietf:params:netconf:base:1.0',
@@ -27,9 +28,15 @@ const BASE11 = 'urn:ietf:params:netconf:base:1.1';
 
 type Reply = { kind: 'ok' } | { kind: 'data'; xml: string } | { kind: 'drop' } | { kind: 'close' };
 
+/** A message larger than this ends the session. */
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
 export class NetconfSession {
   readonly id: number;
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder((msg) => {
+    if (!this.helloDone) this.onHello(msg);
+    else this.queue = this.queue.then(() => this.onRpc(msg));
+  }, MAX_MESSAGE_BYTES);
   private helloDone = false;
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
@@ -47,7 +54,7 @@ export class NetconfSession {
     stream.on('error', () => this.cleanup());
     // The hello always goes with ]]>]]>, even when the client's hello (and a switch to chunked) came first.
     void device.delay().then(() => {
-      if (!this.closed) this.stream.write(encodeFrame('eom', this.helloXml()));
+      if (!this.closed) this.stream.write(encodeMessage(this.helloXml(), 'eom'));
     });
   }
 
@@ -59,19 +66,16 @@ export class NetconfSession {
   /** Replies use whatever framing the hellos agreed. */
   private write(xml: string): void {
     if (this.closed) return;
-    this.stream.write(encodeFrame(this.decoder.framing, xml));
+    this.stream.write(encodeMessage(xml, this.decoder.mode));
   }
 
   private onData(data: Buffer): void {
     if (this.closed) return;
     try {
-      this.decoder.push(data, (msg) => {
-        if (!this.helloDone) this.onHello(msg);
-        else this.queue = this.queue.then(() => this.onRpc(msg));
-      });
+      this.decoder.push(data);
     } catch (err) {
       // Framing violations end the session (RFC 6242 §3); anything else must not take the lab down either.
-      if (!(err instanceof FramingError)) process.stderr.write(`netsync lab: ${this.device.hostname}: ${(err as Error).stack ?? String(err)}\n`);
+      if (!(isNetsyncError(err) && err.code === 'NETCONF_FRAMING')) process.stderr.write(`netsync lab: ${this.device.hostname}: ${(err as Error).stack ?? String(err)}\n`);
       this.end();
     }
   }
@@ -89,7 +93,7 @@ export class NetconfSession {
       return this.end();
     }
     this.helloDone = true;
-    if (caps.includes(BASE11)) this.decoder.framing = 'chunked';
+    if (caps.includes(BASE11)) this.decoder.setFraming('chunked');
   }
 
   private async onRpc(msg: string): Promise<void> {

@@ -1,6 +1,7 @@
 /** Public shapes of the device lab (src/lab). Other modules and tests depend on these names. */
+import type { ConfigDialect } from '../deviceconfig/canonicalConfig.ts';
 
-export type LabPlatform = 'netconf' | 'eos';
+export type LabPlatform = ConfigDialect;
 
 /** Faults a device can be told to show, at start or at run time (control API or in-process). */
 export interface LabFaults {

@@ -1,4 +1,4 @@
-/** Device inventory model (DESIGN §3). Pure: no I/O. */
+/** Device inventory model (docs/design/architecture.md §3). Pure: no I/O. */
 
 export const DEVICE_STATES = ['DISCOVERED', 'INIT', 'MANAGED', 'UNMANAGED'] as const;
 export type DeviceState = (typeof DEVICE_STATES)[number];

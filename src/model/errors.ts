@@ -1,67 +1,13 @@
 /**
  * One error base for all of netsync. `code` is stable (tests and API clients
  * match on it), `data` carries structured details, and `message` tells a
- * person what to do next. API status codes and CLI exit codes derive from it.
+ * person what to do next. Every code is in the registry (errorCodes.ts), from
+ * which API status codes, RFC 6241 error-tags and CLI exit codes derive.
  */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'VALIDATION_FAILED'
-  | 'UNKNOWN_FIELD'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID_STATE_TRANSITION'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'CONFIG_INVALID'
-  | 'STORE_CORRUPT'
-  | 'STORE_WRITE_FAILED'
-  | 'STORE_LOCKED'
-  | 'STORE_LOCK_INVALID'
-  | 'STORE_VERSION'
-  | 'STORE_MISSING'
-  | 'STORE_UNREACHABLE'
-  | 'STORE_TIMEOUT'
-  | 'STORE_FAILED'
-  | 'STORE_NOT_EMPTY'
-  | 'LOCKED'
-  | 'LISTEN_FAILED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL'
-  | (string & {});
+import type { ErrorCode } from './errorCodes.ts';
+import { errorInfo } from './errorCodes.ts';
 
-const HTTP_STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  VALIDATION_FAILED: 400,
-  UNKNOWN_FIELD: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  INVALID_STATE_TRANSITION: 409,
-  LOCKED: 409,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  UNAVAILABLE: 503,
-  // The PostgreSQL store is out of reach or too slow: the request may succeed later.
-  STORE_UNREACHABLE: 503,
-  STORE_TIMEOUT: 503,
-  STORE_NOT_EMPTY: 409,
-  // A device the daemon talks to for the caller (interface bounce) failed or refused: a bad gateway, not our bug.
-  DEVICE_UNREACHABLE: 502,
-  AUTH_FAILED: 502,
-  HOST_KEY_MISMATCH: 502,
-  CLI_CLOSED: 502,
-  CLI_TIMEOUT: 502,
-  CLI_COMMAND_REJECTED: 502,
-  NETCONF_CLOSED: 502,
-  NETCONF_TIMEOUT: 502,
-  NETCONF_RPC_ERROR: 502,
-  BOUNCE_INCOMPLETE: 502,
-  DEVICE_LOCKED: 409,
-  EOS_SESSION_LOCKED: 409,
-};
+export type { ErrorCode } from './errorCodes.ts';
 
 export class NetsyncError extends Error {
   readonly code: ErrorCode;
@@ -74,9 +20,9 @@ export class NetsyncError extends Error {
     this.data = data;
   }
 
-  /** HTTP status that fits the code; anything unknown is a server-side failure. */
+  /** HTTP status that fits the code (from the registry, src/model/errorCodes.ts). */
   get httpStatus(): number {
-    return HTTP_STATUS[this.code] ?? 500;
+    return errorInfo(this.code).http;
   }
 }
 

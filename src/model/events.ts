@@ -1,4 +1,4 @@
-/** Sync events: the persisted history of why a device is unsynchronized (DESIGN §3). */
+/** Sync events: the persisted history of why a device is unsynchronized (docs/design/architecture.md §3). */
 
 export const SYNC_CAUSES = [
   'settings_changed',

@@ -1,4 +1,6 @@
-/** Jobs (DESIGN §3): persisted records of work such as syncto. */
+/** Jobs (docs/design/architecture.md, "Vocabulary"): persisted records of work such as syncto. */
+import type { ErrorCode } from './errorCodes.ts';
+import type { Phase, RollbackStatus } from './transaction.ts';
 
 export const JOB_STATUSES = ['SCHEDULED', 'RUNNING', 'FINISHED', 'FAILED', 'ABORTED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -6,12 +8,20 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** `would-change`: a dry run found a change to push (the diff is in the result); nothing was committed. */
 export type DeviceResultStatus = 'pending' | 'running' | 'synced' | 'unchanged' | 'would-change' | 'failed' | 'skipped' | 'drift';
 
+/** Where a device's part of a job failed: before the push (render, reading the device), in a transaction phase, or in the read-back. */
+export type JobPhase = 'render' | 'read-running' | Phase | 'verify';
+
 export interface DeviceJobResult {
   status: DeviceResultStatus;
   changed?: boolean;
   diff?: string;
+  /** What went wrong, for a person. */
   error?: string;
-  rollbackStatus?: 'none' | 'complete' | 'failed';
+  /** The failure's stable code: tells "could not connect" (DEVICE_UNREACHABLE) from "device refused" (NETCONF_RPC_ERROR). */
+  code?: ErrorCode;
+  /** Where it failed. */
+  phase?: JobPhase;
+  rollbackStatus?: RollbackStatus;
 }
 
 export interface Job {

@@ -1,6 +1,6 @@
 /** netsync.yml section `render`: the budgets every render and config diff runs under (docs/guides/rendering.md). */
 import { z } from 'zod';
-import { byteSizeSchema } from '../config/byteSize.ts';
+import { byteSizeSchema } from '../model/byteSizeSchema.ts';
 
 export const RENDER_DEFAULTS = { timeoutMs: 2000, memoryMb: 256, maxOutput: '4mb', diffTimeoutMs: 2000 } as const;
 

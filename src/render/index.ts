@@ -1,5 +1,5 @@
 /**
- * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; DESIGN §4), run in a
+ * Render: settings merge + nunjucks per platform + config hash + secret masking (pure; docs/design/architecture.md §4), run in a
  * sandbox: nunjucks' runtime hooks refuse escapes (sandbox/hardenNunjucks.ts), renders run in worker threads
  * with an empty env, a heap cap and a time budget (workerPool.ts; docs/guides/rendering.md).
  *

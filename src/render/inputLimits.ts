@@ -1,5 +1,5 @@
 /**
- * Limits on what a push may hand netsync to parse (DESIGN §11): files and repos have a size cap, YAML a cap
+ * Limits on what a push may hand netsync to parse (docs/design/architecture.md §11): files and repos have a size cap, YAML a cap
  * on alias expansion (billion laughs) and on nesting depth, checked before the parser runs where the text
  * allows it, because parsing is where a hostile file costs seconds and gigabytes. Over a limit, the file is
  * not parsed and a problem names the file and the limit (and its netsync.yml key): the push is rejected

@@ -1,5 +1,5 @@
 /**
- * Merges the settings that apply to one device (DESIGN §4):
+ * Merges the settings that apply to one device (docs/design/architecture.md §4):
  * defaults -> global -> fabric (DIST/CORE only) -> type folder -> groups (ascending priority) -> device.
  * Later layers win. Lists of objects with an `id` (VLANs) or `name` (interfaces) are merged item by item,
  * so a device file can change one VLAN's name without repeating the others; other lists are replaced.

@@ -1,5 +1,6 @@
 /** What the main thread and a render worker exchange (structured-clone-safe: Maps, strings, plain objects). */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
+import type { ErrorCode } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { SettingsDoc } from './settingsSnapshot.ts';
 
@@ -24,7 +25,7 @@ export interface RenderBatchTask {
 export type WorkerRendered = RenderedConfig;
 
 export interface SerializedError {
-  error: { code: string; message: string; data: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; data: Record<string, unknown> };
 }
 
 export type RenderBatchReply = { missing: ('settings' | 'templates')[] } | { results: (WorkerRendered | SerializedError)[] };

@@ -1,6 +1,7 @@
 /** The `sources` section of netsync.yml: which external inventories take part and how to reach them. */
 import { z } from 'zod';
-import { cronSchema } from '../config/cron.ts';
+import type { DevicesConfig } from '../drivers/configSchema.ts';
+import { cronSchema } from '../model/cronSchema.ts';
 import { NSO_ACTIONS } from './nsoSource.ts';
 
 /** fetch refuses a URL with user:password (and its error would quote them): credentials go in their own keys. */
@@ -108,3 +109,16 @@ export const sourcesConfigSchema = z
   .strict();
 
 export type SourcesConfig = z.infer<typeof sourcesConfigSchema>;
+
+/** The SSH identity check logs in like every device session unless `sources.ssh` says otherwise. */
+export function withDeviceLogin(sources: SourcesConfig, devices: DevicesConfig | undefined): SourcesConfig {
+  if (sources.ssh || !devices) return sources;
+  const ssh = {
+    username: devices.username,
+    connectTimeoutMs: devices.connectTimeoutMs,
+    ...(devices.password !== undefined ? { password: devices.password } : {}),
+    ...(devices.privateKeyFile !== undefined ? { privateKeyFile: devices.privateKeyFile } : {}),
+    ...(devices.passphrase !== undefined ? { passphrase: devices.passphrase } : {}),
+  };
+  return { ...sources, ssh };
+}

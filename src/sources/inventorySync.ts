@@ -9,7 +9,7 @@ import { hostnameKey } from '../model/device.ts';
 import { NetsyncError, isNetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { silentLogger, systemClock } from '../model/ports.ts';
-import type { RecordWrite, Store } from '../store/store.ts';
+import type { RecordWrite, Store } from '../model/store.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import type { IdentityProbe, ProbeResult } from './reconcile/identityProbe.ts';
 import type { ItemResult, StepResult } from './reconcile/membership.ts';
@@ -19,7 +19,7 @@ import { planReconcile } from './reconcile/plan.ts';
 import type { InventorySource } from './types.ts';
 import { z } from 'zod';
 import { SOURCE_NAMES, TRANSPORTS } from '../model/device.ts';
-import { isoTime, recordSchema } from '../store/schemaKit.ts';
+import { isoTime, recordSchema } from '../model/schemaKit.ts';
 
 const LAST_REPORT_KEY = 'inventorySync.lastReport';
 const MEMBERSHIP_ID = 'current';
@@ -29,7 +29,7 @@ export interface MembershipSnapshot {
   devices: KnownDevice[];
 }
 
-declare module '../store/store.ts' {
+declare module '../model/store.ts' {
   interface Collections {
     /** One record ('current'): which systems held each device at the last sync. One record, so a sync is one write. */
     inventoryMembership: MembershipSnapshot;

@@ -7,7 +7,7 @@ import type { Device } from '../model/device.ts';
 import { buildDevice, hostnameKey } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
 import { systemClock } from '../model/ports.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { DeviceSpec, InventorySource, SourceDevice } from './types.ts';
 
 export const SYNC_ACTOR = 'inventory-sync';

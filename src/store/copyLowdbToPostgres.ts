@@ -10,7 +10,7 @@ import { VERSION } from '../version.ts';
 import type { StoreCounts } from './postgres/importStoreData.ts';
 import { countsOf } from './postgres/importStoreData.ts';
 import { PostgresStore } from './postgres/postgresStore.ts';
-import type { CollectionSchemas } from './schemaKit.ts';
+import type { CollectionSchemas } from '../model/schemaKit.ts';
 import { decodeStoreFile } from './storeFile.ts';
 import { acquireStoreLock } from './storeLock.ts';
 

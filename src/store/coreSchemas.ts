@@ -10,7 +10,8 @@ import { RECORD_KINDS, SYNC_CAUSES } from '../model/events.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import { JOB_STATUSES } from '../model/job.ts';
 import type { Linknet, MgmtDomain } from '../model/network.ts';
-import { isoTime, keyedRecord, recordSchema } from './schemaKit.ts';
+import { PHASES, ROLLBACK_STATUSES } from '../model/transaction.ts';
+import { errorCodeSchema, isoTime, keyedRecord, recordSchema } from '../model/schemaKit.ts';
 
 const nullableTime = isoTime.nullable();
 
@@ -73,7 +74,10 @@ const deviceJobResult = recordSchema<DeviceJobResult>()(
     changed: z.boolean().optional(),
     diff: z.string().optional(),
     error: z.string().optional(),
-    rollbackStatus: z.enum(['none', 'complete', 'failed']).optional(),
+    code: errorCodeSchema.optional(),
+    phase: z.enum(['render', 'read-running', ...PHASES]).optional(),
+    // Job records written before the rollback vocabulary was unified said 'none' and 'failed'.
+    rollbackStatus: z.preprocess((v) => (v === 'none' ? 'not-needed' : v === 'failed' ? 'fail' : v), z.enum(ROLLBACK_STATUSES)).optional(),
   }),
 );
 

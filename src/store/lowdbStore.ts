@@ -13,7 +13,7 @@ import { hostnameKey } from '../model/device.ts';
 import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import { VERSION } from '../version.ts';
-import type { CollectionSchemas } from './schemaKit.ts';
+import type { CollectionSchemas } from '../model/schemaKit.ts';
 import type {
   CollectionName,
   Collections,
@@ -23,8 +23,8 @@ import type {
   RecordWrite,
   Store,
   StoreView,
-} from './store.ts';
-import { matchesFilter } from './store.ts';
+} from '../model/store.ts';
+import { matchesFilter } from '../model/store.ts';
 import type { StoreData as Data } from './storeFile.ts';
 import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
 import type { StoreLock } from './storeLock.ts';

@@ -9,8 +9,8 @@ import { hostnameKey } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import { deviceSchema, syncEventSchema } from './coreSchemas.ts';
-import type { CollectionSchemas } from './schemaKit.ts';
-import { describe, keyedRecord } from './schemaKit.ts';
+import type { CollectionSchemas } from '../model/schemaKit.ts';
+import { describe, keyedRecord } from '../model/schemaKit.ts';
 
 /** Bumped when a file written by this netsync could not be read correctly by an older one. */
 export const STORE_FORMAT = 1;

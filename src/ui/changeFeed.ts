@@ -3,7 +3,7 @@
  * events). netsync's store has no change notifications, so one shared poller compares a cheap fingerprint
  * (per device: state, sync flag, last update) and runs only while a page listens.
  */
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export type FeedListener = (event: string) => void;
 

@@ -9,7 +9,7 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { RepoKind, Renderer } from '../render/index.ts';
 import type { IdentityProbe } from '../sources/reconcile/identityProbe.ts';
 import type { InventorySync } from '../sources/inventorySync.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import type { PageRenderer } from './page.ts';
 
 export interface UiDeps {

@@ -1,5 +1,5 @@
 /**
- * The web interface (DESIGN §12), served at /: helmet's headers with a CSP that allows scripts and styles
+ * The web interface (docs/design/architecture.md §12), served at /: helmet's headers with a CSP that allows scripts and styles
  * from this origin only, a session cookie, a session-bound CSRF token on every state change, and the page
  * routers. Like src/api it only parses, calls the services and renders.
  */

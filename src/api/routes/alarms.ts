@@ -3,7 +3,7 @@
  * for check_http-style polling. check_http maps 2xx to OK, 4xx to WARNING and
  * 5xx to CRITICAL, so the HTTP status carries the state as well as the body.
  * Auth and argument errors are 4xx JSON without "UNSYNCED", so `check_http -s UNSYNCED`
- * makes them CRITICAL rather than a WARNING that looks like an alarm (README "Monitoring").
+ * makes them CRITICAL rather than a WARNING that looks like an alarm (docs/guides/monitoring.md).
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import type { AlarmService } from '../../alarms/alarmService.ts';
 import { parseDuration } from '../../model/duration.ts';
 import type { ServiceState } from '../../alarms/evaluate.ts';
 import { pluginResult } from '../../alarms/nagiosPlugin.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 export const NAGIOS_HTTP_STATUS: Record<ServiceState, number> = { OK: 200, WARNING: 409, CRITICAL: 503, UNKNOWN: 500 };
 

@@ -15,8 +15,8 @@ import {
   reasonSchema,
   ztpNeighborsSchema,
 } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 import { checkPathIds } from '../params.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 export function devicesRouter(inventory: InventoryService, bounces: InterfaceBounceService): Router {
   const r = checkPathIds(Router());

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { InventorySync } from '../../sources/inventorySync.ts';
 import { actor } from '../auth.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 const syncBodySchema = z
   .object({

@@ -7,9 +7,9 @@ import type { SynctoService } from '../../jobs/syncto.ts';
 import { NetsyncError } from '../../model/errors.ts';
 import { actor } from '../auth.ts';
 import { emptyBodySchema } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 import { checkPathIds } from '../params.ts';
 import { hostnameSchema } from '../../inventory/deviceSchema.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 /** CNaaS-compatible request: exactly one of hostname, device_type, group or all. */
 export const synctoSchema = z

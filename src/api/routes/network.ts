@@ -3,8 +3,8 @@ import { Router } from 'express';
 import type { NetworkService } from '../../inventory/networkService.ts';
 import { actor } from '../auth.ts';
 import { linknetSchema, mgmtDomainPatchSchema, mgmtDomainSchema } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
 import { checkPathIds } from '../params.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 export function networkRouter(network: NetworkService): Router {
   const r = checkPathIds(Router(), 'record');

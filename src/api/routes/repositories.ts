@@ -2,13 +2,13 @@
 import { Router } from 'express';
 import { NetsyncError } from '../../model/errors.ts';
 import type { RepoKind } from '../../render/index.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../model/store.ts';
 import type { IntakeService } from '../../intake/intakeService.ts';
 import { REPO_KINDS } from '../../intake/intakeService.ts';
 import { readRepoState } from '../../intake/repoState.ts';
 import { clip } from '../errors.ts';
 import { emptyBodySchema } from '../schemas.ts';
-import { parseInput } from '../validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 import { readRepoStatuses } from '../../intake/repoStatus.ts';
 
 function repoParam(name: string): RepoKind {

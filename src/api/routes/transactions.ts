@@ -6,9 +6,9 @@ import { viewOf } from '../../commit/transactionService.ts';
 import type { CommitFlags } from '../../commit/types.ts';
 import { CONFIG_HASH_PATTERN } from '../../render/configHash.ts';
 import { actor } from '../auth.ts';
-import { parseInput } from '../validate.ts';
 import { checkPathIds } from '../params.ts';
 import { hostnameSchema } from '../../inventory/deviceSchema.ts';
+import { parseInput } from '../../model/parseInput.ts';
 
 const stageSchema = z
   .object({
@@ -28,7 +28,7 @@ const stageSchema = z
   })
   .strict();
 
-/** Flag names as UniConfig and DESIGN §6 spell them. */
+/** Flag names as UniConfig and docs/design/architecture.md §6 spell them. */
 const commitSchema = z
   .object({
     do_validate: z.boolean().optional(),

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
-import { parseInput } from '../../api/validate.ts';
+import { parseInput } from '../../model/parseInput.ts';
 import { faultsSchema } from '../../lab/controlApi.ts';
 import { labSpecs, startLab } from '../../lab/index.ts';
 import type { Lab, LabDeviceSpec } from '../../lab/types.ts';

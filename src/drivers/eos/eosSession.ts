@@ -1,5 +1,5 @@
 /**
- * DeviceSession over the EOS CLI (DESIGN §7): the candidate is a named config
+ * DeviceSession over the EOS CLI (docs/design/architecture.md §7): the candidate is a named config
  * session (`configure session NAME`), replaced from scratch with
  * `rollback clean-config`; `commit timer hh:mm:ss` is the confirmed commit and
  * the session name is the persist-id, so another connection can confirm

@@ -7,8 +7,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { NetsyncError } from '../../model/errors.ts';
-import type { Framing } from './framing.ts';
-import { FrameDecoder, encodeMessage } from './framing.ts';
+import type { Framing } from '../../protocol/netconfFraming.ts';
+import { FrameDecoder, encodeMessage } from '../../protocol/netconfFraming.ts';
 import type { ParsedMessage } from './replyReader.ts';
 import { ReplyReader } from './replyReader.ts';
 import type { RpcErrorInfo } from './rpcError.ts';

@@ -3,8 +3,8 @@
  * ietf-interfaces share this shape): find one in get-config data, and the edits that set or
  * remove its `enabled` leaf, in the namespace the device used.
  */
-import { escapeXml, parseXml, textOf } from './xml.ts';
-import type { XmlNode } from './xml.ts';
+import { child, parseXmlFragment } from '../../deviceconfig/xmlTree.ts';
+import { escapeXml } from './xml.ts';
 
 const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 
@@ -17,23 +17,12 @@ export interface InterfaceState {
   enabled: string | undefined;
 }
 
-const list = (v: unknown): XmlNode[] => (Array.isArray(v) ? (v as XmlNode[]) : v && typeof v === 'object' ? [v as XmlNode] : []);
-
-/** Namespace of the first <interfaces> element, from its own default or prefixed xmlns. */
-function interfacesNamespace(xml: string): string {
-  const m = /<(?:([\w.-]+):)?interfaces\b([^>]*)>/.exec(xml);
-  if (!m) return '';
-  const attr = m[1] ? `xmlns:${m[1]}` : 'xmlns';
-  return new RegExp(`\\s${attr}\\s*=\\s*"([^"]*)"`).exec(m[2] ?? '')?.[1] ?? '';
-}
-
 export function findInterface(data: string, name: string): InterfaceState | undefined {
-  const doc = parseXml(`<data>${data}</data>`).data as XmlNode | undefined;
   const wanted = name.trim().toLowerCase();
-  for (const container of list(doc?.interfaces)) {
-    for (const entry of list(container.interface)) {
-      const got = textOf(entry.name);
-      if (got?.toLowerCase() === wanted) return { name: got, ns: interfacesNamespace(data), enabled: textOf(entry.enabled) };
+  for (const container of parseXmlFragment(data).filter((n) => n.local === 'interfaces')) {
+    for (const entry of container.children.filter((n) => n.local === 'interface')) {
+      const got = child(entry, 'name')?.text.trim();
+      if (got?.toLowerCase() === wanted) return { name: got, ns: container.uri, enabled: child(entry, 'enabled')?.text.trim() };
     }
   }
   return undefined;

@@ -12,8 +12,8 @@ import type { InterfaceState } from './interfaceEdit.ts';
 import { enabledEdit, findInterface } from './interfaceEdit.ts';
 import { xmlNotApplied } from './appliedCheck.ts';
 import { NetconfRpcError } from './rpcError.ts';
-import { configBody, escapeXml, parseXml, textOf } from './xml.ts';
-import type { XmlNode } from './xml.ts';
+import { child, parseXmlFragment } from '../../deviceconfig/xmlTree.ts';
+import { configBody, escapeXml } from './xml.ts';
 
 const CAP = 'urn:ietf:params:netconf:capability:';
 
@@ -67,10 +67,9 @@ export class NetconfSession implements DeviceSession {
   }
 
   async facts(): Promise<DeviceFacts> {
-    const doc = parseXml(`<data>${await this.getConfig('running')}</data>`);
-    const system = (doc.data as XmlNode | undefined)?.system as XmlNode | undefined;
+    const system = parseXmlFragment(await this.getConfig('running')).find((n) => n.local === 'system');
     const version = /[?&]revision=([\d-]+)/.exec(this.client.serverCapabilities.find((c) => c.includes('module=')) ?? '')?.[1] ?? 'unknown';
-    return { hostname: textOf(system?.hostname) ?? '', platform: this.opts.platform, version };
+    return { hostname: (system && child(system, 'hostname')?.text.trim()) ?? '', platform: this.opts.platform, version };
   }
 
   async getRunningConfig(): Promise<string> {

@@ -1,32 +1,7 @@
-/** Small XML helpers for NETCONF: parse without namespace prefixes, escape, and cut raw subtrees. */
-import { XMLParser } from 'fast-xml-parser';
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'rpc-error' || name === 'capability',
-});
-
-export type XmlNode = Record<string, unknown>;
-
-export function parseXml(xml: string): XmlNode {
-  return parser.parse(xml) as XmlNode;
-}
+/** Small XML helpers for NETCONF: escape, and cut raw subtrees (parsing is src/deviceconfig/xmlTree.ts, on saxes). */
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Text of a parsed leaf whether it came back as a string or as an element with attributes. */
-export function textOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object' && '#text' in (value as XmlNode)) return String((value as XmlNode)['#text']);
-  return '';
 }
 
 /**

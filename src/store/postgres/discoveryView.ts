@@ -9,7 +9,7 @@
  */
 import type { Device } from '../../model/device.ts';
 import { hostnameKey } from '../../model/device.ts';
-import type { CollectionName, Collections, StoreView } from '../store.ts';
+import type { CollectionName, Collections, StoreView } from '../../model/store.ts';
 
 export interface ViewLoader {
   devices(keys: string[] | 'all'): Promise<Device[]>;

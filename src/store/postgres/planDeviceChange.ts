@@ -6,7 +6,7 @@
 import type { Device } from '../../model/device.ts';
 import { hostnameKey } from '../../model/device.ts';
 import { NetsyncError, notFound } from '../../model/errors.ts';
-import type { DeviceChange } from '../store.ts';
+import type { DeviceChange } from '../../model/store.ts';
 
 export interface PlannedDeviceChange {
   /** Every touched key: the device after the change, or undefined when it was removed. */

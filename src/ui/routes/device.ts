@@ -35,22 +35,31 @@ function hostnameParam(req: Request): string {
   return String(req.params.hostname);
 }
 
+const path = (hostname: string) => `/devices/${encodeURIComponent(hostname)}`;
+
 export function devicePages(ui: Ui): Router {
   const r = Router();
-  const path = (hostname: string) => `/devices/${encodeURIComponent(hostname)}`;
+  addDeviceRoutes(r, ui);
+  deviceRoutes(r, ui);
+  editDeviceRoutes(r, ui);
+  return r;
+}
 
-  const intended = async (device: Device): Promise<{ config?: string; error?: string; commits?: { settings: string; templates: string } }> => {
-    if (!ui.gitops) return { error: 'no settings/templates repos are configured, so there is no intended config' };
-    try {
-      const ctx = await ui.gitops.renderer.context();
-      // Promise.resolve: rendering may become asynchronous (worker threads); this works either way.
-      const rendered = await Promise.resolve(ctx.render(device));
-      return { config: rendered.masked, commits: { settings: rendered.settingsCommit, templates: rendered.templatesCommit } };
-    } catch (err) {
-      return { error: isNetsyncError(err) ? `${err.message} [${err.code}]` : (err as Error).message };
-    }
-  };
+/** The intended config shown on the device page (masked), or why there is none. */
+async function intended(ui: Ui, device: Device): Promise<{ config?: string; error?: string; commits?: { settings: string; templates: string } }> {
+  if (!ui.gitops) return { error: 'no settings/templates repos are configured, so there is no intended config' };
+  try {
+    const ctx = await ui.gitops.renderer.context();
+    // Promise.resolve: rendering may become asynchronous (worker threads); this works either way.
+    const rendered = await Promise.resolve(ctx.render(device));
+    return { config: rendered.masked, commits: { settings: rendered.settingsCommit, templates: rendered.templatesCommit } };
+  } catch (err) {
+    return { error: isNetsyncError(err) ? `${err.message} [${err.code}]` : (err as Error).message };
+  }
+}
 
+/** Adding a device (optionally verified over SSH first). */
+function addDeviceRoutes(r: Router, ui: Ui): void {
   const showAddForm = (req: Request, res: Response, values: Partial<DeviceFormValues>, errors: FieldErrors = {}, status = 200) =>
     ui.page(req, res, 'device-new.njk', { values, errors, ...formChoices(ui) }, status);
 
@@ -79,10 +88,14 @@ export function devicePages(ui: Ui): Router {
     }
   });
 
+}
+
+/** The device page and its actions: sync, diff, state, mark unsynchronized. */
+function deviceRoutes(r: Router, ui: Ui): void {
   r.get('/devices/:hostname', async (req, res) => {
     const device = await ui.inventory.get(hostnameParam(req));
     const events = (await ui.inventory.events(device.hostname)).reverse();
-    ui.page(req, res, 'device.njk', { device, events, intended: await intended(device), states: DEVICE_STATES });
+    ui.page(req, res, 'device.njk', { device, events, intended: await intended(ui, device), states: DEVICE_STATES });
   });
 
   r.post('/devices/:hostname/sync', requireOperator, async (req, res) => {
@@ -117,6 +130,10 @@ export function devicePages(ui: Ui): Router {
     res.redirect(303, path(device.hostname));
   });
 
+}
+
+/** Editing and deleting a device. */
+function editDeviceRoutes(r: Router, ui: Ui): void {
   const showEditForm = async (req: Request, res: Response, device: Device, values: DeviceFormValues, errors: FieldErrors = {}, status = 200) =>
     ui.page(req, res, 'device-edit.njk', { device, values, errors, ...formChoices(ui) }, status);
 
@@ -148,6 +165,4 @@ export function devicePages(ui: Ui): Router {
     await ui.inventory.remove(device.hostname);
     res.redirect(303, `/devices?deleted=${encodeURIComponent(device.hostname)}`);
   });
-
-  return r;
 }

@@ -11,7 +11,8 @@ import { buildDevice } from '../../../src/model/device.ts';
 import type { Logger } from '../../../src/model/ports.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { NagiosCommandFile } from '../../../src/monitoring/nagiosCommandFile.ts';
-import type { Store } from '../../../src/store/store.ts';
+import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import { storeCollections } from '../../../src/compose/storeCollections.ts';
 
 describe('alarms: Nagios command file writer', () => {
   let dir: string;
@@ -55,8 +56,10 @@ describe('alarms: Nagios command file writer', () => {
   it('a sweep with Nagios down completes, logs once, and keeps sweeping', async () => {
     const warnings: string[] = [];
     const logger: Logger = { ...silentLogger, warn: (_o, msg) => void warnings.push(String(msg)), child: () => logger };
-    const device = { ...buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0)) };
-    const store = { listDevices: async () => [device] } as unknown as Store;
+    // A real store holding a device unsynchronized since 1970: far past every threshold.
+    const store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
+    await store.init();
+    await store.changeDevices({ create: [buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0))] });
     const alarms = new AlarmService({
       store,
       clock: () => new Date(),
@@ -69,5 +72,6 @@ describe('alarms: Nagios command file writer', () => {
     expect([first.passive, second.passive]).to.deep.equal(['no-reader', 'no-reader']);
     expect(first.report.state).to.equal('CRITICAL');
     expect(warnings).to.have.length(1);
+    await store.close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Every API-driven sync event of DESIGN §3: which devices become unsynchronized,
+ * Every API-driven sync event of docs/design/architecture.md §3: which devices become unsynchronized,
  * with which cause, and which do not change.
  */
 import { expect } from 'chai';

@@ -1,63 +1,61 @@
 /**
- * PR checks end to end below the HTTP intake: real webhook payloads
- * (@octokit/webhooks-examples), real impact + render over the example repos,
- * a real lowdb store, and the GitHub API stand-in that validates every request
- * against GitHub's OpenAPI description.
+ * PR checks end to end below the HTTP intake, all of netsync's own parts real: real webhook payloads
+ * (@octokit/webhooks-examples), real git repos with the PR commits pushed to branches, the daemon's mirrors,
+ * impact and renderer, the PR source that reads the commits from git, the devices from the daemon's store, a
+ * real lowdb store, and the GitHub API stand-in (the one service that cannot run here) that validates every
+ * request against GitHub's OpenAPI description.
  */
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CheckRecords } from '../../../src/checks/checkRecords.ts';
 import { CheckService } from '../../../src/checks/checkService.ts';
+import { GitPullRequestSource } from '../../../src/checks/gitPullRequestSource.ts';
 import { ImpactAnalyzer } from '../../../src/checks/impactAnalyzer.ts';
-import type { PullRequestSource } from '../../../src/checks/impactAnalyzer.ts';
 import { COMMENT_MARKER } from '../../../src/checks/markdownReport.ts';
 import { GithubPublisher } from '../../../src/checks/providers/githubPublisher.ts';
 import { parsePullRequestEvent } from '../../../src/checks/pullRequestEvent.ts';
-import { ImpactService, parseSettingsRules } from '../../../src/impact/index.ts';
+import type { PullRequestEvent } from '../../../src/checks/pullRequestEvent.ts';
 import { silentLogger } from '../../../src/model/ports.ts';
-import { Renderer } from '../../../src/render/index.ts';
-import { storeCollections } from '../../../src/compose/storeCollections.ts';
-import { LowdbStore } from '../../../src/store/lowdbStore.ts';
+import type { RepoKind } from '../../../src/render/index.ts';
 import { GithubApiStub } from '../../helpers/codehost/githubApiStub.ts';
 import { githubPullRequestPayload } from '../../helpers/codehost/webhookExamples.ts';
-import { removeDir, tempDir } from '../../helpers/daemon.ts';
-import { DEFAULT_RULES, EXAMPLE_DEVICES, exampleRepos } from '../../helpers/repoFixtures.ts';
-import type { MemoryRepos } from '../../helpers/repoFixtures.ts';
+import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
+import { startGitOps } from '../../helpers/gitopsDaemon.ts';
+import { git } from '../../helpers/gitRepos.ts';
 
 const TOKEN = 'ghs_checks_test_token_0123';
-const sha = (name: string) => createHash('sha1').update(name).digest('hex');
-
 const prPayload = (action: string, head: string, base: string) => githubPullRequestPayload(action, { head, base });
+/** The example payloads name Codertocat/Hello-World; the daemon's webhook route would say which repo it is. */
+const event = (payload: unknown, repoKind: RepoKind = 'templates'): PullRequestEvent => ({ ...parsePullRequestEvent('github', payload)!, repoKind });
 
 describe('checks: CheckService with impact + render and the GitHub stand-in', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   let stub: GithubApiStub;
-  let dir: string;
-  let store: LowdbStore;
-  let repos: MemoryRepos;
+  let f: GitOpsFixture;
   let service: CheckService;
   let makeService: (extra?: Partial<ConstructorParameters<typeof CheckService>[0]>) => CheckService;
-  const base = sha('t0');
+  let base: string;
+  let branches = 0;
 
   beforeEach(async () => {
     stub = new GithubApiStub({ token: TOKEN });
     await stub.start();
-    dir = await tempDir('netsync-checks-');
-    store = new LowdbStore(join(dir, 'store.json'), { collections: storeCollections });
-    await store.init();
-    repos = await exampleRepos();
-    // Re-commit the example templates under a hex name, as a git host would name it.
-    repos.commit('templates', base, repos.commits.templates.get('t0')!);
-    const renderer = new Renderer(repos, { secrets: { enable: 'hunter2-enable' } });
-    const source: PullRequestSource = {
-      repoOf: (pr) => (pr.repo === 'Codertocat/Hello-World' ? 'templates' : pr.repo === 'netops/settings' ? 'settings' : undefined),
-      prepare: async (_repo, pr) => ({ baseSha: pr.baseSha! }),
-    };
+    process.env.NETSYNC_SECRET_ENABLE = 'hunter2-enable';
+    f = await startGitOps();
+    delete process.env.NETSYNC_SECRET_ENABLE;
+    const gitops = f.t.daemon.gitops!;
+    base = f.templates.head();
     makeService = (extra = {}) =>
       new CheckService({
-        records: new CheckRecords(store),
-        analyzer: new ImpactAnalyzer({ impact: new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES)), renderer, source, devices: async () => EXAMPLE_DEVICES }),
+        records: new CheckRecords(f.t.daemon.store),
+        analyzer: new ImpactAnalyzer({
+          impact: gitops.impact,
+          renderer: gitops.renderer,
+          source: new GitPullRequestSource(gitops.gitRepos),
+          devices: () => f.t.daemon.store.listDevices({ state: 'MANAGED' }),
+        }),
         publishers: { github: new GithubPublisher({ token: TOKEN, baseUrl: stub.url }) },
         logger: silentLogger,
         clock: () => new Date(),
@@ -69,22 +67,36 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
 
   afterEach(async () => {
     await stub.stop();
-    await store.close();
-    await removeDir(dir);
+    await f.cleanup();
     expect(stub.violations, 'requests that do not match GitHub\'s OpenAPI description').to.deep.equal([]);
   });
 
-  function push(name: string, edits: Record<string, string | undefined>): string {
-    const head = sha(name);
-    repos.change('templates', head, edits);
+  /** Commits `edits` on a new branch off `from` in a repo and pushes the branch (a PR head); returns its sha. */
+  function pushBranch(repo: 'settings' | 'templates', from: string, edits: Record<string, string | undefined>): string {
+    const work = f[repo].work;
+    const branch = `pr-${++branches}`;
+    git(work, 'checkout', '-q', '-b', branch, from);
+    for (const [path, text] of Object.entries(edits)) {
+      if (text === undefined) execFileSync('git', ['rm', '-q', path], { cwd: work });
+      else {
+        mkdirSync(dirname(join(work, path)), { recursive: true });
+        writeFileSync(join(work, path), text);
+      }
+    }
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '--allow-empty', '-m', branch);
+    git(work, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`);
+    const head = git(work, 'rev-parse', 'HEAD');
+    git(work, 'checkout', '-q', 'main');
     return head;
   }
+  const push = (_name: string, edits: Record<string, string | undefined>) => pushBranch('templates', base, edits);
 
-  const accessTemplate = () => repos.commits.templates.get(base)!.get('eos/access.j2')!;
+  const accessTemplate = () => git(f.templates.work, 'show', `${base}:eos/access.j2`) + '\n';
 
   it('opened, then synchronize: pending then success, one comment updated in place', async () => {
     const head1 = push('h1', { 'eos/access.j2': `${accessTemplate()}ip routing\n` });
-    const pr1 = parsePullRequestEvent('github', prPayload('opened', head1, base))!;
+    const pr1 = event(prPayload('opened', head1, base));
     expect(service.enqueue(pr1)).to.include({ queued: true });
     await service.idle();
 
@@ -94,7 +106,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     ]);
     const final = stub.statuses[1]!;
     expect(final.description).to.equal('2 devices: 2 ACCESS');
-    const check = (await new CheckRecords(store).find('github', 'Codertocat/Hello-World', 2, head1))!;
+    const check = (await new CheckRecords(f.t.daemon.store).find('github', 'Codertocat/Hello-World', 2, head1))!;
     expect(final.target_url).to.equal(`http://netsync.test:8080/checks/${check.id}`);
     expect(check.report!.devices.map((d) => [d.hostname, d.outcome, d.added])).to.deep.equal([
       ['eos-access-1', 'changed', 1],
@@ -107,7 +119,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     expect(comments[0]!.body).to.not.contain('hunter2-enable');
 
     const head2 = push('h2', { 'eos/access.j2': `${accessTemplate()}ip routing\nip name-server 10.0.0.53\n` });
-    service.enqueue(parsePullRequestEvent('github', prPayload('synchronize', head2, base))!);
+    service.enqueue(event(prPayload('synchronize', head2, base)));
     await service.idle();
     comments = stub.commentsOn('Codertocat/Hello-World', 2);
     expect(comments, 'the second push updates the same comment').to.have.length(1);
@@ -119,7 +131,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
 
   it('a PR touching nothing relevant: success "no devices affected"', async () => {
     const head = push('readme', { 'README.md': 'just docs\n' });
-    service.enqueue(parsePullRequestEvent('github', prPayload('reopened', head, base))!);
+    service.enqueue(event(prPayload('reopened', head, base)));
     await service.idle();
     expect(stub.statuses.map((s) => [s.state, s.description])).to.deep.equal([
       ['pending', 'computing the devices this change affects'],
@@ -131,7 +143,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     const lines = accessTemplate().split('\n');
     lines.splice(3, 0, '{{ vlans | nosuchfilter }}');
     const head = push('broken', { 'eos/access.j2': lines.join('\n') });
-    service.enqueue(parsePullRequestEvent('github', prPayload('ready_for_review', head, base))!);
+    service.enqueue(event(prPayload('ready_for_review', head, base)));
     await service.idle();
     const final = stub.statuses.at(-1)!;
     expect(final.state).to.equal('failure');
@@ -141,13 +153,11 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
   });
 
   it('settings that do not validate fail the check, naming the file', async () => {
-    const settingsBase = sha('s0');
-    repos.commit('settings', settingsBase, repos.commits.settings.get('s0')!);
-    const head = sha('bad-yaml');
-    repos.change('settings', head, { 'access/interfaces.yml': 'interfaces: [ {name: x' });
+    const settingsBase = f.settings.head();
+    const head = pushBranch('settings', settingsBase, { 'access/interfaces.yml': 'interfaces: [ {name: x' });
     const payload = prPayload('opened', head, settingsBase);
     payload.repository.full_name = 'netops/settings';
-    service.enqueue(parsePullRequestEvent('github', payload)!);
+    service.enqueue(event(payload, 'settings'));
     await service.idle();
     const final = stub.statuses.at(-1)!;
     expect(final.state).to.equal('failure');
@@ -160,19 +170,19 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     service = makeService({ keepPerPullRequest: 1 });
     const heads = ['k1', 'k2'].map((name) => push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` }));
     for (const head of heads) {
-      service.enqueue(parsePullRequestEvent('github', prPayload('synchronize', head, base))!);
+      service.enqueue(event(prPayload('synchronize', head, base)));
       await service.idle();
     }
-    const left = await new CheckRecords(store).list({ repo: 'Codertocat/Hello-World', number: 2 });
+    const left = await new CheckRecords(f.t.daemon.store).list({ repo: 'Codertocat/Hello-World', number: 2 });
     expect(left.map((c) => c.headSha)).to.deep.equal([heads[1]]);
   });
 
   it('bounds the stored diffs: only the newest check of each PR keeps them, within the budget', async () => {
-    const records = new CheckRecords(store);
+    const records = new CheckRecords(f.t.daemon.store);
     const run = async (name: string, number: number, extra: Parameters<typeof makeService>[0] = {}) => {
       const head = push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` });
       service = makeService(extra);
-      service.enqueue(parsePullRequestEvent('github', githubPullRequestPayload('synchronize', { head, base, number }))!);
+      service.enqueue(event(githubPullRequestPayload('synchronize', { head, base, number })));
       await service.idle();
       return (await records.find('github', 'Codertocat/Hello-World', number, head))!;
     };
@@ -191,12 +201,12 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
   });
 
   it('re-runs checks a stopped daemon left pending, newest head of a PR last', async () => {
-    const records = new CheckRecords(store);
+    const records = new CheckRecords(f.t.daemon.store);
     const heads = ['r1', 'r2'].map((name) => push(name, { 'eos/access.j2': `${accessTemplate()}! ${name}\n` }));
-    const pr = parsePullRequestEvent('github', prPayload('synchronize', heads[0]!, base))!;
+    const pr = event(prPayload('synchronize', heads[0]!, base));
     for (const [i, head] of heads.entries()) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
-      await records.save({ id: CheckRecords.newId(), provider: 'github', repo: pr.repo, number: pr.number, action: 'synchronize', baseSha: base, headSha: head, baseRef: 'main', headRef: 'feature', context: 'netsync/impact', state: 'pending', description: 'computing', publishErrors: [], createdAt: at, updatedAt: at });
+      await records.save({ id: CheckRecords.newId(), provider: 'github', repo: pr.repo, number: pr.number, action: 'synchronize', repoKind: 'templates', baseSha: base, headSha: head, baseRef: 'main', headRef: 'feature', context: 'netsync/impact', state: 'pending', description: 'computing', publishErrors: [], createdAt: at, updatedAt: at });
     }
     expect(await service.resumeInterrupted()).to.equal(2);
     await service.idle();
@@ -212,8 +222,8 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
 
   it('ignores actions that do not change code, and drafts', async () => {
     const head = push('h3', { 'eos/access.j2': `${accessTemplate()}!\n` });
-    expect(service.enqueue(parsePullRequestEvent('github', prPayload('labeled', head, base))!)).to.deep.include({ queued: false });
-    const draft = parsePullRequestEvent('github', prPayload('converted_to_draft', head, base))!;
+    expect(service.enqueue(event(prPayload('labeled', head, base)))).to.deep.include({ queued: false });
+    const draft = event(prPayload('converted_to_draft', head, base));
     expect(service.enqueue({ ...draft, action: 'synchronize' })).to.deep.equal({ queued: false, reason: 'draft pull request' });
     await service.idle();
     expect(stub.requests).to.have.length(0);

@@ -146,6 +146,11 @@ describe('syncto behaviour', function () {
     // One transaction: the other device was rolled back, and neither claims to be synchronized.
     expect((await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => d.hostname).sort()).to.deep.equal(['eos-access-1', 'eos-access-2']);
     expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).not.to.contain('failing port');
+    // The job record keeps the failure's code and phase per device, and the rollback in the engine's words.
+    const job = (await loop.t.call('GET', '/api/v1/jobs?limit=1')).body.jobs[0];
+    expect(job.perDevice['eos-access-2']).to.deep.include({ status: 'failed', code: 'CLI_COMMAND_REJECTED', phase: 'confirmed-commit', rollbackStatus: 'complete' });
+    expect(job.perDevice['eos-access-1']).to.deep.include({ status: 'failed', rollbackStatus: 'complete' });
+    expect(job.perDevice['eos-access-1']).not.to.have.property('code');
   });
 
   it('GET /api/v1/jobs lists the newest jobs first with progress and results; an unknown job is NOT_FOUND', async () => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncLoop } from '../../helpers/syncLoop.ts';
 import { startSyncLoop } from '../../helpers/syncLoop.ts';
+import { startTestLab } from '../../helpers/labFixture.ts';
 
 describe('syncto end to end (lab + git push + post-receive)', function () {
   this.timeout(60_000);
@@ -29,6 +30,30 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
 
   it('the first sync left every lab device running exactly its rendered config', async () => {
     for (const d of loop.labFixture.lab.devices) expect(d.runningConfig(), d.hostname).to.equal(await loop.intended(d.hostname));
+  });
+
+  it('the devices run the configs the examples describe, written out by hand (one device per platform)', () => {
+    // Not computed with netsync's renderer and canonicalizer: a bug shared by both would pass the test above.
+    expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).to.equal(EOS_ACCESS_1);
+    expect(loop.labFixture.lab.device('nc-dist-1').runningConfig()).to.equal(NC_DIST_1);
+  });
+
+  it('a device whose hostname has capitals is pushed, verified and marked synchronized like any other', async () => {
+    // Kept exactly as given, matched case-insensitively: the transaction's node-id and the job's device must meet.
+    const extra = await startTestLab({ devices: [{ hostname: 'eos-caps-1', platform: 'eos' }], basePort: 0 });
+    try {
+      const port = extra.lab.device('eos-caps-1').port;
+      const created = await loop.t.call('POST', '/api/v1/devices', { hostname: 'EOS-Caps-1', managementIp: '127.0.0.1', port, platform: 'eos', type: 'ACCESS', state: 'MANAGED' });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const job = await loop.syncto({ hostname: 'EOS-Caps-1' });
+      expect(job.perDevice['EOS-Caps-1'], JSON.stringify(job.perDevice)).to.deep.include({ status: 'synced', changed: true });
+      expect(job.status).to.equal('FINISHED');
+      expect((await loop.device('EOS-Caps-1')).synchronized).to.equal(true);
+      expect(extra.lab.device('eos-caps-1').runningConfig()).to.equal(await loop.intended('EOS-Caps-1'));
+    } finally {
+      await loop.t.call('DELETE', '/api/v1/devices/EOS-Caps-1');
+      await extra.stop();
+    }
   });
 
   it('settings change for ACCESS -> exactly the ACCESS devices unsynchronized -> syncto -> synchronized, others never contacted', async () => {
@@ -101,3 +126,64 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
     expect(await unsynced()).to.deep.equal({});
   });
 });
+
+/** examples/: global + campus VLANs, the ACCESS ports, and eos-access-1's own Ethernet2 on the voice VLAN. */
+const EOS_ACCESS_1 = `hostname eos-access-1
+!
+vlan 10
+   name users
+!
+vlan 20
+   name voice
+!
+vlan 30
+   name printers
+!
+interface Ethernet1
+   description user port
+   switchport access vlan 10
+!
+interface Ethernet2
+   description phone
+   switchport access vlan 20
+!
+end
+`;
+
+/** examples/: the DIST downlinks and every VLAN (fabric adds transit), in the lab's NETCONF model. */
+const NC_DIST_1 = `<system xmlns="urn:netsync:lab">
+  <hostname>nc-dist-1</hostname>
+</system>
+<interfaces xmlns="urn:netsync:lab">
+  <interface>
+    <name>ge-0/0/1</name>
+    <description>downlink eos-access-1</description>
+    <vlan>10</vlan>
+    <enabled>true</enabled>
+  </interface>
+  <interface>
+    <name>ge-0/0/2</name>
+    <description>downlink eos-access-2</description>
+    <vlan>10</vlan>
+    <enabled>true</enabled>
+  </interface>
+</interfaces>
+<vlans xmlns="urn:netsync:lab">
+  <vlan>
+    <id>10</id>
+    <name>users</name>
+  </vlan>
+  <vlan>
+    <id>20</id>
+    <name>voice</name>
+  </vlan>
+  <vlan>
+    <id>30</id>
+    <name>printers</name>
+  </vlan>
+  <vlan>
+    <id>100</id>
+    <name>transit</name>
+  </vlan>
+</vlans>
+`;

@@ -12,7 +12,7 @@ import { NetsyncError } from '../../../src/model/errors.ts';
 import type { Job } from '../../../src/model/job.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { PostgresStore } from '../../../src/store/postgres/postgresStore.ts';
-import type { Store } from '../../../src/store/store.ts';
+import type { Store } from '../../../src/model/store.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 import type { TestDatabase } from '../../helpers/postgres.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';

@@ -11,7 +11,7 @@ import { buildDevice } from '../../../src/model/device.ts';
 import type { Job } from '../../../src/model/job.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { PostgresStore } from '../../../src/store/postgres/postgresStore.ts';
-import type { CollectionName } from '../../../src/store/store.ts';
+import type { CollectionName } from '../../../src/model/store.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 import type { TestDatabase } from '../../helpers/postgres.ts';

@@ -281,17 +281,20 @@ describe('commit engine', () => {
     }
   });
 
-  it('refuses a device whose running config drifted from the planned fingerprint', async () => {
-    const devs = { a: device('changed-by-hand') };
-    const net = fakeNetwork(devs);
-    const outcome = await runTransaction(
-      { id: 't', items: [{ target: target('a'), config: 'new', expectedHash: 'h:old' }] },
-      { sessions: net.factory, locks: memoryLocks(), fingerprints: { storedHash: async () => 'h:old', hashOf: (t) => `h:${t}` } },
-    );
-    expect(outcome['node-results'][0]!.error).to.deep.include({ code: 'FINGERPRINT_MISMATCH', phase: 'fingerprint' });
-    expect(devs.a.calls).to.not.include('write');
-    expect(devs.a.running).to.equal('changed-by-hand');
-  });
+  for (const flags of [{}, { rollback: false }, { rollback: false, confirmedCommit: false }]) {
+    it(`refuses a device whose running config drifted from the planned fingerprint (flags ${JSON.stringify(flags)})`, async () => {
+      // do_rollback=false needs no snapshot for a rollback, but the fingerprint must be read and checked all the same.
+      const devs = { a: device('changed-by-hand') };
+      const net = fakeNetwork(devs);
+      const outcome = await runTransaction(
+        { id: 't', items: [{ target: target('a'), config: 'new', expectedHash: 'h:old' }], flags },
+        { sessions: net.factory, locks: memoryLocks(), fingerprints: { storedHash: async () => 'h:old', hashOf: (t) => `h:${t}` } },
+      );
+      expect(outcome['node-results'][0]!.error).to.deep.include({ code: 'FINGERPRINT_MISMATCH', phase: 'fingerprint' });
+      expect(devs.a.calls).to.not.include('write');
+      expect(devs.a.running).to.equal('changed-by-hand');
+    });
+  }
 
   it('a failure outside the devices (progress cannot be recorded) rolls back every touched device', async () => {
     const devs = { a: device('old-a'), b: device('old-b') };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FrameDecoder, encodeMessage } from '../../../src/drivers/netconf/framing.ts';
+import { FrameDecoder, encodeMessage } from '../../../src/protocol/netconfFraming.ts';
 import type { NetsyncError } from '../../../src/model/errors.ts';
 
 function decodeAll(chunks: Buffer[], framing: 'eom' | 'chunked' = 'eom', max?: number): string[] {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Duplex, PassThrough } from 'node:stream';
 import { NetconfClient } from '../../../src/drivers/netconf/client.ts';
-import { FrameDecoder, encodeMessage } from '../../../src/drivers/netconf/framing.ts';
+import { FrameDecoder, encodeMessage } from '../../../src/protocol/netconfFraming.ts';
 import { NetconfRpcError } from '../../../src/drivers/netconf/rpcError.ts';
 import type { NetsyncError } from '../../../src/model/errors.ts';
 

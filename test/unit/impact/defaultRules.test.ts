@@ -1,4 +1,4 @@
-/** The default rules of DESIGN §4, table-driven: each changed path -> exactly the devices it selects. */
+/** The default rules of docs/design/architecture.md §4, table-driven: each changed path -> exactly the devices it selects. */
 import { expect } from 'chai';
 import { buildTemplateIndex, globUses, parseSettingsRules, resolveCandidates } from '../../../src/impact/index.ts';
 import { parseTemplates } from '../../../src/render/index.ts';

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { silentLogger } from '../../../src/model/ports.ts';
 import { Scheduler } from '../../../src/jobs/scheduler.ts';
 import { isInWindow, windowsAllow } from '../../../src/jobs/windows.ts';
+import { schedulerConfigSchema } from '../../../src/jobs/configSchema.ts';
 import { until } from '../../helpers/until.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -29,6 +30,16 @@ describe('jobs/scheduler and windows', () => {
     expect(() => s.register({ kind: 'b', cron: '* * * * *', run: async () => {}, windows: { allow: [{ cron: '0 1 * * *', duration: 'soon' }] } }))
       .to.throw()
       .with.property('code', 'CONFIG_INVALID');
+  });
+
+  it('speaks one cron dialect for schedules and windows: what a schedule refuses, a window refuses too', () => {
+    const hashed = 'H 2 * * *'; // Jenkins' H: cron-parser alone would accept it in a window
+    const s = new Scheduler(() => new Date(), silentLogger);
+    expect(() => s.register({ kind: 'a', cron: hashed, run: async () => {} })).to.throw().with.property('code', 'CONFIG_INVALID');
+    expect(() => isInWindow(at('2026-11-22T02:00:00Z'), { cron: hashed, duration: '1h' })).to.throw().with.property('code', 'CONFIG_INVALID');
+    const config = schedulerConfigSchema.safeParse({ autoSync: { enabled: true, windows: { allow: [{ cron: hashed, duration: '1h' }] } } });
+    expect(config.success).to.equal(false);
+    expect(schedulerConfigSchema.safeParse({ autoSync: { enabled: true, cron: hashed } }).success).to.equal(false);
   });
 
   it('allows one schedule per kind', () => {

@@ -20,7 +20,7 @@ const DEVICES = [
 
 const names = (target: SyncTarget, resync = false) => selectDevices(DEVICES, target, resync).map((d) => d.hostname);
 
-describe('jobs/selection (DESIGN §5)', () => {
+describe('jobs/selection (docs/design/architecture.md §5)', () => {
   const table: [string, SyncTarget, boolean, string[]][] = [
     ['all: unsynchronized MANAGED only', { kind: 'all' }, false, ['acc-1', 'dist-1']],
     ['all with resync: every MANAGED', { kind: 'all' }, true, ['acc-1', 'acc-2', 'dist-1', 'core-1']],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { XMLParser } from 'fast-xml-parser';
+import { child, parseXmlFragment, type XmlNode } from '../../../src/deviceconfig/xmlTree.ts';
 import {
   MASK,
   Renderer,
@@ -92,11 +92,13 @@ describe('render: device configs', () => {
   it('renders urn:netsync:lab XML for netconf devices, escaped', async () => {
     const repos = (await exampleRepos()).change('settings', 's1', { 'devices/nc-dist-1/x.yml': 'interfaces: [{name: ge-0/0/9, description: "R&D <lab>", vlan: 30}]' });
     const out = await new Renderer(repos).renderDevice(dist1);
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(`<config>${out.config}</config>`).config;
-    expect(doc.system).to.deep.equal({ hostname: 'nc-dist-1', '@_xmlns': 'urn:netsync:lab' });
-    expect(doc.interfaces['@_xmlns']).to.equal('urn:netsync:lab');
-    expect(doc.interfaces.interface).to.deep.include({ name: 'ge-0/0/9', description: 'R&D <lab>', vlan: 30, enabled: true });
-    expect(doc.vlans.vlan.map((v: { id: number }) => v.id)).to.deep.equal([10, 20, 30, 100]);
+    const top = parseXmlFragment(out.config);
+    const el = (local: string) => top.find((n) => n.local === local)!;
+    const leaves = (n: XmlNode) => Object.fromEntries(n.children.map((c) => [c.local, c.text]));
+    expect(leaves(el('system'))).to.deep.equal({ hostname: 'nc-dist-1' });
+    expect([el('system').uri, el('interfaces').uri]).to.deep.equal(['urn:netsync:lab', 'urn:netsync:lab']);
+    expect(el('interfaces').children.map(leaves)).to.deep.include({ name: 'ge-0/0/9', description: 'R&D <lab>', vlan: '30', enabled: 'true' });
+    expect(el('vlans').children.map((v) => Number(child(v, 'id')!.text))).to.deep.equal([10, 20, 30, 100]);
   });
 
   it('same inputs give the same hash; a change gives another', async () => {
@@ -176,6 +178,16 @@ describe('render: secrets', () => {
     expect(out.config).to.contain('s3cr3t-community');
     expect(out.masked).to.equal('hostname eos-access-1\nsnmp-server community «secret:snmp_community» ro\n');
     expect(maskSecrets('x s3cr3t-community y', secrets)).to.equal(`x ${MASK} y`);
+  });
+
+  it('masks a secret that contains another one whole, whatever order the secrets come in', () => {
+    // The shorter secret first, as an operator may well define them: masking it first would leave 'wrap-' and '-tail' in clear.
+    const nested = { inner: 'p4ssw0rd', outer: 'wrap-p4ssw0rd-tail' };
+    const text = 'key1 wrap-p4ssw0rd-tail\nkey2 p4ssw0rd\n';
+    const expected = `key1 ${MASK}\nkey2 ${MASK}\n`;
+    expect(maskSecrets(text, nested)).to.equal(expected);
+    expect(maskSecrets(text, ['p4ssw0rd', 'wrap-p4ssw0rd-tail'])).to.equal(expected);
+    expect(maskSecrets(text, ['wrap-p4ssw0rd-tail', 'p4ssw0rd'])).to.equal(expected);
   });
 });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-/** The reconcile rules are pure (DESIGN §2): they see the systems and devices only through interfaces. */
+/** The reconcile rules are pure (docs/design/architecture.md §2): they see the systems and devices only through interfaces. */
 describe('sources/reconcile layering', () => {
   it('imports nothing but the model, its own files, the source types and p-limit', async () => {
     const dir = fileURLToPath(new URL('../../../src/sources/reconcile/', import.meta.url));

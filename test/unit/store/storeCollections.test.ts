@@ -1,5 +1,5 @@
 /**
- * Every collection a module declares (`declare module '../store/store.ts' { interface Collections {...} }`)
+ * Every collection a module declares (`declare module '../../../src/model/store.ts' { interface Collections {...} }`)
  * has a schema in src/compose/storeCollections.ts, so a store load checks its records. tsc catches a
  * missing entry too; this test names it even where a cast or `any` slipped past the compiler.
  */

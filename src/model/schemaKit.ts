@@ -1,11 +1,13 @@
 /**
- * Building blocks for the schemas a store file is checked against at load (README "Storage"). Every
+ * Building blocks for the schemas a store file is checked against at load (docs/guides/storage-reference.md). Every
  * collection's record schema is declared with `recordSchema<T>()`, which fails to compile when the schema's
  * fields drift from the TypeScript type (a field added to the type but not to the schema would otherwise be
  * dropped silently at the next load).
  */
 import { z } from 'zod';
 import type { CollectionName, Collections } from './store.ts';
+import type { ErrorCode } from './errorCodes.ts';
+import { isErrorCode } from './errorCodes.ts';
 
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Mismatch<T, O> = { schemaMissesOrAddsFields: Exclude<keyof T, keyof O> | Exclude<keyof O, keyof T> };
@@ -49,3 +51,6 @@ export function describe(value: unknown): string {
 export type CollectionSchemas = { readonly [K in CollectionName]: z.ZodType<Collections[K]> };
 
 export const isoTime = z.string().min(1);
+
+/** A code of the error registry (model/errorCodes.ts). */
+export const errorCodeSchema = z.custom<ErrorCode>((v) => typeof v === 'string' && isErrorCode(v), { message: 'not a registered error code' });

@@ -1,10 +1,10 @@
 /** The lab config model: canonical text for both platforms, and the validation a device applies. */
 import { expect } from 'chai';
-import { canonicalConfig } from '../../../src/lab/index.ts';
-import { applyEdit } from '../../../src/lab/netconfConfig.ts';
-import { emptyConfig } from '../../../src/lab/configModel.ts';
-import { parseXmlFragment } from '../../../src/lab/xmlTree.ts';
-import { RpcError } from '../../../src/lab/netconfError.ts';
+import { canonicalConfig } from '../../../src/deviceconfig/canonicalConfig.ts';
+import { applyEdit } from '../../../src/deviceconfig/netconfConfig.ts';
+import { emptyConfig } from '../../../src/deviceconfig/configModel.ts';
+import { parseXmlFragment } from '../../../src/deviceconfig/xmlTree.ts';
+import { RpcError } from '../../../src/deviceconfig/netconfError.ts';
 
 const NS = 'urn:netsync:lab';
 

@@ -1,12 +1,12 @@
 /**
  * The Store: everything netsync persists. Async and shaped so that a
- * PostgreSQL backend can implement it (DESIGN §10): multi-device updates are
+ * PostgreSQL backend can implement it (docs/design/architecture.md §10): multi-device updates are
  * atomic, device locks fail fast instead of waiting.
  */
-import type { Device, DeviceState } from '../model/device.ts';
-import type { NewSyncEvent, SyncEvent } from '../model/events.ts';
-import type { Job } from '../model/job.ts';
-import type { Linknet, MgmtDomain } from '../model/network.ts';
+import type { Device, DeviceState } from './device.ts';
+import type { NewSyncEvent, SyncEvent } from './events.ts';
+import type { Job } from './job.ts';
+import type { Linknet, MgmtDomain } from './network.ts';
 
 export interface DeviceFilter {
   synchronized?: boolean;
@@ -18,7 +18,7 @@ export interface DeviceFilter {
 
 /**
  * Keyed record collections. Modules add their own with declaration merging:
- * `declare module '../store/store.ts' { interface Collections { checks: CheckRecord } }`.
+ * `declare module '../model/store.ts' { interface Collections { checks: CheckRecord } }`.
  */
 export interface Collections {
   jobs: Job;
@@ -67,7 +67,7 @@ export interface Store {
    */
   changeDevices(change: DeviceChange): Promise<Device[]>;
 
-  /** Oldest first. Open events are always kept; a store may drop a device's oldest closed ones (README "Storage"). */
+  /** Oldest first. Open events are always kept; a store may drop a device's oldest closed ones (docs/guides/storage-reference.md). */
   listEvents(query?: EventQuery): Promise<SyncEvent[]>;
 
   getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;

@@ -1,6 +1,7 @@
-/** Turns a zod failure into a NetsyncError naming each bad field. */
+/** Turns a zod failure into a NetsyncError naming each bad field; shared by the API, the lab's control API and the CLI. */
 import type { z } from 'zod';
-import { NetsyncError } from '../model/errors.ts';
+import type { ErrorCode } from './errors.ts';
+import { NetsyncError } from './errors.ts';
 
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' = 'body'): z.output<S> {
   const result = schema.safeParse(value ?? {});
@@ -15,6 +16,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   return fail(unknownKeys.length ? 'UNKNOWN_FIELD' : 'VALIDATION_FAILED', `invalid ${where}: ${problems.join('; ')}`, { problems });
 }
 
-function fail(code: string, message: string, data: Record<string, unknown>): never {
+function fail(code: ErrorCode, message: string, data: Record<string, unknown>): never {
   throw new NetsyncError(code, message, data);
 }

@@ -1,27 +1,29 @@
 /**
- * canonicalConfig(platform, text): the text a lab device's runningConfig()
- * would return for `text`, so a rendered config can be compared with a running
- * one as strings. Throws VALIDATION_FAILED for a config the device would refuse.
+ * canonicalConfig(platform, text): the text a device in netsync's config model
+ * (a lab device's runningConfig()) would return for `text`, so a rendered config
+ * can be compared with a running one as strings. Shared by the drivers and the lab. Throws VALIDATION_FAILED for a config the device would refuse.
  */
 import { NetsyncError } from '../model/errors.ts';
 import { configFromCli, configToCli } from './cliConfig.ts';
 import type { LabConfig } from './configModel.ts';
 import { RpcError } from './netconfError.ts';
 import { configFromXml, configToXml } from './netconfConfig.ts';
-import type { LabPlatform } from './types.ts';
 import { parseXmlFragment, type XmlNode } from './xmlTree.ts';
 
-export function canonicalConfig(platform: LabPlatform, text: string): string {
+/** The two config syntaxes netsync models: EOS CLI text and NETCONF XML. */
+export type ConfigDialect = 'netconf' | 'eos';
+
+export function canonicalConfig(platform: ConfigDialect, text: string): string {
   const cfg = parseConfig(platform, text);
   return serializeConfig(platform, cfg);
 }
 
-export function serializeConfig(platform: LabPlatform, cfg: LabConfig): string {
+export function serializeConfig(platform: ConfigDialect, cfg: LabConfig): string {
   return platform === 'netconf' ? configToXml(cfg) : configToCli(cfg);
 }
 
 /** Parses a whole config in the platform's syntax. NETCONF text may be wrapped in <config> or <data>. */
-export function parseConfig(platform: LabPlatform, text: string): LabConfig {
+export function parseConfig(platform: ConfigDialect, text: string): LabConfig {
   if (platform === 'eos') {
     const r = configFromCli(text);
     if (!r.ok) throw new NetsyncError('VALIDATION_FAILED', `invalid EOS config: ${r.error}`, { platform, line: r.line });

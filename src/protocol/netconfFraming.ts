@@ -1,12 +1,13 @@
 /**
- * NETCONF message framing over an SSH channel: RFC 6242 end-of-message
+ * NETCONF message framing over an SSH channel, shared by the driver (src/drivers/netconf)
+ * and the lab's server (src/lab): RFC 6242 end-of-message
  * (`]]>]]>`, base:1.0 and every hello) and chunked framing (base:1.1, after
  * both hellos). The decoder hands each message's bytes on as they arrive (to a
  * streaming parser, or to a sink that assembles the text), keeps only a few
  * bytes of a partial delimiter or chunk header itself, and refuses messages
  * over a size cap, so a misbehaving peer cannot make us buffer without bound.
  */
-import { NetsyncError } from '../../model/errors.ts';
+import { NetsyncError } from '../model/errors.ts';
 
 export type Framing = 'eom' | 'chunked';
 
@@ -129,6 +130,8 @@ export class FrameDecoder {
     if (buf[0] !== LF || buf[1] !== HASH) throw framingError('expected a chunk header (\\n#)', { got: buf.subarray(0, 8).toString('latin1') });
     if (buf[2] === HASH) {
       if (buf[3] !== LF) throw framingError('bad end-of-chunks marker');
+      // RFC 6242 §4.2: a message has at least one chunk; chunk sizes are >= 1, so no bytes means no chunk.
+      if (this.size === 0) throw framingError('end-of-chunks without a chunk (an empty message)');
       this.emit();
       return buf.subarray(4);
     }
