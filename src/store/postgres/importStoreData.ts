@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { hostnameKey } from '../../model/device.ts';
 import type { StoreData } from '../storeFile.ts';
-import { eventData } from './rows.ts';
+import { eventData, jsonParam } from './rows.ts';
 
 const BATCH = 2_000;
 
@@ -51,7 +51,7 @@ export async function clearTables(client: pg.ClientBase): Promise<void> {
 }
 
 async function insertBatches(client: pg.ClientBase, rows: object[], sql: string): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await client.query(sql, [JSON.stringify(rows.slice(i, i + BATCH))]);
+  for (let i = 0; i < rows.length; i += BATCH) await client.query(sql, [jsonParam(rows.slice(i, i + BATCH))]);
 }
 
 export async function importStoreData(client: pg.ClientBase, data: StoreData): Promise<void> {

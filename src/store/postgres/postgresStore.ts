@@ -28,7 +28,7 @@ import { clearTables, countTables, importStoreData, isEmpty } from './importStor
 import { LOCK_NAMESPACE } from './lockKeys.ts';
 import { planDeviceChange, touchedKeys } from './planDeviceChange.ts';
 import type { DeviceRow, EventRow } from './rows.ts';
-import { checked, deviceOf, eventData, eventOf } from './rows.ts';
+import { checked, deviceOf, eventData, eventOf, jsonParam } from './rows.ts';
 import { appliedMigrations, migrateSchema, refuseNewerSchema, shippedMigrations } from './schemaMigrations.ts';
 
 /** Closed events kept per hostname, as in the lowdb store (README "Storage"). */
@@ -206,13 +206,13 @@ export class PostgresStore implements Store {
     if (updates.length) {
       await client.query(
         `UPDATE devices d SET hostname = e.v->>'hostname', data = e.v->'data' FROM jsonb_array_elements($1::jsonb) AS e(v) WHERE d.key = e.v->>'key'`,
-        [JSON.stringify(updates)],
+        [jsonParam(updates)],
       );
     }
     if (inserts.length) {
       await client.query(
         `INSERT INTO devices (key, hostname, data) SELECT e.v->>'key', e.v->>'hostname', e.v->'data' FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n`,
-        [JSON.stringify(inserts)],
+        [jsonParam(inserts)],
       );
     }
 
@@ -227,7 +227,7 @@ export class PostgresStore implements Store {
       const rows = events.map((e, i) => ({ id: ids[i], key: hostnameKey(e.hostname), data: eventData(e), cleared_at: e.clearedAt ?? null }));
       await client.query(
         `INSERT INTO sync_events (id, key, data, cleared_at) SELECT (e.v->>'id')::bigint, e.v->>'key', e.v->'data', e.v->>'cleared_at' FROM jsonb_array_elements($1::jsonb) AS e(v)`,
-        [JSON.stringify(rows)],
+        [jsonParam(rows)],
       );
     }
     const historyKeys = [...new Set([...closing.flatMap((g) => g.keys), ...events.map((e) => hostnameKey(e.hostname))])];
@@ -335,7 +335,7 @@ export class PostgresStore implements Store {
     if (this.readOnly) throw new NetsyncError('STORE_WRITE_FAILED', `${this.where} was opened read-only`, {});
     await this.query(`writing meta '${key}'`, 'INSERT INTO meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [
       key,
-      JSON.stringify(value ?? null),
+      jsonParam(value ?? null),
     ]);
   }
 
@@ -466,14 +466,14 @@ async function writeRecords(client: pg.PoolClient, writes: RecordWrite[]): Promi
   }
   if (deletes.length) {
     await client.query(`DELETE FROM records r USING jsonb_array_elements($1::jsonb) AS e(v) WHERE r.collection = e.v->>'collection' AND r.id = e.v->>'id'`, [
-      JSON.stringify(deletes),
+      jsonParam(deletes),
     ]);
   }
   if (upserts.length) {
     await client.query(
       `INSERT INTO records (collection, id, data) SELECT e.v->>'collection', e.v->>'id', e.v->'data' FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n
        ON CONFLICT (collection, id) DO UPDATE SET data = EXCLUDED.data`,
-      [JSON.stringify(upserts)],
+      [jsonParam(upserts)],
     );
   }
 }

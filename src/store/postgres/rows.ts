@@ -55,3 +55,12 @@ export function eventData(event: Omit<SyncEvent, 'id'> & { id?: number }): Recor
   const { id: _id, clearedAt: _cleared, ...data } = event;
   return data;
 }
+
+/**
+ * JSON for a jsonb parameter. PostgreSQL text cannot hold U+0000 (jsonb refuses `\u0000`), which a lowdb file
+ * takes: such a character (e.g. in a device's output inside a job's diff) is stored as U+FFFD instead of
+ * failing the write.
+ */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v));
+}

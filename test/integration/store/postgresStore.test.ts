@@ -161,6 +161,16 @@ describe('store/PostgresStore', function () {
     expect((await refusal(one.listDevices())).data).to.include({ table: 'devices', id: 'b', field: 'state' });
   });
 
+  it('stores text with U+0000 (which PostgreSQL text refuses) as U+FFFD instead of failing the write', async () => {
+    const s = store();
+    await s.init();
+    await s.updateRecord('jobs', 'j', () => ({
+      id: 'j', kind: 'syncto', status: 'FINISHED', args: {}, by: 't', progress: { done: 1, total: 1 },
+      perDevice: { 'sw-1': { status: 'synced', diff: '+line\u0000with nul' } }, createdAt: 'x',
+    }));
+    expect((await s.getRecord('jobs', 'j'))?.perDevice['sw-1']?.diff).to.equal('+line\uFFFDwith nul');
+  });
+
   it('a write that waits longer than the statement timeout fails with STORE_TIMEOUT and writes nothing', async () => {
     const s = store({ statementTimeoutMs: 300 });
     await s.init();

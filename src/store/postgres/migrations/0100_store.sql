@@ -15,6 +15,7 @@ CREATE TABLE devices (
   synchronized boolean GENERATED ALWAYS AS ((data ->> 'synchronized')::boolean) STORED
 );
 CREATE INDEX devices_unsynchronized ON devices (key) WHERE NOT synchronized;
+CREATE INDEX devices_rev ON devices (rev);
 -- Any UPDATE takes a new revision, also one made by hand in psql.
 CREATE FUNCTION devices_next_rev() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
