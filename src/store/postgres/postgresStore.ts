@@ -333,9 +333,14 @@ export class PostgresStore implements Store {
 
   async setMeta(key: string, value: unknown): Promise<void> {
     if (this.readOnly) throw new NetsyncError('STORE_WRITE_FAILED', `${this.where} was opened read-only`, {});
+    // undefined reads back as undefined (as from the file), not as JSON null.
+    if (value === undefined) {
+      await this.query(`writing meta '${key}'`, 'DELETE FROM meta WHERE key = $1', [key]);
+      return;
+    }
     await this.query(`writing meta '${key}'`, 'INSERT INTO meta (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [
       key,
-      jsonParam(value ?? null),
+      jsonParam(value),
     ]);
   }
 

@@ -168,6 +168,10 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
       expect((await second.listEvents({ hostname: 'a' })).map((e) => e.cause)).to.deep.equal(['manual']);
       expect(await second.getMeta('repo')).to.deep.equal({ commit: 'abc' });
       expect(await second.getMeta('nothing')).to.equal(undefined);
+      await second.setMeta('repo', undefined);
+      expect(await second.getMeta('repo')).to.equal(undefined);
+      await second.setMeta('zero', 0);
+      expect(await second.getMeta('zero')).to.equal(0);
       expect((await second.getRecord('jobs', 'j1'))?.status).to.equal('SCHEDULED');
     });
 
