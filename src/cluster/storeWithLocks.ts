@@ -11,6 +11,9 @@ export function withDeviceLocks(store: Store, locks: DeviceLocks): Store {
     tryLockDevice: (hostname, owner) => locks.tryLockDevice(hostname, owner),
     unlockDevice: (hostname, owner) => locks.unlockDevice(hostname, owner),
     lockHolder: (hostname) => locks.lockHolder(hostname),
+    // The batch forms when the lock service has them (one round trip for a whole transaction).
+    ...(locks.tryLockDevices ? { tryLockDevices: (hostnames: string[], owner: string) => locks.tryLockDevices!(hostnames, owner) } : {}),
+    ...(locks.unlockDevices ? { unlockDevices: (hostnames: string[], owner: string) => locks.unlockDevices!(hostnames, owner) } : {}),
   };
   return new Proxy(store, {
     get(target, prop) {

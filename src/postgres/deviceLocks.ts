@@ -55,6 +55,54 @@ export class PgDeviceLocks implements DeviceLocks {
     return false;
   }
 
+  /**
+   * All of a transaction's locks in one statement: a recursive query tries the keys in the order given, one
+   * after the other, and stops at the first one another session holds (as the one-by-one form would).
+   */
+  async tryLockDevices(hostnames: string[], owner: string): Promise<{ locked: string[]; refused?: string }> {
+    if (hostnames.length === 0) return { locked: [] };
+    const session = this.sessionOf(owner);
+    let conn: DedicatedClient;
+    try {
+      conn = await session.connection;
+    } catch (err) {
+      this.forget(owner, session);
+      throw err;
+    }
+    const keys = hostnames.map(deviceKey);
+    const { rows } = await conn.client.query<{ i: string; ok: boolean }>(
+      `WITH RECURSIVE keys AS (SELECT k, i FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)),
+       attempt(i, ok) AS (
+         SELECT 1::bigint, pg_try_advisory_lock((SELECT k FROM keys WHERE i = 1))
+         UNION ALL
+         SELECT a.i + 1, pg_try_advisory_lock((SELECT k FROM keys WHERE i = a.i + 1)) FROM attempt a WHERE a.ok AND a.i < $2
+       )
+       SELECT i, ok FROM attempt ORDER BY i`,
+      [keys.map(String), keys.length],
+    );
+    const taken = rows.filter((r) => r.ok).length;
+    for (const key of keys.slice(0, taken)) session.held.set(key, (session.held.get(key) ?? 0) + 1);
+    if (session.held.size === 0) await this.release(owner, session);
+    return { locked: hostnames.slice(0, taken), ...(taken < hostnames.length ? { refused: hostnames[taken]! } : {}) };
+  }
+
+  /** Several of one owner's locks in one statement. */
+  async unlockDevices(hostnames: string[], owner: string): Promise<void> {
+    const session = this.owners.get(owner);
+    if (!session) return;
+    const keys: bigint[] = [];
+    for (const key of hostnames.map(deviceKey)) {
+      const count = session.held.get(key);
+      if (count === undefined) continue;
+      if (count > 1) session.held.set(key, count - 1);
+      else session.held.delete(key);
+      keys.push(key);
+    }
+    const conn = await session.connection;
+    if (keys.length > 0 && conn.isAlive()) await conn.client.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+    if (session.held.size === 0) await this.release(owner, session);
+  }
+
   async unlockDevice(hostname: string, owner: string): Promise<void> {
     const session = this.owners.get(owner);
     const key = deviceKey(hostname);

@@ -62,6 +62,22 @@ describe('cluster on PostgreSQL (adapters)', function () {
     expect(holders.rows[0].n).to.equal(0);
   });
 
+  it('device locks in one statement: taken in the order given, stopping at the first one held elsewhere', async () => {
+    const a = locksFor('replica-a');
+    const b = locksFor('replica-b');
+    expect(await b.tryLockDevice('sw-c', 'tx-b')).to.equal(true);
+    expect(await a.tryLockDevices(['sw-a', 'sw-b', 'SW-C', 'sw-d'], 'tx-a')).to.deep.equal({ locked: ['sw-a', 'sw-b'], refused: 'SW-C' });
+    // Nothing after the refused device was taken.
+    expect(await a.lockHolder('sw-d')).to.equal(undefined);
+    expect(await b.lockHolder('sw-b')).to.equal('tx-a (replica replica-a)');
+    await a.unlockDevices(['sw-a', 'sw-b'], 'tx-a');
+    expect(await b.lockHolder('sw-a')).to.equal(undefined);
+    expect(await b.tryLockDevices(['sw-a', 'sw-b'], 'tx-b')).to.deep.equal({ locked: ['sw-a', 'sw-b'] });
+    await b.unlockDevices(['sw-a', 'sw-b', 'sw-c'], 'tx-b');
+    const open = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'");
+    expect(open.rows[0].n).to.equal(0);
+  });
+
   it('a lock ends with its connection (a dead replica holds nothing)', async () => {
     const a = locksFor('replica-a');
     const b = locksFor('replica-b');
