@@ -12,17 +12,17 @@ const IO_MODULES = [
 
 const ALL_FOLDERS = [
   'model', 'impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol',
-  'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging',
+  'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost',
   'lab', 'config', 'api', 'ui', 'cli', 'compose',
 ];
 
 /** Which of our folders each layer may import (besides itself). */
 const PURE_OK = ['model', 'impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'];
-const ADAPTER_OK = [...PURE_OK, 'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging'];
+const ADAPTER_OK = [...PURE_OK, 'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'];
 const LAYERS = [
   { name: 'model', folders: ['model'], may: [], io: false, why: 'model imports nothing of ours and does no I/O' },
   { name: 'pure', folders: ['impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'], may: PURE_OK, io: false, why: 'pure code takes I/O and adapters through interfaces; move this to an adapter' },
-  { name: 'adapters', folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging'], may: ADAPTER_OK, io: true, why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api' },
+  { name: 'adapters', folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'], may: ADAPTER_OK, io: true, why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api' },
   { name: 'lab', folders: ['lab'], may: ['model', 'deviceconfig', 'protocol'], io: true, why: 'the lab simulates devices and shares only model, device-config parsing and protocol code with netsync' },
   // ui: its configSchema.ts (the web interface's settings) is gathered like every feature's.
   { name: 'config', folders: ['config'], may: [...ADAPTER_OK, 'ui'], io: true, why: 'config gathers the features\' schemas; it wires nothing' },
@@ -54,7 +54,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
-    // CommonJS entry points (the render worker's bootstrap when running from TypeScript sources).
+    // CommonJS entry points (the render process's bootstrap when running from TypeScript sources).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -11,6 +11,7 @@ import { GITHUB_COMMENT_MAX, markdownReport } from '../src/checks/markdownReport
 import { ImpactService, parseSettingsRules } from '../src/impact/index.ts';
 import { parseSettings, parseTemplates, Renderer, renderConfig } from '../src/render/index.ts';
 import { DEFAULT_RULES, exampleRepos } from '../test/helpers/repoFixtures.ts';
+import { renderProcesses } from '../src/renderhost/index.ts';
 
 const N = Number(process.argv[2] ?? 2_000);
 const devices = Array.from({ length: N }, (_, i) => {
@@ -21,7 +22,7 @@ const devices = Array.from({ length: N }, (_, i) => {
 const repos = await exampleRepos();
 const access = repos.commits.templates.get('t0')!.get('eos/access.j2')!;
 repos.change('templates', 't1', { 'eos/access.j2': `${access}ip routing\nip name-server 10.0.0.53\n` });
-const renderer = new Renderer(repos);
+const renderer = new Renderer(repos, { executor: renderProcesses() });
 const impact = new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES));
 
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;

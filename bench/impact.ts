@@ -1,21 +1,20 @@
 /**
- * GitOps benchmark with 10,000 devices: impact of a 1,000-file change, render throughput, and
- * webhook-to-unsynced latency through a real daemon (real HTTP, real git repo, real lowdb store).
+ * GitOps benchmark with 10,000 devices: impact of a 1,000-file change and render throughput (the
+ * webhook-to-unsynced latency through a real daemon is bench/webhook.ts).
  * Run: `node --import tsx bench/impact.ts [devices]`. Prints a table with targets and ratios against
  * naive baselines measured in the same run (a full scan per path; re-parsing the repo per render).
  */
-import { execFile } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DeviceIndex, parseSettingsRules, resolveCandidates, selectorsFor } from '../src/impact/index.ts';
 import type { ImpactDevice } from '../src/impact/index.ts';
-import { buildDevice } from '../src/model/device.ts';
 import { parseSettings, parseTemplates, Renderer, renderConfig } from '../src/render/index.ts';
+import type { RenderExecutor } from '../src/render/index.ts';
+import { RenderPool } from '../src/renderhost/index.ts';
+import { ThreadRenderPool } from './support/threadRenderPool.ts';
 import { buildTemplateIndex } from '../src/impact/index.ts';
 import { readDirFiles } from '../src/git/readDirFiles.ts';
-import { SECRET, startGitOps } from '../test/helpers/gitopsDaemon.ts';
 import { DEFAULT_RULES, EXAMPLES } from '../test/helpers/repoFixtures.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -25,7 +24,6 @@ const row = (name: string, value: string, target: string, ratio: string) => {
   process.stderr.write(`${name}: ${value}\n`);
 };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
 const time = (fn: () => unknown): number => {
   const t = process.hrtime.bigint();
   fn();
@@ -76,7 +74,8 @@ for (let r = 0; r < 30; r++) tplTimes.push(time(() => resolveCandidates({ repo: 
 row(`impact: ${tplPaths.length} template files x ${N} devices, median (min)`, `${median(tplTimes).toFixed(2)} ms (${Math.min(...tplTimes).toFixed(2)})`, '< 20 ms', '-');
 
 // ---- 2. render throughput: in this thread (nunjucks with the sandbox's runtime hooks), then as netsync renders,
-// in the worker pool (one thread per core, empty env, heap cap, time budget), cold (thread start + parse) and warm.
+// in render processes (one per core, empty env, heap cap, time budget), against worker threads (how it rendered
+// before: same batches and task code), cold (start + parse) and warm.
 const settingsFiles = await readDirFiles(join(EXAMPLES, 'settings'));
 for (let i = 0; i < N; i += 10) settingsFiles.set(`devices/sw-${i}/interfaces.yml`, `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`);
 const settings = parseSettings(settingsFiles);
@@ -98,76 +97,45 @@ const naivePerSec = naiveN / (naiveMs / 1000);
 row(`render: ${N} configs, in-thread, sandbox hooks (wall 1)`, `${perSec.toFixed(0)} configs/s (${perCpuSec.toFixed(0)}/CPU-s)`, '-', `${(perSec / naivePerSec).toFixed(0)}x re-parsing per render (${naivePerSec.toFixed(0)}/s); before the sandbox: 6,070/s (issue #13)`);
 
 const commits = { settings: 'bench-settings', templates: 'bench-templates' };
-const renderer = new Renderer({
-  resolve: async (repo) => commits[repo],
-  files: async (repo) => (repo === 'settings' ? settingsFiles : templates.files),
-});
-const ctx = await renderer.context();
-const pooled = async () => {
-  const t = performance.now();
-  const results = await ctx.renderMany(devices);
-  const failed = results.filter((r) => r instanceof Error);
-  if (failed.length > 0) throw new Error(`bench renders failed: ${(failed[0] as Error).message}`);
-  return performance.now() - t;
-};
-const coldMs = await pooled();
-const cpu1 = process.cpuUsage();
-const warmRuns = [await pooled(), await pooled(), await pooled()];
-const warmPerSec = N / (median(warmRuns) / 1000);
-const warmPerCpuSec = (3 * N) / cpuSeconds(process.cpuUsage(cpu1));
-row(`render: ${N} configs, worker pool (walls 1+2), cold: thread start + parse`, `${(N / (coldMs / 1000)).toFixed(0)} configs/s`, '>= 2,000/s', `${coldMs.toFixed(0)} ms for all`);
-row(
-  `render: ${N} configs, worker pool (walls 1+2), warm, median of 3`,
-  `${warmPerSec.toFixed(0)} configs/s (${warmPerCpuSec.toFixed(0)}/CPU-s)`,
-  '>= 2,000/s',
-  `${(warmPerSec / perSec).toFixed(2)}x in-thread; on 2 idle cores ~${(2 * warmPerCpuSec).toFixed(0)}/s`,
-);
-await renderer.close();
-
-// ---- 3. webhook -> unsynchronized, real daemon (HTTP, git repo with count/10 device folders, lowdb store) holding `count` devices
-async function webhookLatency(count: number, samples: number): Promise<number[]> {
-  const f = await startGitOps();
-  const now = new Date();
-  await f.t.daemon.store.changeDevices({
-    create: devices.slice(0, count).map((d) => buildDevice({ hostname: d.hostname, managementIp: d.managementIp, platform: d.platform, type: d.type, groups: d.groups }, now)),
-  });
-  // A settings repo of realistic size: one device folder per ten devices.
-  const seed: Record<string, string> = {};
-  for (let i = 0; i < count; i += 10) seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
-  f.settings.commitAndPush(seed, 'device folders');
-  await f.t.daemon.gitops!.intake.pollAll();
-  await f.syncAll();
-  const exec = promisify(execFile);
-  const latencies: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const host = `sw-${(i * 7919) % count}`;
-    mkdirSync(join(f.settings.work, 'devices', host), { recursive: true });
-    writeFileSync(join(f.settings.work, 'devices', host, 'bench.yml'), `vlans:\n  - { id: ${200 + i}, name: bench-${i} }\n`);
-    await exec('git', ['add', '-A'], { cwd: f.settings.work });
-    await exec('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.net', 'commit', '-q', '-m', `bench ${i}`], { cwd: f.settings.work });
-    await exec('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: f.settings.work });
-    const after = (await exec('git', ['rev-parse', 'HEAD'], { cwd: f.settings.work })).stdout.trim();
-    const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after, repository: { full_name: 'netops/settings' } });
-    const start = performance.now();
-    const res = await fetch(`${f.t.url}/webhooks/github`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
-      body,
-    });
-    if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
-    // The watcher shares the daemon's process: check every millisecond, not in a busy loop.
-    while ((await f.t.daemon.store.getDevice(host))!.synchronized) await new Promise((r) => setTimeout(r, 1));
-    latencies.push(performance.now() - start);
-    await f.t.daemon.gitops!.intake.idle();
-  }
-  await f.cleanup();
-  return latencies;
+const source = { resolve: async (repo: 'settings' | 'templates') => commits[repo], files: async (repo: 'settings' | 'templates') => (repo === 'settings' ? settingsFiles : templates.files) };
+/** CPU seconds of render processes so far (utime + stime from /proc; process.cpuUsage counts this process only). */
+const childCpuSeconds = (pids: number[]) =>
+  pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
+/** Cold (start + parse) and warm (median of 3) renders of every device through `executor`. */
+async function pooledRenders(executor: RenderExecutor, pids: () => number[]): Promise<{ coldMs: number; warmPerSec: number; warmPerCpuSec: number }> {
+  const renderer = new Renderer(source, { executor });
+  const ctx = await renderer.context();
+  const once = async () => {
+    const t = performance.now();
+    const results = await ctx.renderMany(devices);
+    const failed = results.filter((r) => r instanceof Error);
+    if (failed.length > 0) throw new Error(`bench renders failed: ${(failed[0] as Error).message}`);
+    return performance.now() - t;
+  };
+  const coldMs = await once();
+  const cpu = process.cpuUsage();
+  const children = childCpuSeconds(pids());
+  const warmRuns = [await once(), await once(), await once()];
+  const cpuUsed = cpuSeconds(process.cpuUsage(cpu)) + childCpuSeconds(pids()) - children;
+  await renderer.close();
+  return { coldMs, warmPerSec: N / (median(warmRuns) / 1000), warmPerCpuSec: (3 * N) / cpuUsed };
 }
-const SAMPLES = Number(process.env.SAMPLES ?? 30);
-const small = await webhookLatency(500, SAMPLES);
-const large = await webhookLatency(N, SAMPLES);
-row('webhook -> unsynced, 500 devices, local repo: p50 / p99', `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(small, 99)).toFixed(1)}x headroom`);
-row(`webhook -> unsynced, ${N} devices, local repo: p50 / p99`, `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(large, 99)).toFixed(1)}x headroom; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`);
+// Baseline: worker threads (piscina), as before the render processes; process.cpuUsage counts its threads.
+const threads = await pooledRenders(new ThreadRenderPool(), () => []);
+const processPool = new RenderPool();
+const processes = await pooledRenders(processPool, () => processPool.pids);
+const pooledRows = (label: string, m: typeof threads, compare: string) => {
+  row(`render: ${N} configs, ${label}, cold: start + parse`, `${(N / (m.coldMs / 1000)).toFixed(0)} configs/s`, '>= 2,000/s', `${m.coldMs.toFixed(0)} ms for all`);
+  row(`render: ${N} configs, ${label}, warm, median of 3`, `${m.warmPerSec.toFixed(0)} configs/s (${m.warmPerCpuSec.toFixed(0)}/CPU-s)`, '>= 2,000/s', `${(m.warmPerSec / perSec).toFixed(2)}x in-thread${compare}; on 2 idle cores ~${(2 * m.warmPerCpuSec).toFixed(0)}/s`);
+};
+pooledRows('worker threads (before; baseline)', threads, '');
+pooledRows('render processes (walls 1+2)', processes, `; ${(processes.warmPerSec / threads.warmPerSec).toFixed(2)}x threads, ${(processes.warmPerCpuSec / threads.warmPerCpuSec).toFixed(2)}x per CPU-s`);
+row('load average (1 / 5 / 15 min) at the end of the render rows', loadavg().map((l) => l.toFixed(1)).join(' / '), '-', '-');
+
+// ---- 3. webhook -> unsynchronized: bench/webhook.ts (a real daemon, git pushes, minutes).
 
 const w: number[] = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
 process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'result'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  ratio\n`);

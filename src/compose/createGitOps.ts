@@ -15,6 +15,7 @@ import type { DeliveryLog, ExclusiveWork } from '../model/cluster.ts';
 import { networkFromStore } from '../inventory/networkContext.ts';
 import { parseByteSize } from '../model/byteSizeSchema.ts';
 import type { InputLimits, RepoKind } from '../render/index.ts';
+import { renderProcesses } from '../renderhost/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import type { RenderConfig } from '../render/configSchema.ts';
 import { renderBudget } from '../render/configSchema.ts';
@@ -44,8 +45,8 @@ export interface GitOpsParts {
   render?: RenderConfig;
   /** The CLI's store is read once and closed: its renders take the network data from the devices it lists. */
   readOnlyStore?: boolean;
-  /** Render threads (default one per core; the CLI uses one: starting a thread costs more than its renders). */
-  renderThreads?: number;
+  /** Render processes (default one per core; the CLI uses one: starting a process costs more than its renders). */
+  renderProcesses?: number;
 }
 
 export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
@@ -60,8 +61,8 @@ export async function createGitOps(parts: GitOpsParts): Promise<GitOps> {
   const renderer = new Renderer(repoSet, {
     secrets: secretsFromEnv(parts.env ?? process.env),
     limits,
-    ...(parts.renderThreads ? { threads: parts.renderThreads } : {}),
-    ...(parts.render ? { budget: renderBudget(parts.render) } : {}),
+    // The sandbox's second wall: renders run in child processes under netsync.yml `render`'s budget.
+    executor: renderProcesses(parts.render ? renderBudget(parts.render) : {}, parts.renderProcesses),
     // The daemon's renders see the inventory's network data as it is now; the CLI attaches it to its devices.
     ...(store && !parts.readOnlyStore ? { withNetwork: networkFromStore(store) } : {}),
   });

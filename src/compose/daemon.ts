@@ -112,20 +112,7 @@ export interface Daemon {
 
 export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const { config } = loaded;
-  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
-  const clock = options.clock ?? systemClock;
-  const dataDir = loaded.resolvePath(config.dataDir);
-  if (config.scheduler.autoSync.enabled && !config.repos) {
-    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
-      key: 'scheduler.autoSync.enabled',
-    });
-  }
-  const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
-
-  const syncStatus = new SyncStatusService(store, clock);
-  const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
-    : undefined;
+  const { logger, clock, dataDir, store, cluster, syncStatus, gitops } = await foundation(loaded, options);
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
   const inventory = new InventoryService(store, syncStatus, clock, configs);
@@ -165,7 +152,36 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const refusals = new RefusalLog(logger);
-  const auth = new TokenAuth(tokens, config.api.openReads);
+  const app = httpApp(config, { tokens, refusals, store, cluster, inventory, network, bounces, alarms, inventorySync, checks, sessions, transactions, jobs, syncto, gitops, logger, clock });
+
+  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, cluster, duties, gitops, tokenFile, refusals };
+  return daemonHandle(parts, app, config.listen);
+}
+
+interface HttpParts {
+  tokens: ApiToken[];
+  refusals: RefusalLog;
+  store: Store;
+  cluster: Cluster;
+  inventory: InventoryService;
+  network: NetworkService;
+  bounces: InterfaceBounceService;
+  alarms: Alarms;
+  inventorySync: InventorySync;
+  checks: Checks;
+  sessions: SessionFactory;
+  transactions: TransactionService;
+  jobs: JobRunner;
+  syncto: SynctoService;
+  gitops: GitOpsService | undefined;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The HTTP application: the web interface (when enabled), the public routes and the REST API. */
+function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
+  const { store, inventory, alarms, inventorySync, checks, transactions, jobs, syncto, gitops, logger } = parts;
+  const auth = new TokenAuth(parts.tokens, config.api.openReads);
   const uiRouter = config.ui.enabled
     ? webInterface({
         auth,
@@ -176,9 +192,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         syncto,
         transactions,
         inventorySync,
-        probe: sshIdentityProbe(sessions),
+        probe: sshIdentityProbe(parts.sessions),
         ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
-        clock,
+        clock: parts.clock,
         logger: logger.child({ component: 'ui' }),
       })
     : undefined;
@@ -186,15 +202,41 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     auth,
     ...(uiRouter ? { uiRouter } : {}),
     logger,
-    refusals,
+    refusals: parts.refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter({ version: VERSION, backend: () => cluster.health(), leadership: cluster.leadership }), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
-    apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
+    publicRouters: [healthRouter({ version: VERSION, backend: () => parts.cluster.health(), leadership: parts.cluster.leadership }), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    apiRouters: [
+      devicesRouter(inventory, parts.bounces),
+      checks.apiRouter,
+      networkRouter(parts.network),
+      alarms.apiRouter,
+      inventoryRouter(inventorySync),
+      transactionsRouter(transactions),
+      jobsRouter(syncto, jobs),
+      ...(gitops ? [repositoriesRouter(gitops.intake, store)] : []),
+    ],
   });
   app.set('trust proxy', config.ui.trustProxy);
+  return app;
+}
 
-  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, cluster, duties, gitops, tokenFile, refusals };
-  return daemonHandle(parts, app, config.listen);
+/** What everything else builds on: the checked config, the logger and clock, the store, sync status and the repos (when configured). */
+async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
+  const clock = options.clock ?? systemClock;
+  const dataDir = loaded.resolvePath(config.dataDir);
+  if (config.scheduler.autoSync.enabled && !config.repos) {
+    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
+      key: 'scheduler.autoSync.enabled',
+    });
+  }
+  const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
+  const syncStatus = new SyncStatusService(store, clock);
+  const gitops = config.repos
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
+    : undefined;
+  return { logger, clock, dataDir, store, cluster, syncStatus, gitops };
 }
 
 /**
@@ -202,8 +244,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
  * on it: the store every part sees takes the replicas' shared device locks (PostgreSQL advisory locks).
  */
 async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, clock: Clock): Promise<{ store: Store; cluster: Cluster }> {
-  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
-  // that cannot be made is reported by the store below, naming it.
+  // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
+  // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
   const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
   await store.init();
@@ -398,7 +440,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
         s.closeAllConnections();
         await closed;
       }
-      // The render threads end with the daemon (in-flight renders have finished with the jobs and intake above).
+      // The render processes end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
       refusals.flush();
       // Leaves the cluster (another replica leads within a second) and ends the lock connections.

@@ -19,6 +19,7 @@ import { networkContexts } from '../inventory/networkContext.ts';
 import type { Store } from '../model/store.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { RepoKind, SnapshotSource } from '../render/index.ts';
+import { renderProcesses } from '../renderhost/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import { renderBudget } from '../render/configSchema.ts';
 import { buildStore, lowdbStorePath } from './openStore.ts';
@@ -68,8 +69,8 @@ export interface CliGitOps {
   rules: SettingsRule[];
 }
 
-/** A command renders one job and exits: one thread renders thousands of devices a second, a second thread costs its start-up. */
-const CLI_RENDER_THREADS = 1;
+/** A command renders one job and exits: one process renders thousands of devices a second, a second costs its start-up. */
+const CLI_RENDER_PROCESSES = 1;
 
 export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG ?? (existsSync('netsync.yml') ? 'netsync.yml' : undefined));
@@ -81,14 +82,14 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const store = !flags.inventory && hasStore ? buildStore(config.store, { ...paths, readOnly: true }) : undefined;
   await store?.init();
   try {
-    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderThreads: CLI_RENDER_THREADS, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;
+    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderProcesses: CLI_RENDER_PROCESSES, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
     const limits = inputLimits(config.repos?.limits);
     if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir, limits.fileBytes);
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir, limits.fileBytes);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), budget: renderBudget(config.render), limits, threads: CLI_RENDER_THREADS }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), executor: renderProcesses(renderBudget(config.render), CLI_RENDER_PROCESSES), limits }) : gitops.renderer;
     let devices: Device[];
     if (store) devices = await withNetworkContexts(store, await store.listDevices());
     else {

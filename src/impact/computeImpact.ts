@@ -84,7 +84,7 @@ export class ImpactService {
     });
 
     const precise = input.precise ?? true;
-    // Rendered in worker threads, all candidates of one side in one job.
+    // Rendered in the render processes, all candidates of one side in one job.
     const [nows, thens] = await Promise.all([
       renderOutcomes(afterCtx, candidates.map((c) => c.device)),
       precise && beforeCtx ? renderOutcomes(beforeCtx, candidates.map((c) => c.device)) : undefined,

@@ -8,7 +8,7 @@ export const renderConfigSchema = z
   .object({
     /** Longest one device's render may run; over it the device fails with RENDER_BUDGET_EXCEEDED. */
     timeoutMs: z.number().int().min(50).max(600_000).default(RENDER_DEFAULTS.timeoutMs),
-    /** Heap cap of each render worker thread (MB). */
+    /** Heap cap of each render process (MB); a render over it fails, the process alone ends. */
     memoryMb: z.number().int().min(32).max(16_384).default(RENDER_DEFAULTS.memoryMb),
     /** Largest rendered config. */
     maxOutput: byteSizeSchema.default(RENDER_DEFAULTS.maxOutput),

@@ -1,18 +1,18 @@
 /**
  * The render service later modules reuse (PR checks render base vs head, syncto renders intended configs).
  * It reads repos through a `SnapshotSource` (the git mirrors implement it) and keeps the last few parsed
- * commit pairs (for impact indexes and settings problems); the renders themselves run in worker threads
- * (workerPool.ts), which parse each commit once per thread.
+ * commit pairs (for impact indexes and settings problems); the renders themselves run in render processes
+ * (workerPool.ts), which parse each commit once per process, under the same input limits.
  */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { InputLimits } from './inputLimits.ts';
+import { DEFAULT_INPUT_LIMITS } from './inputLimits.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
 import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { parseTemplates } from './templatesSnapshot.ts';
-import type { RenderBudget, RenderJob } from './workerPool.ts';
-import { DEFAULT_RENDER_BUDGET, sharedRenderPool } from './workerPool.ts';
+import type { RenderJob } from './renderJob.ts';
 
 export type RepoKind = 'settings' | 'templates';
 
@@ -44,9 +44,12 @@ export interface RenderContext {
 
 export type CommitRendered = RenderedConfig & { settingsCommit: string; templatesCommit: string };
 
-/** Runs render jobs; the worker pool in production. */
+/** Runs render jobs; the render process pool in production. */
 export interface RenderExecutor {
   renderMany(job: RenderJob): Promise<(RenderedConfig | NetsyncError)[]>;
+  /** Parses a commit off this thread (the render processes); without it the renderer parses here. */
+  parseSettings?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<SettingsSnapshot>;
+  parseTemplates?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<TemplatesSnapshot>;
   close(): Promise<void>;
 }
 
@@ -55,12 +58,11 @@ export interface RendererOptions {
   defaults?: SettingsDoc;
   /** Parsed snapshots kept per repo (default 8). */
   cacheSize?: number;
-  /** Time, memory and output caps per render (netsync.yml `render`). */
-  budget?: Partial<RenderBudget>;
-  /** Render threads (default: one per core). */
-  threads?: number;
-  /** Where renders run (default: a worker pool created on first use). */
-  executor?: RenderExecutor;
+  /**
+   * Where renders run: the render processes (src/renderhost: renderProcesses(budget, processes)), which hold
+   * the time, memory and output budgets. The renderer closes it on close().
+   */
+  executor: RenderExecutor;
   /** Adds the inventory's network data to targets that carry none (the daemon reads it from the store). */
   withNetwork?: (targets: RenderTarget[]) => Promise<RenderTarget[]>;
   /** Size, YAML alias and depth limits on what is parsed (default DEFAULT_INPUT_LIMITS). */
@@ -71,11 +73,10 @@ export class Renderer {
   private readonly settingsCache = new Map<string, Promise<SettingsSnapshot>>();
   private readonly templatesCache = new Map<string, Promise<TemplatesSnapshot>>();
   private lastSettings: SettingsSnapshot | undefined;
-  private ownExecutor: RenderExecutor | undefined;
 
   constructor(
     private readonly source: SnapshotSource,
-    private readonly options: RendererOptions = {},
+    private readonly options: RendererOptions,
   ) {}
 
   get secrets(): Record<string, string> {
@@ -95,6 +96,7 @@ export class Renderer {
         templates: { sha: snapshotKey(templatesCommit, templates.files), files: templates.files },
         devices: devices.map(renderTarget),
         secrets: this.secrets,
+        limits: this.options.limits ?? DEFAULT_INPUT_LIMITS,
         ...(this.options.defaults ? { defaults: this.options.defaults } : {}),
         templateOf: (d) => `${d.platform}/${templates.platforms.get(d.platform)?.types.get(d.type.toUpperCase())?.entrypoint ?? '?'}`,
       });
@@ -111,29 +113,34 @@ export class Renderer {
     return ctx.render(device);
   }
 
-  /** Ends the render threads (the daemon on stop, the CLI on exit); a later render starts them again. */
+  /** Ends the render processes (the daemon on stop, the CLI on exit); a later render starts them again. */
   async close(): Promise<void> {
-    await this.options.executor?.close();
-    const own = this.ownExecutor;
-    this.ownExecutor = undefined;
-    await own?.close();
+    await this.options.executor.close();
   }
 
   private get executor(): RenderExecutor {
-    if (this.options.executor) return this.options.executor;
-    this.ownExecutor ??= sharedRenderPool({ ...DEFAULT_RENDER_BUDGET, ...this.options.budget }, this.options.threads);
-    return this.ownExecutor;
+    return this.options.executor;
   }
 
+  /** A commit's settings, parsed in a render process (where the renders of this commit find it again). */
   settingsAt(sha: string): Promise<SettingsSnapshot> {
     return cached(this.settingsCache, sha, this.options.cacheSize, async () => {
-      this.lastSettings = parseSettings(await this.source.files('settings', sha), this.lastSettings, this.options.limits);
+      const files = await this.source.files('settings', sha);
+      const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
+      const executor = this.executor;
+      if (executor.parseSettings) return executor.parseSettings(snapshotKey(sha, files), files, limits);
+      this.lastSettings = parseSettings(files, this.lastSettings, limits);
       return this.lastSettings;
     });
   }
 
   templatesAt(sha: string): Promise<TemplatesSnapshot> {
-    return cached(this.templatesCache, sha, this.options.cacheSize, async () => parseTemplates(await this.source.files('templates', sha), this.options.limits));
+    return cached(this.templatesCache, sha, this.options.cacheSize, async () => {
+      const files = await this.source.files('templates', sha);
+      const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
+      const executor = this.executor;
+      return executor.parseTemplates ? executor.parseTemplates(snapshotKey(sha, files), files, limits) : parseTemplates(files, limits);
+    });
   }
 }
 

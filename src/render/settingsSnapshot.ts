@@ -14,7 +14,7 @@ export type SettingsDoc = Record<string, unknown>;
 
 export interface SettingsProblem {
   path: string;
-  /** yaml_syntax | schema | duplicate_vlan | duplicate_interface | not_a_mapping | too_large | too_deep | too_many_aliases */
+  /** yaml_syntax | schema | duplicate_vlan | duplicate_interface | not_a_mapping | too_large | too_deep | too_many_aliases | over_budget */
   kind: string;
   message: string;
 }

@@ -41,7 +41,15 @@ const mappingSchema = z.record(
   z.object({ entrypoint: z.string().min(1), dependencies: z.array(z.string()).default([]) }).strict(),
 );
 
+/** The part of a templates snapshot that parsing produces (what a render process sends back). */
+export type ParsedTemplates = Pick<TemplatesSnapshot, 'platforms' | 'problems'>;
+
 export function parseTemplates(files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): TemplatesSnapshot {
+  return assembleTemplates(files, parseTemplateMappings(files, limits), limits);
+}
+
+/** The mappings (YAML, the costly part) and the files over the limits. */
+export function parseTemplateMappings(files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): ParsedTemplates {
   const platforms = new Map<string, PlatformTemplates>();
   const problems: { path: string; message: string }[] = [];
   const tooBig = repoSizeProblem(files, limits);
@@ -53,6 +61,11 @@ export function parseTemplates(files: Map<string, string>, limits: InputLimits =
     if (!platform || path !== `${platform}/mapping.yml`) continue;
     platforms.set(platform, parseMapping(platform, text, limits));
   }
+  return { platforms, problems };
+}
+
+/** A snapshot from its files and their parse (made here or in a render process). */
+export function assembleTemplates(files: Map<string, string>, { platforms, problems }: ParsedTemplates, limits: InputLimits = DEFAULT_INPUT_LIMITS): TemplatesSnapshot {
   const envs = new Map<string, nunjucks.Environment>();
   const cycles = new Map<string, string[] | undefined>();
   return {

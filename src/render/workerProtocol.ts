@@ -1,12 +1,17 @@
-/** What the main thread and a render worker exchange (structured-clone-safe: Maps, strings, plain objects). */
+/**
+ * What the daemon and a render process exchange over the IPC channel (Node's "advanced" serialization, the
+ * structured clone: Maps, strings, plain objects).
+ */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { ErrorCode } from '../model/errors.ts';
+import type { InputLimits } from './inputLimits.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
-import type { SettingsDoc } from './settingsSnapshot.ts';
+import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
+import type { ParsedTemplates } from './templatesSnapshot.ts';
 
 export interface CommitFiles {
   sha: string;
-  /** Sent only when the worker said it lacks this commit. */
+  /** Sent only when the process has not parsed this commit (or said it lacks it). */
   files?: Map<string, string>;
 }
 
@@ -16,10 +21,9 @@ export interface RenderBatchTask {
   devices: RenderTarget[];
   secrets: Record<string, string>;
   defaults?: SettingsDoc;
+  /** The configured input limits (netsync.yml `repos.limits`) the commits are parsed under. */
+  limits: InputLimits;
   maxOutputBytes: number;
-  /** Int32Array over it: [index of the device being rendered, its start in ms after `epoch`]. */
-  progress: SharedArrayBuffer;
-  epoch: number;
 }
 
 export type WorkerRendered = RenderedConfig;
@@ -29,6 +33,27 @@ export interface SerializedError {
 }
 
 export type RenderBatchReply = { missing: ('settings' | 'templates')[] } | { results: (WorkerRendered | SerializedError)[] };
+
+/** Parse one commit (the daemon never parses a push on its own main thread: a 1 MB YAML file takes seconds). */
+export interface ParseTask {
+  repo: 'settings' | 'templates';
+  sha: string;
+  files: Map<string, string>;
+  limits: InputLimits;
+}
+
+export type ParseReply = { settings: Omit<SettingsSnapshot, 'files'> } | { templates: ParsedTemplates };
+
+/** Parent -> process: one task at a time. */
+export type TaskMessage = { task: RenderBatchTask } | { parse: ParseTask };
+
+/** Process -> parent: `progress` while a task runs (device index or PARSING, and Date.now()), then its `reply`. */
+export type ProcessMessage = { progress: [device: number, at: number] } | { reply: RenderBatchReply | ParseReply } | { ready: true };
+
+/** What a process caches a parsed commit under: a commit parsed under other limits is another parse. */
+export function commitKey(sha: string, limits: InputLimits): string {
+  return `${sha}|${JSON.stringify(limits)}`;
+}
 
 export function serializeError(err: unknown): SerializedError {
   if (isNetsyncError(err)) return { error: { code: err.code, message: err.message, data: JSON.parse(JSON.stringify(err.data)) as Record<string, unknown> } };

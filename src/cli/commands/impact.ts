@@ -64,7 +64,7 @@ export function registerImpact(program: Command): void {
     if (flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
     const repo = flags.repo as RepoKind;
     const { gitops, devices, renderer } = await loadGitOps(flags);
-    // The render threads end with the command.
+    // The render processes end with the command.
     try {
       await impactCommand(flags, repo, gitops, devices, renderer);
     } finally {

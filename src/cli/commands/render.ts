@@ -45,7 +45,7 @@ export function registerRender(program: Command): void {
     try {
       await renderCommand(flags, hostname, changedPaths, renderer, devices, rules);
     } finally {
-      await renderer.close(); // the render threads end with the command
+      await renderer.close(); // the render processes end with the command
     }
   });
 }

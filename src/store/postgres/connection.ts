@@ -62,6 +62,8 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
     // A transaction left open by a stalled process must not hold the store's write lock for good.
     idle_in_transaction_session_timeout: statementTimeout * 2,
     application_name: 'netsync',
+    // TCP keepalive: a connection to a server that vanished (host down, network cut) is noticed and replaced.
+    keepAlive: true,
   });
 }
 
@@ -73,6 +75,7 @@ export function createClient(options: PostgresConnectionOptions): pg.Client {
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs,
     application_name: 'netsync',
+    keepAlive: true,
   });
 }
 

@@ -296,6 +296,11 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Rows are parsed fresh on every read, so there is nothing to protect from `read`: the same rows as listRecords. */
+  async readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T> {
+    return read(await this.listRecords(collection));
+  }
+
   async updateRecord<K extends CollectionName>(collection: K, id: string, apply: (current: Collections[K] | undefined) => Collections[K]): Promise<Collections[K]> {
     return this.transact((view) => {
       const value = apply(view.record(collection, id));

@@ -50,7 +50,7 @@ async function intended(ui: Ui, device: Device): Promise<{ config?: string; erro
   if (!ui.gitops) return { error: 'no settings/templates repos are configured, so there is no intended config' };
   try {
     const ctx = await ui.gitops.renderer.context();
-    // Promise.resolve: rendering may become asynchronous (worker threads); this works either way.
+    // Promise.resolve: rendering may become asynchronous (render processes); this works either way.
     const rendered = await Promise.resolve(ctx.render(device));
     return { config: rendered.masked, commits: { settings: rendered.settingsCommit, templates: rendered.templatesCommit } };
   } catch (err) {

@@ -248,6 +248,8 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
         ['a', 'SCHEDULED'],
       ]);
       expect(await store.listRecords('linknets')).to.deep.equal([]);
+      expect(await store.readRecords('jobs', (jobs) => jobs.map((j) => j.id).join(','))).to.equal('b,a');
+      expect(await store.readRecords('linknets', (l) => l.length)).to.equal(0);
       expect(await store.deleteRecord('jobs', 'b')).to.equal(true);
       expect(await store.deleteRecord('jobs', 'b')).to.equal(false);
       expect(await store.getRecord('jobs', 'b')).to.equal(undefined);

@@ -3,13 +3,14 @@ import { expect } from 'chai';
 import { renderFailure } from '../../../src/checks/impactAnalyzer.ts';
 import { Renderer } from '../../../src/render/index.ts';
 import { EXAMPLE_DEVICES, exampleRepos } from '../../helpers/repoFixtures.ts';
+import { renderProcesses } from '../../../src/renderhost/index.ts';
 
 async function failureFor(badLine: string) {
   const repos = await exampleRepos();
   const lines = repos.commits.templates.get('t0')!.get('eos/access.j2')!.split('\n');
   lines.splice(3, 0, badLine); // becomes line 4
   repos.change('templates', 't1', { 'eos/access.j2': lines.join('\n') });
-  const ctx = await new Renderer(repos).context({ templates: 't1' });
+  const ctx = await new Renderer(repos, { executor: renderProcesses() }).context({ templates: 't1' });
   try {
     await ctx.render(EXAMPLE_DEVICES[0]!);
   } catch (err) {

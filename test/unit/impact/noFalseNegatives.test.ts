@@ -9,6 +9,7 @@ import { ImpactService, parseSettingsRules } from '../../../src/impact/index.ts'
 import type { RepoKind } from '../../../src/render/index.ts';
 import { Renderer } from '../../../src/render/index.ts';
 import { DEFAULT_RULES, MemoryRepos } from '../../helpers/repoFixtures.ts';
+import { renderProcesses } from '../../../src/renderhost/index.ts';
 
 const ACL = ['staff', 'guest', 'corp'];
 const BANNERS = ['shared/banner_corp.j2', 'banner_lab.j2'];
@@ -94,7 +95,7 @@ const PUSHES: Push[] = [
 describe('impact: no false negatives over a corpus of include forms', () => {
   it(`${PUSHES.length} pushes: every device whose full render changes is found, in precise and in path mode`, async () => {
     const repos = new MemoryRepos().commit('settings', 's0', settingsFiles()).commit('templates', 't0', TEMPLATES);
-    const renderer = new Renderer(repos);
+    const renderer = new Renderer(repos, { executor: renderProcesses() });
     const impact = new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RULES));
     let falsePositives = 0;
     let affected = 0;
@@ -120,10 +121,10 @@ describe('impact: no false negatives over a corpus of include forms', () => {
 
   it('settings YAML that no rule can merge (a top-level list under docs/) is not judged', async () => {
     const repos = new MemoryRepos().commit('settings', 's0', settingsFiles()).commit('templates', 't0', TEMPLATES);
-    const snapshot = await new Renderer(repos).settingsAt('s0');
+    const snapshot = await new Renderer(repos, { executor: renderProcesses() }).settingsAt('s0');
     expect(snapshot.problems).to.deep.equal([]);
     repos.change('settings', 's1', { 'access/list.yml': '- a list where a type folder file goes\n' });
-    const bad = await new Renderer(repos).settingsAt('s1');
+    const bad = await new Renderer(repos, { executor: renderProcesses() }).settingsAt('s1');
     expect(bad.problems.map((p) => [p.path, p.kind])).to.deep.equal([['access/list.yml', 'not_a_mapping']]);
   });
 });

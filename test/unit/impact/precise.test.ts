@@ -3,10 +3,11 @@ import { expect } from 'chai';
 import { ImpactService, parseSettingsRules } from '../../../src/impact/index.ts';
 import { Renderer } from '../../../src/render/index.ts';
 import { DEFAULT_RULES, EXAMPLE_DEVICES, exampleRepos } from '../../helpers/repoFixtures.ts';
+import { renderProcesses } from '../../../src/renderhost/index.ts';
 
 async function setup() {
   const repos = await exampleRepos();
-  const impact = new ImpactService(repos, new Renderer(repos), parseSettingsRules(DEFAULT_RULES));
+  const impact = new ImpactService(repos, new Renderer(repos, { executor: renderProcesses() }), parseSettingsRules(DEFAULT_RULES));
   return { repos, impact };
 }
 

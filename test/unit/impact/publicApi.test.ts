@@ -13,7 +13,7 @@ describe('public API of impact and render', () => {
 
   it('render exports', () => {
     expect(Object.keys(render).sort()).to.deep.equal([
-      'MASK', 'Renderer', 'assertSettingsValid', 'assertTemplatesValid', 'configHash', 'deriveSubstitutions', 'isSettingsFile',
+      'DEFAULT_RENDER_BUDGET', 'MASK', 'Renderer', 'assertSettingsValid', 'assertTemplatesValid', 'configHash', 'deriveSubstitutions', 'isSettingsFile',
       'maskDeviceText', 'maskSecretShapes', 'maskSecrets', 'mergeSettings', 'mergeValue', 'normalizeConfig', 'parseMapping',
       'parseSettings', 'parseTemplates', 'platformOf', 'renderConfig', 'resolveTemplatePath', 'secretsFromEnv',
       'settingsLayers', 'valueSubstitutions',

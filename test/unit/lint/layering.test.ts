@@ -39,6 +39,7 @@ describe('lint: layering rule', function () {
   const allowed: Array<[string, string]> = [
     ['src/impact/planted.ts', "import type { Device } from '../model/device.ts';"],
     ['src/render/worker.ts', "import { parentPort } from 'node:worker_threads';"],
+    ['src/renderhost/planted.ts', "import { fork } from 'node:child_process';"],
     ['src/drivers/planted.ts', "import { canonicalConfig } from '../deviceconfig/canonicalConfig.ts';"],
     ['src/compose/planted.ts', "import { startLab } from '../lab/index.ts';"],
     ['src/model/planted.ts', "import type { Device } from './device.ts';"],

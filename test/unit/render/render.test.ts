@@ -12,6 +12,7 @@ import {
   secretsFromEnv,
 } from '../../../src/render/index.ts';
 import { EXAMPLE_DEVICES, exampleFiles, exampleRepos } from '../../helpers/repoFixtures.ts';
+import { renderProcesses } from '../../../src/renderhost/index.ts';
 
 const [access1, , dist1, core1] = EXAMPLE_DEVICES as [typeof EXAMPLE_DEVICES[0], unknown, typeof EXAMPLE_DEVICES[0], typeof EXAMPLE_DEVICES[0]];
 
@@ -59,14 +60,14 @@ describe('render: validation', () => {
 
   it('renderDevice refuses invalid settings with SETTINGS_INVALID', async () => {
     const repos = (await exampleRepos()).change('settings', 's1', { 'access/bad.yml': 'vlans: [{id: 1, name: a}, {id: 1, name: b}]' });
-    const err = await new Renderer(repos).renderDevice(access1).catch((e: unknown) => e);
+    const err = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e);
     expect(err).to.have.property('code', 'SETTINGS_INVALID');
   });
 });
 
 describe('render: device configs', () => {
   it('renders EOS CLI for eos devices', async () => {
-    const out = await new Renderer(await exampleRepos()).renderDevice(access1);
+    const out = await new Renderer(await exampleRepos(), { executor: renderProcesses() }).renderDevice(access1);
     expect(out.config).to.equal(
       [
         'hostname eos-access-1',
@@ -91,7 +92,7 @@ describe('render: device configs', () => {
 
   it('renders urn:netsync:lab XML for netconf devices, escaped', async () => {
     const repos = (await exampleRepos()).change('settings', 's1', { 'devices/nc-dist-1/x.yml': 'interfaces: [{name: ge-0/0/9, description: "R&D <lab>", vlan: 30}]' });
-    const out = await new Renderer(repos).renderDevice(dist1);
+    const out = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(dist1);
     const top = parseXmlFragment(out.config);
     const el = (local: string) => top.find((n) => n.local === local)!;
     const leaves = (n: XmlNode) => Object.fromEntries(n.children.map((c) => [c.local, c.text]));
@@ -103,10 +104,10 @@ describe('render: device configs', () => {
 
   it('same inputs give the same hash; a change gives another', async () => {
     const repos = await exampleRepos();
-    const a = await new Renderer(repos).renderDevice(core1);
-    const b = await new Renderer(repos).renderDevice(core1);
+    const a = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(core1);
+    const b = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(core1);
     repos.change('settings', 's1', { 'core/interfaces.yml': 'interfaces: [{name: ge-0/0/1, description: changed}]' });
-    const c = await new Renderer(repos).renderDevice(core1);
+    const c = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(core1);
     expect(a.hash).to.equal(b.hash);
     expect(c.hash).to.not.equal(a.hash);
     expect(configHash('a  \r\n\r\nb')).to.equal(configHash('a\nb\n'));
@@ -114,7 +115,7 @@ describe('render: device configs', () => {
 
   it('fails with a stable code and reason for an unknown platform, type, or a broken template', async () => {
     const repos = await exampleRepos();
-    const r = new Renderer(repos);
+    const r = new Renderer(repos, { executor: renderProcesses() });
     const reason = async (d: object) => ((await r.renderDevice(d as typeof access1).catch((e: { data: { reason: string }; code: string }) => e)) as { code: string; data: { reason: string } });
     expect((await reason({ ...access1, platform: 'junos' })).data.reason).to.equal('no_platform');
     expect((await reason({ ...access1, type: 'LEAF' })).data.reason).to.equal('no_type');
@@ -127,7 +128,7 @@ describe('render: device configs', () => {
   it('an include loop fails at once, naming the loop (nunjucks would recurse until the stack runs out)', async () => {
     const repos = await exampleRepos();
     repos.change('templates', 't1', { 'eos/base.j2': '{% include "interfaces.j2" %}\n', 'eos/interfaces.j2': '{% include "base.j2" %}\n' });
-    const err = (await new Renderer(repos).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+    const err = (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
     expect(err.code).to.equal('RENDER_FAILED');
     expect(err.data.reason).to.equal('include_cycle');
     expect(err.message).to.contain('eos/base.j2 -> eos/interfaces.j2 -> eos/base.j2');
@@ -138,7 +139,7 @@ describe('render: undefined values', () => {
   const failure = async (files: Record<string, string>) => {
     const repos = await exampleRepos();
     repos.change('templates', 't1', files);
-    return (await new Renderer(repos).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+    return (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
   };
 
   it('a misspelt variable fails the render, naming it and where it is (it would otherwise drop a config line)', async () => {
@@ -160,7 +161,7 @@ describe('render: undefined values', () => {
     expect(call.message).to.match(/undefined or null value from \{\{ \(nosuch or none\) \}\}$/);
     const repos = await exampleRepos();
     repos.change('templates', 't1', { 'eos/interfaces.j2': 'a {{ nosuch | default("none") }}\n{% if nosuch %}b{% endif %}\n' });
-    expect((await new Renderer(repos).renderDevice(access1)).config).to.contain('a none\n');
+    expect((await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1)).config).to.contain('a none\n');
   });
 });
 

@@ -1,7 +1,8 @@
 -- Up Migration
 -- The Store contract (src/store/store.ts) on PostgreSQL. Rows hold the same JSON a lowdb store file does; the
 -- columns beside them serve lookups (case-insensitive hostname keys) and the history's retention. Migrations
--- are numbered in hundreds (0100, 0200, ...) so later ones, also from other modules, fit in between.
+-- are numbered in hundreds (0100, 0200, ...): each module takes its own; a released number is never reused,
+-- and a new migration takes a number above every released one (they run in order, checked).
 
 -- Every device write takes a new revision (under the store's write lock, so revisions grow in commit order): a
 -- process keeps the devices it has read and fetches again only rows whose revision is above what it has seen.
