@@ -75,12 +75,6 @@ export default tseslint.config(
     files: ['src/**'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
-  {
-    // The one exception: runTransaction (and its inner execute) is being split into named phases by the
-    // "engine as phases" work of issue #19; remove this block when that lands.
-    files: ['src/commit/engine.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
   ...LAYERS.map((layer) => ({
     files: layer.folders.map((f) => `src/${f}/**`),
     rules: { 'no-restricted-imports': layerRule(layer) },

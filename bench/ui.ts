@@ -5,11 +5,14 @@
  * median of 5, each beside a baseline measured in the same run:
  * 1. GET /devices (first page of 50) against GET /api/v1/devices (the same store read, all devices as JSON);
  * 2. search + sort by IP, the alarm filter sorted by age with 250 rows, a type + group filter on a late page;
- * 3. the page's query (filter, sort, slice) alone against reading the devices from the store.
+ * 3. the overview (counts, alarm, repos, jobs) against the same API baseline;
+ * 4. the page's query (filter, sort, slice) and the live pages' inventory version (liveVersion.ts, computed on
+ *    every listing and every second while a devices page is open) alone, against reading the devices from the store.
  */
 import { buildDevice } from '../src/model/device.ts';
 import type { Device } from '../src/model/device.ts';
 import { parseDeviceQuery, queryDevices } from '../src/ui/deviceQuery.ts';
+import { inventoryVersion } from '../src/ui/liveVersion.ts';
 import { OPERATOR_TOKEN, READ_TOKEN, removeDir, startTestDaemon } from '../test/helpers/daemon.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -82,11 +85,20 @@ for (const [name, path, expect] of listings) {
   row(name, `${ms.toFixed(1)} ms`, `${(ms / api).toFixed(2)}x GET /api/v1/devices (${api.toFixed(1)} ms); ${verdict(ms)}`);
 }
 
+{
+  const html = await page('/');
+  if (!html.includes(`>${N}<`)) throw new Error('the overview did not count the devices');
+  const ms = await median(() => page('/'));
+  row('GET / (overview)', `${ms.toFixed(1)} ms`, `${(ms / api).toFixed(2)}x GET /api/v1/devices (${api.toFixed(1)} ms); ${verdict(ms)}`);
+}
+
 const read = await median(() => t.daemon.store.listDevices());
 const list = await t.daemon.store.listDevices();
 const query = parseDeviceQuery({ q: 'sw-1', sort: 'managementIp', dir: 'desc', sync: 'unsynced' });
 const pure = await median(() => queryDevices(list, query, t.daemon.alarms.service.thresholds, new Date()));
 row(`query (search, filter, sort, page) over ${N} devices`, `${pure.toFixed(1)} ms`, `${(pure / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`);
+const version = await median(() => t.daemon.store.readDevices(inventoryVersion));
+row(`inventory version (live pages) over ${N} devices`, `${version.toFixed(1)} ms`, `${(version / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`);
 
 await t.stop();
 await removeDir(t.dir);

@@ -1,6 +1,6 @@
 /**
  * Generates docs/reference/ from the code: configuration from the zod schemas, the CLI from commander, errors
- * from the error-code registry, metrics from the metric definitions. `npm run docs` writes the pages;
+ * from the error-code registry, metrics from the metric definitions, the REST API from its OpenAPI document. `npm run docs` writes the pages;
  * test/unit/docs/reference.test.ts fails when a checked-in page differs from what this generates.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { METRIC_DEFINITIONS } from '../src/alarms/metrics.ts';
+import { OPENAPI_DOCUMENT } from '../src/api/openapi.ts';
 import { buildProgram } from '../src/cli/main.ts';
 import { configSchema } from '../src/config/schema.ts';
 import { ERROR_CODES } from '../src/model/errorCodes.ts';
@@ -39,6 +40,35 @@ export function errorsPage(): string {
     'otherwise 1. Source: `src/model/errorCodes.ts`.',
     '',
     table(['code', 'HTTP', 'error-tag', 'retryable', 'meaning'], rows),
+    '',
+  ].join('\n');
+}
+
+type Operation = { summary: string; security?: readonly unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
+
+export function restApiPage(): string {
+  const rows: string[][] = [];
+  for (const [path, item] of Object.entries(OPENAPI_DOCUMENT.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = (item as unknown as Record<string, Operation | undefined>)[method];
+      if (!op) continue;
+      const who = op.security?.length === 0 ? 'public' : method === 'get' ? 'read' : 'operator';
+      const ok = Object.keys(op.responses).filter((status) => status.startsWith('2'));
+      rows.push([method.toUpperCase(), `\`${path}\``, who, op.requestBody ? 'JSON' : '', ok.join(', '), op.summary]);
+    }
+  }
+  return [
+    '# REST API reference',
+    '',
+    GENERATED,
+    '',
+    'Every route of the REST API, from the OpenAPI 3.1 document the daemon serves at `/api/v1/openapi.json`',
+    '(source `src/api/openapi.ts`; a test checks that it names every route and matches the real answers). Token:',
+    'the role an `Authorization: Bearer` token needs (`api.openReads` lets GETs through without one). Every',
+    'route may also answer with an error `{"error": {"code", "message", "data"}}` ([error codes](errors.md)). The',
+    'guide with examples is [docs/guides/rest-api.md](../guides/rest-api.md).',
+    '',
+    table(['method', 'path', 'token', 'body', 'success', 'what'], rows),
     '',
   ].join('\n');
 }
@@ -156,6 +186,7 @@ export async function referencePages(): Promise<Record<string, string>> {
     'docs/reference/cli.md': await cliPage(),
     'docs/reference/errors.md': errorsPage(),
     'docs/reference/metrics.md': metricsPage(),
+    'docs/reference/rest-api.md': restApiPage(),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Embedded Store on one JSON file (lowdb). Changes are applied copy-on-write
  * in arrival order and written with a group commit: every change queued while
- * a write is in flight goes out in the next single write (lowdb/steno write a
- * temp file and rename it, so each write is atomic). A change becomes visible
+ * a write is in flight goes out in the next single write (lowdb, over an adapter that writes a
+ * temp file and renames it, so each write is atomic). A change becomes visible
  * only after its write succeeded; a failed write changes nothing in memory or
  * on disk, and a change that throws is dropped alone.
  */
@@ -29,6 +29,7 @@ import type { StoreData as Data } from './storeFile.ts';
 import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
 import type { StoreLock } from './storeLock.ts';
 import { acquireStoreLock } from './storeLock.ts';
+import { Low } from 'lowdb';
 import { chmodPrivate, mkdirPrivate, PrivateDataFile } from './privateFile.ts';
 
 /** Closed (cleared) events kept per hostname; open events are never dropped. */
@@ -55,7 +56,8 @@ interface PendingChange {
 
 export class LowdbStore implements Store {
   readonly kind = 'lowdb';
-  private readonly file: PrivateDataFile<string>;
+  /** lowdb over an owner-only adapter; it holds the encoded file text, the decoded state lives in `current`. */
+  private readonly db: Low<string>;
   private current: Data = emptyStoreData();
   private pending: PendingChange[] = [];
   private flushing = false;
@@ -73,7 +75,7 @@ export class LowdbStore implements Store {
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
     this.readOnly = options.readOnly ?? false;
     // Owner-only (0600): the file holds configs, diffs and job records.
-    this.file = new PrivateDataFile<string>(path, { parse: (text) => text, stringify: (text) => text });
+    this.db = new Low(new PrivateDataFile<string>(path, { parse: (text) => text, stringify: (text) => text }), '');
   }
 
   /**
@@ -293,7 +295,8 @@ export class LowdbStore implements Store {
     }
     if (applied.length === 0) return;
     try {
-      await this.file.write(encodeStoreFile(draft, VERSION));
+      this.db.data = encodeStoreFile(draft, VERSION);
+      await this.db.write();
     } catch (err) {
       const failure = new NetsyncError(
         'STORE_WRITE_FAILED',

@@ -10,14 +10,17 @@ import { csrfSync } from 'csrf-sync';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import { ChangeFeed } from './changeFeed.ts';
 import type { Ui, UiDeps } from './deps.ts';
+import { inventoryVersion, jobListVersion } from './liveVersion.ts';
+import { overviewContent, overviewVersion } from './overviewContent.ts';
 import { pageRenderer } from './page.ts';
 import { HTMX_FILE, HTMX_SSE_FILE, STATIC_DIR } from './paths.ts';
 import { alarmsPages } from './routes/alarms.ts';
+import { commitPages } from './routes/commit.ts';
 import { devicePages } from './routes/device.ts';
 import { devicesPages } from './routes/devices.ts';
 import { eventsRoute } from './routes/events.ts';
 import { inventorySyncPages } from './routes/inventorySync.ts';
-import { jobsPages } from './routes/jobs.ts';
+import { JOB_LIST_SIZE, jobsPages } from './routes/jobs.ts';
 import { overviewPage } from './routes/overview.ts';
 import { reposPages } from './routes/repos.ts';
 import { signinPages } from './routes/signin.ts';
@@ -74,13 +77,19 @@ export function webInterface(deps: UiDeps): Router {
   r.use(csrfSynchronisedProtection);
   r.use(signinPages(ui));
   r.use(requireSignedIn);
-  r.use(eventsRoute(new ChangeFeed(deps.store), deps.jobs));
+  const feeds = {
+    devices: new ChangeFeed('devices', () => deps.store.readDevices(inventoryVersion)),
+    overview: new ChangeFeed('overview', async () => overviewVersion(await overviewContent(ui))),
+    jobs: new ChangeFeed('jobs', async () => jobListVersion(await deps.jobs.list(JOB_LIST_SIZE))),
+  };
+  r.use(eventsRoute(feeds, deps.jobs));
   r.use(overviewPage(ui));
   r.use(devicesPages(ui));
   r.use(devicePages(ui));
   r.use(jobsPages(ui));
   r.use(transactionsPages(ui));
   r.use(reposPages(ui));
+  r.use(commitPages(ui));
   r.use(inventorySyncPages(ui));
   r.use(alarmsPages(ui));
   r.use(errorPage(ui));

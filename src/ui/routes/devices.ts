@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Ui } from '../deps.ts';
 import type { DeviceQuery } from '../deviceQuery.ts';
 import { PAGE_SIZES, parseDeviceQuery, queryDevices } from '../deviceQuery.ts';
+import { inventoryVersion } from '../liveVersion.ts';
 
 /** The URL of this listing with some parameters changed (sort links, pages); defaults are left out. */
 function linkFor(query: DeviceQuery) {
@@ -27,12 +28,13 @@ export function devicesPages(ui: Ui): Router {
   const listing = async (req: Request) => {
     const query = parseDeviceQuery(req.query as Record<string, unknown>);
     const now = ui.clock();
-    // Read in place and copy only the rows shown: copying 10,000 devices would cost more than the page.
-    const result = await ui.store.readDevices((all) => {
+    // Read in place and copy only the rows shown: copying 10,000 devices would cost more than the page. The
+    // version is of the same read, so the live stream tells of any change the rows do not show.
+    const { result, version } = await ui.store.readDevices((all) => {
       const found = queryDevices(all, query, ui.alarms.thresholds, now);
-      return { ...found, rows: found.rows.map((d) => structuredClone(d)) };
+      return { result: { ...found, rows: found.rows.map((d) => structuredClone(d)) }, version: inventoryVersion(all) };
     });
-    return { query, result, link: linkFor(query), pageSizes: PAGE_SIZES };
+    return { query, result, version, link: linkFor(query), pageSizes: PAGE_SIZES };
   };
 
   r.get('/devices', async (req, res) => {

@@ -1,7 +1,7 @@
 /** Repos and pushes: head vs known-good per repo, and the processed pushes (accepted, rejected) with their devices. */
 import { Router } from 'express';
 import type { Ui } from '../deps.ts';
-import { recentRepoEvents, repoSummaries } from './repoSummary.ts';
+import { recentRepoEvents, repoSummaries } from '../repoSummary.ts';
 
 export function reposPages(ui: Ui): Router {
   const r = Router();

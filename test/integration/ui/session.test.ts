@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import type { TestDaemon } from '../../helpers/daemon.ts';
-import { OPERATOR_TOKEN, deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
+import { OPERATOR_TOKEN, READ_TOKEN, deviceInput, removeDir, startTestDaemon } from '../../helpers/daemon.ts';
 
 interface Browserish {
   cookie: string;
@@ -41,11 +41,25 @@ function client(t: TestDaemon): Browserish {
 
 const csrfOf = (html: string) => /name="_csrf" value="([0-9a-f]+)"/.exec(html)![1]!;
 
-async function signIn(c: Browserish): Promise<void> {
+async function signIn(c: Browserish, apiToken = OPERATOR_TOKEN): Promise<void> {
   const token = csrfOf(await (await c.get('/signin')).text());
-  const res = await c.post('/signin', { _csrf: token, token: OPERATOR_TOKEN, next: '/devices' });
+  const res = await c.post('/signin', { _csrf: token, token: apiToken, next: '/devices' });
   expect(res.status).to.equal(303);
   expect(res.headers.get('location')).to.equal('/devices');
+}
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+}
+
+/** Every route the web interface answers, read from the daemon's express app: a route added later is covered too. */
+function uiRoutes(t: TestDaemon): { method: string; path: string }[] {
+  const routesOf = (stack: Layer[]): { method: string; path: string }[] =>
+    stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((method) => ({ method, path: l.route!.path })) : l.handle.stack ? routesOf(l.handle.stack) : []));
+  const top = (t.daemon.app as unknown as { router: { stack: Layer[] } }).router.stack;
+  const ui = top.find((l) => l.handle.stack && routesOf(l.handle.stack).some((r) => r.path === '/signin'));
+  return routesOf(ui!.handle.stack!);
 }
 
 describe('web interface: sessions, CSRF, headers and escaping', function () {
@@ -153,6 +167,45 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     const html = await (await c.get('/')).text();
     expect((await c.post('/signout', { _csrf: csrfOf(html) })).status).to.equal(303);
     expect((await c.get('/')).status).to.equal(303);
+  });
+
+  it('every state-changing route refuses a read-only session (with a valid CSRF token) and any session without the CSRF token; nothing changes', async () => {
+    await t.call('POST', '/api/v1/devices', deviceInput('sw-guarded'));
+    const writes = uiRoutes(t).filter((r) => r.method !== 'get' && r.method !== 'head');
+    expect(writes.map((r) => r.path)).to.include.members(['/add-device', '/devices/:hostname/sync', '/devices/:hostname/delete', '/jobs', '/inventory-sync']);
+    expect(writes.every((r) => r.method === 'post'), JSON.stringify(writes)).to.equal(true);
+    const reader = client(t);
+    await signIn(reader, READ_TOKEN);
+    const readerCsrf = csrfOf(await (await reader.get('/')).text());
+    const operator = client(t);
+    await signIn(operator);
+    const before = JSON.stringify([await t.daemon.store.listDevices(), await t.daemon.jobs.list(100)]);
+    // Fields that would pass each form's checks, so what refuses is the role or the missing token.
+    const form = { hostname: 'sw-new', managementIp: '10.0.0.5', platform: 'eos', type: 'ACCESS', mode: 'sync', state: 'UNMANAGED', reason: 'forged', confirm: 'sw-guarded', target: 'all' };
+    for (const { path } of writes) {
+      const url = path.replace(':hostname', 'sw-guarded').replace(':id', '00000000-0000-4000-8000-000000000000');
+      if (path !== '/signin' && path !== '/signout') {
+        const res = await reader.post(url, { ...form, _csrf: readerCsrf });
+        expect(res.status, `read-only POST ${url}`).to.equal(403);
+        expect(await res.text(), url).to.contain('needs an operator token');
+      }
+      expect((await operator.post(url, form)).status, `POST ${url} without CSRF token`).to.equal(403);
+    }
+    expect(JSON.stringify([await t.daemon.store.listDevices(), await t.daemon.jobs.list(100)])).to.equal(before);
+    // Both sessions are still signed in: the refused sign-out did nothing.
+    expect((await reader.get('/')).status).to.equal(200);
+    expect((await operator.get('/')).status).to.equal(200);
+  });
+
+  it('a commit page takes only a full commit id; one nothing knows is 404', async () => {
+    const c = client(t);
+    await signIn(c);
+    const bad = await c.get('/commits/HEAD~1');
+    expect(bad.status).to.equal(400);
+    expect(await bad.text()).to.contain('is not a full commit id');
+    const unknown = await c.get(`/commits/${'ab'.repeat(20)}`);
+    expect(unknown.status).to.equal(404);
+    expect(await unknown.text()).to.contain('no push or device history names it');
   });
 
   it('ui.enabled: false leaves / to the API 404', async () => {

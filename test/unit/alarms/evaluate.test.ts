@@ -89,7 +89,7 @@ describe('alarms: unsynced evaluation', () => {
   it('follows the injected clock: the same stored device crosses the thresholds as time passes', async () => {
     let now = NOW;
     const devices = [device('sw-1', 0)];
-    const store = { listDevices: async () => devices } as unknown as LowdbStore;
+    const store = { readDevices: async <T>(read: (d: typeof devices) => T) => read(devices) } as unknown as LowdbStore;
     const alarms = new AlarmService({ store, clock: () => now, logger: silentLogger, thresholds: T });
     expect((await alarms.report()).state).to.equal('OK');
     now = new Date(NOW.getTime() + 1801_000);

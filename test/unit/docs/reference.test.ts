@@ -1,4 +1,4 @@
-/** The checked-in reference pages are what `npm run docs` generates from the code now (schemas, CLI, error codes, metrics). */
+/** The checked-in reference pages are what `npm run docs` generates from the code now (schemas, CLI, error codes, metrics, REST API). */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,5 +19,6 @@ describe('docs: generated reference', () => {
     expect(pages['docs/reference/metrics.md']).to.contain('`netsync_devices_unsynchronized`');
     expect(pages['docs/reference/configuration.md']).to.contain('`devices.confirmTimeoutSeconds`');
     expect(pages['docs/reference/cli.md']).to.contain('## `check-unsynced`');
+    expect(pages['docs/reference/rest-api.md']).to.contain('| POST | `/api/v1/syncto` | operator | JSON | 202 |');
   });
 });

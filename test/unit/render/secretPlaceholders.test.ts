@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { maskDeviceText, parseSettings, parseTemplates, renderConfig } from '../../../src/render/index.ts';
 import { isNetsyncError } from '../../../src/model/errors.ts';
+import { maskWithSubstitutions } from '../../../src/render/secretPlaceholders.ts';
 
 const SECRET = 'Tr0ub4dor-and-3';
 const secrets = { snmp: SECRET, other: 'correct-horse-battery' };
@@ -90,5 +91,14 @@ describe('render: secrets as placeholders', () => {
     const r = renderConfig(device, { settings: parseSettings(new Map()), templates, secrets: { key } });
     expect(r.masked).to.equal('hostname sw-1\ncrypto key\n«secret:key»\nend\n');
     expect(maskDeviceText(r.config, r.secretSubstitutions, r.masked)).to.equal(r.masked);
+  });
+  it('replaces a secret that contains another one whole, whatever order the substitutions come in', () => {
+    const short = { real: 'Tr0ub4dor', shown: '«secret:short»' };
+    const long = { real: 'Tr0ub4dor-and-3', shown: '«secret:long»' };
+    const inside = { real: 'xx-Tr0ub4dor-yy', shown: '«secret:inside»' };
+    for (const subs of [[short, long, inside], [inside, long, short]]) {
+      // Longest first: where a short secret starts a longer one, the longer one's rest must not stay visible.
+      expect(maskWithSubstitutions('a Tr0ub4dor-and-3 b xx-Tr0ub4dor-yy c Tr0ub4dor', subs)).to.equal('a «secret:long» b «secret:inside» c «secret:short»');
+    }
   });
 });

@@ -1,9 +1,9 @@
 /** Each repo's head vs the known-good commit in force, with the latest rejected push spelled out. */
-import type { RepoEvent } from '../../intake/repoState.ts';
-import { readRepoState } from '../../intake/repoState.ts';
-import { REPO_KINDS } from '../../intake/intakeService.ts';
-import type { RepoKind } from '../../render/index.ts';
-import type { Ui } from '../deps.ts';
+import type { RepoEvent } from '../intake/repoState.ts';
+import { readRepoState } from '../intake/repoState.ts';
+import { REPO_KINDS } from '../intake/intakeService.ts';
+import type { RepoKind } from '../render/index.ts';
+import type { Ui } from './deps.ts';
 
 export interface RepoSummary {
   name: RepoKind;
