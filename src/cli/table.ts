@@ -14,10 +14,12 @@ export interface TableOptions {
 
 const ELLIPSIS = '…';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** One printable line: whitespace runs become one space, other control characters '?'. */
 export function cellText(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  return String(value ?? '').replace(/[\t\n\r]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
+  return String(value ?? '').replace(/[\t\n\r]+/g, ' ').replace(CONTROL, '?').trim();
 }
 
 function cut(text: string, width: number): string {

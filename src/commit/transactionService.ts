@@ -161,6 +161,16 @@ export class TransactionService {
     return (await this.deps.store.listRecords('transactions')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** The newest `limit` transactions, newest first; only those are copied (each holds its devices' configs). */
+  async recent(limit: number): Promise<TransactionRecord[]> {
+    return this.deps.store.readRecords('transactions', (records) =>
+      [...records]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit)
+        .map((r) => structuredClone(r) as TransactionRecord),
+    );
+  }
+
   /** Discard a staged or finished transaction; one being committed cannot be. */
   async discard(id: string): Promise<TransactionRecord> {
     return this.deps.store.transact((view) => {

@@ -105,20 +105,7 @@ export interface Daemon {
 
 export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const { config } = loaded;
-  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
-  const clock = options.clock ?? systemClock;
-  const dataDir = loaded.resolvePath(config.dataDir);
-  if (config.scheduler.autoSync.enabled && !config.repos) {
-    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
-      key: 'scheduler.autoSync.enabled',
-    });
-  }
-  const store = await openStore(loaded, dataDir);
-
-  const syncStatus = new SyncStatusService(store, clock);
-  const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
-    : undefined;
+  const { logger, clock, dataDir, store, syncStatus, gitops } = await foundation(loaded, options);
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
   const inventory = new InventoryService(store, syncStatus, clock, configs);
@@ -157,7 +144,35 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const refusals = new RefusalLog(logger);
-  const auth = new TokenAuth(tokens, config.api.openReads);
+  const app = httpApp(config, { tokens, refusals, store, inventory, network, bounces, alarms, inventorySync, checks, sessions, transactions, jobs, syncto, gitops, logger, clock });
+
+  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, gitops, tokenFile, refusals };
+  return daemonHandle(parts, app, config.listen);
+}
+
+interface HttpParts {
+  tokens: ApiToken[];
+  refusals: RefusalLog;
+  store: Store;
+  inventory: InventoryService;
+  network: NetworkService;
+  bounces: InterfaceBounceService;
+  alarms: Alarms;
+  inventorySync: InventorySync;
+  checks: Checks;
+  sessions: SessionFactory;
+  transactions: TransactionService;
+  jobs: JobRunner;
+  syncto: SynctoService;
+  gitops: GitOpsService | undefined;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The HTTP application: the web interface (when enabled), the public routes and the REST API. */
+function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
+  const { store, inventory, alarms, inventorySync, checks, transactions, jobs, syncto, gitops, logger } = parts;
+  const auth = new TokenAuth(parts.tokens, config.api.openReads);
   const uiRouter = config.ui.enabled
     ? webInterface({
         auth,
@@ -168,9 +183,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
         syncto,
         transactions,
         inventorySync,
-        probe: sshIdentityProbe(sessions),
+        probe: sshIdentityProbe(parts.sessions),
         ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
-        clock,
+        clock: parts.clock,
         logger: logger.child({ component: 'ui' }),
       })
     : undefined;
@@ -178,15 +193,41 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     auth,
     ...(uiRouter ? { uiRouter } : {}),
     logger,
-    refusals,
+    refusals: parts.refusals,
     bodyLimit: config.api.bodyLimit,
     publicRouters: [healthRouter(store, VERSION), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
-    apiRouters: [devicesRouter(inventory, bounces), checks.apiRouter, networkRouter(network), alarms.apiRouter, inventoryRouter(inventorySync), transactionsRouter(transactions), jobsRouter(syncto, jobs), ...(gitops ? [repositoriesRouter(gitops.intake, store)] : [])],
+    apiRouters: [
+      devicesRouter(inventory, parts.bounces),
+      checks.apiRouter,
+      networkRouter(parts.network),
+      alarms.apiRouter,
+      inventoryRouter(inventorySync),
+      transactionsRouter(transactions),
+      jobsRouter(syncto, jobs),
+      ...(gitops ? [repositoriesRouter(gitops.intake, store)] : []),
+    ],
   });
   app.set('trust proxy', config.ui.trustProxy);
+  return app;
+}
 
-  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, gitops, tokenFile, refusals };
-  return daemonHandle(parts, app, config.listen);
+/** What everything else builds on: the checked config, the logger and clock, the store, sync status and the repos (when configured). */
+async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config.log.level, undefined, secretsFromEnv(process.env));
+  const clock = options.clock ?? systemClock;
+  const dataDir = loaded.resolvePath(config.dataDir);
+  if (config.scheduler.autoSync.enabled && !config.repos) {
+    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
+      key: 'scheduler.autoSync.enabled',
+    });
+  }
+  const store = await openStore(loaded, dataDir);
+  const syncStatus = new SyncStatusService(store, clock);
+  const gitops = config.repos
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    : undefined;
+  return { logger, clock, dataDir, store, syncStatus, gitops };
 }
 
 /** The store file (store.path, or store.json in the data dir), loaded and checked. */

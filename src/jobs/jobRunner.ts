@@ -77,9 +77,14 @@ export class JobRunner {
     return job;
   }
 
+  /** The newest `limit` jobs, newest first; only those are copied (a long history holds every device's diff). */
   async list(limit = 50): Promise<Job[]> {
-    const jobs = await this.store.listRecords('jobs');
-    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+    return this.store.readRecords('jobs', (jobs) =>
+      [...jobs]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit)
+        .map((j) => structuredClone(j) as Job),
+    );
   }
 
   /** Resolves when the job has ended (at once for an ended job). */

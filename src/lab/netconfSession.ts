@@ -125,7 +125,6 @@ export class NetconfSession {
 
   private dispatch(op: XmlNode): Reply {
     if (op.uri !== BASE_NS) throw new RpcError('protocol', 'operation-not-supported', `operation <${op.local}> in namespace '${op.uri}' is not supported`);
-    const drop = (phase: 'write' | 'validate' | 'confirmed-commit'): Reply => (this.device.faults.dropAfter === phase ? { kind: 'drop' } : { kind: 'ok' });
     switch (op.local) {
       case 'get':
         return { kind: 'data', xml: configToXml(filterConfig(this.device.shownRunning(), child(op, 'filter'))) };
@@ -134,28 +133,8 @@ export class NetconfSession {
         const cfg = source === 'running' ? this.device.shownRunning() : this.ds.candidate;
         return { kind: 'data', xml: configToXml(filterConfig(cfg, child(op, 'filter'))) };
       }
-      case 'edit-config': {
-        const target = datastoreOf(op, 'target');
-        if (target === 'running') throw new RpcError('protocol', 'operation-not-supported', 'the running datastore is not writable (no :writable-running); edit the candidate and commit');
-        const defaultOp = child(op, 'default-operation')?.text.trim() ?? 'merge';
-        if (defaultOp !== 'merge' && defaultOp !== 'replace' && defaultOp !== 'none') {
-          throw new RpcError('protocol', 'invalid-value', `default-operation must be merge, replace or none (got '${defaultOp}')`, { info: { 'bad-element': 'default-operation' } });
-        }
-        const config = child(op, 'config');
-        if (!config) {
-          if (child(op, 'url')) throw new RpcError('protocol', 'operation-not-supported', '<url> is not supported (no :url capability)');
-          throw new RpcError('protocol', 'missing-element', 'edit-config needs a <config> element', { info: { 'bad-element': 'config' } });
-        }
-        const testOption = child(op, 'test-option')?.text.trim() ?? 'test-then-set';
-        if (!['test-then-set', 'set', 'test-only'].includes(testOption)) {
-          throw new RpcError('protocol', 'invalid-value', `test-option must be test-then-set, set or test-only (got '${testOption}')`, { info: { 'bad-element': 'test-option' } });
-        }
-        const edited = applyEdit(this.ds.candidate, config.children, defaultOp);
-        // :validate:1.1 test-only checks the edit without keeping it.
-        if (testOption === 'test-only') return { kind: 'ok' };
-        this.ds.setCandidate(edited, this.id);
-        return drop('write');
-      }
+      case 'edit-config':
+        return this.editConfig(op);
       case 'lock':
       case 'unlock': {
         const target = datastoreOf(op, 'target');
@@ -168,20 +147,10 @@ export class NetconfSession {
         const inline = source && child(source, 'config');
         if (inline) this.ds.validate(configFromXml(inline.children));
         else this.ds.validate(datastoreOf(op, 'source') === 'running' ? this.device.getRunning() : this.ds.candidate);
-        return drop('validate');
+        return this.dropAfter('validate');
       }
-      case 'commit': {
-        const confirmed = child(op, 'confirmed') !== undefined;
-        const timeoutText = child(op, 'confirm-timeout')?.text.trim();
-        if (timeoutText !== undefined && !/^[1-9]\d{0,9}$/.test(timeoutText)) {
-          throw new RpcError('protocol', 'invalid-value', `confirm-timeout must be a positive number of seconds (got '${timeoutText}')`, { info: { 'bad-element': 'confirm-timeout' } });
-        }
-        const persist = child(op, 'persist')?.text.trim() ?? null;
-        const persistId = child(op, 'persist-id')?.text.trim() ?? null;
-        this.ds.commit({ confirmed, timeoutSeconds: timeoutText ? Number(timeoutText) : 600, persist: confirmed ? persist : null, persistId }, this.id);
-        if (confirmed) this.device.counters.lastConfirmTimeoutSeconds = timeoutText ? Number(timeoutText) : 600;
-        return confirmed ? drop('confirmed-commit') : { kind: 'ok' };
-      }
+      case 'commit':
+        return this.commit(op);
       case 'cancel-commit':
         this.ds.cancelCommit(child(op, 'persist-id')?.text.trim() ?? null, this.id);
         return { kind: 'ok' };
@@ -202,6 +171,47 @@ export class NetconfSession {
       default:
         throw new RpcError('protocol', 'operation-not-supported', `operation <${op.local}> is not supported`, { info: { 'bad-element': op.local } });
     }
+  }
+
+  /** The dropAfter fault: the operation was applied, then the connection drops before the reply. */
+  private dropAfter(phase: 'write' | 'validate' | 'confirmed-commit'): Reply {
+    return this.device.faults.dropAfter === phase ? { kind: 'drop' } : { kind: 'ok' };
+  }
+
+  private editConfig(op: XmlNode): Reply {
+    const target = datastoreOf(op, 'target');
+    if (target === 'running') throw new RpcError('protocol', 'operation-not-supported', 'the running datastore is not writable (no :writable-running); edit the candidate and commit');
+    const defaultOp = child(op, 'default-operation')?.text.trim() ?? 'merge';
+    if (defaultOp !== 'merge' && defaultOp !== 'replace' && defaultOp !== 'none') {
+      throw new RpcError('protocol', 'invalid-value', `default-operation must be merge, replace or none (got '${defaultOp}')`, { info: { 'bad-element': 'default-operation' } });
+    }
+    const config = child(op, 'config');
+    if (!config) {
+      if (child(op, 'url')) throw new RpcError('protocol', 'operation-not-supported', '<url> is not supported (no :url capability)');
+      throw new RpcError('protocol', 'missing-element', 'edit-config needs a <config> element', { info: { 'bad-element': 'config' } });
+    }
+    const testOption = child(op, 'test-option')?.text.trim() ?? 'test-then-set';
+    if (!['test-then-set', 'set', 'test-only'].includes(testOption)) {
+      throw new RpcError('protocol', 'invalid-value', `test-option must be test-then-set, set or test-only (got '${testOption}')`, { info: { 'bad-element': 'test-option' } });
+    }
+    const edited = applyEdit(this.ds.candidate, config.children, defaultOp);
+    // :validate:1.1 test-only checks the edit without keeping it.
+    if (testOption === 'test-only') return { kind: 'ok' };
+    this.ds.setCandidate(edited, this.id);
+    return this.dropAfter('write');
+  }
+
+  private commit(op: XmlNode): Reply {
+    const confirmed = child(op, 'confirmed') !== undefined;
+    const timeoutText = child(op, 'confirm-timeout')?.text.trim();
+    if (timeoutText !== undefined && !/^[1-9]\d{0,9}$/.test(timeoutText)) {
+      throw new RpcError('protocol', 'invalid-value', `confirm-timeout must be a positive number of seconds (got '${timeoutText}')`, { info: { 'bad-element': 'confirm-timeout' } });
+    }
+    const persist = child(op, 'persist')?.text.trim() ?? null;
+    const persistId = child(op, 'persist-id')?.text.trim() ?? null;
+    this.ds.commit({ confirmed, timeoutSeconds: timeoutText ? Number(timeoutText) : 600, persist: confirmed ? persist : null, persistId }, this.id);
+    if (confirmed) this.device.counters.lastConfirmTimeoutSeconds = timeoutText ? Number(timeoutText) : 600;
+    return confirmed ? this.dropAfter('confirmed-commit') : { kind: 'ok' };
   }
 
   /** Ends this session (close-session, kill-session, framing error). */

@@ -72,6 +72,11 @@ export interface Store {
 
   getRecord<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
   listRecords<K extends CollectionName>(collection: K): Promise<Collections[K][]>;
+  /**
+   * Runs `read` over a collection's records without copying them (listRecords copies every one): for the few
+   * newest of a long history, such as the jobs a page lists. `read` must neither keep nor change them.
+   */
+  readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T>;
   /** Insert or replace a record; `apply` gets the current one (or undefined) and returns the new one. */
   updateRecord<K extends CollectionName>(
     collection: K,

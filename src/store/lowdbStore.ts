@@ -201,6 +201,10 @@ export class LowdbStore implements Store {
     return structuredClone([...(this.data.records.get(collection)?.values() ?? [])] as Collections[K][]);
   }
 
+  async readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T> {
+    return read([...(this.data.records.get(collection)?.values() ?? [])] as Collections[K][]);
+  }
+
   async updateRecord<K extends CollectionName>(
     collection: K,
     id: string,

@@ -33,7 +33,7 @@ export async function overviewContent(ui: Ui) {
     repos: await repoSummaries(ui),
     running: jobs.filter((j) => j.status === 'RUNNING' || j.status === 'SCHEDULED'),
     recentJobs: jobs.slice(0, 5),
-    transactions: (await ui.transactions.list()).map(viewOf).slice(0, 5),
+    transactions: (await ui.transactions.recent(5)).map(viewOf),
   };
 }
 

@@ -67,10 +67,10 @@ describe('intake: polling (integration)', () => {
   it('the node-cron schedule polls on its own', async () => {
     f = await startGitOps({ poll: '* * * * * *' });
     const fx = f;
-    await fx.waitFor(async () => (await fx.t.call('GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood), 5000);
+    await fx.waitFor(async () => (await fx.t.call('GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood));
     await fx.syncAll();
     fx.settings.commitAndPush({ 'core/interfaces.yml': 'interfaces:\n  - { name: ge-0/0/1, description: polled, vlan: 100 }\n' });
-    await fx.waitFor(async () => !(await fx.device('nc-core-1')).synchronized, 5000);
+    await fx.waitFor(async () => !(await fx.device('nc-core-1')).synchronized);
   });
 
   it('a force push is diffed against the last known-good commit; a deleted branch keeps it in force', async () => {

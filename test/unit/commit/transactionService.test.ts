@@ -61,6 +61,17 @@ describe('commit/TransactionService', () => {
     expect((await tx.list()).map((r) => r.id).sort()).to.deep.equal([waiting.id, ids[2], ids[3]].sort());
   });
 
+  it('recent(n): the newest n, newest first, as copies the caller may change', async () => {
+    let t = Date.parse('2026-01-01T00:00:00Z');
+    const tx = new TransactionService({ store, writes: writes(agreeable()), clock: () => new Date((t += 1000)) });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await tx.create([{ hostname: 'a', config: `c${i}` }], 'test')).id);
+    const recent = await tx.recent(2);
+    expect(recent.map((r) => r.id)).to.deep.equal([ids[2], ids[1]]);
+    recent[0]!.devices[0]!.config = 'changed by the caller';
+    expect((await tx.get(ids[2]!)).devices[0]!.config).to.equal('c2');
+  });
+
   it('masks secrets in device diffs and device error messages before storing or returning the outcome', async () => {
     const mask = (t: string) => t.split('S3cret-community').join('***');
     const diffing = new TransactionService({ store, writes: writes(agreeable({ diff: '+snmp community S3cret-community ro' })), mask });

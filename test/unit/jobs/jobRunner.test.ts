@@ -91,6 +91,21 @@ describe('jobs/JobRunner', () => {
     expect((await fresh.get('cut')).log).to.deep.equal(['recovery: a: cancelled', 'recovery: marked unsynchronized: a']);
   });
 
+  it('list(n): the newest n jobs, newest first, as copies the caller may change', async () => {
+    let clock = 0;
+    const runner = new JobRunner(store, () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)), silentLogger);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const job = await runner.start({ kind: 'syncto', args: { i }, by: 't' }, async () => 'FINISHED');
+      await runner.wait(job.id);
+      ids.push(job.id);
+    }
+    const listed = await runner.list(2);
+    expect(listed.map((j) => j.id)).to.deep.equal([ids[2], ids[1]]);
+    listed[0]!.by = 'changed by the caller';
+    expect((await runner.get(ids[2]!)).by).to.equal('t');
+  });
+
   it('keeps only the newest ended jobs, never a running one', async () => {
     let clock = 0;
     const small = new JobRunner(store, () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)), silentLogger, 2);
