@@ -34,6 +34,6 @@ fi
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && [ -z "${NETSYNC_TEST_PG_URL:-}" ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO service postgresql start >/dev/null 2>&1 || echo "test setup: PostgreSQL is not running on 127.0.0.1:5432; the store tests will fail until it is"
+  { $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || $SUDO service postgresql start; } >/dev/null 2>&1 || echo "test setup: PostgreSQL is not running on 127.0.0.1:5432; the store tests will fail until it is"
 fi
 echo "test setup: ok"
