@@ -55,6 +55,7 @@ export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
       source: new GitPullRequestSource(gitRepos, remotes),
       devices: () => parts.store.listDevices({ state: 'MANAGED' }),
     }),
+    differ: renderer.differ,
     publishers,
     logger: parts.logger.child({ component: 'checks' }),
     clock: parts.clock,

@@ -292,7 +292,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     logger,
-    diffTimeoutMs: config.render.diffTimeoutMs,
   });
   const driftCheck = buildDriftCheck({
     store,
@@ -301,7 +300,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     concurrency: config.scheduler.driftCheck.concurrency,
-    diffTimeoutMs: config.render.diffTimeoutMs,
     logger,
     clock,
   });
