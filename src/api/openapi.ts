@@ -54,7 +54,16 @@ export const OPENAPI_DOCUMENT = {
     responses: { Error: { description: 'A failure with a stable code', ...json(ref('Error')) } },
   },
   paths: {
-    '/healthz': { get: op('Liveness and version', { '200': obj({ status: { const: 'ok' }, version: { type: 'string' }, store: { type: 'string' } }) }, { security: [] }) },
+    '/healthz': {
+      get: op(
+        'Liveness: version, store backend and migration, this replica and whether it leads (503 while the store is unreachable)',
+        {
+          '200': obj({ status: { const: 'ok' }, version: { type: 'string' }, store: { type: 'string' }, replica: { type: 'string' }, leader: { type: 'boolean' } }),
+          '503': obj({ status: { const: 'unavailable' }, store: { type: 'string' }, problem: { type: 'string' }, replica: { type: 'string' }, leader: { type: 'boolean' } }),
+        },
+        { security: [] },
+      ),
+    },
     '/metrics': { get: op('Prometheus metrics (docs/reference/metrics.md)', { '200': text }, { security: [] }) },
     '/api/v1/openapi.json': { get: op('This document', { '200': obj({ openapi: { const: '3.1.0' } }) }, { security: [] }) },
     '/checks/{id}': { get: { ...op('The HTML page of a PR check (public)', { '200': { content: { 'text/html': { schema: { type: 'string' } } } } }, { security: [] }), ...path('id') } },
