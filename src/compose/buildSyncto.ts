@@ -27,8 +27,6 @@ export interface SynctoParts {
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   logger: Logger;
-  /** netsync.yml render.diffTimeoutMs. */
-  diffTimeoutMs?: number;
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
@@ -45,7 +43,8 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     hash: configHash,
     mask: (text, subs = [], shown) => maskDeviceText(text, [...subs, ...values], shown),
     logger: parts.logger.child({ component: 'syncto' }),
-    ...(parts.diffTimeoutMs !== undefined ? { diffTimeoutMs: parts.diffTimeoutMs } : {}),
+    // Diffs run in the render processes under render.diffTimeoutMs (no renderer: no intended config, no diff).
+    ...(parts.renderer ? { differ: parts.renderer.differ } : {}),
   });
 }
 

@@ -56,6 +56,7 @@ export async function createChecks(config: ChecksConfig, parts: ChecksParts): Pr
       source: new GitPullRequestSource(gitRepos, remotes),
       devices: () => parts.store.listDevices({ state: 'MANAGED' }),
     }),
+    differ: renderer.differ,
     publishers,
     logger: parts.logger.child({ component: 'checks' }),
     clock: parts.clock,

@@ -337,7 +337,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     logger,
-    diffTimeoutMs: config.render.diffTimeoutMs,
   });
   const driftCheck = buildDriftCheck({
     store,
@@ -346,7 +345,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     concurrency: config.scheduler.driftCheck.concurrency,
-    diffTimeoutMs: config.render.diffTimeoutMs,
     logger,
     clock,
   });
