@@ -1,9 +1,10 @@
 /**
- * The scheduler (croner): one schedule per kind of work — auto-sync, repo
+ * The scheduler (node-cron): one schedule per kind of work — auto-sync, repo
  * polling, the alarm sweep, inventory sync. A tick that finds the previous run
  * of the same kind still going is skipped, never queued behind it.
  */
-import { Cron } from 'croner';
+import cron from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import { isCron } from '../model/cronSchema.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
@@ -23,7 +24,7 @@ export type TickOutcome = 'ran' | 'failed' | 'skipped-overlap' | 'outside-window
 
 export class Scheduler {
   private readonly specs = new Map<string, ScheduleSpec>();
-  private readonly tasks: Cron[] = [];
+  private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<string>();
 
   constructor(
@@ -46,12 +47,12 @@ export class Scheduler {
 
   start(): void {
     for (const spec of this.specs.values()) {
-      this.tasks.push(new Cron(spec.cron, () => void this.tick(spec.kind)));
+      this.tasks.push(cron.schedule(spec.cron, () => void this.tick(spec.kind), { name: spec.kind, noOverlap: false }));
     }
   }
 
   async stop(): Promise<void> {
-    for (const task of this.tasks.splice(0)) task.stop();
+    for (const task of this.tasks.splice(0)) await task.destroy();
   }
 
   /** One tick of a schedule, as the timer would run it (also used by tests and the API). */

@@ -3,7 +3,8 @@
  * open for its duration. Auto-sync runs only inside an allow window (when any
  * are given) and never inside a deny window. Pure.
  */
-import { Cron } from 'croner';
+import cron from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import { parseDuration } from '../model/duration.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 
@@ -29,20 +30,67 @@ export function durationMs(text: string, key = 'duration'): number {
   throw new NetsyncError('CONFIG_INVALID', `'${text}' is not a duration (use e.g. 90s, 30m, 1h, 1h30m or 2d)`, { key, value: text });
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A window cron, parsed by node-cron once per expression; a bad one is a config error naming it. */
+interface ParsedWindow {
+  /** node-cron's own matcher (never started): decides the day fields, with their L, W and # forms. */
+  matcher: ScheduledTask;
+  /** The time-of-day fields, latest first. */
+  hours: number[];
+  minutes: number[];
+  seconds: number[];
+}
+
+const parsedWindows = new Map<string, ParsedWindow>();
+
+function parseWindow(expression: string): ParsedWindow {
+  const known = parsedWindows.get(expression);
+  if (known) return known;
+  let parsed: ParsedWindow;
+  try {
+    const fields = cron.parse(expression);
+    const latestFirst = (values: number[]) => [...values].sort((x, y) => y - x);
+    parsed = {
+      matcher: cron.createTask(expression, () => undefined),
+      hours: latestFirst(fields.hour),
+      minutes: latestFirst(fields.minute),
+      seconds: latestFirst(fields.second),
+    };
+  } catch (err) {
+    throw new NetsyncError('CONFIG_INVALID', `'${expression}' is not a cron expression (e.g. "0 2 * * *"): ${(err as Error).message}`, { cron: expression });
+  }
+  parsedWindows.set(expression, parsed);
+  return parsed;
+}
+
+/** The latest fire time of `w` on the given local day at or before `now`, if any. */
+function lastFireOnDay(w: ParsedWindow, year: number, month: number, day: number, now: number): number | undefined {
+  const earliest = new Date(year, month, day, w.hours.at(-1), w.minutes.at(-1), w.seconds.at(-1));
+  if (earliest.getTime() > now || !w.matcher.match(earliest)) return undefined; // the day's fields do not match
+  for (const hour of w.hours) {
+    for (const minute of w.minutes) {
+      for (const second of w.seconds) {
+        const at = new Date(year, month, day, hour, minute, second).getTime();
+        if (at <= now) return at;
+      }
+    }
+  }
+  return undefined;
+}
+
 export function isInWindow(now: Date, window: WindowSpec): boolean {
   const length = durationMs(window.duration);
-  // One dialect for schedules and windows: croner runs the schedules and finds a window's last fire time.
-  let last: Date;
-  try {
-    // The most recent fire time at or before now. Fire times are whole seconds and previousRuns() looks strictly
-    // before its start, so start at the next whole second.
-    const [previous] = new Cron(window.cron, { paused: true }).previousRuns(1, new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000));
-    if (!previous) return false;
-    last = previous;
-  } catch (err) {
-    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression (e.g. "0 2 * * *"): ${(err as Error).message}`, { cron: window.cron });
+  // One dialect for schedules and windows: node-cron parses both and its matcher decides the days; the window opens
+  // at the most recent fire time at or before now. Walk back a day at a time, no further than the window reaches.
+  const parsed = parseWindow(window.cron);
+  const t = now.getTime();
+  for (let back = 0; back <= Math.ceil(length / DAY_MS) + 1; back++) {
+    const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() - back);
+    const last = lastFireOnDay(parsed, day.getFullYear(), day.getMonth(), day.getDate(), t);
+    if (last !== undefined) return t - last < length;
   }
-  return now.getTime() - last.getTime() < length;
+  return false;
 }
 
 export function windowsAllow(now: Date, windows: Windows | undefined): boolean {

@@ -1,14 +1,13 @@
 /** A cron expression (5 fields, or 6 with seconds first), checked when the config loads rather than when the schedule starts. */
-import { Cron } from 'croner';
+import cron from 'node-cron';
 import { z } from 'zod';
 
-/** Whether croner, which runs the schedules, takes `pattern`. */
+/** Whether node-cron, which runs the schedules and decides the windows, takes `pattern`. */
 export function isCron(pattern: string): boolean {
   try {
-    new Cron(pattern, { paused: true });
-    return true;
+    return cron.validate(pattern);
   } catch {
-    return false;
+    return false; // node-cron throws on characters no cron field uses
   }
 }
 

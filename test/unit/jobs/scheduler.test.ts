@@ -16,6 +16,21 @@ describe('jobs/scheduler and windows', () => {
     expect(isInWindow(at('2026-11-22T21:59:59Z'), nightly)).to.equal(false);
   });
 
+  it('reads node-cron\'s day forms and seconds, and windows that span days', () => {
+    const local = (month: number, day: number, hour = 0, minute = 0, second = 0) => new Date(2026, month - 1, day, hour, minute, second);
+    const lastDay = { cron: '0 23 L * *', duration: '2h' }; // 23:00 on the last day of each month
+    expect(isInWindow(local(11, 30, 23, 30), lastDay)).to.equal(true);
+    expect(isInWindow(local(12, 1, 0, 59), lastDay)).to.equal(true);
+    expect(isInWindow(local(11, 29, 23, 30), lastDay)).to.equal(false);
+    const secondMonday = { cron: '0 0 * * 1#2', duration: '2d' }; // Monday 2026-12-14 and 2026-11-09
+    expect(isInWindow(local(12, 15, 12), secondMonday)).to.equal(true);
+    expect(isInWindow(local(12, 16, 0, 0, 1), secondMonday)).to.equal(false);
+    expect(isInWindow(local(12, 8, 12), secondMonday)).to.equal(false);
+    const everyTenSeconds = { cron: '*/10 * * * * *', duration: '5s' };
+    expect(isInWindow(local(12, 1, 3, 4, 24), everyTenSeconds)).to.equal(true);
+    expect(isInWindow(local(12, 1, 3, 4, 25), everyTenSeconds)).to.equal(false);
+  });
+
   it('deny wins over allow; no allow windows means always allowed', () => {
     const windows = { allow: [{ cron: '0 * * * *', duration: '30m' }], deny: [{ cron: '0 12 * * *', duration: '1h' }] };
     expect(windowsAllow(at('2026-11-22T10:10:00Z'), windows)).to.equal(true);
