@@ -1,6 +1,14 @@
 /** A small namespace-aware XML tree built with saxes; malformed input throws a malformed-message RpcError. */
-import { SaxesParser } from 'saxes';
+import { createRequire } from 'node:module';
+import type * as Saxes from 'saxes';
 import { RpcError } from './netconfError.ts';
+
+/**
+ * saxes loads on the first parse: its XML character classes cost the daemon about 8 MB resident, and a daemon
+ * holding only CLI devices never parses XML (the scheduler's node-cron, #19, spends that on time-zone data).
+ */
+const require = createRequire(import.meta.url);
+let saxes: typeof Saxes | undefined;
 
 export interface XmlNode {
   local: string;
@@ -16,7 +24,8 @@ const MAX_DEPTH = 64;
 
 /** Parses one document; returns its root element. */
 export function parseXml(text: string): XmlNode {
-  const parser = new SaxesParser({ xmlns: true });
+  saxes ??= require('saxes') as typeof Saxes;
+  const parser = new saxes.SaxesParser({ xmlns: true });
   const stack: XmlNode[] = [];
   let root: XmlNode | null = null;
   let failure: Error | null = null;
