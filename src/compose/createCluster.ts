@@ -1,15 +1,13 @@
 /**
  * Builds what replicas share (DESIGN §10) for the configured store: on PostgreSQL, presence and leader
- * election, advisory device locks, delivery dedupe, refresh claims and a health probe over a small pool of
+ * election, delivery dedupe, refresh claims and a health probe over a small pool of
  * their own; on the embedded store, the cluster of one process (always leader, in-memory locks and dedupe).
  */
 import pg from 'pg';
 import { directWork, embeddedHealth, LocalLeadership, MemoryDeliveryLog } from '../cluster/localCluster.ts';
-import type { DeviceLocks } from '../commit/ports.ts';
 import type { BackendHealth, DeliveryLog, ExclusiveWork, Leadership, ReplicaRegistry } from '../model/cluster.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { PgDeliveryLog } from '../postgres/pgDeliveryLog.ts';
-import { PgDeviceLocks } from '../postgres/deviceLocks.ts';
 import { PgExclusiveWork } from '../postgres/pgExclusiveWork.ts';
 import { pgHealth } from '../postgres/pgHealth.ts';
 import { PgLeadership } from '../postgres/pgLeadership.ts';
@@ -20,8 +18,6 @@ export interface Cluster {
   registry: ReplicaRegistry;
   deliveries: DeliveryLog;
   exclusive: ExclusiveWork;
-  /** Device locks shared by the replicas; absent for the embedded store, whose own in-memory locks serve. */
-  locks?: DeviceLocks;
   health(): Promise<BackendHealth>;
   housekeeping(): Promise<void>;
   close(): Promise<void>;
@@ -61,7 +57,6 @@ export function createCluster(parts: ClusterParts): Cluster {
   pool.on('error', (err) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one'));
   const log = parts.logger.child({ replica: parts.replica });
   const leadership = new PgLeadership({ connection, pool, replica: parts.replica, logger: log, ...(parts.leaderIntervalMs ? { intervalMs: parts.leaderIntervalMs } : {}) });
-  const locks = new PgDeviceLocks({ connection, pool, replica: parts.replica, logger: log });
   const deliveries = new PgDeliveryLog(pool, parts.replica);
   return {
     replica: parts.replica,
@@ -69,7 +64,6 @@ export function createCluster(parts: ClusterParts): Cluster {
     registry: leadership,
     deliveries,
     exclusive: new PgExclusiveWork(pool, parts.replica),
-    locks,
     health: async () => {
       const health = await pgHealth(pool);
       if (health.ok && !leadership.connected()) return { ...health, ok: false, problem: "this replica's presence connection to the database is down; reconnecting" };
@@ -87,7 +81,6 @@ export function createCluster(parts: ClusterParts): Cluster {
     },
     close: async () => {
       await leadership.stop();
-      await locks.close();
       await pool.end();
     },
   };

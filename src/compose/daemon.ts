@@ -63,7 +63,6 @@ import type { Cluster } from './createCluster.ts';
 import { createCluster } from './createCluster.ts';
 import { LeaderDuties } from '../cluster/leaderDuties.ts';
 import { newReplicaId } from '../cluster/replicaId.ts';
-import { withDeviceLocks } from '../cluster/storeWithLocks.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -247,10 +246,12 @@ async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, 
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
+  const replica = newReplicaId(process.env.NETSYNC_REPLICA);
+  // On PostgreSQL the store's device locks are the replicas' shared advisory locks, named after this replica.
+  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger, replica });
   await store.init();
-  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
-  return { store: cluster.locks ? withDeviceLocks(store, cluster.locks) : store, cluster };
+  const cluster = createCluster({ replica, postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
+  return { store, cluster };
 }
 
 /** The PostgreSQL URL when the store is PostgreSQL. */
