@@ -21,6 +21,11 @@ export interface JobContext {
   update(change: Partial<Pick<Job, 'changeScore' | 'error'>>): Promise<void>;
   /** Adds a line to the job's log. */
   note(text: string): Promise<void>;
+  /**
+   * Reads the job's record for an abort asked for on another replica (every device result reads it too) and
+   * aborts `signal` when there is one; true when the job is aborted.
+   */
+  checkAbort(): Promise<boolean>;
 }
 
 export interface StartJob {
@@ -102,13 +107,20 @@ export class JobRunner {
    */
   async requestAbort(id: string, by: string): Promise<Job> {
     const job = await this.get(id);
-    const entry = this.running.get(id);
-    if (isFinished(job.status) || !entry) {
+    if (isFinished(job.status)) {
       throw new NetsyncError('CONFLICT', `job ${id} is ${job.status}; only a running job can be aborted`, { id, status: job.status });
     }
-    this.logger.info({ jobId: id, by }, 'job abort requested');
-    entry.controller.abort(new NetsyncError('ABORTED', `aborted by ${by}`));
-    return job;
+    const entry = this.running.get(id);
+    // Running on another replica (or not yet started): the request is recorded on the job, which the replica
+    // running it reads between devices.
+    if (!entry && (!job.replica || job.replica === this.replica)) {
+      throw new NetsyncError('CONFLICT', `job ${id} is ${job.status} but no netsync process runs it; it is marked ABORTED when recovery finds it`, { id, status: job.status });
+    }
+    this.logger.info({ jobId: id, by, runningOn: job.replica }, 'job abort requested');
+    const requested = { by, at: this.clock().toISOString() };
+    const recorded = await this.store.updateRecord('jobs', id, (j) => (j && !isFinished(j.status) && !j.abortRequested ? { ...j, abortRequested: requested } : j!));
+    entry?.controller.abort(new NetsyncError('ABORTED', `aborted by ${by}`));
+    return recorded;
   }
 
   /** Aborts and waits for the job to end. */
@@ -177,7 +189,7 @@ export class JobRunner {
   }
 
   private async execute(id: string, controller: AbortController, work: (ctx: JobContext) => Promise<'FINISHED' | 'FAILED'>): Promise<Job> {
-    const ctx = this.context(id, controller.signal);
+    const ctx = this.context(id, controller);
     let status: Job['status'];
     let error: string | undefined;
     try {
@@ -204,25 +216,39 @@ export class JobRunner {
     });
   }
 
-  private context(id: string, signal: AbortSignal): JobContext {
+  private context(id: string, controller: AbortController): JobContext {
+    /** An abort recorded on the job by another replica stops this one's work as a local abort would. */
+    const heed = (job: Job) => {
+      if (job.abortRequested && !controller.signal.aborted) {
+        this.logger.info({ jobId: id, by: job.abortRequested.by }, 'job abort requested (recorded by another replica)');
+        controller.abort(new NetsyncError('ABORTED', `aborted by ${job.abortRequested.by}`));
+      }
+    };
     return {
       jobId: id,
-      signal,
+      signal: controller.signal,
       setTotal: async (total) => {
-        await this.store.updateRecord('jobs', id, (j) => ({ ...j!, progress: { ...j!.progress, total } }));
+        heed(await this.store.updateRecord('jobs', id, (j) => ({ ...j!, progress: { ...j!.progress, total } })));
       },
       deviceResult: async (hostname, result) => {
-        await this.store.updateRecord('jobs', id, (j) => {
-          const perDevice = { ...j!.perDevice, [hostname]: result };
-          const done = Object.values(perDevice).filter((r) => FINAL_DEVICE_STATUSES.has(r.status)).length;
-          return { ...j!, perDevice, progress: { ...j!.progress, done } };
-        });
+        heed(
+          await this.store.updateRecord('jobs', id, (j) => {
+            const perDevice = { ...j!.perDevice, [hostname]: result };
+            const done = Object.values(perDevice).filter((r) => FINAL_DEVICE_STATUSES.has(r.status)).length;
+            return { ...j!, perDevice, progress: { ...j!.progress, done } };
+          }),
+        );
       },
       update: async (change) => {
         await this.store.updateRecord('jobs', id, (j) => ({ ...j!, ...change }));
       },
       note: async (text) => {
-        await this.store.updateRecord('jobs', id, (j) => ({ ...j!, log: [...(j!.log ?? []), text] }));
+        heed(await this.store.updateRecord('jobs', id, (j) => ({ ...j!, log: [...(j!.log ?? []), text] })));
+      },
+      checkAbort: async () => {
+        const job = await this.store.getRecord('jobs', id);
+        if (job) heed(job);
+        return controller.signal.aborted;
       },
     };
   }

@@ -110,7 +110,7 @@ export class SynctoService {
       await ctx.update({ changeScore });
       if (req.dryRun) {
         for (const p of planned) await record(p.device.hostname, { status: 'would-change', changed: true, diff: p.diff });
-      } else if (ctx.signal.aborted) {
+      } else if (await ctx.checkAbort()) {
         for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
       } else if (planned.length > 0) {
         await this.push(planned, req, ctx, record);
