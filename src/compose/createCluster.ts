@@ -1,14 +1,15 @@
 /**
  * Builds what replicas share (DESIGN §10) for the configured store: on PostgreSQL, presence and leader
- * election, delivery dedupe, refresh claims and a health probe over a small pool of
+ * election, delivery dedupe, refresh claims, the job queue and a health probe over a small pool of
  * their own; on the embedded store, the cluster of one process (always leader, in-memory locks and dedupe).
  */
 import pg from 'pg';
 import { directWork, embeddedHealth, LocalLeadership, MemoryDeliveryLog } from '../cluster/localCluster.ts';
-import type { BackendHealth, DeliveryLog, ExclusiveWork, Leadership, ReplicaRegistry } from '../model/cluster.ts';
+import type { BackendHealth, DeliveryLog, ExclusiveWork, JobQueue, Leadership, ReplicaRegistry } from '../model/cluster.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { PgDeliveryLog } from '../postgres/pgDeliveryLog.ts';
 import { PgExclusiveWork } from '../postgres/pgExclusiveWork.ts';
+import { PgJobQueue } from '../postgres/pgJobQueue.ts';
 import { pgHealth } from '../postgres/pgHealth.ts';
 import { PgLeadership } from '../postgres/pgLeadership.ts';
 
@@ -18,6 +19,8 @@ export interface Cluster {
   registry: ReplicaRegistry;
   deliveries: DeliveryLog;
   exclusive: ExclusiveWork;
+  /** Accepted jobs any replica may claim (PostgreSQL); absent for the embedded store, whose process runs what it accepts. */
+  jobQueue?: JobQueue;
   health(): Promise<BackendHealth>;
   housekeeping(): Promise<void>;
   close(): Promise<void>;
@@ -58,12 +61,14 @@ export function createCluster(parts: ClusterParts): Cluster {
   const log = parts.logger.child({ replica: parts.replica });
   const leadership = new PgLeadership({ connection, pool, replica: parts.replica, logger: log, ...(parts.leaderIntervalMs ? { intervalMs: parts.leaderIntervalMs } : {}) });
   const deliveries = new PgDeliveryLog(pool, parts.replica);
+  const jobQueue = new PgJobQueue(pool, parts.replica);
   return {
     replica: parts.replica,
     leadership,
     registry: leadership,
     deliveries,
     exclusive: new PgExclusiveWork(pool, parts.replica),
+    jobQueue,
     health: async () => {
       const health = await pgHealth(pool);
       if (health.ok && !leadership.connected()) return { ...health, ok: false, problem: "this replica's presence connection to the database is down; reconnecting" };
@@ -72,6 +77,7 @@ export function createCluster(parts: ClusterParts): Cluster {
     housekeeping: async () => {
       const dropped = await deliveries.prune(DELIVERY_DAYS);
       if (dropped) log.info({ dropped }, 'forgot old webhook deliveries');
+      await jobQueue.prune();
       await pool.query(
         `DELETE FROM netsync_replicas r WHERE r.heartbeat_at < now() - interval '1 day'
            AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)`,

@@ -131,6 +131,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
   const { writes, transactions, bounces, jobs, recover } = deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock, replica: cluster.replica });
   const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
+  // On PostgreSQL accepted jobs are rows any live replica claims (a job outlives the replica that accepted it).
+  if (cluster.jobQueue) jobs.useQueue(cluster.jobQueue);
   const scheduler = buildScheduler(config, {
     clock,
     logger,
@@ -432,6 +434,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
     stop: async () => {
       await duties.stop();
       await writes.recovery;
+      jobs.stopQueue();
       await jobs.drain();
       await gitops?.intake.stop();
       await checks.service?.idle();

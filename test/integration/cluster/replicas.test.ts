@@ -221,6 +221,32 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect((await call(r2, 'POST', `/api/v1/jobs/${jobId!}/abort`, {})).status).to.equal(409);
   });
 
+  it('syncto jobs posted to both replicas are queued in the database and each is claimed and run exactly once', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    const hosts = lab.lab.devices.map((d) => d.hostname);
+    // Dry runs, one device each, posted to both replicas at once.
+    const posted = await Promise.all(
+      hosts.flatMap((h) => [r1, r2].map((r) => call(r, 'POST', '/api/v1/syncto', { hostname: h, dry_run: true, resync: true }))),
+    );
+    for (const p of posted) expect(p.status, JSON.stringify(p.body)).to.equal(202);
+    const ids = posted.map((p) => p.body.job_id as string);
+    await until(async () => {
+      const jobs = await Promise.all(ids.map(async (id) => (await call(r2, 'GET', `/api/v1/jobs/${id}`)).body.job));
+      return jobs.every((j) => j.status === 'FINISHED');
+    }, 'every job to finish', 60_000);
+    const claims = (await db.pool.query<{ id: string; claimed_by: string | null }>('SELECT id, claimed_by FROM netsync_job_queue WHERE id = ANY($1)', [ids])).rows;
+    expect(claims.map((c) => c.id).sort()).to.deep.equal([...ids].sort());
+    for (const id of ids) {
+      const job = (await call(r1, 'GET', `/api/v1/jobs/${id}`)).body.job;
+      const claim = claims.find((c) => c.id === id)!;
+      // The replica that ran it is the one that claimed it, and it ran its one device once.
+      expect(claim.claimed_by, id).to.be.a('string');
+      expect(job.replica, id).to.equal(claim.claimed_by);
+      expect(Object.keys(job.perDevice)).to.have.length(1);
+      expect(job.progress).to.deep.equal({ done: 1, total: 1 });
+    }
+  });
+
   it('kill -9 the leader mid-job: another replica leads within 10 s and recovers the job; three replicas', async () => {
     await serve('r3');
     const [leader] = await leaders();
