@@ -247,6 +247,31 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     }
   });
 
+  it('a job accepted by a replica that dies before starting it is run by another replica', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    // Until r1 is gone a trigger refuses every claim: the job r1 accepts is still waiting in the queue when it dies.
+    await db.pool.query(`CREATE FUNCTION refuse_r1() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.claimed_by IS NOT NULL THEN RAISE EXCEPTION 'test: no claims yet'; END IF; RETURN NEW; END $$`);
+    await db.pool.query('CREATE TRIGGER refuse_r1 BEFORE UPDATE ON netsync_job_queue FOR EACH ROW EXECUTE FUNCTION refuse_r1()');
+    try {
+      const started = await call(r1, 'POST', '/api/v1/syncto', { hostname: 'eos-access-1', dry_run: true, resync: true });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      const jobId = started.body.job_id as string;
+      expect((await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status).to.equal('SCHEDULED');
+      r1.child.kill('SIGKILL');
+      await r1.exited;
+      await db.pool.query('DROP TRIGGER refuse_r1 ON netsync_job_queue');
+      const job = await until(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status === 'FINISHED', 'another replica to run the job', 60_000).then(
+        async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job,
+      );
+      expect(job.replica).to.match(/^r2/);
+      expect(job.perDevice['eos-access-1'].status).to.be.oneOf(['would-change', 'unchanged']);
+    } finally {
+      await db.pool.query('DROP TRIGGER IF EXISTS refuse_r1 ON netsync_job_queue');
+      await db.pool.query('DROP FUNCTION IF EXISTS refuse_r1()');
+    }
+  });
+
   it('kill -9 the leader mid-job: another replica leads within 10 s and recovers the job; three replicas', async () => {
     await serve('r3');
     const [leader] = await leaders();
