@@ -1,11 +1,10 @@
 /**
  * Builds what replicas share (DESIGN §10) for the configured store: on PostgreSQL, presence and leader
- * election, advisory device locks, delivery dedupe, refresh claims and a health probe over a small pool of
- * their own; on the embedded store, the cluster of one process (always leader, in-memory locks and dedupe).
+ * election, delivery dedupe, refresh claims, the job queue and a health probe over a small pool of
+ * their own; on the embedded store, the cluster of one process (always leader, in-memory dedupe; the store's own device locks serve every replica).
  */
 import { directWork, embeddedHealth, LocalLeadership, MemoryDeliveryLog } from '../cluster/localCluster.ts';
-import type { DeviceLocks } from '../commit/ports.ts';
-import type { BackendHealth, DeliveryLog, ExclusiveWork, Leadership, ReplicaRegistry } from '../model/cluster.ts';
+import type { BackendHealth, DeliveryLog, ExclusiveWork, JobQueue, Leadership, ReplicaRegistry } from '../model/cluster.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 
 export interface Cluster {
@@ -14,8 +13,8 @@ export interface Cluster {
   registry: ReplicaRegistry;
   deliveries: DeliveryLog;
   exclusive: ExclusiveWork;
-  /** Device locks shared by the replicas; absent for the embedded store, whose own in-memory locks serve. */
-  locks?: DeviceLocks;
+  /** Accepted jobs any replica may claim (PostgreSQL); absent for the embedded store, whose process runs what it accepts. */
+  jobQueue?: JobQueue;
   health(): Promise<BackendHealth>;
   housekeeping(): Promise<void>;
   close(): Promise<void>;

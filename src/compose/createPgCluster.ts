@@ -1,8 +1,8 @@
-/** The cluster of replicas on PostgreSQL (see createCluster.ts): presence and leader election, advisory device locks, delivery dedupe, refresh claims and a health probe over a small pool of their own. */
+/** The cluster of replicas on PostgreSQL (see createCluster.ts): presence and leader election, delivery dedupe, refresh claims, the job queue and a health probe over a small pool of their own. */
 import pg from 'pg';
 import { PgDeliveryLog } from '../postgres/pgDeliveryLog.ts';
-import { PgDeviceLocks } from '../postgres/deviceLocks.ts';
 import { PgExclusiveWork } from '../postgres/pgExclusiveWork.ts';
+import { PgJobQueue } from '../postgres/pgJobQueue.ts';
 import { pgHealth } from '../postgres/pgHealth.ts';
 import { PgLeadership } from '../postgres/pgLeadership.ts';
 import type { Cluster, ClusterParts } from './createCluster.ts';
@@ -18,15 +18,15 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
   pool.on('error', (err) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one'));
   const log = parts.logger.child({ replica: parts.replica });
   const leadership = new PgLeadership({ connection, pool, replica: parts.replica, logger: log, ...(parts.leaderIntervalMs ? { intervalMs: parts.leaderIntervalMs } : {}) });
-  const locks = new PgDeviceLocks({ connection, pool, replica: parts.replica, logger: log });
   const deliveries = new PgDeliveryLog(pool, parts.replica);
+  const jobQueue = new PgJobQueue(pool, parts.replica);
   return {
     replica: parts.replica,
     leadership,
     registry: leadership,
     deliveries,
     exclusive: new PgExclusiveWork(pool, parts.replica),
-    locks,
+    jobQueue,
     health: async () => {
       const health = await pgHealth(pool);
       if (health.ok && !leadership.connected()) return { ...health, ok: false, problem: "this replica's presence connection to the database is down; reconnecting" };
@@ -35,6 +35,7 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     housekeeping: async () => {
       const dropped = await deliveries.prune(DELIVERY_DAYS);
       if (dropped) log.info({ dropped }, 'forgot old webhook deliveries');
+      await jobQueue.prune();
       await pool.query(
         `DELETE FROM netsync_replicas r WHERE r.heartbeat_at < now() - interval '1 day'
            AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)`,
@@ -44,7 +45,6 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     },
     close: async () => {
       await leadership.stop();
-      await locks.close();
       await pool.end();
     },
   };

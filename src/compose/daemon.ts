@@ -65,7 +65,6 @@ import type { Cluster } from './createCluster.ts';
 import { createCluster } from './createCluster.ts';
 import { LeaderDuties } from '../cluster/leaderDuties.ts';
 import { newReplicaId } from '../cluster/replicaId.ts';
-import { withDeviceLocks } from '../cluster/storeWithLocks.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -134,6 +133,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
   const { writes, transactions, bounces, jobs, recover } = deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock, replica: cluster.replica });
   const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
+  // On PostgreSQL accepted jobs are rows any live replica claims (a job outlives the replica that accepted it).
+  if (cluster.jobQueue) jobs.useQueue(cluster.jobQueue);
   const scheduler = buildScheduler(config, {
     clock,
     logger,
@@ -250,10 +251,12 @@ async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, 
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = await buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
+  const replica = newReplicaId(process.env.NETSYNC_REPLICA);
+  // On PostgreSQL the store's device locks are the replicas' shared advisory locks, named after this replica.
+  const store = await buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger, replica });
   await store.init();
-  const cluster = await createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
-  return { store: cluster.locks ? withDeviceLocks(store, cluster.locks) : store, cluster };
+  const cluster = await createCluster({ replica, postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
+  return { store, cluster };
 }
 
 /** The PostgreSQL URL when the store is PostgreSQL. */
@@ -432,6 +435,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
     stop: async () => {
       await duties.stop();
       await writes.recovery;
+      jobs.stopQueue();
       await jobs.drain();
       await gitops?.intake.stop();
       await checks.service?.idle();

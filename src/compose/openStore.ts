@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** A reader beside running daemons: no lock, no migration, every write refused. */
   readOnly?: boolean;
+  /** This process among the replicas: the holder named on the PostgreSQL device locks it takes. */
+  replica?: string;
 }
 
 /** The lowdb store file the config names (store.path, else <dataDir>/store.json). */
@@ -32,6 +34,7 @@ export async function buildStore(config: StoreConfig, options: OpenStoreOptions)
       connectTimeoutMs: config.connectTimeoutMs,
       collections: storeCollections,
       readOnly,
+      ...(options.replica ? { replica: options.replica } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }

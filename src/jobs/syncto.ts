@@ -79,21 +79,48 @@ interface Planned {
 }
 
 export class SynctoService {
-  constructor(private readonly ports: SynctoPorts) {}
+  constructor(private readonly ports: SynctoPorts) {
+    ports.runner.handle('syncto', (job, ctx) => this.runJob(job, ctx));
+  }
 
-  /** Validates the request and selects devices now (bad input fails here, before a job exists), then runs in the background. */
+  /**
+   * Validates the request and selects devices now (bad input fails here, before a job exists); the job runs in
+   * the background, here or (with the replicas' shared queue) on whichever replica claims it.
+   */
   async start(req: SynctoRequest): Promise<Job> {
     const devices = selectDevices(await this.ports.store.listDevices(), req.target, req.resync);
-    return this.ports.runner.start(
-      {
-        kind: 'syncto',
-        args: { target: describeTarget(req.target), dryRun: req.dryRun, resync: req.resync, force: req.force, flags: req.flags, devices: devices.map((d) => d.hostname) },
-        by: req.by,
-        ...(req.comment ? { comment: req.comment } : {}),
-        ...(req.ticketRef ? { ticketRef: req.ticketRef } : {}),
+    return this.ports.runner.submit({
+      kind: 'syncto',
+      args: {
+        target: describeTarget(req.target),
+        dryRun: req.dryRun,
+        resync: req.resync,
+        force: req.force,
+        flags: req.flags,
+        devices: devices.map((d) => d.hostname),
+        ...(req.kind === 'auto-sync' ? { runKind: 'auto-sync' } : {}),
       },
-      (ctx) => this.run(devices, req, ctx),
-    );
+      by: req.by,
+      ...(req.comment ? { comment: req.comment } : {}),
+      ...(req.ticketRef ? { ticketRef: req.ticketRef } : {}),
+    });
+  }
+
+  /** A job from its record: the devices selected when it was accepted (as they are now), and its options. */
+  private async runJob(job: Job, ctx: JobContext): Promise<'FINISHED' | 'FAILED'> {
+    const args = job.args;
+    const wanted = new Set((Array.isArray(args.devices) ? args.devices : []).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()));
+    const devices = (await this.ports.store.listDevices()).filter((d) => wanted.has(d.hostname.toLowerCase()));
+    const req: SynctoRequest = {
+      target: { kind: 'all' },
+      dryRun: args.dryRun === true,
+      resync: args.resync === true,
+      force: args.force === true,
+      flags: (typeof args.flags === 'object' && args.flags !== null ? args.flags : {}) as Partial<CommitFlags>,
+      by: job.by,
+      ...(args.runKind === 'auto-sync' ? { kind: 'auto-sync' as const } : {}),
+    };
+    return this.run(devices, req, ctx);
   }
 
   private async run(devices: Device[], req: SynctoRequest, ctx: JobContext): Promise<'FINISHED' | 'FAILED'> {
@@ -111,7 +138,7 @@ export class SynctoService {
       await ctx.update({ changeScore });
       if (req.dryRun) {
         for (const p of planned) await record(p.device.hostname, { status: 'would-change', changed: true, diff: p.diff });
-      } else if (ctx.signal.aborted) {
+      } else if (await ctx.checkAbort()) {
         for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
       } else if (planned.length > 0) {
         await this.push(planned, req, ctx, record);
