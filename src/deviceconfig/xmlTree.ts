@@ -1,4 +1,4 @@
-/** A small namespace-aware XML tree built with saxes; malformed input throws a malformed-message RpcError. */
+/** The one namespace-aware XML tree builder (saxes) of drivers, lab and device-config parsing; malformed input throws a malformed-message RpcError. */
 import { SaxesParser } from 'saxes';
 import { RpcError } from './netconfError.ts';
 
