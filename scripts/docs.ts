@@ -131,6 +131,19 @@ function typeOf(s: JsonSchema): string {
 function configRows(schema: JsonSchema, prefix: string, required: Set<string>, rows: string[][]): void {
   for (const [key, raw] of Object.entries(schema.properties ?? {})) {
     const path = prefix ? `${prefix}.${key}` : key;
+    const variants = (raw.anyOf ?? raw.oneOf ?? []).filter((a) => a.properties?.kind?.const !== undefined);
+    if (variants.length > 1) {
+      // A section with one shape per `kind` (e.g. store: lowdb or postgres): each shape's keys, marked with its kind.
+      rows.push([`\`${path}\``, 'object', raw.default !== undefined ? `\`${JSON.stringify(raw.default)}\`` : '', '', raw.description ?? '']);
+      rows.push([`\`${path}.kind\``, variants.map((v) => JSON.stringify(v.properties!.kind!.const)).join(' or '), '', '', 'picks the shape of the keys below']);
+      for (const v of variants) {
+        const { kind, ...others } = v.properties!;
+        const shape: string[][] = [];
+        configRows({ ...v, properties: others }, path, new Set(v.required ?? []), shape);
+        for (const row of shape) rows.push([...row.slice(0, 4), `with kind ${JSON.stringify(kind!.const)}${row[4] ? `: ${row[4]}` : ''}`]);
+      }
+      continue;
+    }
     const s = raw.anyOf?.find((a) => a.properties) ?? raw;
     const hasDefault = raw.default !== undefined;
     const isObject = Boolean(s.properties);

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   history: async () => (await import('./commands/history.ts')).registerHistory,
   jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
   transactions: async () => (await import('./commands/transactions.ts')).registerTransactions,
+  store: async () => (await import('./commands/store.ts')).registerStore,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);

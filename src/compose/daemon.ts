@@ -4,7 +4,6 @@
  */
 import type { Express } from 'express';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.ts';
 import type { ApiToken } from '../api/auth.ts';
@@ -54,8 +53,7 @@ import { intendedConfigsOf } from '../inventory/eventImpact.ts';
 import type { DriftCheck } from '../jobs/driftCheck.ts';
 import { buildDriftCheck } from './buildDriftCheck.ts';
 import type { SynctoService } from '../jobs/syncto.ts';
-import { storeCollections } from './storeCollections.ts';
-import { LowdbStore } from '../store/lowdbStore.ts';
+import { buildStore } from './openStore.ts';
 import type { Store } from '../model/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
@@ -222,7 +220,7 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
       key: 'scheduler.autoSync.enabled',
     });
   }
-  const store = await openStore(loaded, dataDir);
+  const store = await openStore(loaded, dataDir, logger);
   const syncStatus = new SyncStatusService(store, clock);
   const gitops = config.repos
     ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
@@ -230,13 +228,12 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
   return { logger, clock, dataDir, store, syncStatus, gitops };
 }
 
-/** The store file (store.path, or store.json in the data dir), loaded and checked. */
-async function openStore(loaded: LoadedConfig, dataDir: string): Promise<LowdbStore> {
-  // Owner-only when netsync creates it: it holds the store, the local token and the repo mirrors. A directory
-  // that cannot be made is reported by the store below, naming it.
+/** The configured store (the lowdb file, or PostgreSQL), loaded and checked. */
+async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<Store> {
+  // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
+  // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const { store: storeConfig } = loaded.config;
-  const store = new LowdbStore(storeConfig.path ? loaded.resolvePath(storeConfig.path) : join(dataDir, 'store.json'), { collections: storeCollections });
+  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
   await store.init();
   return store;
 }

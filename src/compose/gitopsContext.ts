@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { readDirFiles } from '../git/readDirFiles.ts';
@@ -23,8 +22,7 @@ import type { RepoKind, SnapshotSource } from '../render/index.ts';
 import { renderProcesses } from '../renderhost/index.ts';
 import { Renderer, secretsFromEnv } from '../render/index.ts';
 import { renderBudget } from '../render/configSchema.ts';
-import { storeCollections } from './storeCollections.ts';
-import { LowdbStore } from '../store/lowdbStore.ts';
+import { buildStore, lowdbStorePath } from './openStore.ts';
 
 export interface GitOpsFlags {
   config?: string;
@@ -78,8 +76,10 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG ?? (existsSync('netsync.yml') ? 'netsync.yml' : undefined));
   const { config } = loaded;
   const dataDir = loaded.resolvePath(config.dataDir);
-  const storePath = config.store.path ? loaded.resolvePath(config.store.path) : join(dataDir, 'store.json');
-  const store = !flags.inventory && existsSync(storePath) ? new LowdbStore(storePath, { collections: storeCollections, readOnly: true }) : undefined;
+  const paths = { dataDir, resolvePath: loaded.resolvePath };
+  // A lowdb file that does not exist yet holds no devices; a PostgreSQL store is always read.
+  const hasStore = config.store.kind === 'postgres' || existsSync(lowdbStorePath(config.store, paths));
+  const store = !flags.inventory && hasStore ? buildStore(config.store, { ...paths, readOnly: true }) : undefined;
   await store?.init();
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderProcesses: CLI_RENDER_PROCESSES, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;

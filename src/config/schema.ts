@@ -11,6 +11,7 @@ import { INTAKE_DEFAULTS, intakeConfigSchema, reposConfigSchema } from '../intak
 import { devicesConfigSchema } from '../drivers/configSchema.ts';
 import { RENDER_DEFAULTS, renderConfigSchema } from '../render/configSchema.ts';
 import { UI_DEFAULTS, uiConfigSchema } from '../ui/configSchema.ts';
+import { storeConfigSchema } from '../store/configSchema.ts';
 import { byteSizeSchema } from '../model/byteSizeSchema.ts';
 import { roleSchema } from '../model/roles.ts';
 
@@ -35,13 +36,8 @@ export const configSchema = z
       .default({ host: '127.0.0.1', port: 8080 }),
     /** Where the store, generated tokens and repo mirrors live. Relative paths are relative to the config file. */
     dataDir: z.string().default('.netsync'),
-    store: z
-      .object({
-        kind: z.literal('lowdb').default('lowdb'),
-        path: z.string().optional(),
-      })
-      .strict()
-      .default({ kind: 'lowdb' }),
+    /** lowdb (a JSON file in dataDir, the default) or postgres (docs/guides/storage.md). */
+    store: storeConfigSchema.default({ kind: 'lowdb' }),
     api: z
       .object({
         /** Allow GET requests without a token (e.g. on a trusted management network). */

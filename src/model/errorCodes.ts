@@ -74,12 +74,16 @@ export const ERROR_CODES = {
   YAML_INVALID: client(422, 'invalid-value', 'A YAML file is invalid (syntax, or aliases beyond the limit).'),
 
   // Store and process
-  STORE_CORRUPT: server(500, false, 'The store file does not parse or fails its schema; the daemon stops and never rewrites it.'),
-  STORE_VERSION: server(500, false, 'The store was written by a newer netsync (unknown schema version).'),
+  STORE_CORRUPT: server(500, false, 'The store file (or a PostgreSQL store row) does not parse or fails its schema; the message names the field, and the store never rewrites it.'),
+  STORE_VERSION: server(500, false, 'The store was written by a newer netsync (unknown file format or PostgreSQL migrations).'),
   STORE_WRITE_FAILED: server(500, true, 'Writing the store failed (disk full, permissions); nothing was changed.'),
   STORE_LOCKED: server(500, true, 'Another netsync process holds the store; stop it or point this one elsewhere.'),
   STORE_LOCK_INVALID: server(500, false, 'The store lock file does not name a netsync process; it is left in place (delete it if no netsync uses the store).'),
   STORE_MISSING: server(500, false, 'The store file is missing but its directory holds netsync state; restore it from a backup (a new empty store would forget every device).'),
+  STORE_UNREACHABLE: server(503, true, 'The PostgreSQL store cannot be reached (server down, wrong host, role or database); the message names host:port/database, never the password.'),
+  STORE_TIMEOUT: server(503, true, 'A PostgreSQL store statement (or the wait for its write lock) ran over store.statementTimeoutMs; nothing was changed.'),
+  STORE_FAILED: server(500, false, 'The PostgreSQL store failed otherwise; `data.sqlState` holds the SQLSTATE.'),
+  STORE_NOT_EMPTY: client(409, 'data-exists', '`netsync store migrate` found data in the target database; use an empty one, or --force to replace it.'),
   LISTEN_FAILED: server(500, false, 'The daemon could not listen on its address (in use, not permitted).'),
   LAB_STATE_INVALID: server(500, false, "The lab's state directory holds something it cannot read."),
   JOURNAL_CORRUPT: server(500, false, 'The write journal does not parse; recovery stops and reports it.'),

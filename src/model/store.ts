@@ -87,6 +87,8 @@ export interface Store {
   /**
    * Record changes and device changes in one atomic write (e.g. a linknet and the
    * events it causes). Runs `plan` against the current state; throw to change nothing.
+   * `plan` must be a pure function of the view: a store may run it more than once and keep only the
+   * last run (the PostgreSQL store re-runs it after loading rows an earlier run read but did not have).
    */
   transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T>;
 

@@ -37,6 +37,18 @@ describe('config', () => {
     for (const ok of ['1mb', '512KB', '2.5 mb', '1048576']) expect(parseConfig({ api: { bodyLimit: ok } }, {}).api.bodyLimit, ok).to.equal(ok);
   });
 
+  it('takes store lowdb (the default, also without kind) or postgres with its URL from the environment', () => {
+    expect(parseConfig({}, {}).store).to.deep.equal({ kind: 'lowdb' });
+    expect(parseConfig({ store: { path: 's.json' } }, {}).store).to.deep.equal({ kind: 'lowdb', path: 's.json' });
+    const pg = parseConfig({ store: { kind: 'postgres', url: '${DB_URL}' } }, { DB_URL: 'postgres://u:pw@db:5432/netsync' }).store;
+    expect(pg).to.deep.include({ kind: 'postgres', url: 'postgres://u:pw@db:5432/netsync', maxConnections: 10 });
+    const notPg = failure({ store: { kind: 'postgres', url: 'mysql://u:hidden-pw@db/x' } });
+    expect(notPg.message).to.contain("'store.url'").and.not.contain('hidden-pw');
+    expect(failure({ store: { kind: 'postgres' } }).message).to.contain("'store.url'");
+    expect(failure({ store: { kind: 'postgres', url: 'postgres://db/x', path: 'x' } }).message).to.contain("'store.path'");
+    expect(failure({ store: { kind: 'mongo' } }).message).to.contain("'store.kind'");
+  });
+
   it('takes secrets from the environment, with defaults, and names a missing variable', () => {
     const tokens = [{ name: 'ops', token: '${OPS_TOKEN}', role: 'operator' }];
     expect(parseConfig({ api: { tokens } }, { OPS_TOKEN: 'a-very-long-secret-token' }).api.tokens[0]!.token).to.equal('a-very-long-secret-token');

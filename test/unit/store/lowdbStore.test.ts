@@ -23,6 +23,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   throw new Error('expected a NetsyncError');
 }
 
+/** What only the file backend has (the file, its lock); the Store contract itself: test/integration/store/storeContract.test.ts. */
 describe('store/LowdbStore', () => {
   let dir: string;
   let path: string;
@@ -31,82 +32,6 @@ describe('store/LowdbStore', () => {
     path = join(dir, 'store.json');
   });
   afterEach(() => removeDir(dir));
-
-  it('finds devices case-insensitively and refuses a second spelling', async () => {
-    const store = new LowdbStore(path, { collections: storeCollections });
-    await store.init();
-    await store.changeDevices({ create: [dev('SW-1')] });
-    expect((await store.getDevice('sw-1'))?.hostname).to.equal('SW-1');
-    expect(await codeOf(store.changeDevices({ create: [dev('sw-1')] }))).to.equal('CONFLICT');
-    expect(await store.listDevices()).to.have.length(1);
-  });
-
-  it('applies a change all or nothing', async () => {
-    const store = new LowdbStore(path, { collections: storeCollections });
-    await store.init();
-    await store.changeDevices({ create: [dev('a')] });
-    const failing = store.changeDevices({
-      update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: ['x'] }) }, { hostname: 'missing', apply: (d) => d }],
-      events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'now', detail: '' }],
-    });
-    expect(await codeOf(failing)).to.equal('NOT_FOUND');
-    expect((await store.getDevice('a'))?.groups).to.deep.equal([]);
-    expect(await store.listEvents()).to.have.length(0);
-  });
-
-  it('keeps devices, events and meta across a restart', async () => {
-    const first = new LowdbStore(path, { collections: storeCollections });
-    await first.init();
-    await first.changeDevices({ create: [dev('a')], events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'x', detail: 'd' }] });
-    await first.setMeta('repo', { commit: 'abc' });
-    await first.close();
-    const second = new LowdbStore(path, { collections: storeCollections });
-    await second.init();
-    expect((await second.getDevice('A'))?.unsyncedSince).to.equal(new Date(0).toISOString());
-    expect((await second.listEvents({ hostname: 'a' })).map((e) => e.cause)).to.deep.equal(['manual']);
-    expect(await second.getMeta('repo')).to.deep.equal({ commit: 'abc' });
-  });
-
-  it('keeps every open event and only the newest closed ones per device', async () => {
-    const store = new LowdbStore(path, { collections: storeCollections, keepClosedEvents: 2 });
-    await store.init();
-    await store.changeDevices({ create: [dev('a'), dev('b')] });
-    const ev = (hostname: string, detail: string, closed = false) => ({
-      hostname,
-      cause: 'manual' as const,
-      by: 't',
-      at: detail,
-      detail,
-      ...(closed ? { clearedAt: detail } : {}),
-    });
-    await store.changeDevices({ events: [ev('b', 'b1', true), ev('b', 'b2', true), ev('b', 'b3', true)] });
-    for (const n of [1, 2, 3]) {
-      await store.changeDevices({ events: [ev('a', `open${n}`)] });
-      await store.changeDevices({ clearEvents: { hostnames: ['A'], at: `c${n}` } });
-    }
-    await store.changeDevices({ events: [ev('a', 'open4'), ev('a', 'open5')] });
-    const details = async (h: string) => (await store.listEvents({ hostname: h })).map((e) => e.detail);
-    expect(await details('a')).to.deep.equal(['open2', 'open3', 'open4', 'open5']);
-    expect(await details('b')).to.deep.equal(['b2', 'b3']);
-    await store.close();
-    const reopened = new LowdbStore(path, { collections: storeCollections, keepClosedEvents: 2 });
-    await reopened.init();
-    expect((await reopened.listEvents()).map((e) => e.id)).to.deep.equal((await store.listEvents()).map((e) => e.id));
-  });
-
-  it('loses no update under 200 concurrent read-modify-writes', async () => {
-    const store = new LowdbStore(path, { collections: storeCollections });
-    await store.init();
-    await store.changeDevices({ create: [dev('a')] });
-    await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] }),
-      ),
-    );
-    const reopened = new LowdbStore(path, { collections: storeCollections });
-    await reopened.init();
-    expect((await reopened.getDevice('a'))?.groups).to.have.length(200);
-  });
 
   it('refuses a corrupt file with STORE_CORRUPT and leaves it untouched', async () => {
     await writeFile(path, '{"version":1,"devices":{"a":');
@@ -165,17 +90,5 @@ describe('store/LowdbStore', () => {
     expect(JSON.parse(await readFile(lockPath, 'utf8')).pid).to.equal(process.pid);
     await store.close();
     expect(existsSync(lockPath)).to.equal(false);
-  });
-
-  it('gives a device lock to one owner at a time without waiting', async () => {
-    const store = new LowdbStore(path, { collections: storeCollections });
-    await store.init();
-    expect(await store.tryLockDevice('SW-1', 'tx1')).to.equal(true);
-    expect(await store.tryLockDevice('sw-1', 'tx2')).to.equal(false);
-    expect(await store.lockHolder('sw-1')).to.equal('tx1');
-    await store.unlockDevice('sw-1', 'tx2');
-    expect(await store.lockHolder('sw-1')).to.equal('tx1');
-    await store.unlockDevice('sw-1', 'tx1');
-    expect(await store.tryLockDevice('sw-1', 'tx2')).to.equal(true);
   });
 });
