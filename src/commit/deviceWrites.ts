@@ -33,6 +33,8 @@ export interface DeviceWritesDeps {
   mask?: (text: string) => string;
   clock?: Clock;
   logger?: Logger;
+  /** This process's replica id, recorded on every run (several replicas share one store). */
+  replica?: string;
 }
 
 /** One configuration run through the engine. */
@@ -56,7 +58,7 @@ export class DeviceWrites {
   constructor(private readonly deps: DeviceWritesDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
-    this.journal = new RunJournal(deps.store, this.clock);
+    this.journal = new RunJournal(deps.store, this.clock, undefined, deps.replica);
   }
 
   /** The flags a run gets: netsync's defaults, then the config's, then the run's own. */
@@ -137,14 +139,16 @@ export class DeviceWrites {
   }
 
   /**
-   * After a restart: every run still marked running was cut off. Marks them interrupted at once and returns
-   * them; then, in the background, cancels what each left pending on its devices (persist-id, EOS session),
+   * After a restart (or, with replicas, when another replica has died): every run still marked running whose
+   * replica is `gone` was cut off. Marks them interrupted at once and returns them; then, in the background, cancels what each left pending on its devices (persist-id, EOS session),
    * marks devices it may have changed unsynchronized, and hands each recovered run to `onRecovered`.
    */
-  async recover(onRecovered: (run: RunRecord) => Promise<void> = async () => undefined): Promise<RunRecord[]> {
-    const cut = await this.journal.interrupt();
-    if (cut.length) this.logger.warn({ runs: cut.map((r) => `${r.kind}:${r.id}`) }, 'device runs cut off by a restart: recovering them');
+  async recover(onRecovered: (run: RunRecord) => Promise<void> = async () => undefined, gone?: (replica: string | undefined) => boolean): Promise<RunRecord[]> {
+    const cut = await this.journal.interrupt(gone);
+    if (cut.length) this.logger.warn({ runs: cut.map((r) => `${r.kind}:${r.id}`), replicas: [...new Set(cut.map((r) => r.replica ?? '(unnamed)'))] }, 'device runs cut off by a stopped process: recovering them');
+    const before = this.recovery;
     this.recovery = (async () => {
+      await before;
       for (const run of cut) {
         try {
           const { recovery, notes } = await recoverRun(run, {

@@ -50,31 +50,60 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
     if (state.aborted || state.runs.some((r) => r.result === 'fail')) await rollbackAll(state);
     await closeAll(state);
   } finally {
-    for (const run of locked) {
-      await ports.locks.unlockDevice(run.hostname, state.id).catch((err: unknown) => state.log.error({ device: run.hostname, err }, 'could not release the transaction lock'));
-    }
+    await unlockInStore(state, locked);
   }
   return buildOutcome(state);
 }
 
-/** The transaction locks in the store: a device another transaction holds fails with LOCKED, naming the holder. */
+async function unlockInStore(state: RunState, locked: DeviceRun[]): Promise<void> {
+  const { locks } = state.ports;
+  const failed = (err: unknown) => state.log.error({ devices: locked.map((r) => r.hostname), err }, 'could not release the transaction locks');
+  if (locks.unlockDevices) return void (await locks.unlockDevices(locked.map((r) => r.hostname), state.id).catch(failed));
+  for (const run of locked) await locks.unlockDevice(run.hostname, state.id).catch(failed);
+}
+
+/**
+ * The transaction locks (in-process, or PostgreSQL advisory locks shared by the replicas, in one round trip
+ * when the locks offer a batch). Every transaction takes them in one order
+ * (lower-cased hostname) and stops at the first refusal, so of two overlapping transactions started at the
+ * same moment exactly one gets all its devices: neither can hold a device the other needs before the device
+ * they both refused.
+ */
 async function lockInStore(state: RunState, locked: DeviceRun[]): Promise<void> {
-  for (const run of state.runs) {
-    if (await state.ports.locks.tryLockDevice(run.hostname, state.id)) {
+  const ordered = [...state.runs].sort((a, b) => compareKeys(hostnameKey(a.hostname), hostnameKey(b.hostname)));
+  const { locks } = state.ports;
+  if (locks.tryLockDevices) {
+    const { locked: taken, refused } = await locks.tryLockDevices(ordered.map((r) => r.hostname), state.id);
+    locked.push(...ordered.slice(0, taken.length));
+    const run = refused === undefined ? undefined : ordered[taken.length];
+    if (run) await refuse(state, run);
+    return;
+  }
+  for (const run of ordered) {
+    if (await locks.tryLockDevice(run.hostname, state.id)) {
       locked.push(run);
       continue;
     }
-    const holder = await state.ports.locks.lockHolder(run.hostname);
-    failRun(
-      state,
-      run,
-      'lock',
-      new NetsyncError('LOCKED', `${run.hostname}: transaction ${holder ?? '(unknown)'} is working on this device; retry when it has finished`, {
-        hostname: run.hostname,
-        holder: holder ?? null,
-      }),
-    );
+    return refuse(state, run);
   }
+}
+
+/** A device another transaction holds fails with LOCKED, naming the holder. */
+async function refuse(state: RunState, run: DeviceRun): Promise<void> {
+  const holder = await state.ports.locks.lockHolder(run.hostname);
+  failRun(
+    state,
+    run,
+    'lock',
+    new NetsyncError('LOCKED', `${run.hostname}: transaction ${holder ?? '(unknown)'} is working on this device; retry when it has finished`, {
+      hostname: run.hostname,
+      holder: holder ?? null,
+    }),
+  );
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function execute(state: RunState): Promise<void> {

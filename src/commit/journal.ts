@@ -32,6 +32,8 @@ export interface RunRecord {
   status: RunStatus;
   startedAt: string;
   endedAt?: string;
+  /** The replica (process) working on it: when that replica is gone, the leader recovers the run. */
+  replica?: string;
   /** What else the run works on, e.g. the interface of a bounce. */
   detail?: string;
   concurrency: number;
@@ -59,6 +61,7 @@ export const runRecordSchema = recordSchema<RunRecord>()(
     status: z.enum(['running', 'ended', 'interrupted']),
     startedAt: isoTime,
     endedAt: isoTime.optional(),
+    replica: z.string().optional(),
     detail: z.string().optional(),
     concurrency: z.number().int(),
     confirmTimeoutSeconds: z.number(),
@@ -92,6 +95,8 @@ export class RunJournal {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keep = DEFAULT_RUNS_KEPT,
+    /** This process's replica id, written on every run it begins. */
+    private readonly replica?: string,
   ) {}
 
   /** Written before the first device is touched. */
@@ -101,6 +106,7 @@ export class RunJournal {
       kind: run.kind,
       status: 'running',
       startedAt: this.clock().toISOString(),
+      ...(this.replica ? { replica: this.replica } : {}),
       ...(run.detail ? { detail: run.detail } : {}),
       concurrency: run.concurrency,
       confirmTimeoutSeconds: run.confirmTimeoutSeconds,
@@ -143,18 +149,18 @@ export class RunJournal {
   }
 
   /**
-   * At start, nothing runs yet: every run still marked running was cut off. Marks them interrupted (each
-   * device without an outcome too) and returns them as they are now.
+   * Every run still marked running whose replica is gone (`gone`; at the start of a single process, every
+   * run) was cut off. Marks them interrupted (each device without an outcome too) and returns them as they are now.
    */
-  async interrupt(): Promise<RunRecord[]> {
-    const cut = (await this.list()).filter((r) => r.status === 'running');
+  async interrupt(gone: (replica: string | undefined) => boolean = () => true): Promise<RunRecord[]> {
+    const cut = (await this.list()).filter((r) => r.status === 'running' && gone(r.replica));
     const at = this.clock().toISOString();
     const out: RunRecord[] = [];
     for (const run of cut) {
       out.push(
         await this.store.updateRecord('runs', run.id, (r) => ({
           ...r!,
-          status: 'interrupted',
+          status: r!.status === 'running' ? 'interrupted' : r!.status,
           endedAt: at,
           devices: r!.devices.map((d) => ({ ...d, outcome: d.outcome ?? 'interrupted' })),
         })),

@@ -9,6 +9,13 @@ export interface DeviceLocks {
   tryLockDevice(hostname: string, owner: string): Promise<boolean>;
   unlockDevice(hostname: string, owner: string): Promise<void>;
   lockHolder(hostname: string): Promise<string | undefined>;
+  /**
+   * Optional batch form (one round trip to a database): tries the devices in the order given and stops at the
+   * first one another owner holds; returns the ones taken and the one refused.
+   */
+  tryLockDevices?(hostnames: string[], owner: string): Promise<{ locked: string[]; refused?: string }>;
+  /** Optional batch form of unlockDevice. */
+  unlockDevices?(hostnames: string[], owner: string): Promise<void>;
 }
 
 /** The config hash the store holds for a device, and how device text is hashed the same way. */

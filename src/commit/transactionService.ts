@@ -46,6 +46,8 @@ export interface TransactionRecord {
   error?: string;
   /** After a restart: what cancelling the cut-off transaction's pending commits did, per device. */
   recovery?: CancelResult[];
+  /** The replica (process) committing it; when that replica is gone, the leader marks it aborted. */
+  replica?: string;
 }
 
 declare module '../model/store.ts' {
@@ -71,6 +73,7 @@ export const transactionRecordSchema = recordSchema<TransactionRecord>()(
     outcome: transactionOutcomeSchema.optional(),
     error: z.string().optional(),
     recovery: z.array(cancelResultSchema).optional(),
+    replica: z.string().optional(),
   }),
 );
 
@@ -84,6 +87,8 @@ export interface TransactionServiceDeps {
   keep?: number;
   /** Hides secret values in device text (diffs, device error messages) before it is stored or shown. */
   mask?: (text: string) => string;
+  /** This process's replica id, written on every transaction it commits. */
+  replica?: string;
 }
 
 /** Ended transactions kept by default; staged and committing ones are never dropped. */
@@ -196,7 +201,7 @@ export class TransactionService {
       const current = view.record('transactions', id);
       if (!current) throw notFound('transaction', id);
       if (current.status !== 'staged') throw notStaged(current);
-      const next: TransactionRecord = { ...current, status: 'committing', flags: effective, committedBy: by, startedAt };
+      const next: TransactionRecord = { ...current, status: 'committing', flags: effective, committedBy: by, startedAt, ...(this.deps.replica ? { replica: this.deps.replica } : {}) };
       return { result: next, records: [{ collection: 'transactions', id, value: next }] };
     });
     let outcome: TransactionOutcome;
@@ -239,15 +244,15 @@ export class TransactionService {
    * complete); the journal's recovery cancels its pending commits in the background (`recordRecovery`), and a
    * device that cannot be reached still reverts by itself at the confirm timeout.
    */
-  async abortInterrupted(runs: RunRecord[]): Promise<string[]> {
-    const cut = (await this.list()).filter((r) => r.status === 'committing');
+  async abortInterrupted(runs: RunRecord[], gone: (replica: string | undefined) => boolean = () => true): Promise<string[]> {
+    const cut = (await this.list()).filter((r) => r.status === 'committing' && gone(r.replica));
     for (const r of cut) {
       const journaled = runs.some((run) => run.id === r.id);
       await this.deps.store.updateRecord('transactions', r.id, (cur) => ({
         ...cur!,
         status: 'aborted',
         finishedAt: this.clock().toISOString(),
-        error: `the daemon stopped during phase '${cur!.phase ?? 'unknown'}'; pending commits are being cancelled, and any device that cannot be reached reverts after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
+        error: `${cur!.replica ? `the netsync process committing it (replica ${cur!.replica})` : 'the daemon'} stopped during phase '${cur!.phase ?? 'unknown'}'; pending commits are being cancelled, and any device that cannot be reached reverts after the confirm timeout (${cur!.flags?.confirmTimeoutSeconds ?? '?'} s)`,
         // Stopped before its first device was touched: nothing to recover.
         ...(journaled ? {} : { recovery: [] }),
       }));

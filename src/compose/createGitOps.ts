@@ -11,6 +11,7 @@ import { ImpactService, parseSettingsRules } from '../impact/index.ts';
 import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
+import type { DeliveryLog, ExclusiveWork } from '../model/cluster.ts';
 import { networkFromStore } from '../inventory/networkContext.ts';
 import { parseByteSize } from '../model/byteSizeSchema.ts';
 import type { InputLimits, RepoKind } from '../render/index.ts';
@@ -79,6 +80,10 @@ export interface IntakeParts extends GitOpsParts {
   intake: IntakeConfig;
   logger: Logger;
   clock: Clock;
+  /** Webhook deliveries already received (in the database when replicas share one). */
+  deliveries?: DeliveryLog;
+  /** Runs a repo's refresh under a claim every replica respects, so a push is processed once. */
+  exclusive?: ExclusiveWork;
 }
 
 export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
@@ -86,7 +91,8 @@ export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
   const deps = { ...gitops, repos: gitops.gitRepos, store: parts.store, syncStatus: parts.syncStatus, logger: parts.logger, clock: parts.clock, precise: parts.intake.precise };
   const intake = new IntakeService({
     repos: resolveRepos(parts.repos, parts.resolvePath),
-    refresh: (repo, trigger) => refreshRepo(deps, repo, trigger),
+    refresh: (repo, trigger) => (parts.exclusive ? parts.exclusive.run(`repo-refresh:${repo}`, () => refreshRepo(deps, repo, trigger)) : refreshRepo(deps, repo, trigger)),
+    ...(parts.deliveries ? { deliveries: parts.deliveries } : {}),
     logger: parts.logger.child({ component: 'intake' }),
     queueSize: parts.intake.queueSize,
     verdicts: {

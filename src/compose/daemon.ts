@@ -59,6 +59,11 @@ import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';
 import { webInterface } from '../ui/webInterface.ts';
+import type { Cluster } from './createCluster.ts';
+import { createCluster } from './createCluster.ts';
+import { LeaderDuties } from '../cluster/leaderDuties.ts';
+import { newReplicaId } from '../cluster/replicaId.ts';
+import { withDeviceLocks } from '../cluster/storeWithLocks.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -90,8 +95,12 @@ export interface Daemon {
   syncto: SynctoService;
   /** Reads MANAGED synchronized devices and marks those changed outside netsync (scheduled when enabled). */
   driftCheck: DriftCheck;
-  /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default). */
+  /** Cron schedules: alarm sweep, inventory sync, auto-sync (off by default); run by the leader only. */
   scheduler: Scheduler;
+  /** This replica, the leader election and what replicas share (a cluster of one on the embedded store). */
+  cluster: Cluster;
+  /** The leader's work: the scheduler, recovery of the work of replicas that are gone, housekeeping. */
+  duties: LeaderDuties;
   /** Where the generated operator token lives, when the config lists none. */
   tokenFile?: string;
   /** The HTTP application (its routes are enumerated by the fuzz test, so a new route is fuzzed too). */
@@ -103,7 +112,7 @@ export interface Daemon {
 
 export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const { config } = loaded;
-  const { logger, clock, dataDir, store, syncStatus, gitops } = await foundation(loaded, options);
+  const { logger, clock, dataDir, store, cluster, syncStatus, gitops } = await foundation(loaded, options);
   // Inventory events are judged like pushes: only devices whose intended config changes are marked.
   const configs = gitops ? intendedConfigsOf(gitops.renderer) : undefined;
   const inventory = new InventoryService(store, syncStatus, clock, configs);
@@ -121,7 +130,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
-  const { writes, transactions, bounces, jobs } = await deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock });
+  const { writes, transactions, bounces, jobs, recover } = deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock, replica: cluster.replica });
   const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
   const scheduler = buildScheduler(config, {
     clock,
@@ -132,6 +141,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
     autoSync: () => runAutoSync({ store, syncto, jobs }, config.scheduler.autoSync.comment),
     driftCheck: () => driftCheck.run().then(() => undefined),
   });
+  const duties = await startDuties(cluster, scheduler, recover, logger);
 
   const checks = createChecks(config.checks, {
     store,
@@ -142,9 +152,9 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const refusals = new RefusalLog(logger);
-  const app = httpApp(config, { tokens, refusals, store, inventory, network, bounces, alarms, inventorySync, checks, sessions, transactions, jobs, syncto, gitops, logger, clock });
+  const app = httpApp(config, { tokens, refusals, store, cluster, inventory, network, bounces, alarms, inventorySync, checks, sessions, transactions, jobs, syncto, gitops, logger, clock });
 
-  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, gitops, tokenFile, refusals };
+  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, cluster, duties, gitops, tokenFile, refusals };
   return daemonHandle(parts, app, config.listen);
 }
 
@@ -152,6 +162,7 @@ interface HttpParts {
   tokens: ApiToken[];
   refusals: RefusalLog;
   store: Store;
+  cluster: Cluster;
   inventory: InventoryService;
   network: NetworkService;
   bounces: InterfaceBounceService;
@@ -193,7 +204,7 @@ function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
     logger,
     refusals: parts.refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter(store, VERSION), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    publicRouters: [healthRouter({ version: VERSION, backend: () => parts.cluster.health(), leadership: parts.cluster.leadership }), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
     apiRouters: [
       devicesRouter(inventory, parts.bounces),
       checks.apiRouter,
@@ -220,26 +231,53 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
       key: 'scheduler.autoSync.enabled',
     });
   }
-  const store = await openStore(loaded, dataDir, logger);
+  const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
   const syncStatus = new SyncStatusService(store, clock);
   const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock })
+    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
     : undefined;
-  return { logger, clock, dataDir, store, syncStatus, gitops };
+  return { logger, clock, dataDir, store, cluster, syncStatus, gitops };
 }
 
-/** The configured store (the lowdb file, or PostgreSQL), loaded and checked. */
-async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger): Promise<Store> {
+/**
+ * The configured store (the lowdb file, or PostgreSQL), loaded and checked, and this process among the replicas
+ * on it: the store every part sees takes the replicas' shared device locks (PostgreSQL advisory locks).
+ */
+async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, clock: Clock): Promise<{ store: Store; cluster: Cluster }> {
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
   const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
   await store.init();
-  return store;
+  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
+  return { store: cluster.locks ? withDeviceLocks(store, cluster.locks) : store, cluster };
+}
+
+/** The PostgreSQL URL when the store is PostgreSQL. */
+function postgresUrlOf(store: { kind: string; url?: string }): string | undefined {
+  return store.kind === 'postgres' ? store.url : undefined;
+}
+
+/**
+ * Registers this replica (present before it does any work) and runs the first election round; as leader
+ * (always, for a single process) the work a stopped process left is marked before the API answers.
+ */
+async function startDuties(cluster: Cluster, scheduler: Scheduler, recover: (gone: (replica: string | undefined) => boolean) => Promise<void>, logger: Logger): Promise<LeaderDuties> {
+  const duties = new LeaderDuties({ leadership: cluster.leadership, registry: cluster.registry, scheduler, recover, housekeeping: () => cluster.housekeeping(), logger: logger.child({ component: 'leader' }) });
+  try {
+    await cluster.leadership.start();
+  } catch (err) {
+    await cluster.close().catch(() => undefined);
+    throw new NetsyncError('UNAVAILABLE', `cannot register this replica in the database: ${(err as Error).message}`, {}, { cause: err });
+  }
+  await duties.idle();
+  return duties;
 }
 
 interface WorkParts {
   store: Store;
+  /** This process's replica id, recorded on every run, job and transaction. */
+  replica?: string;
   sessions: SessionFactory;
   syncStatus: SyncStatusService;
   gitops: GitOpsService | undefined;
@@ -249,11 +287,12 @@ interface WorkParts {
 
 /**
  * The one front door to device configuration (the config's defaults, the journal of every device write) and
- * what goes through it; every run a stop cut off (transaction, syncto, auto-sync, bounce) is recovered alike,
- * its owner recording the outcome.
+ * what goes through it; `recover` handles every run a stopped process cut off (transaction, syncto, auto-sync,
+ * bounce) alike, its owner recording the outcome. The leader calls it: at start for a single process, and
+ * whenever a replica is gone for several.
  */
-async function deviceWork(config: LoadedConfig['config'], parts: WorkParts) {
-  const { store, sessions, syncStatus, gitops, logger, clock } = parts;
+function deviceWork(config: LoadedConfig['config'], parts: WorkParts) {
+  const { store, sessions, syncStatus, gitops, logger, clock, replica } = parts;
   // Device text (diffs, errors): known secret values become placeholders, secret-shaped values ********.
   const mask = (text: string) => maskDeviceText(text, valueSubstitutions(gitops?.renderer.secrets ?? {}));
   const writes = new DeviceWrites({
@@ -265,18 +304,21 @@ async function deviceWork(config: LoadedConfig['config'], parts: WorkParts) {
     hashConfig: configHash,
     markChanged: async (hostnames, detail) => void (await syncStatus.markUnsynced(hostnames, 'drift_detected', { by: 'recovery', detail })),
     mask,
+    ...(replica ? { replica } : {}),
   });
-  const transactions = new TransactionService({ store, writes, clock, logger, mask });
+  const transactions = new TransactionService({ store, writes, clock, logger, mask, ...(replica ? { replica } : {}) });
   const bounces = new InterfaceBounceService({ store, writes, clock });
-  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }));
-  const cut = await writes.recover(async (run) => {
-    await transactions.recordRecovery(run);
-    await jobs.recordRecovery(run);
-  });
-  await transactions.abortInterrupted(cut);
-  const interrupted = await jobs.abortInterrupted(cut);
-  if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a restart as ABORTED');
-  return { writes, transactions, bounces, jobs };
+  const jobs = new JobRunner(store, clock, logger.child({ component: 'jobs' }), undefined, replica);
+  const recover = async (gone: (replica: string | undefined) => boolean) => {
+    const cut = await writes.recover(async (run) => {
+      await transactions.recordRecovery(run);
+      await jobs.recordRecovery(run);
+    }, gone);
+    await transactions.abortInterrupted(cut, gone);
+    const interrupted = await jobs.abortInterrupted(cut, gone);
+    if (interrupted.length) logger.warn({ jobs: interrupted }, 'marked jobs cut off by a stopped process as ABORTED');
+  };
+  return { writes, transactions, bounces, jobs, recover };
 }
 
 /** syncto (through the front door) and the drift check, each with the renderer in force. */
@@ -357,13 +399,15 @@ type DaemonParts = Omit<Daemon, 'listen' | 'stop' | 'gitops' | 'tokenFile' | 'ap
 
 /** The running daemon: its parts, listen (which starts the background work) and an orderly stop. */
 function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; port: number }): Daemon {
-  const { store, logger, scheduler, writes, jobs, gitops, checks, tokenFile, refusals, ...rest } = parts;
+  const { store, logger, scheduler, writes, jobs, gitops, checks, tokenFile, refusals, cluster, duties, ...rest } = parts;
   let server: Server | undefined;
   return {
     ...rest,
     store,
     logger,
     scheduler,
+    cluster,
+    duties,
     writes,
     jobs,
     checks,
@@ -377,7 +421,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
           server = s;
           const address = s.address() as AddressInfo;
           logger.info({ address: address.address, port: address.port }, 'netsync API listening');
-          scheduler.start();
+          duties.setServing(true);
           gitops?.intake.start();
           checks.service?.resumeInterrupted().catch((err: unknown) => logger.error({ err }, 'could not resume interrupted PR checks'));
           resolve(address);
@@ -385,7 +429,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
         s.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, listen.host, listen.port)));
       }),
     stop: async () => {
-      await scheduler.stop();
+      await duties.stop();
       await writes.recovery;
       await jobs.drain();
       await gitops?.intake.stop();
@@ -399,6 +443,8 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
       // The render processes end with the daemon (in-flight renders have finished with the jobs and intake above).
       await gitops?.renderer.close();
       refusals.flush();
+      // Leaves the cluster (another replica leads within a second) and ends the lock connections.
+      await cluster.close();
       await store.close();
     },
   };

@@ -7,7 +7,8 @@ import { NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { RepoKind } from '../render/index.ts';
 import type { RepoConfig } from './configSchema.ts';
-import { DeliveryDedupe } from './deliveryDedupe.ts';
+import type { DeliveryLog } from '../model/cluster.ts';
+import { MemoryDeliveryLog } from '../cluster/localCluster.ts';
 import type { IncomingEvent } from './pushEvent.ts';
 import { eventName, normalizeRepoId, parseEvent } from './pushEvent.ts';
 import type { PushVerdict, VerdictSources } from './pushVerdict.ts';
@@ -38,6 +39,8 @@ export interface IntakeOptions {
   queueSize: number;
   /** Where a waited-for verdict is looked up when another trigger processed the commit first. */
   verdicts?: VerdictSources;
+  /** Deliveries already received (default: in memory; in the database when replicas share one). */
+  deliveries?: DeliveryLog;
 }
 
 /** Receives verified pull-request webhooks for one of our repos (PR checks); answers at once. */
@@ -45,12 +48,13 @@ export type PullRequestHandler = (provider: Provider, repo: RepoKind, payload: u
 
 export class IntakeService {
   private readonly verifier: SignatureVerifier<RepoKind>;
-  private readonly dedupe = new DeliveryDedupe();
+  private readonly deliveries: DeliveryLog;
   private readonly queue: RefreshQueue<RepoKind, RefreshResult>;
   private readonly ids: Record<RepoKind, Set<string>>;
   private onPullRequest: PullRequestHandler | undefined;
 
   constructor(private readonly options: IntakeOptions) {
+    this.deliveries = options.deliveries ?? new MemoryDeliveryLog();
     this.verifier = new SignatureVerifier({ settings: options.repos.settings.webhookSecrets, templates: options.repos.templates.webhookSecrets });
     this.queue = new RefreshQueue(async (repo, triggers) => {
       try {
@@ -118,13 +122,20 @@ export class IntakeService {
     if (!isPullRequest && event.kind !== 'push') return answer({ accepted: false, repo, ignored: `event '${event.name}' is not handled` });
     const ignored = isPullRequest ? undefined : branchIgnored(event, this.options.repos[repo].branch);
     if (ignored) return answer({ accepted: false, repo, ignored });
-    if (this.dedupe.has(req.provider, req.delivery)) return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
-    // Both throw UNAVAILABLE (503) when their queue is full; the delivery is remembered only once accepted.
+    // Claimed before the work is queued, so of two replicas handed the same delivery only one processes it.
+    if (req.delivery && !(await this.deliveries.claim(req.provider, req.delivery))) {
+      return answer({ accepted: false, repo, duplicate: true, ignored: 'delivery already received' }, 200);
+    }
+    // Both throw UNAVAILABLE (503) when their queue is full; the claim is then given back, so the sender's retry is processed.
     let result: { accepted: boolean; ignored?: string } = { accepted: true };
     let refreshing: Promise<RefreshResult> | undefined;
-    if (isPullRequest) result = this.onPullRequest!(req.provider, repo, JSON.parse(req.rawBody.toString('utf8')));
-    else (refreshing = this.refresh(repo, `webhook:${req.provider}`)).catch(() => undefined);
-    this.dedupe.remember(req.provider, req.delivery);
+    try {
+      if (isPullRequest) result = this.onPullRequest!(req.provider, repo, JSON.parse(req.rawBody.toString('utf8')));
+      else (refreshing = this.refresh(repo, `webhook:${req.provider}`)).catch(() => undefined);
+    } catch (err) {
+      if (req.delivery) await this.deliveries.release(req.provider, req.delivery).catch(() => undefined);
+      throw err;
+    }
     const verdicts = this.options.verdicts;
     if (refreshing && req.waitMs && event.after && verdicts) {
       return answer({ ...result, repo, verdict: await awaitVerdict(repo, event.after, refreshing, req.waitMs, verdicts) });

@@ -44,6 +44,8 @@ export class JobRunner {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly keep: number = DEFAULT_JOBS_KEPT,
+    /** This process's replica id, written on every job it runs. */
+    private readonly replica?: string,
   ) {}
 
   /** Creates the record, starts the work in the background and returns the record at once. */
@@ -62,6 +64,7 @@ export class JobRunner {
       perDevice: {},
       createdAt: now,
       startedAt: now,
+      ...(this.replica ? { replica: this.replica } : {}),
     };
     await this.store.updateRecord('jobs', id, () => job);
     const controller = new AbortController();
@@ -115,12 +118,13 @@ export class JobRunner {
   }
 
   /**
-   * After a restart nothing is running: any job still marked RUNNING/SCHEDULED was cut off. It is ABORTED,
+   * After a restart nothing is running: any job still marked RUNNING/SCHEDULED whose replica is `gone` (every
+   * job, for a single process) was cut off. It is ABORTED,
    * and each of its devices without a final result gets one (never left "running"): failed, with the phase
    * the journal last saw it in. `runs` are the journal's interrupted runs (a job's run has the job's id).
    */
-  async abortInterrupted(runs: RunRecord[] = []): Promise<string[]> {
-    const interrupted = (await this.store.listRecords('jobs')).filter((j) => !isFinished(j.status));
+  async abortInterrupted(runs: RunRecord[] = [], gone: (replica: string | undefined) => boolean = () => true): Promise<string[]> {
+    const interrupted = (await this.store.listRecords('jobs')).filter((j) => !isFinished(j.status) && gone(j.replica) && !this.running.has(j.id));
     const at = this.clock().toISOString();
     for (const job of interrupted) {
       const run = runs.find((r) => r.id === job.id);
@@ -146,7 +150,9 @@ export class JobRunner {
           status: 'ABORTED',
           perDevice,
           progress: { ...current.progress, done: Object.values(perDevice).filter((r) => FINAL_DEVICE_STATUSES.has(r.status)).length },
-          error: 'the daemon restarted while this job was running; devices not verified stay unsynchronized',
+          error: current.replica
+            ? `the netsync process running this job (replica ${current.replica}) stopped while it was running; devices not verified stay unsynchronized`
+            : 'the daemon restarted while this job was running; devices not verified stay unsynchronized',
           finishedAt: at,
           ...(run ? {} : { log: [...(current.log ?? []), 'recovery: the job had not changed any device yet, nothing to recover'] }),
         };

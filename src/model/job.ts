@@ -41,6 +41,8 @@ export interface Job {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The replica (process) running it; when that replica is gone, the leader marks the job ABORTED. */
+  replica?: string;
 }
 
 export function isFinished(status: JobStatus): boolean {

@@ -94,10 +94,10 @@ export class RenderChild {
     const reply = await new Promise<RenderBatchReply | ParseReply>((resolve, reject) => {
       this.current = { resolve, reject, progress };
       this.ref(true);
-      // The budget runs from here, not from the process's start (loading it is not the template's time).
-      progress(STARTING, Date.now());
       this.proc.send(message, (err) => {
         if (err) this.end(new ChildEnded('crash', `the render process could not be given its task: ${err.message}`));
+        // The budget runs from here, not from the process's start (loading it is not the template's time).
+        else progress(STARTING, Date.now());
       });
     }).finally(() => this.ref(false));
     if ('parse' in message) {

@@ -90,6 +90,7 @@ export class RenderPool {
     const watchdog = new Watchdog(on, this.budget.timeoutMs, () => child.killForTime());
     try {
       return (await child.run({ parse: task }, (device, at) => {
+        if (device === STARTING && on.device !== WAITING) return; // the process already reported
         on.device = device;
         on.since = at;
       })) as ParseReply;
@@ -116,6 +117,13 @@ export class RenderPool {
   /** An idle process, preferably one that holds the commit; a new one while under the size. */
   private acquire(repo: 'settings' | 'templates', sha: string, limits: InputLimits): Promise<RenderChild> {
     const key = commitKey(sha, limits);
+    // An idle process that ended meanwhile (killed from outside) is dropped, not handed a task.
+    for (const dead of this.idle.filter((c) => !c.alive)) {
+      this.idle.splice(this.idle.indexOf(dead), 1);
+      clearTimeout(this.idleTimers.get(dead));
+      this.idleTimers.delete(dead);
+      this.all.delete(dead);
+    }
     let i = this.idle.findIndex((c) => c.knows(repo, key));
     // Else the one that parsed this repo last: its parse of a new commit reuses every unchanged file's.
     if (i < 0 && this.idle.length > 0) i = this.idle.reduce((best, c, at) => (c.lastParsed(repo) > this.idle[best]!.lastParsed(repo) ? at : best), 0);
@@ -161,7 +169,8 @@ export class RenderPool {
   }
 
   /** `withFiles`: repos whose files go with the task whatever the process is believed to have parsed. */
-  private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[]): Promise<(RenderedConfig | NetsyncError)[]> {
+  /** `retried`: this batch's process already ended before it was handed the task once (it is not tried a third time). */
+  private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[], retried = false): Promise<(RenderedConfig | NetsyncError)[]> {
     const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
     const child = await this.acquire('settings', job.settings.sha, limits);
     const send = (repo: 'settings' | 'templates') => withFiles.includes(repo) || !child.knows(repo, commitKey(job[repo].sha, limits));
@@ -179,10 +188,13 @@ export class RenderPool {
     let reply: RenderBatchReply;
     try {
       reply = (await child.run({ task }, (device, at) => {
+        if (device === STARTING && on.device !== WAITING) return; // the process already reported
         on.device = device;
         on.since = at;
       })) as RenderBatchReply;
     } catch (err) {
+      // A process that ended before it was handed the task (killed while idle) costs no device its render.
+      if (err instanceof ChildEnded && on.device === WAITING && !retried) return this.runBatch(job, devices, withFiles, true);
       if (err instanceof ChildEnded) return this.afterCrash(job, devices, on.device, err);
       throw err;
     } finally {

@@ -98,6 +98,7 @@ export const jobSchema = recordSchema<Job>()(
     createdAt: isoTime,
     startedAt: isoTime.optional(),
     finishedAt: isoTime.optional(),
+    replica: z.string().optional(),
   }),
 );
 

@@ -78,3 +78,37 @@ describe('container image (Dockerfile, docker/netsync.yml)', () => {
     expect(readFileSync(join(ROOT, 'bin/netsync.js'), 'utf8')).to.contain('../dist/cli/main.js');
   });
 });
+
+describe('docker compose: PostgreSQL and two replicas (docker/compose.yml, docker/netsync-replica.yml)', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker/compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
+  const replicas = ['netsync-1', 'netsync-2'].map((name) => compose.services[name]);
+
+  it('runs two replicas of the image on one PostgreSQL, started once the database answers', () => {
+    expect(compose.services.postgres.image).to.match(/^postgres:\d+/);
+    expect(compose.services.postgres.healthcheck.test).to.include('pg_isready');
+    for (const r of replicas) {
+      expect(r.build.dockerfile).to.equal('Dockerfile');
+      expect(r.depends_on).to.deep.equal({ postgres: { condition: 'service_healthy' } });
+      expect(r.environment.NETSYNC_DATABASE_URL).to.match(/^postgres:\/\/netsync:\$\{NETSYNC_DB_PASSWORD\}@postgres:5432\/netsync$/);
+      expect(r.volumes).to.include('./netsync-replica.yml:/etc/netsync/netsync.yml:ro');
+    }
+  });
+
+  it('gives each replica its own name, data volume and host port (the container port the image health-checks)', () => {
+    const names = replicas.map((r) => r.environment.NETSYNC_REPLICA);
+    expect(new Set(names).size).to.equal(2);
+    const data = replicas.map((r) => (r.volumes as string[]).find((v) => v.endsWith(':/data')));
+    expect(new Set(data).size).to.equal(2);
+    const ports = replicas.map((r) => String(r.ports[0]));
+    expect(new Set(ports).size).to.equal(2);
+    for (const p of ports) expect(p).to.match(new RegExp(`^127\\.0\\.0\\.1:\\d+:${dockerfile.match(/^EXPOSE (\d+)$/m)?.[1]}$`));
+  });
+
+  it('ships a replica config whose store is PostgreSQL at the URL from the environment', () => {
+    const url = 'postgres://netsync:pw@postgres:5432/netsync';
+    const config = parseConfig(parse(readFileSync(join(ROOT, 'docker/netsync-replica.yml'), 'utf8')), { NETSYNC_OPERATOR_TOKEN: 'operator-token-0123456789', NETSYNC_DATABASE_URL: url });
+    expect(config.store).to.deep.include({ kind: 'postgres', url });
+    expect(config.listen).to.include({ host: '0.0.0.0', port: 8080 });
+    expect(config.dataDir).to.equal('/data');
+  });
+});

@@ -182,4 +182,32 @@ describe('render: budgets and the second wall on render processes', function () 
       await pool.close();
     }
   });
+
+  it('a render process killed from outside while idle is replaced: the next render succeeds', async () => {
+    const pool = new RenderPool({ ...DEFAULT_RENDER_BUDGET }, 1);
+    const small = repos('');
+    const job = { settings: { sha: 'k-s', files: small.settings }, templates: { sha: 'k-t', files: small.templates }, devices: [devices[0]!], secrets: {}, templateOf: () => 'eos/ok.j2' };
+    try {
+      expect(configs(await pool.renderMany(job))).to.deep.equal(['hostname sw-a\n']);
+      const [pid] = pool.pids;
+      process.kill(pid!, 'SIGKILL');
+      await new Promise<void>((resolve) => {
+        const poll = () => (pool.pids.length === 1 && isAlive(pid!) ? setTimeout(poll, 10) : resolve());
+        poll();
+      });
+      expect(configs(await pool.renderMany(job))).to.deep.equal(['hostname sw-a\n']);
+      expect(pool.pids).to.not.include(pid);
+    } finally {
+      await pool.close();
+    }
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

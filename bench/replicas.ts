@@ -1,0 +1,149 @@
+/**
+ * PostgreSQL (several replicas' backend) against the embedded lowdb store, in the same run:
+ *  1. webhook -> unsynchronized p50/p99 through a real daemon (HTTP, real git repo) holding N devices
+ *     (default 10,000), on lowdb and on PostgreSQL (delivery dedupe and the refresh claim in the database);
+ *     target p99 < 200 ms on both.
+ *  2. one transaction over M lab devices (default 200, half NETCONF, half EOS CLI) with the lowdb store's
+ *     in-process locks and with PostgreSQL advisory locks on a dedicated connection; rounds alternate so
+ *     load from other processes hits both alike; target PostgreSQL / lowdb <= 1.1x.
+ * Needs PostgreSQL at NETSYNC_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres); each part
+ * makes and drops a database of its own.
+ * Run: `node --import tsx bench/replicas.ts [devices] [labDevices] [rounds]` (SAMPLES=30 webhooks per backend).
+ */
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Table from 'cli-table3';
+import { runTransaction } from '../src/commit/engine.ts';
+import type { DeviceLocks } from '../src/commit/ports.ts';
+import type { DeviceTarget } from '../src/commit/session.ts';
+import { storeCollections } from '../src/compose/storeCollections.ts';
+import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
+import { createSessionFactory } from '../src/drivers/sessionFactory.ts';
+import { canonicalConfig, startLab } from '../src/lab/index.ts';
+import type { LabPlatform } from '../src/lab/index.ts';
+import { buildDevice } from '../src/model/device.ts';
+import { PgDeviceLocks } from '../src/postgres/deviceLocks.ts';
+import { LowdbStore } from '../src/store/lowdbStore.ts';
+import { SECRET, startGitOps } from '../test/helpers/gitopsDaemon.ts';
+import { createTestDatabase } from '../test/helpers/pgDatabase.ts';
+import { labConfig } from '../test/integration/commit/labConfigs.ts';
+
+const N = Number(process.argv[2] ?? 10_000);
+const M = Number(process.argv[3] ?? 200);
+const ROUNDS = Number(process.argv[4] ?? 5);
+const SAMPLES = Number(process.env.SAMPLES ?? 30);
+const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
+const median = (v: number[]) => pct(v, 50);
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const loads: string[] = [`start ${load()}`];
+
+// ---- 1. webhook -> unsynchronized
+async function webhookLatency(store: Record<string, unknown> | undefined, count: number, samples: number): Promise<number[]> {
+  const f = await startGitOps({}, undefined, store ? { store } : {});
+  const now = new Date();
+  const devices = Array.from({ length: count }, (_, i) => {
+    const type = i % 20 === 0 ? 'CORE' : i % 20 < 4 ? 'DIST' : 'ACCESS';
+    return buildDevice({ hostname: `sw-${i}`, managementIp: '10.0.0.1', platform: type === 'ACCESS' ? 'eos' : 'netconf', type, groups: [`g${i % 100}`] }, now);
+  });
+  for (let i = 0; i < devices.length; i += 1000) await f.t.daemon.store.changeDevices({ create: devices.slice(i, i + 1000) });
+  const seed: Record<string, string> = {};
+  for (let i = 0; i < count; i += 10) seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
+  f.settings.commitAndPush(seed, 'device folders');
+  await f.t.daemon.gitops!.intake.pollAll();
+  await f.syncAll();
+  const exec = promisify(execFile);
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const host = `sw-${(i * 7919) % count}`;
+    mkdirSync(join(f.settings.work, 'devices', host), { recursive: true });
+    writeFileSync(join(f.settings.work, 'devices', host, 'bench.yml'), `vlans:\n  - { id: ${200 + i}, name: bench-${i} }\n`);
+    await exec('git', ['add', '-A'], { cwd: f.settings.work });
+    await exec('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.net', 'commit', '-q', '-m', `bench ${i}`], { cwd: f.settings.work });
+    await exec('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: f.settings.work });
+    const after = (await exec('git', ['rev-parse', 'HEAD'], { cwd: f.settings.work })).stdout.trim();
+    const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after, repository: { full_name: 'netops/settings' } });
+    const start = performance.now();
+    const res = await fetch(`${f.t.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      body,
+    });
+    if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
+    while ((await f.t.daemon.store.getDevice(host))!.synchronized) await new Promise((r) => setTimeout(r, 1));
+    latencies.push(performance.now() - start);
+    await f.t.daemon.gitops!.intake.idle();
+  }
+  await f.cleanup();
+  return latencies;
+}
+
+const webhookDb = await createTestDatabase('netsync_bench_webhook', { migrate: false });
+let lowdbHooks: number[];
+let pgHooks: number[];
+try {
+  lowdbHooks = await webhookLatency(undefined, N, SAMPLES);
+  loads.push(`after lowdb webhooks ${load()}`);
+  pgHooks = await webhookLatency({ kind: 'postgres', url: webhookDb.url }, N, SAMPLES);
+  loads.push(`after PostgreSQL webhooks ${load()}`);
+} finally {
+  await webhookDb.drop();
+}
+
+// ---- 2. one transaction over M lab devices: lowdb's in-process locks vs PostgreSQL advisory locks
+const stateDir = await mkdtemp(join(tmpdir(), 'netsync-bench-replicas-'));
+const lab = await startLab({ devices: M, platform: 'mixed', stateDir, hostnamePrefix: 'bench' });
+const lockDb = await createTestDatabase('netsync_bench_locks');
+const lowdb = new LowdbStore(join(stateDir, 'store.json'), { collections: storeCollections });
+await lowdb.init();
+const pgLocks = new PgDeviceLocks({ connection: { connectionString: lockDb.url }, pool: lockDb.pool, replica: 'bench' });
+const factory = createSessionFactory({
+  credentials: { username: lab.username, password: lab.password },
+  canonicalize: canonicalRunning,
+  timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 },
+});
+const targets: DeviceTarget[] = lab.devices.map((d) => ({ hostname: d.hostname, host: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? 'eos-cli' : 'netconf', hostKeyFingerprint: d.hostKeyFingerprint }));
+const config = (platform: LabPlatform, hostname: string, vlan: number) => labConfig(platform, { hostname, vlan, description: 'bench' });
+let round = 0;
+async function transaction(locks: DeviceLocks): Promise<number> {
+  const vlan = 100 + round++;
+  const t = performance.now();
+  const outcome = await runTransaction(
+    { id: `bench-${round}`, items: targets.map((target) => ({ target, config: config(target.platform as LabPlatform, target.hostname, vlan) })), flags: { concurrency: 50 } },
+    { sessions: factory, locks },
+  );
+  const ms = performance.now() - t;
+  if (outcome.status !== 'complete') throw new Error(`transaction failed: ${JSON.stringify(outcome.errors).slice(0, 500)}`);
+  for (const d of lab.devices) if (d.runningConfig() !== canonicalConfig(d.platform, config(d.platform, d.hostname, vlan))) throw new Error(`${d.hostname} does not run the pushed config`);
+  return ms;
+}
+const lowdbTx: number[] = [];
+const pgTx: number[] = [];
+try {
+  await transaction(lowdb); // warm-up: JIT, host keys, lab connection paths
+  for (let r = 0; r < ROUNDS; r++) {
+    lowdbTx.push(await transaction(lowdb));
+    pgTx.push(await transaction(pgLocks));
+  }
+  loads.push(`after transactions ${load()}`);
+} finally {
+  await pgLocks.close();
+  await lowdb.close();
+  await lockDb.drop();
+  await lab.stop();
+  await rm(stateDir, { recursive: true, force: true });
+}
+
+const table = new Table({ head: ['measure', 'lowdb', 'PostgreSQL', 'target', 'ratio (PostgreSQL / lowdb)'], style: { head: [], border: [] } });
+table.push(
+  [`webhook -> unsynchronized, ${N} devices, p50`, `${pct(lowdbHooks, 50).toFixed(0)} ms`, `${pct(pgHooks, 50).toFixed(0)} ms`, '', `${(pct(pgHooks, 50) / pct(lowdbHooks, 50)).toFixed(2)}x`],
+  [`webhook -> unsynchronized, ${N} devices, p99`, `${pct(lowdbHooks, 99).toFixed(0)} ms`, `${pct(pgHooks, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(pct(pgHooks, 99) / pct(lowdbHooks, 99)).toFixed(2)}x`],
+  [`one transaction, ${M} lab devices, median of ${ROUNDS}`, `${median(lowdbTx).toFixed(0)} ms`, `${median(pgTx).toFixed(0)} ms`, '<= 1.1x', `${(median(pgTx) / median(lowdbTx)).toFixed(2)}x`],
+  [`one transaction, ${M} lab devices, best of ${ROUNDS}`, `${Math.min(...lowdbTx).toFixed(0)} ms`, `${Math.min(...pgTx).toFixed(0)} ms`, '', `${(Math.min(...pgTx) / Math.min(...lowdbTx)).toFixed(2)}x`],
+);
+process.stdout.write(`${table.toString()}\n${SAMPLES} webhooks per backend; transactions: concurrency 50, ${M / 2} NETCONF + ${M / 2} EOS-CLI lab devices, every round verified on every device\n`);
+process.stdout.write(`rounds (ms): lowdb ${lowdbTx.map((x) => x.toFixed(0)).join(', ')}; PostgreSQL ${pgTx.map((x) => x.toFixed(0)).join(', ')}\nload average (1/5/15 min): ${loads.join('; ')}\n`);
