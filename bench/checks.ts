@@ -28,7 +28,7 @@ const impact = new ImpactService(repos, renderer, parseSettingsRules(DEFAULT_RUL
 const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
 let t = process.hrtime.bigint();
 const impacted = await analyzeCommits({ impact, renderer, devices: async () => devices }, 'templates', 't0', 't1');
-const report = buildReport({ baseSha: 't0', headSha: 't1', devices: impacted });
+const report = await buildReport({ baseSha: 't0', headSha: 't1', devices: impacted });
 const checkMs = ms(t);
 t = process.hrtime.bigint();
 const comment = markdownReport(report, { reportUrl: 'https://netsync.example.net/checks/x' });

@@ -3,12 +3,13 @@
  * Run: `npm run build && node --import tsx bench/cliStartup.ts [runs]` (default 15 runs per timing).
  * 1. `netsync --version` against `node -e 0` (process start alone); target within 1.5x.
  * 2. `netsync status` against a daemon holding 1,000 devices; target < 300 ms (baseline: `netsync --version`).
- * 3. `netsync serve` memory from /proc/<pid>/status: VmRSS idle after start (target <= 80 MB), and VmHWM
- *    (the peak) after a 60-device transaction through the REST API (target <= 100 MB).
+ * 3. `netsync serve` memory from /proc/<pid>/status: VmRSS idle 15 s after start (target <= 80 MB; the figure 2 s
+ *    after start is printed beside it), and VmHWM (the peak) during a 60-device transaction through the REST API
+ *    (target <= 100 MB; the start-up peak is reset through /proc/<pid>/clear_refs first and printed beside it).
  * The CLI and the daemon run the compiled dist/ exactly as `bin/netsync.js` does for a user.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ import { NETSYNC_BIN } from '../test/helpers/cli.ts';
 const RUNS = Number(process.argv[2] ?? 15);
 const DEVICES = 1000;
 const TX_DEVICES = 60;
+/** How long the daemon has been idle when its resident memory is read. */
+const IDLE_MS = 15_000;
 const TOKEN = 'bench-operator-token-0123456789';
 const run = promisify(execFile);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -81,7 +84,11 @@ try {
   };
   const { devices } = await api<{ devices: unknown[] }>('GET', '/api/v1/devices');
   if (devices.length !== DEVICES) throw new Error(`the daemon holds ${devices.length} devices, not ${DEVICES}`);
-  await new Promise((r) => setTimeout(r, 2000)); // let start-up garbage settle before reading the idle figure
+  // Idle: V8's memory reducer compacts a heap that stopped allocating after ~8 s (and shrinks the young
+  // generation); 2 s after start the seeding's garbage may still be there, so both figures are printed.
+  await new Promise((r) => setTimeout(r, 2000));
+  const early = memory(daemon.pid!);
+  await new Promise((r) => setTimeout(r, IDLE_MS - 2000));
   const idle = memory(daemon.pid!);
 
   // Timings alternate between the command and its baseline, so load from other processes hits both alike.
@@ -98,6 +105,15 @@ try {
   const statusOut = (await run(process.execPath, [NETSYNC_BIN, 'status'], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 })).stdout;
   if (!statusOut.includes(`${DEVICES} devices:`)) throw new Error(`netsync status did not list ${DEVICES} devices`);
 
+  // The peak from here on belongs to the transaction: Linux resets VmHWM to the current RSS on "5" in clear_refs
+  // (the start-up peak, seeding 1,000 devices, is printed beside it).
+  const startPeak = memory(daemon.pid!).hwm;
+  let peakReset = true;
+  try {
+    writeFileSync(`/proc/${daemon.pid}/clear_refs`, '5');
+  } catch {
+    peakReset = false;
+  }
   // One transaction over the 60 lab devices, through the daemon's REST API.
   const staged = await api<{ transaction: { id: string } }>('POST', '/api/v1/transactions', {
     devices: lab.devices.map((d) => ({ hostname: d.hostname, config: labConfig(d.platform === 'eos' ? 'eos' : 'netconf', { hostname: d.hostname, vlan: 42, description: 'bench' }) })),
@@ -113,8 +129,13 @@ try {
   table.push(
     ['netsync --version', ms(median(version)), `node -e 0: ${ms(median(nodeOnly))}`, `${(median(version) / median(nodeOnly)).toFixed(2)}x (target <= 1.50x)`],
     [`netsync status, ${DEVICES} devices`, ms(median(status)), `--version: ${ms(median(version))}`, `${(median(status) / median(version)).toFixed(2)}x (target < 300 ms)`],
-    ['serve: VmRSS idle after start', `${idle.rss.toFixed(1)} MB`, `VmHWM ${idle.hwm.toFixed(1)} MB`, `${idle.rss <= 80 ? 'ok' : 'OVER'} (target <= 80 MB)`],
-    [`serve: VmHWM after a ${TX_DEVICES}-device transaction`, `${after.hwm.toFixed(1)} MB`, `idle: ${idle.hwm.toFixed(1)} MB`, `${after.hwm <= 100 ? 'ok' : 'OVER'} (target <= 100 MB; took ${ms(txMs)})`],
+    [`serve: VmRSS idle, ${IDLE_MS / 1000} s after start`, `${idle.rss.toFixed(1)} MB`, `2 s: ${early.rss.toFixed(1)} MB; VmHWM ${idle.hwm.toFixed(1)} MB`, `${idle.rss <= 80 ? 'ok' : 'OVER'} (target <= 80 MB)`],
+    [
+      `serve: VmHWM during a ${TX_DEVICES}-device transaction`,
+      `${after.hwm.toFixed(1)} MB`,
+      `${peakReset ? 'start-up peak' : 'peak not reset; includes start-up'}: ${startPeak.toFixed(1)} MB`,
+      `${after.hwm <= 100 ? 'ok' : 'OVER'} (target <= 100 MB; took ${ms(txMs)})`,
+    ],
   );
   process.stdout.write(`${table.toString()}\n`);
   process.stdout.write(`runs (ms): node ${nodeOnly.map((x) => x.toFixed(0)).join(', ')}\n  --version ${version.map((x) => x.toFixed(0)).join(', ')}\n  status ${status.map((x) => x.toFixed(0)).join(', ')}\n`);

@@ -32,7 +32,7 @@ export const alarmsConfigSchema = z
   .object({
     warning: duration.default('30m'),
     critical: duration.default('1h'),
-    /** node-cron expression (5 fields, or 6 with seconds) for the alarm sweep. */
+    /** Cron expression (5 fields, or 6 with seconds first) for the alarm sweep. */
     sweep: cronSchema('* * * * *').default('* * * * *'),
     passive: z
       .object({

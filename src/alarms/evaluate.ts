@@ -6,6 +6,7 @@
  */
 import type { Device } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';
+import { naturalCompare } from '../model/naturalCompare.ts';
 
 export type AlarmLevel = 'ok' | 'warning' | 'critical';
 /** Monitoring Plugins states; the numeric value is the plugin exit code. */
@@ -123,8 +124,7 @@ export function evaluateUnsynced(devices: readonly Device[], thresholds: Thresho
   };
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-/** sw-2 before sw-10. One shared collator: localeCompare with options builds one per call. */
+/** sw-2 before sw-10. */
 function compareHostnames(a: string, b: string): number {
-  return collator.compare(a, b);
+  return naturalCompare(a, b);
 }

@@ -3,8 +3,12 @@
  * figures are computed from the store at scrape time, so /metrics is right
  * even between sweeps and straight after a restart; counters count what this
  * process did (sweeps, notifications, passive writes, webhook deliveries).
+ * prom-client is loaded on the first scrape (a daemon nobody scrapes does not hold it); until then the
+ * counters are plain tallies, which the registry's counters report from then on. Process metrics (CPU,
+ * memory, event-loop lag) start with the first scrape too.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type * as PromClientModule from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DEVICE_STATES } from '../model/device.ts';
 import type { Clock } from '../model/ports.ts';
 import type { Store } from '../model/store.ts';
@@ -74,7 +78,9 @@ function snapshotReader(store: Store, thresholds: Thresholds, clock: Clock, reje
   };
 }
 
-function registerDeviceGauges(registers: Registry[], current: () => Promise<Snapshot>): void {
+type PromClient = typeof PromClientModule;
+
+function registerDeviceGauges({ Gauge }: PromClient, registers: Registry[], current: () => Promise<Snapshot>): void {
   const M = METRIC_DEFINITIONS;
   new Gauge({
     ...M.devices,
@@ -113,7 +119,7 @@ function registerDeviceGauges(registers: Registry[], current: () => Promise<Snap
   new Gauge({ ...M.alarmState, registers, async collect() { this.set(STATE_CODE[(await current()).state]); } });
 }
 
-function registerJobGauge(registers: Registry[], store: Store): void {
+function registerJobGauge({ Gauge }: PromClient, registers: Registry[], store: Store): void {
   new Gauge({
     ...METRIC_DEFINITIONS.jobs,
     labelNames: [...METRIC_DEFINITIONS.jobs.labelNames],
@@ -130,37 +136,51 @@ function registerJobGauge(registers: Registry[], store: Store): void {
   });
 }
 
-function counter<N extends string>(def: { name: string; help: string; labelNames: Labels<N> }, registers: Registry[]): Counter<N> {
-  return new Counter({ name: def.name, help: def.help, labelNames: [...def.labelNames], registers });
+/** A counter's values by label set, kept without prom-client until the first scrape. */
+class Tally<L extends string> {
+  readonly values = new Map<string, { labels: Partial<Record<L, string>>; value: number }>();
+
+  inc(labels: Partial<Record<L, string>>): void {
+    const key = JSON.stringify(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += 1;
+    else this.values.set(key, { labels, value: 1 });
+  }
+}
+
+/** A counter that reports a tally at each scrape. */
+function tallyCounter<N extends string>({ Counter }: PromClient, def: { name: string; help: string; labelNames: Labels<N> }, registers: Registry[], tally: Tally<N>): void {
+  new Counter({
+    name: def.name,
+    help: def.help,
+    labelNames: [...def.labelNames],
+    registers,
+    collect() {
+      this.reset();
+      for (const { labels, value } of tally.values.values()) this.inc(labels, value);
+    },
+  });
 }
 
 export class NetsyncMetrics {
-  readonly registry = new Registry();
-  private readonly sweeps: Counter<'outcome'>;
-  private readonly lastSweep: Gauge;
-  private readonly notifications: Counter<'target' | 'kind' | 'outcome'>;
-  private readonly passive: Counter<'outcome'>;
-  private readonly webhooks: Counter<'provider' | 'status'>;
+  private registry: Promise<Registry> | undefined;
+  private readonly sweeps = new Tally<'outcome'>();
+  private lastSweepAt: number | undefined;
+  private readonly notifications = new Tally<'target' | 'kind' | 'outcome'>();
+  private readonly passive = new Tally<'outcome'>();
+  private readonly webhooks = new Tally<'provider' | 'status'>();
+  private loadedContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
-  constructor(store: Store, thresholds: Thresholds, clock: Clock, rejectedHeads: () => Promise<RejectedHead[]> = async () => []) {
-    const registers = [this.registry];
-    const M = METRIC_DEFINITIONS;
-    collectDefaultMetrics({ register: this.registry, prefix: 'netsync_' });
-    registerDeviceGauges(registers, snapshotReader(store, thresholds, clock, rejectedHeads));
-    const thresholdGauge = new Gauge({ ...M.thresholds, labelNames: [...M.thresholds.labelNames], registers });
-    thresholdGauge.set({ level: 'warning' }, thresholds.warningSeconds);
-    thresholdGauge.set({ level: 'critical' }, thresholds.criticalSeconds);
-    registerJobGauge(registers, store);
-    this.sweeps = counter(M.sweeps, registers);
-    this.lastSweep = new Gauge({ ...M.lastSweep, registers });
-    this.notifications = counter(M.notifications, registers);
-    this.passive = counter(M.passive, registers);
-    this.webhooks = counter(M.webhooks, registers);
-  }
+  constructor(
+    private readonly store: Store,
+    private readonly thresholds: Thresholds,
+    private readonly clock: Clock,
+    private readonly rejectedHeads: () => Promise<RejectedHead[]> = async () => [],
+  ) {}
 
   sweepFinished(ok: boolean, at: Date): void {
     this.sweeps.inc({ outcome: ok ? 'ok' : 'error' });
-    this.lastSweep.set(at.getTime() / 1000);
+    this.lastSweepAt = at.getTime() / 1000;
   }
 
   notificationsSent(outcomes: readonly DeliveryOutcome[]): void {
@@ -176,11 +196,42 @@ export class NetsyncMetrics {
     this.webhooks.inc({ provider, status: String(status) });
   }
 
+  /** The exposition format's content type (the registry's, once loaded). */
   contentType(): string {
-    return this.registry.contentType;
+    return this.loadedContentType;
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    this.registry ??= this.build();
+    const registry = await this.registry;
+    this.loadedContentType = registry.contentType;
+    return registry.metrics();
+  }
+
+  private async build(): Promise<Registry> {
+    const pc = await import('prom-client');
+    const registry = new pc.Registry();
+    const registers = [registry];
+    const M = METRIC_DEFINITIONS;
+    pc.collectDefaultMetrics({ register: registry, prefix: 'netsync_' });
+    registerDeviceGauges(pc, registers, snapshotReader(this.store, this.thresholds, this.clock, this.rejectedHeads));
+    const thresholdGauge = new pc.Gauge({ ...M.thresholds, labelNames: [...M.thresholds.labelNames], registers });
+    thresholdGauge.set({ level: 'warning' }, this.thresholds.warningSeconds);
+    thresholdGauge.set({ level: 'critical' }, this.thresholds.criticalSeconds);
+    registerJobGauge(pc, registers, this.store);
+    tallyCounter(pc, M.sweeps, registers, this.sweeps);
+    const lastSweepAt = () => this.lastSweepAt;
+    new pc.Gauge({
+      ...M.lastSweep,
+      registers,
+      collect() {
+        const at = lastSweepAt();
+        if (at !== undefined) this.set(at);
+      },
+    });
+    tallyCounter(pc, M.notifications, registers, this.notifications);
+    tallyCounter(pc, M.passive, registers, this.passive);
+    tallyCounter(pc, M.webhooks, registers, this.webhooks);
+    return registry;
   }
 }

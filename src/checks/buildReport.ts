@@ -1,10 +1,14 @@
 /**
  * Turns the impacted devices with their base and head renders into a check
  * report: per-device outcome and masked diff, counts by type, a conclusion and
- * the one-line status description. Pure.
+ * the one-line status description. The diffs run where `differ` runs them (the render processes in the
+ * daemon and the CLI: Renderer.differ, under render.diffTimeoutMs), all at once.
  */
+import type { ConfigDiffer } from '../render/configDiff.ts';
+import { inThreadDiffer } from '../render/configDiff.ts';
 import { deviceDiff } from './deviceDiff.ts';
 import type { CheckReport, DeviceCheckResult, ImpactedDevice, RenderFailure } from './model.ts';
+import { naturalCompare } from '../model/naturalCompare.ts';
 
 /** GitHub rejects longer commit-status descriptions; Gitea and GitLab accept this much too. */
 export const STATUS_DESCRIPTION_MAX = 140;
@@ -15,11 +19,12 @@ export interface ReportInput {
   devices: ImpactedDevice[];
 }
 
-export function buildReport(input: ReportInput): CheckReport {
+/** `differ`: where the diffs run; on this thread with the default budget only for tests and tools. */
+export async function buildReport(input: ReportInput, differ: ConfigDiffer = inThreadDiffer()): Promise<CheckReport> {
   const labels = { base: `base ${input.baseSha.slice(0, 12)}`, head: `head ${input.headSha.slice(0, 12)}` };
-  const devices = [...input.devices]
-    .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
-    .map((d) => deviceResult(d, labels));
+  const devices = await Promise.all(
+    [...input.devices].sort((a, b) => naturalCompare(a.hostname, b.hostname)).map((d) => deviceResult(differ, d, labels)),
+  );
 
   // Device types are names from clients: no prototype, so no type can read an inherited member.
   const countsByType = Object.create(null) as Record<string, number>;
@@ -43,7 +48,7 @@ export function buildReport(input: ReportInput): CheckReport {
   };
 }
 
-function deviceResult(d: ImpactedDevice, labels: { base: string; head: string }): DeviceCheckResult {
+async function deviceResult(differ: ConfigDiffer, d: ImpactedDevice, labels: { base: string; head: string }): Promise<DeviceCheckResult> {
   const common = { hostname: d.hostname, type: d.type, platform: d.platform, reason: d.reason };
   if (!d.after.ok) return { ...common, outcome: 'render_failed', added: 0, removed: 0, diff: '', error: d.after.error };
   // A base that failed to render counts as empty: the head is what would be pushed.
@@ -51,7 +56,7 @@ function deviceResult(d: ImpactedDevice, labels: { base: string; head: string })
   const beforeHash = d.before?.ok ? d.before.hash : undefined;
   const rawDiffers = beforeHash !== undefined && d.after.hash !== undefined ? beforeHash !== d.after.hash : before !== d.after.config;
   if (!rawDiffers) return { ...common, outcome: 'unchanged', added: 0, removed: 0, diff: '' };
-  const diff = deviceDiff(d.hostname, before, d.after.config, labels, rawDiffers);
+  const diff = await deviceDiff(differ, d.hostname, before, d.after.config, labels, rawDiffers);
   return {
     ...common,
     outcome: 'changed',

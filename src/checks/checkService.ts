@@ -5,6 +5,7 @@
  * serialized and a run superseded by a newer push is skipped, so an old
  * result never overwrites a newer one.
  */
+import type { ConfigDiffer } from '../render/configDiff.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import { buildReport, truncate } from './buildReport.ts';
@@ -26,6 +27,8 @@ export interface CheckAnalyzer {
 export interface CheckServiceOptions {
   records: CheckRecords;
   analyzer: CheckAnalyzer;
+  /** Where the base-vs-head diffs run, under render.diffTimeoutMs: the render processes (Renderer.differ). */
+  differ: ConfigDiffer;
   publishers: Partial<Record<ProviderName, CheckPublisher>>;
   logger: Logger;
   clock: Clock;
@@ -191,7 +194,7 @@ export class CheckService {
     let description: string;
     try {
       const analysis = await this.options.analyzer.analyze(pr);
-      report = buildReport({ baseSha: analysis.baseSha, headSha: pr.headSha, devices: analysis.devices });
+      report = await buildReport({ baseSha: analysis.baseSha, headSha: pr.headSha, devices: analysis.devices }, this.options.differ);
       record.baseSha = analysis.baseSha;
       state = report.conclusion;
       description = report.description;

@@ -1,6 +1,7 @@
 /** Unified diff of one device's config between base and head, secrets masked, with +/- line counts. */
 import { formatPatch } from 'diff';
-import { boundedStructuredPatch, DEFAULT_DIFF_TIMEOUT_MS, tooLargeNote } from '../render/configDiff.ts';
+import { tooLargeNote } from '../render/configDiff.ts';
+import type { ConfigDiffer } from '../render/configDiff.ts';
 import { MASK, maskSecretShapes } from './maskSecrets.ts';
 
 export interface DeviceDiff {
@@ -14,21 +15,22 @@ export interface DeviceDiff {
 /**
  * `before`/`after` are the renderer's `masked` texts (secret values already hidden); `rawDiffers` says
  * whether the real configs differ (by hash), so a change hidden entirely by masking is still reported.
+ * The diff runs where `differ` runs it (the render processes in the daemon), under its budget.
  */
-export function deviceDiff(
+export async function deviceDiff(
+  differ: ConfigDiffer,
   hostname: string,
   before: string,
   after: string,
   labels: { base: string; head: string },
   rawDiffers = before !== after,
-  timeoutMs = DEFAULT_DIFF_TIMEOUT_MS,
-): DeviceDiff {
+): Promise<DeviceDiff> {
   const maskedBefore = maskSecretShapes(before);
   const maskedAfter = maskSecretShapes(after);
-  const patch = boundedStructuredPatch(`a/${hostname}`, `b/${hostname}`, withNewline(maskedBefore), withNewline(maskedAfter), labels, timeoutMs);
+  const patch = await differ.structuredPatch({ oldName: `a/${hostname}`, newName: `b/${hostname}`, a: withNewline(maskedBefore), b: withNewline(maskedAfter), labels });
   if (!patch) {
     // Out of time: say so, and count every line as changed (an upper bound).
-    return { diff: tooLargeNote(maskedBefore, maskedAfter, timeoutMs), added: maskedAfter.split('\n').length, removed: maskedBefore.split('\n').length, secretsChanged: false };
+    return { diff: tooLargeNote(maskedBefore, maskedAfter, differ.timeoutMs), added: maskedAfter.split('\n').length, removed: maskedBefore.split('\n').length, secretsChanged: false };
   }
   let added = 0;
   let removed = 0;

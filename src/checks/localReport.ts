@@ -25,7 +25,7 @@ export async function localImpactReport<D extends ImpactDevice & { managementIp?
     throw new NetsyncError('BAD_REQUEST', `--format must be one of ${REPORT_FORMATS.join(', ')}, not '${format}'`, { format });
   }
   const devices = await analyzeCommits({ impact: deps.impact, renderer: deps.renderer, devices: async () => deps.devices }, repo, baseSha, headSha);
-  const report = buildReport({ baseSha, headSha, devices });
+  const report = await buildReport({ baseSha, headSha, devices }, deps.renderer.differ);
   const output =
     format === 'markdown' ? `${markdownReport(report, { maxChars: Number.MAX_SAFE_INTEGER })}\n` : format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : textReport(report);
   return { output, report };

@@ -79,9 +79,11 @@ async function send(url: string, options: RequestOptions & { timeout: number }, 
   const { request } = parsed.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(parsed, options, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      // Decoded as it arrives (a UTF-8 sequence split between chunks is kept whole), without a copy of the whole body.
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       res.on('error', reject);
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeout} ms`)), options.timeout);

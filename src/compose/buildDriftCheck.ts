@@ -5,7 +5,9 @@ import { DriftCheck } from '../jobs/driftCheck.ts';
 import type { Device } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
+import { configHash } from '../render/configHash.ts';
+import { maskDeviceText } from '../render/maskDeviceText.ts';
+import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import { boundedTwoFilesPatch } from '../render/configDiff.ts';
 import type { Store } from '../model/store.ts';
 
@@ -17,8 +19,6 @@ export interface DriftCheckParts {
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   concurrency: number;
-  /** netsync.yml render.diffTimeoutMs. */
-  diffTimeoutMs?: number;
   logger: Logger;
   clock: Clock;
 }
@@ -34,14 +34,15 @@ export function buildDriftCheck(parts: DriftCheckParts): DriftCheck {
     logger: parts.logger.child({ component: 'drift-check' }),
     clock: parts.clock,
     // What the history shows, built as syncto's diffs are: the placeholder render against the running config
-    // masked with that render's substitutions (a secret a template transformed never shows), under the diff budget.
+    // masked with that render's substitutions (a secret a template transformed never shows), diffed in a render
+    // process under render.diffTimeoutMs.
     explain: async (device: Device, running: string) => {
       if (!renderer) return undefined;
       const rendered = await (await renderer.context()).render(device);
       const shownWant = parts.canonicalize(device.platform, rendered.masked);
       const subs = [...rendered.secretSubstitutions, ...valueSubstitutions(renderer.secrets)];
       const shownRunning = maskDeviceText(running, subs, shownWant);
-      return boundedTwoFilesPatch(`${device.hostname} (running)`, `${device.hostname} (intended)`, `${shownRunning}\n`, `${shownWant}\n`, parts.diffTimeoutMs).text;
+      return (await boundedTwoFilesPatch(renderer.differ, `${device.hostname} (running)`, `${device.hostname} (intended)`, `${shownRunning}\n`, `${shownWant}\n`)).text;
     },
   });
 }

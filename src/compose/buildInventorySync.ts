@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SessionFactory } from '../commit/session.ts';
 import type { HostKeyRecorder } from '../drivers/hostKeys.ts';
-import { createSessionFactory } from '../drivers/sessionFactory.ts';
+import { lazySessionFactory } from '../drivers/lazySessionFactory.ts';
 import { hostnameKey } from '../model/device.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Store } from '../model/store.ts';
@@ -61,7 +61,7 @@ export async function buildInventorySync(config: SourcesConfig, parts: BuildPart
 async function sessionsFromConfig(config: SourcesConfig, parts: BuildParts, hostKeys: HostKeyRecorder): Promise<SessionFactory> {
   const ssh = config.ssh ?? { username: 'netsync', connectTimeoutMs: 10_000 };
   const privateKey = ssh.privateKeyFile ? await readFile(parts.resolvePath(ssh.privateKeyFile)) : undefined;
-  return createSessionFactory({
+  return lazySessionFactory({
     credentials: {
       username: ssh.username,
       ...(ssh.password !== undefined ? { password: ssh.password } : {}),

@@ -6,7 +6,7 @@ import type { Logger } from '../model/ports.ts';
 import type { Store } from '../model/store.ts';
 import type { DevicesConfig } from '../drivers/configSchema.ts';
 import { storeHostKeys } from '../drivers/hostKeys.ts';
-import { createSessionFactory } from '../drivers/sessionFactory.ts';
+import { lazySessionFactory } from '../drivers/lazySessionFactory.ts';
 import type { SshCredentials } from '../drivers/ssh.ts';
 
 export interface BuildSessionFactoryDeps {
@@ -38,7 +38,7 @@ export async function buildSessionFactory(config: DevicesConfig | undefined, dep
       throw new NetsyncError('CONFIG_INVALID', `devices.privateKeyFile: cannot read ${file}: ${(err as Error).message}`, { key: 'devices.privateKeyFile' });
     }
   }
-  return createSessionFactory({
+  return lazySessionFactory({
     credentials,
     hostKeys: storeHostKeys(deps.store),
     timeouts: { connectMs: config.connectTimeoutMs, helloMs: config.connectTimeoutMs, rpcMs: config.rpcTimeoutMs },

@@ -6,7 +6,9 @@ import type { Device } from '../model/device.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { Logger } from '../model/ports.ts';
 import type { Renderer } from '../render/index.ts';
-import { configHash, maskDeviceText, valueSubstitutions } from '../render/index.ts';
+import { configHash } from '../render/configHash.ts';
+import { maskDeviceText } from '../render/maskDeviceText.ts';
+import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import type { Store } from '../model/store.ts';
 import type { JobRunner } from '../jobs/jobRunner.ts';
 import type { IntendedConfig } from '../jobs/syncto.ts';
@@ -25,8 +27,6 @@ export interface SynctoParts {
   renderer?: Renderer;
   canonicalize: (platform: string, text: string) => string;
   logger: Logger;
-  /** netsync.yml render.diffTimeoutMs. */
-  diffTimeoutMs?: number;
 }
 
 export function buildSyncto(parts: SynctoParts): SynctoService {
@@ -43,7 +43,8 @@ export function buildSyncto(parts: SynctoParts): SynctoService {
     hash: configHash,
     mask: (text, subs = [], shown) => maskDeviceText(text, [...subs, ...values], shown),
     logger: parts.logger.child({ component: 'syncto' }),
-    ...(parts.diffTimeoutMs !== undefined ? { diffTimeoutMs: parts.diffTimeoutMs } : {}),
+    // Diffs run in the render processes under render.diffTimeoutMs (no renderer: no intended config, no diff).
+    ...(parts.renderer ? { differ: parts.renderer.differ } : {}),
   });
 }
 

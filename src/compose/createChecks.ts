@@ -10,16 +10,11 @@ import type { Clock, Logger } from '../model/ports.ts';
 import type { Renderer, RepoKind } from '../render/index.ts';
 import type { Store } from '../model/store.ts';
 import { CheckRecords } from '../checks/checkRecords.ts';
-import { CheckService } from '../checks/checkService.ts';
+import type { CheckService } from '../checks/checkService.ts';
 import { checkPageRouter, checksApiRouter } from '../api/routes/checks.ts';
 import type { ChecksConfig } from '../checks/configSchema.ts';
 import type { RemoteSpec } from '../checks/gitPullRequestSource.ts';
-import { GitPullRequestSource } from '../checks/gitPullRequestSource.ts';
-import { ImpactAnalyzer } from '../checks/impactAnalyzer.ts';
 import type { ProviderName } from '../checks/model.ts';
-import { GiteaPublisher } from '../checks/providers/giteaPublisher.ts';
-import { GithubPublisher } from '../checks/providers/githubPublisher.ts';
-import { GitlabPublisher } from '../checks/providers/gitlabPublisher.ts';
 import type { CheckPublisher } from '../checks/providers/publisher.ts';
 
 export interface ChecksParts {
@@ -38,14 +33,20 @@ export interface Checks {
   pageRouter: Router;
 }
 
-export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
+/** The service and its providers' clients are loaded only when checks run (enabled, with repos). */
+export async function createChecks(config: ChecksConfig, parts: ChecksParts): Promise<Checks> {
   const records = new CheckRecords(parts.store);
   const checks: Checks = { records, apiRouter: checksApiRouter(records), pageRouter: checkPageRouter(records) };
   if (!config.enabled || !parts.gitops) return checks;
+  const [{ CheckService }, { ImpactAnalyzer }, { GitPullRequestSource }] = await Promise.all([
+    import('../checks/checkService.ts'),
+    import('../checks/impactAnalyzer.ts'),
+    import('../checks/gitPullRequestSource.ts'),
+  ]);
   const publishers: Partial<Record<ProviderName, CheckPublisher>> = {};
-  if (config.github) publishers.github = new GithubPublisher(config.github);
-  if (config.gitea) publishers.gitea = new GiteaPublisher(config.gitea);
-  if (config.gitlab) publishers.gitlab = new GitlabPublisher(config.gitlab);
+  if (config.github) publishers.github = new (await import('../checks/providers/githubPublisher.ts')).GithubPublisher(config.github);
+  if (config.gitea) publishers.gitea = new (await import('../checks/providers/giteaPublisher.ts')).GiteaPublisher(config.gitea);
+  if (config.gitlab) publishers.gitlab = new (await import('../checks/providers/gitlabPublisher.ts')).GitlabPublisher(config.gitlab);
   const { gitRepos, renderer, impact, remotes } = parts.gitops;
   checks.service = new CheckService({
     records,
@@ -55,6 +56,7 @@ export function createChecks(config: ChecksConfig, parts: ChecksParts): Checks {
       source: new GitPullRequestSource(gitRepos, remotes),
       devices: () => parts.store.listDevices({ state: 'MANAGED' }),
     }),
+    differ: renderer.differ,
     publishers,
     logger: parts.logger.child({ component: 'checks' }),
     clock: parts.clock,

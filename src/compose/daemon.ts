@@ -38,9 +38,11 @@ import { DeviceWrites } from '../commit/deviceWrites.ts';
 import { TransactionService } from '../commit/transactionService.ts';
 import { buildSessionFactory } from './buildSessionFactory.ts';
 import { canonicalRunning } from '../drivers/canonicalRunning.ts';
-import { configHash, maskDeviceText, secretsFromEnv, valueSubstitutions } from '../render/index.ts';
+import { configHash } from '../render/configHash.ts';
+import { maskDeviceText } from '../render/maskDeviceText.ts';
+import { secretsFromEnv } from '../render/maskSecrets.ts';
+import { valueSubstitutions } from '../render/secretPlaceholders.ts';
 import type { GitOpsService } from './createGitOps.ts';
-import { createIntake } from './createGitOps.ts';
 import { repositoriesRouter } from '../api/routes/repositories.ts';
 import type { Checks } from './createChecks.ts';
 import { createChecks } from './createChecks.ts';
@@ -58,12 +60,11 @@ import type { Store } from '../model/store.ts';
 import { VERSION } from '../version.ts';
 import { RefusalLog } from '../logging/refusalLog.ts';
 import { sshIdentityProbe } from '../sources/sshProbe.ts';
-import { webInterface } from '../ui/webInterface.ts';
+import { lazyWebInterface } from '../ui/lazyWebInterface.ts';
 import type { Cluster } from './createCluster.ts';
 import { createCluster } from './createCluster.ts';
 import { LeaderDuties } from '../cluster/leaderDuties.ts';
 import { newReplicaId } from '../cluster/replicaId.ts';
-import { withDeviceLocks } from '../cluster/storeWithLocks.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -132,6 +133,8 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   const sessions = await buildSessionFactory(config.devices, { store, logger, resolvePath: loaded.resolvePath, canonicalize: canonicalRunning });
   const { writes, transactions, bounces, jobs, recover } = deviceWork(config, { store, sessions, syncStatus, gitops, logger, clock, replica: cluster.replica });
   const { syncto, driftCheck } = syncWork(config, { store, syncStatus, sessions, writes, jobs, gitops, logger, clock });
+  // On PostgreSQL accepted jobs are rows any live replica claims (a job outlives the replica that accepted it).
+  if (cluster.jobQueue) jobs.useQueue(cluster.jobQueue);
   const scheduler = buildScheduler(config, {
     clock,
     logger,
@@ -143,7 +146,7 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   });
   const duties = await startDuties(cluster, scheduler, recover, logger);
 
-  const checks = createChecks(config.checks, {
+  const checks = await createChecks(config.checks, {
     store,
     logger,
     clock,
@@ -183,7 +186,7 @@ function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
   const { store, inventory, alarms, inventorySync, checks, transactions, jobs, syncto, gitops, logger } = parts;
   const auth = new TokenAuth(parts.tokens, config.api.openReads);
   const uiRouter = config.ui.enabled
-    ? webInterface({
+    ? lazyWebInterface({
         auth,
         store,
         inventory,
@@ -233,8 +236,9 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
   }
   const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
   const syncStatus = new SyncStatusService(store, clock);
+  // Loaded only when repos are configured: git mirrors (isomorphic-git), the renderer (nunjucks, render threads).
   const gitops = config.repos
-    ? await createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
+    ? await (await import('./createGitOps.ts')).createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
     : undefined;
   return { logger, clock, dataDir, store, cluster, syncStatus, gitops };
 }
@@ -247,10 +251,12 @@ async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, 
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const store = buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger });
+  const replica = newReplicaId(process.env.NETSYNC_REPLICA);
+  // On PostgreSQL the store's device locks are the replicas' shared advisory locks, named after this replica.
+  const store = await buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger, replica });
   await store.init();
-  const cluster = createCluster({ replica: newReplicaId(process.env.NETSYNC_REPLICA), postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
-  return { store: cluster.locks ? withDeviceLocks(store, cluster.locks) : store, cluster };
+  const cluster = await createCluster({ replica, postgresUrl: postgresUrlOf(loaded.config.store), logger, clock });
+  return { store, cluster };
 }
 
 /** The PostgreSQL URL when the store is PostgreSQL. */
@@ -334,7 +340,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     logger,
-    diffTimeoutMs: config.render.diffTimeoutMs,
   });
   const driftCheck = buildDriftCheck({
     store,
@@ -343,7 +348,6 @@ function syncWork(config: LoadedConfig['config'], parts: WorkParts & { writes: D
     ...(gitops ? { renderer: gitops.renderer } : {}),
     canonicalize: canonicalRunning,
     concurrency: config.scheduler.driftCheck.concurrency,
-    diffTimeoutMs: config.render.diffTimeoutMs,
     logger,
     clock,
   });
@@ -431,6 +435,7 @@ function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; 
     stop: async () => {
       await duties.stop();
       await writes.recovery;
+      jobs.stopQueue();
       await jobs.drain();
       await gitops?.intake.stop();
       await checks.service?.idle();

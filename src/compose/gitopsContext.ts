@@ -79,7 +79,7 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const paths = { dataDir, resolvePath: loaded.resolvePath };
   // A lowdb file that does not exist yet holds no devices; a PostgreSQL store is always read.
   const hasStore = config.store.kind === 'postgres' || existsSync(lowdbStorePath(config.store, paths));
-  const store = !flags.inventory && hasStore ? buildStore(config.store, { ...paths, readOnly: true }) : undefined;
+  const store = !flags.inventory && hasStore ? await buildStore(config.store, { ...paths, readOnly: true }) : undefined;
   await store?.init();
   try {
     const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderProcesses: CLI_RENDER_PROCESSES, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Logger } from '../model/ports.ts';
 import type { StoreConfig } from '../store/configSchema.ts';
 import { LowdbStore } from '../store/lowdbStore.ts';
-import { PostgresStore } from '../store/postgres/postgresStore.ts';
 import type { Store } from '../model/store.ts';
 import { storeCollections } from './storeCollections.ts';
 
@@ -13,6 +12,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** A reader beside running daemons: no lock, no migration, every write refused. */
   readOnly?: boolean;
+  /** This process among the replicas: the holder named on the PostgreSQL device locks it takes. */
+  replica?: string;
 }
 
 /** The lowdb store file the config names (store.path, else <dataDir>/store.json). */
@@ -21,9 +22,11 @@ export function lowdbStorePath(config: Extract<StoreConfig, { kind: 'lowdb' }>, 
 }
 
 /** Builds the store (not yet initialised: call `init()`). */
-export function buildStore(config: StoreConfig, options: OpenStoreOptions): Store {
+export async function buildStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const readOnly = options.readOnly ?? false;
   if (config.kind === 'postgres') {
+    // The PostgreSQL client and migrations load only for a PostgreSQL store (~5 MB a lowdb daemon does not hold).
+    const { PostgresStore } = await import('../store/postgres/postgresStore.ts');
     return new PostgresStore({
       url: config.url,
       maxConnections: config.maxConnections,
@@ -31,6 +34,7 @@ export function buildStore(config: StoreConfig, options: OpenStoreOptions): Stor
       connectTimeoutMs: config.connectTimeoutMs,
       collections: storeCollections,
       readOnly,
+      ...(options.replica ? { replica: options.replica } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }

@@ -3,6 +3,7 @@
  * (description, access vlan, enabled) and vlans (id, name). NETCONF devices
  * hold it as XML (netconfConfig.ts), EOS devices as CLI text (cliConfig.ts).
  */
+import { naturalCompare } from '../model/naturalCompare.ts';
 
 export interface LabInterface {
   name: string;
@@ -35,11 +36,9 @@ export function cloneConfig(c: LabConfig): LabConfig {
   return out;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
 /** Interfaces in natural order (Ethernet2 before Ethernet10), so serializations are stable. */
 export function sortedInterfaces(c: LabConfig): LabInterface[] {
-  return [...c.interfaces.values()].sort((a, b) => collator.compare(a.name, b.name));
+  return [...c.interfaces.values()].sort((a, b) => naturalCompare(a.name, b.name));
 }
 
 export function sortedVlans(c: LabConfig): LabVlan[] {

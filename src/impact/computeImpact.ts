@@ -11,6 +11,7 @@ import { resolveCandidates } from './resolveCandidates.ts';
 import type { SettingsRule } from './settingsRules.ts';
 import type { TemplateIndex } from './templateIndex.ts';
 import { buildTemplateIndex, globUses } from './templateIndex.ts';
+import { naturalCompare } from '../model/naturalCompare.ts';
 
 /** What impact needs from git: the paths that differ between two commits (from the trees, not from a webhook). */
 export interface ChangeSource {
@@ -103,7 +104,7 @@ export class ImpactService {
       // Name first the files whose parsed content changed: a comment-only edit in the same push is not the cause.
       for (const d of devices) if (d.reasons.length > 1) d.reasons = [...d.reasons].sort((a, b) => Number(meaningful(b.path)) - Number(meaningful(a.path)));
     }
-    devices.sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }));
+    devices.sort((a, b) => naturalCompare(a.hostname, b.hostname));
     return { repo, before, after, precise, changedPaths, unmatchedPaths, devices };
   }
 

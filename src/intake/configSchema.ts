@@ -1,5 +1,5 @@
 /** netsync.yml sections `repos` (the settings and templates repos) and `intake` (webhooks, polling, queue). */
-import { validate as validCron } from 'node-cron';
+import { isCron } from '../model/cronSchema.ts';
 import { z } from 'zod';
 import { byteSizeSchema } from '../model/byteSizeSchema.ts';
 
@@ -53,8 +53,8 @@ export type ReposConfig = z.infer<typeof reposConfigSchema>;
 
 export const intakeConfigSchema = z
   .object({
-    /** node-cron expression for the polling fallback (seconds field allowed), or false to disable polling. */
-    poll: z.union([z.string().refine((v) => validCron(v), 'not a valid cron expression'), z.literal(false)]).default('*/5 * * * *'),
+    /** Cron expression for the polling fallback (seconds field allowed), or false to disable polling. */
+    poll: z.union([z.string().refine((v) => isCron(v), 'not a valid cron expression'), z.literal(false)]).default('*/5 * * * *'),
     /** Pending refreshes the queue holds before webhooks get 503. */
     queueSize: z.number().int().min(1).default(100),
     /** Largest webhook body accepted (413 above). */

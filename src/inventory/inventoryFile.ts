@@ -1,7 +1,6 @@
 /** Reads an inventory file (YAML list or CSV with a header row) into new-device records, validated. */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { newDeviceSchema } from './deviceSchema.ts';
@@ -17,7 +16,8 @@ export async function readInventoryFile(path: string): Promise<NewDevice[]> {
   } catch (err) {
     throw new NetsyncError('BAD_REQUEST', `cannot read inventory file ${path}: ${(err as Error).message}`, { path });
   }
-  const rows = extname(path).toLowerCase() === '.csv' ? csvRows(text, path) : yamlRows(text, path);
+  // The CSV parser loads only for a CSV file (the daemon reads a YAML seed at most).
+  const rows = extname(path).toLowerCase() === '.csv' ? csvRows((await import('csv-parse/sync')).parse, text, path) : yamlRows(text, path);
   return rows.map((row, i) => {
     const result = newDeviceSchema.safeParse(row);
     if (result.success) return result.data;
@@ -41,7 +41,7 @@ function yamlRows(text: string, path: string): unknown[] {
 }
 
 /** CSV columns are the device fields; `groups` is separated by `;`, `port` is a number. */
-function csvRows(text: string, path: string): unknown[] {
+function csvRows(parseCsv: (text: string, options: { columns: true; skip_empty_lines: true; trim: true }) => Record<string, string>[], text: string, path: string): unknown[] {
   let records: Record<string, string>[];
   try {
     records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });

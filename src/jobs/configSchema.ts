@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { cronSchema } from '../model/cronSchema.ts';
 
-// Windows and schedules speak one cron dialect (node-cron's), checked when the config loads.
+// Windows and schedules speak one cron dialect (croner's), checked when the config loads.
 const windowSchema = z.object({ cron: cronSchema('0 2 * * *'), duration: z.string().min(1) }).strict();
 
 export const schedulerConfigSchema = z

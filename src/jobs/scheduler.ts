@@ -1,10 +1,10 @@
 /**
- * The scheduler (node-cron): one schedule per kind of work — auto-sync, repo
+ * The scheduler (croner): one schedule per kind of work — auto-sync, repo
  * polling, the alarm sweep, inventory sync. A tick that finds the previous run
  * of the same kind still going is skipped, never queued behind it.
  */
-import cron from 'node-cron';
-import type { ScheduledTask } from 'node-cron';
+import { Cron } from 'croner';
+import { isCron } from '../model/cronSchema.ts';
 import { NetsyncError } from '../model/errors.ts';
 import type { Clock, Logger } from '../model/ports.ts';
 import type { Windows } from './windows.ts';
@@ -23,7 +23,7 @@ export type TickOutcome = 'ran' | 'failed' | 'skipped-overlap' | 'outside-window
 
 export class Scheduler {
   private readonly specs = new Map<string, ScheduleSpec>();
-  private readonly tasks: ScheduledTask[] = [];
+  private readonly tasks: Cron[] = [];
   private readonly inFlight = new Set<string>();
 
   constructor(
@@ -33,7 +33,7 @@ export class Scheduler {
 
   register(spec: ScheduleSpec): void {
     if (this.specs.has(spec.kind)) throw new NetsyncError('CONFLICT', `a schedule for '${spec.kind}' is already registered`, { kind: spec.kind });
-    if (!cron.validate(spec.cron)) {
+    if (!isCron(spec.cron)) {
       throw new NetsyncError('CONFIG_INVALID', `schedule '${spec.kind}': '${spec.cron}' is not a cron expression`, { kind: spec.kind, cron: spec.cron });
     }
     windowsAllow(this.clock(), spec.windows); // validates the window expressions now, not at 3 a.m.
@@ -46,12 +46,12 @@ export class Scheduler {
 
   start(): void {
     for (const spec of this.specs.values()) {
-      this.tasks.push(cron.schedule(spec.cron, () => void this.tick(spec.kind), { name: spec.kind, noOverlap: false }));
+      this.tasks.push(new Cron(spec.cron, () => void this.tick(spec.kind)));
     }
   }
 
   async stop(): Promise<void> {
-    for (const task of this.tasks.splice(0)) await task.stop();
+    for (const task of this.tasks.splice(0)) task.stop();
   }
 
   /** One tick of a schedule, as the timer would run it (also used by tests and the API). */

@@ -14,11 +14,12 @@ import type { SyncStatusService } from '../inventory/syncStatus.ts';
 import type { Device } from '../model/device.ts';
 import type { ErrorCode } from '../model/errors.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
-import { boundedTwoFilesPatch } from '../render/configDiff.ts';
+import { boundedTwoFilesPatch, inThreadDiffer } from '../render/configDiff.ts';
+import type { ConfigDiffer } from '../render/configDiff.ts';
 import type { DeviceJobResult, Job } from '../model/job.ts';
 import type { Logger } from '../model/ports.ts';
 import type { SecretSubstitution } from '../render/index.ts';
-import { deriveSubstitutions } from '../render/index.ts';
+import { deriveSubstitutions } from '../render/secretPlaceholders.ts';
 import type { Store } from '../model/store.ts';
 import type { JobContext, JobRunner } from './jobRunner.ts';
 import type { SyncTarget } from './selection.ts';
@@ -66,8 +67,8 @@ export interface SynctoPorts {
   logger: Logger;
   /** Devices read or verified at once. */
   concurrency?: number;
-  /** Time budget of one config diff (netsync.yml render.diffTimeoutMs). */
-  diffTimeoutMs?: number;
+  /** Where config diffs run, under netsync.yml render.diffTimeoutMs: the render processes (Renderer.differ). */
+  differ?: ConfigDiffer;
 }
 
 interface Planned {
@@ -78,21 +79,48 @@ interface Planned {
 }
 
 export class SynctoService {
-  constructor(private readonly ports: SynctoPorts) {}
+  constructor(private readonly ports: SynctoPorts) {
+    ports.runner.handle('syncto', (job, ctx) => this.runJob(job, ctx));
+  }
 
-  /** Validates the request and selects devices now (bad input fails here, before a job exists), then runs in the background. */
+  /**
+   * Validates the request and selects devices now (bad input fails here, before a job exists); the job runs in
+   * the background, here or (with the replicas' shared queue) on whichever replica claims it.
+   */
   async start(req: SynctoRequest): Promise<Job> {
     const devices = selectDevices(await this.ports.store.listDevices(), req.target, req.resync);
-    return this.ports.runner.start(
-      {
-        kind: 'syncto',
-        args: { target: describeTarget(req.target), dryRun: req.dryRun, resync: req.resync, force: req.force, flags: req.flags, devices: devices.map((d) => d.hostname) },
-        by: req.by,
-        ...(req.comment ? { comment: req.comment } : {}),
-        ...(req.ticketRef ? { ticketRef: req.ticketRef } : {}),
+    return this.ports.runner.submit({
+      kind: 'syncto',
+      args: {
+        target: describeTarget(req.target),
+        dryRun: req.dryRun,
+        resync: req.resync,
+        force: req.force,
+        flags: req.flags,
+        devices: devices.map((d) => d.hostname),
+        ...(req.kind === 'auto-sync' ? { runKind: 'auto-sync' } : {}),
       },
-      (ctx) => this.run(devices, req, ctx),
-    );
+      by: req.by,
+      ...(req.comment ? { comment: req.comment } : {}),
+      ...(req.ticketRef ? { ticketRef: req.ticketRef } : {}),
+    });
+  }
+
+  /** A job from its record: the devices selected when it was accepted (as they are now), and its options. */
+  private async runJob(job: Job, ctx: JobContext): Promise<'FINISHED' | 'FAILED'> {
+    const args = job.args;
+    const wanted = new Set((Array.isArray(args.devices) ? args.devices : []).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()));
+    const devices = (await this.ports.store.listDevices()).filter((d) => wanted.has(d.hostname.toLowerCase()));
+    const req: SynctoRequest = {
+      target: { kind: 'all' },
+      dryRun: args.dryRun === true,
+      resync: args.resync === true,
+      force: args.force === true,
+      flags: (typeof args.flags === 'object' && args.flags !== null ? args.flags : {}) as Partial<CommitFlags>,
+      by: job.by,
+      ...(args.runKind === 'auto-sync' ? { kind: 'auto-sync' as const } : {}),
+    };
+    return this.run(devices, req, ctx);
   }
 
   private async run(devices: Device[], req: SynctoRequest, ctx: JobContext): Promise<'FINISHED' | 'FAILED'> {
@@ -110,7 +138,7 @@ export class SynctoService {
       await ctx.update({ changeScore });
       if (req.dryRun) {
         for (const p of planned) await record(p.device.hostname, { status: 'would-change', changed: true, diff: p.diff });
-      } else if (ctx.signal.aborted) {
+      } else if (await ctx.checkAbort()) {
         for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
       } else if (planned.length > 0) {
         await this.push(planned, req, ctx, record);
@@ -160,7 +188,7 @@ export class SynctoService {
             });
           }
           const want = this.ports.canonicalize(device.platform, intended.config);
-          const diff = this.diff(device, running, want, intended);
+          const diff = await this.diff(device, running, want, intended);
           const runningHash = this.ports.hash(running);
           // A device that already runs its intended config has nothing to push, whoever put it there (e.g. a run
           // cut off after its commit, before the store recorded it): synchronized, not drift.
@@ -216,7 +244,7 @@ export class SynctoService {
             const running = await this.readRunning(p.device);
             const want = this.ports.canonicalize(p.device.platform, p.intended.config);
             if (running !== want) {
-              return record(p.device.hostname, { status: 'failed', changed: true, diff: this.diff(p.device, running, want, p.intended).text, error: 'committed, but the running config does not match the intended config', code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
+              return record(p.device.hostname, { status: 'failed', changed: true, diff: (await this.diff(p.device, running, want, p.intended)).text, error: 'committed, but the running config does not match the intended config', code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
             }
             await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
             await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
@@ -242,7 +270,7 @@ export class SynctoService {
    * side shows) against the placeholder render, both in the device's canonical form. `lines` counts the
    * shown change, and is at least 1 when only secret values differ, so such a device is still pushed.
    */
-  private diff(device: Device, running: string, want: string, intended: IntendedConfig): { text: string; lines: number } {
+  private async diff(device: Device, running: string, want: string, intended: IntendedConfig): Promise<{ text: string; lines: number }> {
     if (running === want) return { text: '', lines: 0 };
     const shownWant = this.ports.canonicalize(device.platform, intended.masked);
     // Substitutions learnt again in canonical form: canonicalising can re-indent or reorder the lines.
@@ -254,7 +282,7 @@ export class SynctoService {
     }
     const a = withNewline(shownRunning);
     const b = withNewline(shownWant);
-    const patch = boundedTwoFilesPatch(`${hostname} (running)`, `${hostname} (intended)`, a, b, this.ports.diffTimeoutMs);
+    const patch = await boundedTwoFilesPatch(this.ports.differ ?? inThreadDiffer(), `${hostname} (running)`, `${hostname} (intended)`, a, b);
     const text = patch.text;
     // Too large to diff in time: every line of both may differ (an upper bound, and never 0 for unequal configs).
     if (patch.tooLarge) return { text, lines: a.split('\n').length + b.split('\n').length - 2 };

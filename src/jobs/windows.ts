@@ -3,8 +3,7 @@
  * open for its duration. Auto-sync runs only inside an allow window (when any
  * are given) and never inside a deny window. Pure.
  */
-import { CronExpressionParser } from 'cron-parser';
-import { validate as validCron } from 'node-cron';
+import { Cron } from 'croner';
 import { parseDuration } from '../model/duration.ts';
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 
@@ -31,17 +30,19 @@ export function durationMs(text: string, key = 'duration'): number {
 }
 
 export function isInWindow(now: Date, window: WindowSpec): boolean {
-  // One dialect for schedules and windows: node-cron's. cron-parser only steps back to the last fire time,
-  // and accepts extensions (e.g. Jenkins' H) that a schedule would refuse.
-  if (!validCron(window.cron)) throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression (node-cron syntax, e.g. "0 2 * * *")`, { cron: window.cron });
+  const length = durationMs(window.duration);
+  // One dialect for schedules and windows: croner runs the schedules and finds a window's last fire time.
   let last: Date;
   try {
-    // The most recent fire time at or before now; cron-parser's prev() is strictly before, so step 1 ms ahead.
-    last = CronExpressionParser.parse(window.cron, { currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+    // The most recent fire time at or before now. Fire times are whole seconds and previousRuns() looks strictly
+    // before its start, so start at the next whole second.
+    const [previous] = new Cron(window.cron, { paused: true }).previousRuns(1, new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000));
+    if (!previous) return false;
+    last = previous;
   } catch (err) {
-    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression: ${(err as Error).message}`, { cron: window.cron });
+    throw new NetsyncError('CONFIG_INVALID', `'${window.cron}' is not a cron expression (e.g. "0 2 * * *"): ${(err as Error).message}`, { cron: window.cron });
   }
-  return now.getTime() - last.getTime() < durationMs(window.duration);
+  return now.getTime() - last.getTime() < length;
 }
 
 export function windowsAllow(now: Date, windows: Windows | undefined): boolean {

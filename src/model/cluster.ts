@@ -61,3 +61,15 @@ export interface BackendHealth {
   /** Why the backend is not usable right now. */
   problem?: string;
 }
+
+/**
+ * Accepted jobs waiting for a replica to run them: any live replica claims the oldest waiting one, each job
+ * exactly once. Only PostgreSQL has one (src/postgres/pgJobQueue.ts); with the embedded store the process
+ * that accepts a job runs it at once.
+ */
+export interface JobQueue {
+  /** Puts an accepted job (its record already written) in the queue. */
+  enqueue(id: string): Promise<void>;
+  /** Claims one waiting job for this replica; undefined when none waits. No two claims return the same job. */
+  claim(): Promise<string | undefined>;
+}

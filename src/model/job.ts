@@ -43,6 +43,11 @@ export interface Job {
   finishedAt?: string;
   /** The replica (process) running it; when that replica is gone, the leader marks the job ABORTED. */
   replica?: string;
+  /**
+   * An abort asked for on any replica: recorded here, in the store every replica shares, and seen by the
+   * replica running the job between devices.
+   */
+  abortRequested?: { by: string; at: string };
 }
 
 export function isFinished(status: JobStatus): boolean {

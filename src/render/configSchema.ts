@@ -28,6 +28,6 @@ export function byteCount(size: string): number {
 }
 
 /** The renderer's budget from the config section. */
-export function renderBudget(config: RenderConfig): { timeoutMs: number; memoryMb: number; maxOutputBytes: number } {
-  return { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, maxOutputBytes: byteCount(config.maxOutput) };
+export function renderBudget(config: RenderConfig): { timeoutMs: number; memoryMb: number; maxOutputBytes: number; diffTimeoutMs: number } {
+  return { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, maxOutputBytes: byteCount(config.maxOutput), diffTimeoutMs: config.diffTimeoutMs };
 }

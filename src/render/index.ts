@@ -20,6 +20,8 @@
  *   Input limits (RendererOptions.limits, inputLimits.ts): files over them are problems, never parsed.
  */
 export { configHash, normalizeConfig } from './configHash.ts';
+export type { BoundedPatch, ConfigDiffer, PatchRequest } from './configDiff.ts';
+export { boundedTwoFilesPatch, inThreadDiffer, tooLargeNote } from './configDiff.ts';
 export type { InputLimits } from './inputLimits.ts';
 export { MASK, maskSecrets, secretsFromEnv } from './maskSecrets.ts';
 export type { SecretSubstitution } from './secretPlaceholders.ts';

@@ -22,6 +22,8 @@ export const KEEP_COMMITS = 4;
 export const PARSING = -1;
 /** `device` from when a task is handed to its process until the process reports (it is reading the task). */
 export const STARTING = -2;
+/** `device` of a progress report while two configs are diffed. */
+export const DIFFING = -4;
 /** `device` while the process is still starting (loading its code): no budget runs yet. */
 export const WAITING = -3;
 

@@ -10,9 +10,11 @@ export interface RenderBudget {
   memoryMb: number;
   /** Largest rendered config (bytes). */
   maxOutputBytes: number;
+  /** Longest one config diff may take (ms); over it the diff is reported as too large to show. */
+  diffTimeoutMs: number;
 }
 
-export const DEFAULT_RENDER_BUDGET: RenderBudget = { timeoutMs: 2000, memoryMb: 256, maxOutputBytes: 4 * 1024 * 1024 };
+export const DEFAULT_RENDER_BUDGET: RenderBudget = { timeoutMs: 2000, memoryMb: 256, maxOutputBytes: 4 * 1024 * 1024, diffTimeoutMs: 2000 };
 
 export interface RenderJob {
   settings: { sha: string; files: Map<string, string> };

@@ -13,6 +13,8 @@ import { parseSettings } from './settingsSnapshot.ts';
 import type { TemplatesSnapshot } from './templatesSnapshot.ts';
 import { parseTemplates } from './templatesSnapshot.ts';
 import type { RenderJob } from './renderJob.ts';
+import type { ConfigDiffer } from './configDiff.ts';
+import { inThreadDiffer } from './configDiff.ts';
 
 export type RepoKind = 'settings' | 'templates';
 
@@ -50,6 +52,8 @@ export interface RenderExecutor {
   /** Parses a commit off this thread (the render processes); without it the renderer parses here. */
   parseSettings?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<SettingsSnapshot>;
   parseTemplates?(sha: string, files: Map<string, string>, limits: InputLimits): Promise<TemplatesSnapshot>;
+  /** Runs config diffs off this thread (the render processes) under the configured diff budget. */
+  differ?: ConfigDiffer;
   close(): Promise<void>;
 }
 
@@ -111,6 +115,14 @@ export class Renderer {
     assertSettingsValid(ctx.settings, ctx.settingsCommit);
     assertTemplatesValid(ctx.templates, ctx.templatesCommit);
     return ctx.render(device);
+  }
+
+  /**
+   * Where config diffs run, under netsync.yml render.diffTimeoutMs: the render processes (so no diff holds
+   * this thread); on this thread, with the default budget, only for an executor that cannot diff.
+   */
+  get differ(): ConfigDiffer {
+    return this.options.executor.differ ?? inThreadDiffer();
   }
 
   /** Ends the render processes (the daemon on stop, the CLI on exit); a later render starts them again. */

@@ -4,6 +4,8 @@
  */
 import { isNetsyncError, NetsyncError } from '../model/errors.ts';
 import type { ErrorCode } from '../model/errors.ts';
+import type { StructuredPatch } from 'diff';
+import type { PatchRequest } from './configDiff.ts';
 import type { InputLimits } from './inputLimits.ts';
 import type { RenderedConfig, RenderTarget } from './renderConfig.ts';
 import type { SettingsDoc, SettingsSnapshot } from './settingsSnapshot.ts';
@@ -44,11 +46,19 @@ export interface ParseTask {
 
 export type ParseReply = { settings: Omit<SettingsSnapshot, 'files'> } | { templates: ParsedTemplates };
 
+/** Diff two configs under the diff budget (the daemon's main thread never runs a diff: one can take seconds). */
+export type DiffTask = PatchRequest & { timeoutMs: number };
+
+/** `patch: null`: the diff did not finish within its budget. */
+export interface DiffReply {
+  patch: StructuredPatch | null;
+}
+
 /** Parent -> process: one task at a time. */
-export type TaskMessage = { task: RenderBatchTask } | { parse: ParseTask };
+export type TaskMessage = { task: RenderBatchTask } | { parse: ParseTask } | { diff: DiffTask };
 
 /** Process -> parent: `progress` while a task runs (device index or PARSING, and Date.now()), then its `reply`. */
-export type ProcessMessage = { progress: [device: number, at: number] } | { reply: RenderBatchReply | ParseReply } | { ready: true };
+export type ProcessMessage = { progress: [device: number, at: number] } | { reply: RenderBatchReply | ParseReply | DiffReply } | { ready: true };
 
 /** What a process caches a parsed commit under: a commit parsed under other limits is another parse. */
 export function commitKey(sha: string, limits: InputLimits): string {

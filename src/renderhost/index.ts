@@ -3,7 +3,8 @@
  *
  *   renderProcesses(budget?, processes?) -> RenderExecutor for new Renderer(source, {executor}): a pool shared
  *     by every renderer of this process with the same budget; processes start on first use.
- *   RenderPool: the pool itself (renderMany, parseSettings, parseTemplates, close, pids).
+ *   RenderPool: the pool itself (renderMany, parseSettings, parseTemplates, structuredPatch and differ for
+ *     config diffs under render.diffTimeoutMs, close, pids).
  */
 import { DEFAULT_RENDER_BUDGET } from '../render/index.ts';
 import type { RenderBudget, RenderExecutor } from '../render/index.ts';

@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEEP_COMMITS, STARTING } from '../render/renderBatch.ts';
 import { commitKey } from '../render/workerProtocol.ts';
-import type { ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from '../render/workerProtocol.ts';
+import type { DiffReply, ParseReply, ProcessMessage, RenderBatchReply, TaskMessage } from '../render/workerProtocol.ts';
 
 /** How much of a dead process's stderr is kept to tell how it ended (V8 prints its fatal error there). */
 const STDERR_TAIL = 4096;
@@ -40,7 +40,7 @@ export class RenderChild {
   private stderr = '';
   private killedForTime = false;
   private ended: ChildEnded | undefined;
-  private current: { resolve: (r: RenderBatchReply | ParseReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void } | undefined;
+  private current: { resolve: (r: RenderBatchReply | ParseReply | DiffReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void } | undefined;
   /** Commit keys this process has parsed, oldest first, mirroring its cache (renderBatch.ts keeps KEEP_COMMITS). */
   private readonly known = { settings: [] as string[], templates: [] as string[] };
 
@@ -88,10 +88,10 @@ export class RenderChild {
   }
 
   /** Sends one task (render a batch, or parse a commit) and resolves its reply. */
-  async run(message: TaskMessage, progress: (device: number, at: number) => void): Promise<RenderBatchReply | ParseReply> {
+  async run(message: TaskMessage, progress: (device: number, at: number) => void): Promise<RenderBatchReply | ParseReply | DiffReply> {
     await Promise.race([this.started, this.endedPromise()]);
     if (this.ended) throw this.ended;
-    const reply = await new Promise<RenderBatchReply | ParseReply>((resolve, reject) => {
+    const reply = await new Promise<RenderBatchReply | ParseReply | DiffReply>((resolve, reject) => {
       this.current = { resolve, reject, progress };
       this.ref(true);
       this.proc.send(message, (err) => {
@@ -104,6 +104,7 @@ export class RenderChild {
       this.remember(message.parse.repo, commitKey(message.parse.sha, message.parse.limits));
       return reply;
     }
+    if ('diff' in message) return reply;
     const { task } = message;
     for (const repo of ['settings', 'templates'] as const) {
       const key = commitKey(task[repo].sha, task.limits);

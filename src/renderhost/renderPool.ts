@@ -13,6 +13,8 @@ import { NetsyncError } from '../model/errors.ts';
 import type { InputLimits } from '../render/inputLimits.ts';
 import { DEFAULT_INPUT_LIMITS } from '../render/inputLimits.ts';
 import { PARSING, STARTING, WAITING } from '../render/renderBatch.ts';
+import type { StructuredPatch } from 'diff';
+import type { ConfigDiffer, PatchRequest } from '../render/configDiff.ts';
 import { ChildEnded, RenderChild } from './renderChild.ts';
 import type { RenderedConfig, RenderTarget } from '../render/renderConfig.ts';
 import type { SettingsSnapshot } from '../render/settingsSnapshot.ts';
@@ -22,7 +24,7 @@ import { WHOLE_REPO } from '../render/settingsSnapshot.ts';
 import type { ParsedTemplates, TemplatesSnapshot } from '../render/templatesSnapshot.ts';
 import { assembleTemplates } from '../render/templatesSnapshot.ts';
 import { commitKey, deserializeError } from '../render/workerProtocol.ts';
-import type { ParseReply, ParseTask, RenderBatchReply, RenderBatchTask } from '../render/workerProtocol.ts';
+import type { DiffReply, ParseReply, ParseTask, RenderBatchReply, RenderBatchTask } from '../render/workerProtocol.ts';
 
 /** Devices per task: large enough that the message cost disappears, small enough to spread over processes. */
 const MAX_BATCH = 250;
@@ -30,6 +32,11 @@ const MAX_BATCH = 250;
 const MIN_BATCH = 50;
 /** Parsing a commit may take this many render budgets before it counts as stuck. */
 const PARSE_BUDGETS = 10;
+/**
+ * A diff stops itself at its budget (jsdiff's `timeout`); a process still busy this long after (budget x 2 +
+ * 1 s) is killed, and the diff counts as over budget.
+ */
+const diffBackstopMs = (budgetMs: number) => 2 * budgetMs + 1000;
 /** An idle process ends after this long. */
 const IDLE_MS = 5 * 60_000;
 
@@ -101,6 +108,36 @@ export class RenderPool {
       watchdog.stop();
       this.release(child);
     }
+  }
+
+  /**
+   * Diffs two configs in a render process under render.diffTimeoutMs: the daemon's main thread never runs a
+   * diff (two unrelated 20,000-line configs take jsdiff minutes without its timeout, the whole budget with it).
+   * undefined: over the budget (or the process had to be stopped), shown as too large to compare.
+   */
+  async structuredPatch(request: PatchRequest): Promise<StructuredPatch | undefined> {
+    const child = await this.acquire('settings', '', DEFAULT_INPUT_LIMITS);
+    const on = { device: WAITING, since: Date.now() };
+    const watchdog = new Watchdog(on, diffBackstopMs(this.budget.diffTimeoutMs), () => child.killForTime());
+    try {
+      const reply = (await child.run({ diff: { ...request, timeoutMs: this.budget.diffTimeoutMs } }, (device, at) => {
+        if (device === STARTING && on.device !== WAITING) return;
+        on.device = device;
+        on.since = at;
+      })) as DiffReply;
+      return reply.patch ?? undefined;
+    } catch (err) {
+      if (err instanceof ChildEnded) return undefined;
+      throw err;
+    } finally {
+      watchdog.stop();
+      this.release(child);
+    }
+  }
+
+  /** The pool as a ConfigDiffer (Renderer.differ). */
+  get differ(): ConfigDiffer {
+    return { timeoutMs: this.budget.diffTimeoutMs, structuredPatch: (request) => this.structuredPatch(request) };
   }
 
   private parseFailure(ended: ChildEnded): string {
@@ -278,7 +315,7 @@ const shared = new Map<string, { pool: RenderPool; users: number }>();
 export function sharedRenderPool(
   budget: RenderBudget,
   processes?: number,
-): Pick<RenderPool, 'renderMany' | 'parseSettings' | 'parseTemplates'> & { close(): Promise<void> } {
+): Pick<RenderPool, 'renderMany' | 'parseSettings' | 'parseTemplates' | 'differ'> & { close(): Promise<void> } {
   const key = JSON.stringify({ budget, processes });
   let entry = shared.get(key);
   if (!entry) shared.set(key, (entry = { pool: new RenderPool(budget, processes), users: 0 }));
@@ -289,6 +326,7 @@ export function sharedRenderPool(
     renderMany: (job) => pool.renderMany(job),
     parseSettings: (sha, files, limits) => pool.parseSettings(sha, files, limits),
     parseTemplates: (sha, files, limits) => pool.parseTemplates(sha, files, limits),
+    differ: pool.differ,
     close: async () => {
       if (released) return;
       released = true;

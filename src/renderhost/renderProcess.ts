@@ -2,10 +2,11 @@
  * Entry of a render process (workerPool.ts forks it): the sandbox's second wall. The process starts with an
  * empty environment (no tokens, device logins or webhook secrets) and a capped heap, so a template that
  * exhausts memory kills this process alone. It takes one task at a time from the IPC channel (render a batch
- * of devices, or parse a commit for the daemon), reports which device it is on (the parent's watchdog stops it
+ * of devices, parse a commit or diff two configs for the daemon), reports which device it is on (the parent's watchdog stops it
  * at the time budget) and answers with the results.
  */
-import { parseCommit, PARSING, renderBatch } from '../render/renderBatch.ts';
+import { DIFFING, parseCommit, PARSING, renderBatch } from '../render/renderBatch.ts';
+import { boundedStructuredPatch } from '../render/configDiff.ts';
 import type { ProcessMessage, TaskMessage } from '../render/workerProtocol.ts';
 import { DEFAULT_INPUT_LIMITS } from '../render/inputLimits.ts';
 
@@ -18,6 +19,9 @@ process.on('message', (message: TaskMessage) => {
   if ('parse' in message) {
     progress(PARSING, Date.now());
     send({ reply: parseCommit(message.parse) });
+  } else if ('diff' in message) {
+    progress(DIFFING, Date.now());
+    send({ reply: { patch: boundedStructuredPatch(message.diff, message.diff.timeoutMs) ?? null } });
   } else send({ reply: renderBatch(message.task, progress) });
 });
 // The parent gone (daemon stopped or crashed): nothing left to render for.

@@ -81,7 +81,7 @@ export const bssConfigSchema = z
 
 export const sourcesConfigSchema = z
   .object({
-    /** Cron expression for a scheduled sync (node-cron syntax); none: only on demand. */
+    /** Cron expression for a scheduled sync (5 fields, or 6 with seconds first); none: only on demand. */
     schedule: cronSchema('*/15 * * * *').optional(),
     /** Client timeout for each HTTP request to a source. */
     timeoutMs: z.number().int().positive().default(10_000),

@@ -99,6 +99,7 @@ export const jobSchema = recordSchema<Job>()(
     startedAt: isoTime.optional(),
     finishedAt: isoTime.optional(),
     replica: z.string().optional(),
+    abortRequested: z.object({ by: z.string(), at: isoTime }).optional(),
   }),
 );
 

@@ -27,9 +27,8 @@ import { signinPages } from './routes/signin.ts';
 import { transactionsPages } from './routes/transactions.ts';
 import { requireSignedIn, sessionMiddleware } from './session.ts';
 import { createViewEnv } from './viewEnv.ts';
+import { NOT_OURS } from './lazyWebInterface.ts';
 
-/** Paths other parts of the daemon answer; the interface never handles them, not even their 404s. */
-const NOT_OURS = /^\/(api|webhooks|checks|metrics|healthz)(\/|$)/;
 
 export function webInterface(deps: UiDeps): Router {
   const env = createViewEnv(deps.clock);

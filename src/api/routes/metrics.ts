@@ -25,7 +25,8 @@ export function metricsRouter(metrics: NetsyncMetrics, token?: string): Router {
     if (auth && auth.identify(req.get('authorization')).role === 'anonymous') {
       throw new NetsyncError('UNAUTHENTICATED', '/metrics needs the bearer token set in alarms.metrics.token');
     }
-    res.type(metrics.contentType()).send(await metrics.text());
+    const text = await metrics.text();
+    res.type(metrics.contentType()).send(text);
   });
   return r;
 }

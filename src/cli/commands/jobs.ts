@@ -6,9 +6,9 @@ import { printJson, shortActor, shortId } from '../format.ts';
 import { resolveIdPrefix } from '../idPrefix.ts';
 import { addClientOptions, type ClientFlags } from '../options.ts';
 import { formatTable } from '../table.ts';
+import { naturalCompare } from '../../model/naturalCompare.ts';
 
 const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 19) : '-');
-const byName = new Intl.Collator('en', { numeric: true });
 
 function counts(job: Job): string {
   const n = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
@@ -32,7 +32,7 @@ export function renderJobDetail(job: Job, withDiffs: boolean): string {
     `  created ${when(job.createdAt)}, started ${when(job.startedAt)}, finished ${when(job.finishedAt)}; ${job.progress.done}/${job.progress.total} devices done`,
     ...(job.error ? [`  error: ${job.error}`] : []),
   ];
-  const entries = Object.entries(job.perDevice).sort(([a], [b]) => byName.compare(a, b));
+  const entries = Object.entries(job.perDevice).sort(([a], [b]) => naturalCompare(a, b));
   const table = formatTable(
     ['HOSTNAME', 'RESULT', 'CHANGED LINES', 'ROLLBACK', 'ERROR'],
     entries.map(([h, r]) => [h, r.status, String(changedLines(r.diff)), r.rollbackStatus ?? '-', r.error ?? '']),

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/load.ts';
 import { createDaemon } from '../../compose/daemon.ts';
 import { createLogger, prettyDestination, resolveLogFormat, type LogFormat } from '../../logging/logger.ts';
 import { portNumber } from '../options.ts';
-import { secretsFromEnv } from '../../render/index.ts';
+import { secretsFromEnv } from '../../render/maskSecrets.ts';
 
 export function registerServe(program: Command): void {
   program

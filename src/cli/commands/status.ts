@@ -6,9 +6,8 @@ import { formatDuration, printJson, shortActor, shortId } from '../format.ts';
 import { formatTable } from '../table.ts';
 import { fetchRepositories, rejectedBanner } from './repos.ts';
 
-// One collator for the whole sort: localeCompare with options builds a new one per call (slow for 1,000 rows).
-const byName = new Intl.Collator('en', { numeric: true });
 import { addClientOptions, type ClientFlags } from '../options.ts';
+import { naturalCompare } from '../../model/naturalCompare.ts';
 
 interface StatusFlags extends ClientFlags {
   unsynced?: boolean;
@@ -17,7 +16,7 @@ interface StatusFlags extends ClientFlags {
 
 export function renderStatusTable(devices: Device[], now: Date): string {
   const sorted = [...devices].sort(
-    (a, b) => Number(a.synchronized) - Number(b.synchronized) || byName.compare(a.hostname, b.hostname),
+    (a, b) => Number(a.synchronized) - Number(b.synchronized) || naturalCompare(a.hostname, b.hostname),
   );
   const rows = sorted.map((d) => {
     const since = d.unsyncedSince ? formatDuration(now.getTime() - Date.parse(d.unsyncedSince)) : '-';

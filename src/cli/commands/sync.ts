@@ -8,6 +8,7 @@ import { isFinished } from '../../model/job.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson } from '../format.ts';
 import { addClientOptions, positiveSeconds, type ClientFlags } from '../options.ts';
+import { naturalCompare } from '../../model/naturalCompare.ts';
 
 interface SyncFlags extends ClientFlags {
   all?: boolean;
@@ -54,7 +55,7 @@ export function renderJobSummary(job: Job): string {
     head: ['HOSTNAME', 'RESULT', 'CHANGED LINES', 'ERROR'],
     style: { head: [], border: [], compact: true },
   });
-  for (const [hostname, r] of Object.entries(job.perDevice).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+  for (const [hostname, r] of Object.entries(job.perDevice).sort(([a], [b]) => naturalCompare(a, b))) {
     table.push([hostname, r.status, String(changedLines(r.diff)), oneLine(r.error ?? '', 100)]);
   }
   const counts = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
@@ -66,7 +67,7 @@ export function renderJobSummary(job: Job): string {
 function diffs(job: Job): string {
   return Object.entries(job.perDevice)
     .filter(([, r]) => (r.status === 'would-change' || r.status === 'drift') && r.diff)
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .sort(([a], [b]) => naturalCompare(a, b))
     .map(([hostname, r]) => `${r.status === 'drift' ? `${hostname}: changed on the device outside netsync (running -> intended)` : `${hostname}: would change`}\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '')}\n`)
     .join('');
 }

@@ -5,7 +5,7 @@
  */
 import type { DeviceFacts, DeviceSession, LoadMode, SessionCapabilities } from '../../commit/session.ts';
 import { NetsyncError } from '../../model/errors.ts';
-import { boundedTwoFilesPatch } from '../../render/configDiff.ts';
+import { boundedTwoFilesPatch, inThreadDiffer } from '../../render/configDiff.ts';
 import { adminDown, leftDown, notInRunning } from '../bounceErrors.ts';
 import type { NetconfClient } from './client.ts';
 import type { InterfaceState } from './interfaceEdit.ts';
@@ -112,7 +112,8 @@ export class NetconfSession implements DeviceSession {
     if (!this.capabilities.candidate) return '';
     const [running, candidate] = await Promise.all([this.getRunningConfig(), this.getConfig('candidate').then((t) => this.canonical(t))]);
     if (running === candidate) return '';
-    return boundedTwoFilesPatch('running', 'candidate', running, candidate).text;
+    // The device's own candidate against its running config (not text from git), under the default budget.
+    return (await boundedTwoFilesPatch(inThreadDiffer(), 'running', 'candidate', running, candidate)).text;
   }
 
   async validate(): Promise<void> {

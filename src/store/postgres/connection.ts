@@ -67,16 +67,15 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   });
 }
 
-/** One dedicated connection (session advisory locks live as long as it does). */
-export function createClient(options: PostgresConnectionOptions): pg.Client {
+/** How to open a dedicated connection (session advisory locks live as long as it does). */
+export function clientConfig(options: PostgresConnectionOptions): pg.ClientConfig {
   checkUrl(options.url);
-  return new pg.Client({
+  return {
     connectionString: options.url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs,
-    application_name: 'netsync',
     keepAlive: true,
-  });
+  };
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

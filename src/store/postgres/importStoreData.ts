@@ -46,7 +46,7 @@ export function isEmpty(counts: StoreCounts): boolean {
 
 /** Removes every device, event, record, meta entry and lock row (for `store migrate --force`). */
 export async function clearTables(client: pg.ClientBase): Promise<void> {
-  await client.query('TRUNCATE devices, sync_events, records, meta, device_locks');
+  await client.query('TRUNCATE devices, sync_events, records, meta');
   await client.query('ALTER SEQUENCE sync_event_ids RESTART WITH 1');
 }
 

@@ -9,6 +9,5 @@ const BASE = 0x6e657473;
 export const LOCK_NAMESPACE = {
   /** Every store write (changeDevices, transact, records) holds (WRITE, 0) for its database transaction. */
   write: BASE,
-  /** Per-device transaction locks: (device, hashtext(lower(hostname))), session-level on a dedicated connection. */
-  device: BASE + 1,
+  // BASE + 1 was the store's own per-device locks; they are now the replicas' 64-bit keys (src/postgres/advisoryKey.ts).
 } as const;

@@ -8,6 +8,7 @@
  * are checked against the collections' zod schemas as they are read (STORE_CORRUPT naming table, row and
  * field). The schema is migrated at `init` (schemaMigrations.ts).
  */
+import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { z } from 'zod';
 import type { Device } from '../../model/device.ts';
@@ -20,12 +21,13 @@ import type { StoreData } from '../storeFile.ts';
 import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../../model/store.ts';
 import { matchesFilter } from '../../model/store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
-import { createClient, createPool, describeUrl, storeError } from './connection.ts';
+import { clientConfig, createPool, describeUrl, storeError } from './connection.ts';
 import { DeviceCache } from './deviceCache.ts';
 import { DiscoveryView } from './discoveryView.ts';
 import type { StoreCounts } from './importStoreData.ts';
 import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
 import { LOCK_NAMESPACE } from './lockKeys.ts';
+import { PgDeviceLocks } from '../../postgres/deviceLocks.ts';
 import { planDeviceChange, touchedKeys } from './planDeviceChange.ts';
 import type { DeviceRow, EventRow } from './rows.ts';
 import { checked, deviceOf, eventData, eventOf, jsonParam } from './rows.ts';
@@ -41,6 +43,8 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
   logger?: Logger;
   /** For a reader beside running daemons (CLI render/impact): applies no migration and refuses every write. */
   readOnly?: boolean;
+  /** This process among the replicas, named as the holder of the device locks it takes (default host:pid). */
+  replica?: string;
 }
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -52,9 +56,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly keepClosedEvents: number;
   private readonly readOnly: boolean;
-  private lockClient: Promise<pg.Client> | undefined;
-  /** Device locks this process holds (key -> owner): advisory locks are re-entrant per connection, so owners are told apart here. */
-  private readonly heldLocks = new Map<string, string>();
+  /** The per-device transaction locks (one connection per lock owner, outside the pool). */
+  private readonly locks: PgDeviceLocks;
   private migrations: string[] = [];
   /** Devices read so far, checked (list reads fetch only rows changed since). */
   private readonly devices: DeviceCache;
@@ -67,6 +70,12 @@ export class PostgresStore implements Store {
     this.pool = createPool(options);
     // An idle connection that breaks must not take the process down; the next query reconnects.
     this.pool.on('error', (err) => options.logger?.warn({ store: describeUrl(options.url), err: err.message }, 'PostgreSQL store: an idle connection failed'));
+    this.locks = new PgDeviceLocks({
+      connection: clientConfig(options),
+      pool: this.pool,
+      replica: options.replica ?? `${hostname()}:${process.pid}`,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   }
 
   /** Connects, refuses a schema newer than this netsync (STORE_VERSION) and applies pending migrations. */
@@ -101,10 +110,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    const lock = this.lockClient;
-    this.lockClient = undefined;
-    this.heldLocks.clear();
-    if (lock) await lock.then((c) => c.end()).catch(() => undefined);
+    await this.locks.close().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 
@@ -383,79 +389,37 @@ export class PostgresStore implements Store {
     }
   }
 
-  // --- device locks: session advisory locks on one dedicated connection; a lock ends with it
+  // --- device locks: the replicas' one lock service (src/postgres/deviceLocks.ts), so a lock taken through this
+  // store and one taken by any replica's cluster are the same advisory lock (64-bit key per device).
 
-  private lockConnection(): Promise<pg.Client> {
-    if (!this.lockClient) {
-      const client = createClient(this.options);
-      const connecting = client.connect().then(
-        () => client,
-        (err: unknown) => {
-          if (this.lockClient === connecting) this.lockClient = undefined;
-          throw storeError(err, this.options.url, 'opening the device-lock connection');
-        },
-      );
-      // When the connection dies its locks are gone: forget them, and reconnect on the next call.
-      client.on('error', (err) => {
-        this.options.logger?.warn({ store: describeUrl(this.options.url), err: err.message }, 'PostgreSQL store: the device-lock connection failed; its locks are released');
-        if (this.lockClient === connecting) this.lockClient = undefined;
-        this.heldLocks.clear();
-      });
-      this.lockClient = connecting;
-    }
-    return this.lockClient;
-  }
-
-  async tryLockDevice(hostname: string, owner: string): Promise<boolean> {
-    const key = hostnameKey(hostname);
-    const holder = this.heldLocks.get(key);
-    if (holder !== undefined) return holder === owner;
-    // Claimed here first (synchronously), so a second owner in this process cannot slip in while we ask the database.
-    this.heldLocks.set(key, owner);
-    try {
-      const client = await this.lockConnection();
-      const got = (await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [LOCK_NAMESPACE.device, key])).rows[0]!.got;
-      if (!got) {
-        this.heldLocks.delete(key);
-        return false;
-      }
-      await client.query(
-        'INSERT INTO device_locks (key, owner, backend_pid) VALUES ($1, $2, pg_backend_pid()) ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, backend_pid = EXCLUDED.backend_pid, since = now()',
-        [key, owner],
-      );
-      return true;
-    } catch (err) {
-      this.heldLocks.delete(key);
+  tryLockDevice(hostname: string, owner: string): Promise<boolean> {
+    return this.locks.tryLockDevice(hostname, owner).catch((err: unknown) => {
       throw storeError(err, this.options.url, `locking device ${hostname}`);
-    }
+    });
   }
 
-  async unlockDevice(hostname: string, owner: string): Promise<void> {
-    const key = hostnameKey(hostname);
-    if (this.heldLocks.get(key) !== owner) return;
-    this.heldLocks.delete(key);
-    try {
-      const client = await this.lockConnection();
-      await client.query('DELETE FROM device_locks WHERE key = $1 AND backend_pid = pg_backend_pid()', [key]);
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE.device, key]);
-    } catch (err) {
+  tryLockDevices(hostnames: string[], owner: string): Promise<{ locked: string[]; refused?: string }> {
+    return this.locks.tryLockDevices(hostnames, owner).catch((err: unknown) => {
+      throw storeError(err, this.options.url, `locking devices ${hostnames.join(', ')}`);
+    });
+  }
+
+  unlockDevice(hostname: string, owner: string): Promise<void> {
+    return this.locks.unlockDevice(hostname, owner).catch((err: unknown) => {
       throw storeError(err, this.options.url, `unlocking device ${hostname}`);
-    }
+    });
   }
 
-  async lockHolder(hostname: string): Promise<string | undefined> {
-    const key = hostnameKey(hostname);
-    const mine = this.heldLocks.get(key);
-    if (mine !== undefined) return mine;
-    // A row counts only while its connection still holds the advisory lock (a dead process leaves a stale row).
-    const rows = await this.query<{ owner: string }>(
-      `reading the lock of device ${hostname}`,
-      `SELECT l.owner FROM device_locks l JOIN pg_locks p
-         ON p.locktype = 'advisory' AND p.granted AND p.pid = l.backend_pid AND p.classid = $2::int::oid AND p.objid = hashtext(l.key)::oid AND p.objsubid = 2
-       WHERE l.key = $1`,
-      [key, LOCK_NAMESPACE.device],
-    );
-    return rows[0]?.owner;
+  unlockDevices(hostnames: string[], owner: string): Promise<void> {
+    return this.locks.unlockDevices(hostnames, owner).catch((err: unknown) => {
+      throw storeError(err, this.options.url, `unlocking devices ${hostnames.join(', ')}`);
+    });
+  }
+
+  lockHolder(hostname: string): Promise<string | undefined> {
+    return this.locks.lockHolder(hostname).catch((err: unknown) => {
+      throw storeError(err, this.options.url, `reading the lock of device ${hostname}`);
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Notification webhooks from the daemon's own sweep (node-cron, every second):
+ * Notification webhooks from the daemon's own sweep (the cron schedule, every second):
  * a generic JSON receiver (a plain HTTP server) and a real Alertmanager.
  */
 import { expect } from 'chai';

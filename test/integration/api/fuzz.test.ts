@@ -190,6 +190,8 @@ describe('fuzz: every route of a real daemon (fast-check)', function () {
   }
 
   it(`answers ${RUNS} generated requests below 500, stays up, and refusals change no byte of the store`, async () => {
+    // The web interface loads on its first request; after that its routes are in the app's stack too.
+    await fetch(`${t.url}/signin`);
     const routes = listRoutes(t.daemon.app);
     // The enumeration must have found the app's routes (a change in express internals would find none).
     expect(routes.length).to.be.greaterThan(35);

@@ -43,7 +43,7 @@ describe('checks: the HTML page in Chromium', function () {
   });
 
   it('renders the devices and diffs; injected markup stays text and no script runs', async () => {
-    const report = buildReport({
+    const report = await buildReport({
       baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
       headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
       devices: [

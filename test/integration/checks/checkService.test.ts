@@ -56,6 +56,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
           source: new GitPullRequestSource(gitops.gitRepos),
           devices: () => f.t.daemon.store.listDevices({ state: 'MANAGED' }),
         }),
+        differ: gitops.renderer.differ,
         publishers: { github: new GithubPublisher({ token: TOKEN, baseUrl: stub.url }) },
         logger: silentLogger,
         clock: () => new Date(),

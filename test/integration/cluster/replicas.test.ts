@@ -26,6 +26,7 @@ import { createTestDatabase } from '../../helpers/pgDatabase.ts';
 import { EXAMPLES } from '../../helpers/repoFixtures.ts';
 import { EXAMPLE_LAB } from '../../helpers/syncLoop.ts';
 import { until } from '../../helpers/until.ts';
+import { shippedMigrations } from '../../../src/store/postgres/schemaMigrations.ts';
 import { freePorts } from '../../peers/netconfdPeers.ts';
 import { canonical, labConfig } from '../commit/labConfigs.ts';
 
@@ -127,7 +128,7 @@ describe('several netsync replicas on one PostgreSQL database', function () {
 
   it('two replicas, one database: one leader; each reports the backend, its leader state and the migration', async () => {
     const answers = await Promise.all(replicas.map(health));
-    for (const a of answers) expect(a!.body).to.include({ status: 'ok', store: 'postgres' }).and.to.have.property('migration').that.matches(/cluster/);
+    for (const a of answers) expect(a!.body).to.include({ status: 'ok', store: 'postgres' }).and.to.have.property('migration').that.equals(shippedMigrations().at(-1));
     expect(answers.filter((a) => a!.body.leader)).to.have.length(1);
     expect(answers.map((a) => a!.body.replica.split('-')[0]).sort()).to.deep.equal(['r1', 'r2']);
   });
@@ -187,6 +188,88 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     // Nothing of the loser reached a device: the winner's devices run its config, the loser's own device is untouched.
     for (const h of winners[0]!.hosts) expect(lab.lab.device(h).runningConfig(), h).to.equal(canonical(h.startsWith('eos') ? 'eos' : 'netconf', { hostname: h, vlan: winners[0]!.vlan, description: `tx ${winners[0]!.vlan}` }));
     for (const h of loser.hosts.filter((x) => !winners[0]!.hosts.includes(x))) expect(lab.lab.device(h).runningConfig(), h).to.equal(baseline[h]);
+  });
+
+  it('a syncto job started on one replica is visible and abortable from another: the abort is recorded in the database and seen between devices', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    const baseline = Object.fromEntries(lab.lab.devices.map((d) => [d.hostname, lab.lab.device(d.hostname).runningConfig()]));
+    // One device holds its replies: the job on r1 waits in its plan (reading that device's running config).
+    const slow = lab.lab.device('nc-core-1');
+    slow.setFaults({ holdReplies: true });
+    let jobId: string;
+    try {
+      const started = await call(r1, 'POST', '/api/v1/syncto', { all: true, resync: true, force: true, confirm_timeout: 300 });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      jobId = started.body.job_id as string;
+      await until(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job?.perDevice?.['nc-core-1']?.status === 'running', 'r2 to see the job reach the held device', 60_000);
+      const seen = (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job;
+      expect(seen).to.include({ status: 'RUNNING' });
+      expect(seen.replica).to.match(/^r1/);
+      const aborted = await call(r2, 'POST', `/api/v1/jobs/${jobId}/abort`, {});
+      expect(aborted.status, JSON.stringify(aborted.body)).to.equal(202);
+      expect(aborted.body.job.abortRequested.by).to.equal('api:ops');
+    } finally {
+      slow.clearFaults();
+    }
+    const job = await until(async () => (await call(r1, 'GET', `/api/v1/jobs/${jobId!}`)).body.job.status === 'ABORTED', 'r1 to end the job ABORTED', 60_000).then(
+      async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId!}`)).body.job,
+    );
+    // r1 saw the abort before its push: no device was changed, none is left "running".
+    for (const [h, r] of Object.entries(job.perDevice as Record<string, { status: string }>)) expect(r.status, h).to.not.equal('running').and.not.equal('synced');
+    for (const d of lab.lab.devices) expect(lab.lab.device(d.hostname).runningConfig(), d.hostname).to.equal(baseline[d.hostname]);
+    // An ended job cannot be aborted from anywhere.
+    expect((await call(r2, 'POST', `/api/v1/jobs/${jobId!}/abort`, {})).status).to.equal(409);
+  });
+
+  it('syncto jobs posted to both replicas are queued in the database and each is claimed and run exactly once', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    const hosts = lab.lab.devices.map((d) => d.hostname);
+    // Dry runs, one device each, posted to both replicas at once.
+    const posted = await Promise.all(
+      hosts.flatMap((h) => [r1, r2].map((r) => call(r, 'POST', '/api/v1/syncto', { hostname: h, dry_run: true, resync: true }))),
+    );
+    for (const p of posted) expect(p.status, JSON.stringify(p.body)).to.equal(202);
+    const ids = posted.map((p) => p.body.job_id as string);
+    await until(async () => {
+      const jobs = await Promise.all(ids.map(async (id) => (await call(r2, 'GET', `/api/v1/jobs/${id}`)).body.job));
+      return jobs.every((j) => j.status === 'FINISHED');
+    }, 'every job to finish', 60_000);
+    const claims = (await db.pool.query<{ id: string; claimed_by: string | null }>('SELECT id, claimed_by FROM netsync_job_queue WHERE id = ANY($1)', [ids])).rows;
+    expect(claims.map((c) => c.id).sort()).to.deep.equal([...ids].sort());
+    for (const id of ids) {
+      const job = (await call(r1, 'GET', `/api/v1/jobs/${id}`)).body.job;
+      const claim = claims.find((c) => c.id === id)!;
+      // The replica that ran it is the one that claimed it, and it ran its one device once.
+      expect(claim.claimed_by, id).to.be.a('string');
+      expect(job.replica, id).to.equal(claim.claimed_by);
+      expect(Object.keys(job.perDevice)).to.have.length(1);
+      expect(job.progress).to.deep.equal({ done: 1, total: 1 });
+    }
+  });
+
+  it('a job accepted by a replica that dies before starting it is run by another replica', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    // Until r1 is gone a trigger refuses every claim: the job r1 accepts is still waiting in the queue when it dies.
+    await db.pool.query(`CREATE FUNCTION refuse_r1() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.claimed_by IS NOT NULL THEN RAISE EXCEPTION 'test: no claims yet'; END IF; RETURN NEW; END $$`);
+    await db.pool.query('CREATE TRIGGER refuse_r1 BEFORE UPDATE ON netsync_job_queue FOR EACH ROW EXECUTE FUNCTION refuse_r1()');
+    try {
+      const started = await call(r1, 'POST', '/api/v1/syncto', { hostname: 'eos-access-1', dry_run: true, resync: true });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      const jobId = started.body.job_id as string;
+      expect((await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status).to.equal('SCHEDULED');
+      r1.child.kill('SIGKILL');
+      await r1.exited;
+      await db.pool.query('DROP TRIGGER refuse_r1 ON netsync_job_queue');
+      const job = await until(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status === 'FINISHED', 'another replica to run the job', 60_000).then(
+        async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job,
+      );
+      expect(job.replica).to.match(/^r2/);
+      expect(job.perDevice['eos-access-1'].status).to.be.oneOf(['would-change', 'unchanged']);
+    } finally {
+      await db.pool.query('DROP TRIGGER IF EXISTS refuse_r1 ON netsync_job_queue');
+      await db.pool.query('DROP FUNCTION IF EXISTS refuse_r1()');
+    }
   });
 
   it('kill -9 the leader mid-job: another replica leads within 10 s and recovers the job; three replicas', async () => {

@@ -64,7 +64,7 @@ describe('intake: polling (integration)', () => {
     expect(await renderFailed()).to.deep.equal([['render_failed', 'netsync']]);
   });
 
-  it('the node-cron schedule polls on its own', async () => {
+  it('the cron schedule polls on its own', async () => {
     f = await startGitOps({ poll: '* * * * * *' });
     const fx = f;
     await fx.waitFor(async () => (await fx.t.call('GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood));

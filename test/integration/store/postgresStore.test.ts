@@ -6,10 +6,12 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import pg from 'pg';
 import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { buildDevice } from '../../../src/model/device.ts';
 import { NetsyncError } from '../../../src/model/errors.ts';
 import { LOCK_NAMESPACE } from '../../../src/store/postgres/lockKeys.ts';
+import { PgDeviceLocks } from '../../../src/postgres/deviceLocks.ts';
 import type { PostgresStoreOptions } from '../../../src/store/postgres/postgresStore.ts';
 import { PostgresStore } from '../../../src/store/postgres/postgresStore.ts';
 import { shippedMigrations } from '../../../src/store/postgres/schemaMigrations.ts';
@@ -115,23 +117,43 @@ describe('store/PostgresStore', function () {
   });
 
   it('a device lock held by one process is refused to another, names its holder, and ends with its connection', async () => {
-    const one = store();
-    const two = store();
+    const one = store({ replica: 'replica-one' });
+    const two = store({ replica: 'replica-two' });
     await one.init();
     await two.init();
     expect(await one.tryLockDevice('SW-1', 'tx-one')).to.equal(true);
     expect(await two.tryLockDevice('sw-1', 'tx-two')).to.equal(false);
-    expect(await two.lockHolder('sw-1')).to.equal('tx-one');
+    // Two owners in one process are told apart as well (each owner has its own lock connection).
+    expect(await one.tryLockDevice('sw-1', 'tx-three')).to.equal(false);
+    expect(await two.lockHolder('sw-1')).to.equal('tx-one (replica replica-one)');
     await one.unlockDevice('sw-1', 'tx-one');
     expect(await two.lockHolder('sw-1')).to.equal(undefined);
     expect(await one.tryLockDevice('sw-1', 'tx-one')).to.equal(true);
-    // The holder's process goes away without unlocking: its row stays, but no longer counts once the server has
-    // ended that session (which it does on its own schedule after the socket closes).
+    // The holder's process goes away without unlocking: the lock ends with its connection.
     await one.close();
     await until(async () => (await two.lockHolder('sw-1')) === undefined, 'the closed connection\'s lock to end');
-    expect((await db.sql(`SELECT owner FROM device_locks WHERE key = 'sw-1'`)).map((r) => r.owner)).to.deep.equal(['tx-one']);
     expect(await two.tryLockDevice('sw-1', 'tx-two')).to.equal(true);
-    expect(await two.lockHolder('SW-1')).to.equal('tx-two');
+    expect(await two.lockHolder('SW-1')).to.equal('tx-two (replica replica-two)');
+  });
+
+  it("the store's device locks and the replicas' lock service are one lock: each excludes the other", async () => {
+    const s = store({ replica: 'via-store' });
+    await s.init();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const service = new PgDeviceLocks({ connection: { connectionString: db.url }, pool, replica: 'via-service' });
+    try {
+      expect(await s.tryLockDevice('sw-1', 'tx-store')).to.equal(true);
+      expect(await service.tryLockDevice('SW-1', 'tx-service')).to.equal(false);
+      expect(await service.lockHolder('sw-1')).to.equal('tx-store (replica via-store)');
+      expect(await service.tryLockDevice('sw-2', 'tx-service')).to.equal(true);
+      expect(await s.tryLockDevices(['sw-3', 'sw-2'], 'tx-store')).to.deep.equal({ locked: ['sw-3'], refused: 'sw-2' });
+      expect(await s.lockHolder('sw-2')).to.equal('tx-service (replica via-service)');
+      await s.unlockDevices(['sw-1', 'sw-3'], 'tx-store');
+      expect(await service.tryLockDevice('sw-1', 'tx-service')).to.equal(true);
+    } finally {
+      await service.close();
+      await pool.end();
+    }
   });
 
   it('serializes writes of several processes: no update is lost', async () => {

@@ -14,7 +14,7 @@ function dev(hostname: string, type: string, before: string, after: string, reas
 
 describe('checks report', () => {
   describe('maskSecretShapes', () => {
-    it('masks CLI secrets and NETCONF secret elements, keeping the line count', () => {
+    it('masks CLI secrets and NETCONF secret elements, keeping the line count', async () => {
       const cli = ['hostname sw-1', 'username admin privilege 15 secret sha512 $6$abc', 'snmp-server community s3cr3t ro', 'enable password 0 hunter2', 'ntp server 10.0.0.1'].join('\n');
       const masked = maskSecretShapes(cli);
       expect(masked).to.not.match(/\$6\$abc|s3cr3t|hunter2/);
@@ -26,14 +26,14 @@ describe('checks report', () => {
   });
 
   describe('buildReport', () => {
-    it('counts changed devices by type and describes them', () => {
+    it('counts changed devices by type and describes them', async () => {
       const devices = [
         ...Array.from({ length: 10 }, (_, i) => dev(`acc-${i + 1}`, 'ACCESS', 'vlan 10\n', 'vlan 10\nvlan 20\n')),
         dev('dist-1', 'DIST', 'a\n', 'b\n'),
         dev('dist-2', 'DIST', 'a\n', 'c\n'),
         dev('core-1', 'CORE', 'same\n', 'same\n'),
       ];
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices });
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices });
       expect(r.conclusion).to.equal('success');
       expect(r.description).to.equal('12 devices: 10 ACCESS, 2 DIST');
       expect(r.countsByType).to.deep.equal({ ACCESS: 10, DIST: 2 });
@@ -45,12 +45,12 @@ describe('checks report', () => {
       expect(acc.diff).to.contain('+vlan 20').and.contain('--- a/acc-1');
     });
 
-    it('says "no devices affected" when nothing is impacted', () => {
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [] });
+    it('says "no devices affected" when nothing is impacted', async () => {
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [] });
       expect(r).to.include({ conclusion: 'success', description: 'no devices affected' });
     });
 
-    it('fails naming the device and the template line, within 140 characters', () => {
+    it('fails naming the device and the template line, within 140 characters', async () => {
       const failing: ImpactedDevice = {
         hostname: 'sw-3',
         type: 'ACCESS',
@@ -59,7 +59,7 @@ describe('checks report', () => {
         before: { ok: true, config: 'x' },
         after: { ok: false, error: { message: `undefined variable 'vlan' ${'and a very long explanation '.repeat(10)}`, template: 'eos/access.j2', line: 12 } },
       };
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a', 'b'), failing, { ...failing, hostname: 'sw-4' }] });
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a', 'b'), failing, { ...failing, hostname: 'sw-4' }] });
       expect(r.conclusion).to.equal('failure');
       expect([...r.description].length).to.be.at.most(STATUS_DESCRIPTION_MAX);
       expect(r.description).to.match(/^render failed on sw-3 \(\+1 more\): undefined variable 'vlan'/);
@@ -67,8 +67,8 @@ describe('checks report', () => {
       expect(r.failed).to.equal(2);
     });
 
-    it('flags a change only in secret values, which the masked diff cannot show', () => {
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'enable secret one\n', 'enable secret two\n')] });
+    it('flags a change only in secret values, which the masked diff cannot show', async () => {
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'enable secret one\n', 'enable secret two\n')] });
       expect(r.devices[0]).to.include({ outcome: 'changed', secretsChanged: true, diff: '' });
       expect(JSON.stringify(r)).to.not.match(/secret (one|two)/);
       // Value-masked by the renderer: identical texts, different hashes.
@@ -78,21 +78,21 @@ describe('checks report', () => {
         after: { ok: true, config: `tacacs key ${MASK}\n`, hash: 'sha256:2' },
       };
       const same = { ...masked, hostname: 'sw-3', after: { ok: true as const, config: `tacacs key ${MASK}\n`, hash: 'sha256:1' } };
-      const r2 = buildReport({ baseSha: BASE, headSha: HEAD, devices: [masked, same] });
+      const r2 = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [masked, same] });
       expect(r2.devices.map((d) => [d.outcome, d.secretsChanged ?? false])).to.deep.equal([['changed', true], ['unchanged', false]]);
     });
 
-    it('treats a base that failed to render as empty', () => {
+    it('treats a base that failed to render as empty', async () => {
       const d: ImpactedDevice = { ...dev('sw-1', 'ACCESS', '', 'a\nb\n'), before: { ok: false, error: { message: 'boom' } } };
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [d] });
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [d] });
       expect(r.conclusion).to.equal('success');
       expect(r.devices[0]!.added).to.equal(2);
     });
   });
 
   describe('markdownReport', () => {
-    it('has the marker, the table, collapsible diffs and the failures', () => {
-      const r = buildReport({
+    it('has the marker, the table, collapsible diffs and the failures', async () => {
+      const r = await buildReport({
         baseSha: BASE,
         headSha: HEAD,
         devices: [
@@ -108,10 +108,10 @@ describe('checks report', () => {
       expect(md).to.contain('[full report](http://netsync.test/checks/1)');
     });
 
-    it('stays within the size limit by cutting and leaving out diffs', () => {
+    it('stays within the size limit by cutting and leaving out diffs', async () => {
       const big = Array.from({ length: 3000 }, (_, i) => `interface Ethernet${i}\n description port ${i}`).join('\n');
       const devices = Array.from({ length: 40 }, (_, i) => dev(`sw-${i}`, 'ACCESS', '', big));
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices });
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices });
       for (const maxChars of [65_536, 10_000]) {
         const md = markdownReport(r, { maxChars, reportUrl: 'http://n/checks/1' });
         expect(md.length).to.be.at.most(maxChars);
@@ -119,26 +119,26 @@ describe('checks report', () => {
         expect(md).to.contain('| sw-39 |');
       }
       // Without a limit problem, every diff is there in full.
-      const small = buildReport({ baseSha: BASE, headSha: HEAD, devices: devices.slice(0, 2).map((d) => ({ ...d, after: { ok: true as const, config: 'x\n' } })) });
+      const small = await buildReport({ baseSha: BASE, headSha: HEAD, devices: devices.slice(0, 2).map((d) => ({ ...d, after: { ok: true as const, config: 'x\n' } })) });
       expect(markdownReport(small)).to.not.contain('not shown');
     });
 
-    it('escapes HTML and a second marker coming from device data', () => {
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a\n', 'b\n', `<!-- netsync:impact --><script>`)] });
+    it('escapes HTML and a second marker coming from device data', async () => {
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a\n', 'b\n', `<!-- netsync:impact --><script>`)] });
       const md = markdownReport(r);
       expect(md.split(COMMENT_MARKER)).to.have.length(2);
       expect(md).to.not.contain('<script>');
     });
 
-    it('uses a longer fence when a diff contains backticks', () => {
-      const r = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a\n', 'banner ```\n')] });
+    it('uses a longer fence when a diff contains backticks', async () => {
+      const r = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-1', 'ACCESS', 'a\n', 'banner ```\n')] });
       expect(markdownReport(r)).to.contain('````diff');
     });
   });
 
   describe('htmlReport', () => {
-    it('escapes everything and lists devices and diffs', () => {
-      const report = buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-<1>', 'ACCESS', 'a\n', 'b & c\n')] });
+    it('escapes everything and lists devices and diffs', async () => {
+      const report = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [dev('sw-<1>', 'ACCESS', 'a\n', 'b & c\n')] });
       const check: CheckRecord = {
         id: 'x',
         provider: 'github',

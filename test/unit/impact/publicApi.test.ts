@@ -13,10 +13,10 @@ describe('public API of impact and render', () => {
 
   it('render exports', () => {
     expect(Object.keys(render).sort()).to.deep.equal([
-      'DEFAULT_RENDER_BUDGET', 'MASK', 'Renderer', 'assertSettingsValid', 'assertTemplatesValid', 'configHash', 'deriveSubstitutions', 'isSettingsFile',
+      'DEFAULT_RENDER_BUDGET', 'MASK', 'Renderer', 'assertSettingsValid', 'assertTemplatesValid', 'boundedTwoFilesPatch', 'configHash', 'deriveSubstitutions', 'inThreadDiffer', 'isSettingsFile',
       'maskDeviceText', 'maskSecretShapes', 'maskSecrets', 'mergeSettings', 'mergeValue', 'normalizeConfig', 'parseMapping',
       'parseSettings', 'parseTemplates', 'platformOf', 'renderConfig', 'resolveTemplatePath', 'secretsFromEnv',
-      'settingsLayers', 'valueSubstitutions',
+      'settingsLayers', 'tooLargeNote', 'valueSubstitutions',
     ]);
   });
 });

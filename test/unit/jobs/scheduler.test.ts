@@ -33,7 +33,7 @@ describe('jobs/scheduler and windows', () => {
   });
 
   it('speaks one cron dialect for schedules and windows: what a schedule refuses, a window refuses too', () => {
-    const hashed = 'H 2 * * *'; // Jenkins' H: cron-parser alone would accept it in a window
+    const hashed = 'H 2 * * *'; // Jenkins' H: a cron dialect with extensions would accept it
     const s = new Scheduler(() => new Date(), silentLogger);
     expect(() => s.register({ kind: 'a', cron: hashed, run: async () => {} })).to.throw().with.property('code', 'CONFIG_INVALID');
     expect(() => isInWindow(at('2026-11-22T02:00:00Z'), { cron: hashed, duration: '1h' })).to.throw().with.property('code', 'CONFIG_INVALID');
