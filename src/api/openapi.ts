@@ -45,7 +45,14 @@ export const OPENAPI_DOCUMENT = {
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'An API token (api.tokens); its role decides what it may do.' },
+      metricsBearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The scrape token in alarms.metrics.token, separate from the API tokens (an API token is refused). Needed only when that token is set.',
+      },
+    },
     schemas: {
       Error: obj({ error: obj({ code: { type: 'string' }, message: { type: 'string' }, data: { type: 'object' } }, ['code', 'message']) }),
       Device: DEVICE,
@@ -64,7 +71,19 @@ export const OPENAPI_DOCUMENT = {
         { security: [] },
       ),
     },
-    '/metrics': { get: op('Prometheus metrics (docs/reference/metrics.md)', { '200': text }, { security: [] }) },
+    // Open unless alarms.metrics.token is set, then that token only (src/api/routes/metrics.ts): `{}` is the open
+    // alternative. Not served at all with alarms.metrics.enabled false.
+    '/metrics': {
+      get: op(
+        'Prometheus metrics (docs/reference/metrics.md)',
+        { '200': text },
+        {
+          description:
+            'Open by default; with alarms.metrics.token set, only that bearer token is let in (401 otherwise). Absent (404) with alarms.metrics.enabled false.',
+          security: [{}, { metricsBearer: [] }],
+        },
+      ),
+    },
     '/api/v1/openapi.json': { get: op('This document', { '200': obj({ openapi: { const: '3.1.0' } }) }, { security: [] }) },
     '/checks/{id}': { get: { ...op('The HTML page of a PR check (public)', { '200': { content: { 'text/html': { schema: { type: 'string' } } } } }, { security: [] }), ...path('id') } },
     '/webhooks/{provider}': { post: { ...op('Git host webhook (HMAC-signed; github, gitea or gitlab)', { '200': ANY, '202': ANY }, { security: [] }), ...path('provider') } },

@@ -1,4 +1,4 @@
-/** A small namespace-aware XML tree built with saxes; malformed input throws a malformed-message RpcError. */
+/** The one namespace-aware XML tree builder (saxes) of drivers, lab and device-config parsing; malformed input throws a malformed-message RpcError. */
 import { createRequire } from 'node:module';
 import type * as Saxes from 'saxes';
 import { RpcError } from './netconfError.ts';

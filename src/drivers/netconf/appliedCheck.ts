@@ -7,8 +7,32 @@
  * Returns a short description of the first difference, or undefined when the device shows what was sent.
  */
 import type { LoadMode } from '../../commit/session.ts';
-import type { ConfigNode } from './xmlTree.ts';
-import { parseConfigTree } from './xmlTree.ts';
+import type { XmlNode } from '../../deviceconfig/xmlTree.ts';
+import { parseXmlFragment } from '../../deviceconfig/xmlTree.ts';
+
+/** An element as compared here: text trimmed, and its NETCONF `operation` attribute (RFC 6241 §7.2) if any. */
+interface ConfigNode {
+  local: string;
+  uri: string;
+  operation?: string;
+  children: ConfigNode[];
+  text: string;
+}
+
+const NETCONF_BASE = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+
+function configNode(n: XmlNode): ConfigNode {
+  const op = n.attrs.get('operation');
+  const operation = op && (op.uri === NETCONF_BASE || op.uri === '') ? { operation: op.value } : {};
+  return { local: n.local, uri: n.uri, ...operation, children: n.children.map(configNode), text: n.text.trim() };
+}
+
+/** The top-level elements of `text`, without a <config>/<data> wrapper; throws on malformed XML. */
+function parseConfigTree(text: string): ConfigNode[] {
+  const top = parseXmlFragment(text);
+  const only = top.length === 1 ? top[0]! : undefined;
+  return (only && (only.local === 'config' || only.local === 'data') ? only.children : top).map(configNode);
+}
 
 export function xmlNotApplied(sent: string, running: string, mode: LoadMode): string | undefined {
   let want: ConfigNode[];

@@ -101,7 +101,7 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     expect(alert!.labels).to.deep.equal({ alertname: 'NetsyncDeviceUnsynchronized', hostname: 'sw-1', severity: 'critical', service: 'netsync' });
     expect(alert!.status.state).to.equal('active');
 
-    const reminder = await until('the reminder', () => received[1], 10_000);
+    const reminder = await until('the reminder', () => received[1], 30_000);
     expect(reminder.body.events[0]).to.include({ status: 'firing', reason: 'reminder', hostname: 'sw-1' });
     // Not before the 3 s reminder interval, by the daemon's own clock (sentAt), not by when this busy process saw it.
     expect(Date.parse(reminder.body.sentAt) - Date.parse(first.body.sentAt)).to.be.at.least(3000);

@@ -43,7 +43,6 @@ function getWithBody(url: string, path: string, body: string): Promise<number> {
 }
 
 describe('API hardening (integration)', function () {
-  this.timeout(30_000);
 
   describe('ids, bodies and refusal logging', () => {
     let t: TestDaemon;

@@ -11,7 +11,10 @@ import { OPENAPI_DOCUMENT } from '../../../src/api/openapi.ts';
 import type { TestDaemon } from '../../helpers/daemon.ts';
 import { OPERATOR_TOKEN, deviceInput, startTestDaemon } from '../../helpers/daemon.ts';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> }>>; components: { responses: Record<string, { content: Record<string, { schema: object }> }> } };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> }>>;
+  components: { responses: Record<string, { content: Record<string, { schema: object }> }> };
+};
 const doc = JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)) as Doc;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -19,7 +22,11 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 function sourceRoutes(): Array<{ method: string; route: string; file: string }> {
   const dir = fileURLToPath(new URL('../../../src/api/routes/', import.meta.url));
   return readdirSync(dir).flatMap((file) =>
-    [...readFileSync(`${dir}${file}`, 'utf8').matchAll(/\br\.(get|post|put|patch|delete)\('([^']+)'/g)].map((m) => ({ method: m[1]!, route: m[2]!.replace(/:(\w+)/g, '{$1}'), file })),
+    [...readFileSync(`${dir}${file}`, 'utf8').matchAll(/\br\.(get|post|put|patch|delete)\('([^']+)'/g)].map((m) => ({
+      method: m[1]!,
+      route: m[2]!.replace(/:(\w+)/g, '{$1}'),
+      file,
+    })),
   );
 }
 
@@ -36,6 +43,21 @@ describe('REST API: OpenAPI 3.1 document', function () {
   });
   after(() => t?.stop());
 
+  it('documents /metrics as open, or needing the metrics token when alarms.metrics.token is set (not an API token)', async () => {
+    const token = 'metrics-scrape-token-0123456789';
+    const m = await startTestDaemon({ extra: { alarms: { metrics: { token } } } });
+    try {
+      const status = async (bearer?: string) => (await fetch(`${m.url}/metrics`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {})).status;
+      expect([await status(), await status(OPERATOR_TOKEN), await status(token)]).to.deep.equal([401, 401, 200]);
+    } finally {
+      await m.stop();
+    }
+    const metrics = OPENAPI_DOCUMENT.paths['/metrics'].get as unknown as { security: object[]; responses: Record<string, unknown> };
+    expect(metrics.security).to.deep.equal([{}, { metricsBearer: [] }]);
+    expect(metrics.responses).to.have.property('401');
+    expect(OPENAPI_DOCUMENT.components.securitySchemes.metricsBearer).to.include({ type: 'http', scheme: 'bearer' });
+  });
+
   it('is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)', async () => {
     const result = await new Validator().validate(JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
     expect(result.errors ?? [], JSON.stringify(result.errors)).to.deep.equal([]);
@@ -50,7 +72,9 @@ describe('REST API: OpenAPI 3.1 document', function () {
 
   it('names every route the routers define, and no route that does not exist', () => {
     const routes = sourceRoutes();
-    const missing = routes.filter((r) => !documented(r.method, `/api/v1${r.route}`) && !documented(r.method, r.route)).map((r) => `${r.method} ${r.route} (${r.file})`);
+    const missing = routes
+      .filter((r) => !documented(r.method, `/api/v1${r.route}`) && !documented(r.method, r.route))
+      .map((r) => `${r.method} ${r.route} (${r.file})`);
     expect(missing).to.deep.equal([]);
     const known = new Set(routes.flatMap((r) => [`${r.method} ${r.route}`, `${r.method} /api/v1${r.route}`]));
     const extra = Object.entries(doc.paths).flatMap(([path, ops]) => METHODS.filter((m) => ops[m] && !known.has(`${m} ${path}`)).map((m) => `${m} ${path}`));
@@ -71,7 +95,9 @@ describe('REST API: OpenAPI 3.1 document', function () {
     expect(Object.keys(content), `${method} ${path}: content type ${type}`).to.include(type);
     if (type === 'application/json') {
       const schemaRef = answer!.$ref ? 'netsync#/components/schemas/Error' : undefined;
-      const validate = schemaRef ? ajv.getSchema(schemaRef)! : ajv.compile({ $ref: `netsync#/paths/${pointer(template)}/${method}/responses/${res.status}/content/application~1json/schema` });
+      const validate = schemaRef
+        ? ajv.getSchema(schemaRef)!
+        : ajv.compile({ $ref: `netsync#/paths/${pointer(template)}/${method}/responses/${res.status}/content/application~1json/schema` });
       const json = await res.json();
       expect(validate(json), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(json)}`).to.equal(true);
     }
@@ -90,7 +116,9 @@ describe('REST API: OpenAPI 3.1 document', function () {
     expect(await check('get', '/api/v1/devices/nope', '/api/v1/devices/{hostname}')).to.equal(404);
     expect(await check('patch', '/api/v1/devices/sw-1', '/api/v1/devices/{hostname}', { managementIp: '10.0.0.2' })).to.equal(200);
     expect(await check('get', '/api/v1/devices/sw-1/events', '/api/v1/devices/{hostname}/events')).to.equal(200);
-    expect(await check('put', '/api/v1/devices/sw-1/interfaces', '/api/v1/devices/{hostname}/interfaces', { interfaces: [{ name: 'Ethernet1' }] })).to.equal(200);
+    expect(await check('put', '/api/v1/devices/sw-1/interfaces', '/api/v1/devices/{hostname}/interfaces', { interfaces: [{ name: 'Ethernet1' }] })).to.equal(
+      200,
+    );
     expect(await check('get', '/api/v1/devices/sw-1/interfaces', '/api/v1/devices/{hostname}/interfaces')).to.equal(200);
     expect(await check('post', '/api/v1/devices/sw-1/unsync', '/api/v1/devices/{hostname}/unsync', { reason: 'check' })).to.equal(200);
     expect(await check('get', '/api/v1/jobs', '/api/v1/jobs')).to.equal(200);
@@ -103,6 +131,7 @@ describe('REST API: OpenAPI 3.1 document', function () {
     expect(await check('get', '/api/v1/mgmtdomains', '/api/v1/mgmtdomains')).to.equal(200);
     expect(await check('get', '/api/v1/checks', '/api/v1/checks')).to.equal(200);
     expect(await check('get', '/api/v1/openapi.json', '/api/v1/openapi.json', undefined, null)).to.equal(200);
+    expect(await check('get', '/metrics', '/metrics', undefined, null)).to.equal(200); // no alarms.metrics.token: open
     expect(await check('delete', '/api/v1/devices/sw-1', '/api/v1/devices/{hostname}')).to.equal(200);
   });
 });

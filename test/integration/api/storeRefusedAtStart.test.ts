@@ -10,7 +10,6 @@ import { EXAMPLES } from '../../helpers/repoFixtures.ts';
 import { deviceInput, removeDir, startTestDaemon, tempDir } from '../../helpers/daemon.ts';
 
 describe('daemon start on a store that fails its checks', function () {
-  this.timeout(30_000);
   let dir: string;
   beforeEach(async () => {
     dir = await tempDir();

@@ -13,7 +13,6 @@ import type { GitHttpServer } from '../../helpers/gitHttpServer.ts';
 import { git, makeRepo, makeTmpDir } from '../../helpers/gitRepos.ts';
 
 describe('checks: GitPullRequestSource over smart HTTP', function () {
-  this.timeout(30_000);
   let tmp: { dir: string; cleanup(): void };
   let server: GitHttpServer;
 

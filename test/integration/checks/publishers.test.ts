@@ -20,7 +20,6 @@ const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const LONG = `render failed on sw-3: ${'x'.repeat(200)}`;
 
 describe('checks publishers', function () {
-  this.timeout(30_000);
 
   describe('GitHub (validated against @octokit/openapi)', () => {
     let stub: GithubApiStub;

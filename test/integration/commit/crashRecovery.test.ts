@@ -83,7 +83,7 @@ describe('crash between confirmed commit and confirm', function () {
       await s.close();
     }
     for (const x of DEVICES.slice(0, 2)) {
-      await until(`${x.hostname} to revert`, () => running(x.hostname) === canonical(x.platform, base(x.hostname)) || undefined, 10_000);
+      await until(`${x.hostname} to revert`, () => running(x.hostname) === canonical(x.platform, base(x.hostname)) || undefined, 30_000);
     }
   });
 

@@ -6,7 +6,6 @@ import type { LabSuite } from './labConfigs.ts';
 import { canonical, labConfig, startLabSuite } from './labConfigs.ts';
 
 describe('EOS driver: discard and cancel with nothing pending (lab over SSH)', function () {
-  this.timeout(30_000);
   let suite: LabSuite;
   const base = { hostname: 'drv-eos-1', vlan: 10, description: 'baseline' };
 

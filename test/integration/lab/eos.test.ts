@@ -96,7 +96,7 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     expect(await sh.cmd('commit timer 00:00:01')).to.equal('');
     expect(dev.runningConfig()).to.include('vlan 40');
     expect(await sh.cmd('show configuration sessions')).to.match(/t1\s+pending-commit-timer/);
-    await until(() => !dev.runningConfig().includes('vlan 40'), 'the commit timer to revert', 5000);
+    await until(() => !dev.runningConfig().includes('vlan 40'), 'the commit timer to revert', 20_000);
   });
 
   it('commit timer is confirmed with configure session NAME commit, from another connection', async () => {

@@ -171,7 +171,7 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     await s.rpc(edit(vlanConfig(50)));
     expect(isOk(await s.rpc('<commit><confirmed/><confirm-timeout>1</confirm-timeout></commit>'))).to.equal(true);
     expect(dev.runningConfig()).to.include('<id>50</id>');
-    await until(() => !dev.runningConfig().includes('<id>50</id>'), 'the confirmed commit to revert', 5000);
+    await until(() => !dev.runningConfig().includes('<id>50</id>'), 'the confirmed commit to revert', 20_000);
   });
 
   it('confirmed commit is confirmed by a plain commit from the same session', async () => {

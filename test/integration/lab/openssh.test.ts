@@ -10,7 +10,6 @@ import { startTestLab, type LabFixture } from '../../helpers/labFixture.ts';
 const run = promisify(execFile);
 
 describe('lab: EOS CLI with OpenSSH ssh', function () {
-  this.timeout(30000);
   let fx: LabFixture;
   let dev: LabDevice;
   let keyFile: string;

@@ -12,7 +12,6 @@ import { BssStub } from './stubs/bssStub.ts';
 import { bssSettings } from './stubs/fixtures.ts';
 
 describe('inventory sync wiring: SSH login from the devices section, sources.schedule', function () {
-  this.timeout(30_000);
   let fx: LabFixture;
   let bss: BssStub;
   let t: TestDaemon;

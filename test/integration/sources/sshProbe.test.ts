@@ -5,7 +5,6 @@ import { startTestLab } from '../../helpers/labFixture.ts';
 import type { LabFixture } from '../../helpers/labFixture.ts';
 
 describe('sources/sshIdentityProbe against lab devices', function () {
-  this.timeout(30_000);
   let fx: LabFixture;
 
   before(async () => {

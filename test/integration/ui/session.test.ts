@@ -63,7 +63,6 @@ function uiRoutes(t: TestDaemon): { method: string; path: string }[] {
 }
 
 describe('web interface: sessions, CSRF, headers and escaping', function () {
-  this.timeout(30_000);
   let t: TestDaemon;
   let proxied: TestDaemon;
   let off: TestDaemon;

@@ -90,12 +90,11 @@ describe('jobs/scheduler and windows', () => {
   });
 
   it('runs each registered kind on its cron once started, and no more after stop', async function () {
-    this.timeout(20_000);
     const s = new Scheduler(() => new Date(), silentLogger);
     let runs = 0;
     s.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { runs++; } });
     s.start();
-    await until(() => runs > 0, 'the schedule to run', 8000);
+    await until(() => runs > 0, 'the schedule to run', 20_000);
     await s.stop();
     const seen = runs;
     // A witness on the same cron, started after the stop: by its second run a later second has come and gone,
@@ -105,7 +104,7 @@ describe('jobs/scheduler and windows', () => {
     witness.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { witnessed++; } });
     witness.start();
     try {
-      await until(() => witnessed >= 2, 'the witness schedule to run twice', 8000);
+      await until(() => witnessed >= 2, 'the witness schedule to run twice', 20_000);
     } finally {
       await witness.stop();
     }
