@@ -5,15 +5,54 @@ import tseslint from 'typescript-eslint';
 
 /** Modules that do I/O or belong to one adapter; pure code gets them through interfaces instead. */
 const IO_MODULES = [
-  'express', 'lowdb', 'lowdb/*', 'ssh2', 'pg', 'isomorphic-git', 'isomorphic-git/*',
-  'node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:child_process', 'child_process', 'node:net', 'net',
-  'node:http', 'http', 'node:https', 'https', 'node:dgram', 'dgram',
+  'express',
+  'lowdb',
+  'lowdb/*',
+  'ssh2',
+  'pg',
+  'isomorphic-git',
+  'isomorphic-git/*',
+  'node:fs',
+  'node:fs/*',
+  'fs',
+  'fs/*',
+  'node:child_process',
+  'child_process',
+  'node:net',
+  'net',
+  'node:http',
+  'http',
+  'node:https',
+  'https',
+  'node:dgram',
+  'dgram',
 ];
 
 const ALL_FOLDERS = [
-  'model', 'impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol',
-  'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost',
-  'lab', 'config', 'api', 'ui', 'cli', 'compose',
+  'model',
+  'impact',
+  'commit',
+  'render',
+  'alarms',
+  'deviceconfig',
+  'protocol',
+  'store',
+  'git',
+  'drivers',
+  'intake',
+  'checks',
+  'sources',
+  'jobs',
+  'inventory',
+  'monitoring',
+  'logging',
+  'renderhost',
+  'lab',
+  'config',
+  'api',
+  'ui',
+  'cli',
+  'compose',
 ];
 
 /** Which of our folders each layer may import (besides itself). */
@@ -21,11 +60,29 @@ const PURE_OK = ['model', 'impact', 'commit', 'render', 'alarms', 'deviceconfig'
 const ADAPTER_OK = [...PURE_OK, 'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'];
 const LAYERS = [
   { name: 'model', folders: ['model'], may: [], io: false, why: 'model imports nothing of ours and does no I/O' },
-  { name: 'pure', folders: ['impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'], may: PURE_OK, io: false, why: 'pure code takes I/O and adapters through interfaces; move this to an adapter' },
-  { name: 'adapters', folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'], may: ADAPTER_OK, io: true, why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api' },
-  { name: 'lab', folders: ['lab'], may: ['model', 'deviceconfig', 'protocol'], io: true, why: 'the lab simulates devices and shares only model, device-config parsing and protocol code with netsync' },
+  {
+    name: 'pure',
+    folders: ['impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'],
+    may: PURE_OK,
+    io: false,
+    why: 'pure code takes I/O and adapters through interfaces; move this to an adapter',
+  },
+  {
+    name: 'adapters',
+    folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'],
+    may: ADAPTER_OK,
+    io: true,
+    why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api',
+  },
+  {
+    name: 'lab',
+    folders: ['lab'],
+    may: ['model', 'deviceconfig', 'protocol'],
+    io: true,
+    why: 'the lab simulates devices and shares only model, device-config parsing and protocol code with netsync',
+  },
   // ui: its configSchema.ts (the web interface's settings) is gathered like every feature's.
-  { name: 'config', folders: ['config'], may: [...ADAPTER_OK, 'ui'], io: true, why: 'config gathers the features\' schemas; it wires nothing' },
+  { name: 'config', folders: ['config'], may: [...ADAPTER_OK, 'ui'], io: true, why: "config gathers the features' schemas; it wires nothing" },
   { name: 'api', folders: ['api', 'ui'], may: [...ADAPTER_OK, 'api', 'ui'], io: true, why: 'the API is thin: it calls services that src/compose hands it' },
 ];
 
@@ -38,7 +95,8 @@ function folderPatterns(folder) {
 export function layerRule(layer) {
   const banned = ALL_FOLDERS.filter((f) => !layer.folders.includes(f) && !layer.may.includes(f));
   const patterns = [{ group: banned.flatMap(folderPatterns), message: `${layer.name}: ${layer.why} (docs/design/architecture.md#layers)` }];
-  if (layer.name === 'model') patterns.push({ group: ['../*', '../**'], message: 'model imports nothing of ours outside model/ (docs/design/architecture.md#layers)' });
+  if (layer.name === 'model')
+    patterns.push({ group: ['../*', '../**'], message: 'model imports nothing of ours outside model/ (docs/design/architecture.md#layers)' });
   if (!layer.io) patterns.push({ group: IO_MODULES, message: `${layer.name}: ${layer.why} (docs/design/architecture.md#layers)` });
   return ['error', { patterns }];
 }

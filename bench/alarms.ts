@@ -51,7 +51,10 @@ const t = await startTestDaemon({ extra: { alarms: { sweep: '0 0 1 1 *', notific
 const now = Date.now();
 const devices: Device[] = [];
 for (let i = 0; i < N; i++) {
-  const d = buildDevice({ hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: 'eos', type: 'ACCESS' }, new Date(now));
+  const d = buildDevice(
+    { hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: 'eos', type: 'ACCESS' },
+    new Date(now),
+  );
   const unsynced = i % 5 === 0;
   const age = i % 10 === 0 ? 2 * 3600 : 600; // half of the unsynchronized are past 1h
   devices.push({ ...d, synchronized: !unsynced, unsyncedSince: unsynced ? new Date(now - age * 1000).toISOString() : null });
@@ -69,7 +72,11 @@ const listed = await store.listDevices();
 const evaluate = await median(() => evaluateUnsynced(listed, alarms.service.thresholds, new Date()));
 const report = evaluateUnsynced(listed, alarms.service.thresholds, new Date());
 if (report.critical !== N / 10) throw new Error(`expected ${N / 10} critical, got ${report.critical}`);
-row(`evaluate ${N} devices (${report.unsynchronized} unsynchronized)`, `${evaluate.toFixed(1)} ms`, `${(evaluate / read).toFixed(2)}x a store read (${read.toFixed(1)} ms)`);
+row(
+  `evaluate ${N} devices (${report.unsynchronized} unsynchronized)`,
+  `${evaluate.toFixed(1)} ms`,
+  `${(evaluate / read).toFixed(2)}x a store read (${read.toFixed(1)} ms)`,
+);
 
 // 2. /metrics
 const health = await median(() => get('/healthz'));
@@ -77,12 +84,20 @@ const scrape = await median(() => get('/metrics'));
 const text = await get('/metrics');
 const series = text.split('\n').filter((l) => l.startsWith('netsync_device_unsynchronized_seconds{')).length;
 if (series !== report.unsynchronized) throw new Error(`expected ${report.unsynchronized} device series, got ${series}`);
-row(`/metrics scrape (${series} device series, ${(text.length / 1024).toFixed(0)} KiB)`, `${scrape.toFixed(1)} ms`, `${(scrape / health).toFixed(1)}x a /healthz round trip (${health.toFixed(1)} ms)`);
+row(
+  `/metrics scrape (${series} device series, ${(text.length / 1024).toFixed(0)} KiB)`,
+  `${scrape.toFixed(1)} ms`,
+  `${(scrape / health).toFixed(1)}x a /healthz round trip (${health.toFixed(1)} ms)`,
+);
 
 // 3. the plugin over HTTP
 const listing = await median(() => get('/api/v1/devices?synchronized=false'));
 const nagios = await median(() => get('/api/v1/alarms/nagios'));
-row('GET /api/v1/alarms/nagios', `${nagios.toFixed(1)} ms`, `${(nagios / listing).toFixed(2)}x GET /api/v1/devices?synchronized=false (${listing.toFixed(1)} ms)`);
+row(
+  'GET /api/v1/alarms/nagios',
+  `${nagios.toFixed(1)} ms`,
+  `${(nagios / listing).toFixed(2)}x GET /api/v1/devices?synchronized=false (${listing.toFixed(1)} ms)`,
+);
 
 // 4. the plugin as a process
 const start = await median(() => run(process.execPath, [NETSYNC_BIN, '--version']));
@@ -104,7 +119,11 @@ const notified = first.notifications[0]?.events ?? 0;
 if (notified !== report.critical || second.notifications.length !== 0 || hookPosts !== 1) {
   throw new Error(`unexpected notifications: ${JSON.stringify({ notified, second: second.notifications, hookPosts })}`);
 }
-row(`sweep notifying ${notified} devices (1 POST)`, `${firstMs.toFixed(0)} ms`, `${(firstMs / secondMs).toFixed(1)}x the de-duplicated sweep after it (${secondMs.toFixed(0)} ms, 0 POSTs)`);
+row(
+  `sweep notifying ${notified} devices (1 POST)`,
+  `${firstMs.toFixed(0)} ms`,
+  `${(firstMs / secondMs).toFixed(1)}x the de-duplicated sweep after it (${secondMs.toFixed(0)} ms, 0 POSTs)`,
+);
 
 await t.stop();
 await removeDir(t.dir);

@@ -41,14 +41,21 @@ t = process.hrtime.bigint();
 for (const d of sample) {
   for (const sha of ['t0', 't1']) {
     const inputs = { settings: parseSettings(repos.commits.settings.get('s0')!), templates: parseTemplates(repos.commits.templates.get(sha)!) };
-    renderConfig(devices.find((x) => x.hostname === d.hostname)!, inputs);
+    renderConfig(
+      devices.find((x) => x.hostname === d.hostname)!,
+      inputs,
+    );
   }
 }
 const baselineMs = (ms(t) / sample.length) * impacted.length;
 
 const rows: [string, string, string][] = [
   ['devices / impacted / changed', `${N} / ${impacted.length} / ${report.changed}`, '-'],
-  ['check: impact + 2 renders each + diffs + report', `${checkMs.toFixed(0)} ms (${((checkMs / impacted.length) * 1000).toFixed(0)} µs per device)`, `${(baselineMs / checkMs).toFixed(1)}x faster than re-parsing per render (${baselineMs.toFixed(0)} ms, extrapolated from ${sample.length})`],
+  [
+    'check: impact + 2 renders each + diffs + report',
+    `${checkMs.toFixed(0)} ms (${((checkMs / impacted.length) * 1000).toFixed(0)} µs per device)`,
+    `${(baselineMs / checkMs).toFixed(1)}x faster than re-parsing per render (${baselineMs.toFixed(0)} ms, extrapolated from ${sample.length})`,
+  ],
   ['PR comment build', `${commentMs.toFixed(1)} ms`, '-'],
   ['PR comment size', `${comment.length} chars (limit ${GITHUB_COMMENT_MAX})`, `${shown} diffs shown, ${report.changed - shown} left to the full report`],
   ['status description', report.description, `${[...report.description].length} chars (limit 140)`],

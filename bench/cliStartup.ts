@@ -49,7 +49,13 @@ try {
   // 60 reachable lab devices and 940 more records: the status table lists 1,000.
   const inventory = [
     ...lab.inventory(),
-    ...Array.from({ length: DEVICES - TX_DEVICES }, (_, i) => ({ hostname: `paper-${i + 1}`, managementIp: '127.0.0.1', port: 1, platform: 'eos', type: 'ACCESS' })),
+    ...Array.from({ length: DEVICES - TX_DEVICES }, (_, i) => ({
+      hostname: `paper-${i + 1}`,
+      managementIp: '127.0.0.1',
+      port: 1,
+      platform: 'eos',
+      type: 'ACCESS',
+    })),
   ];
   await writeFile(join(dir, 'inventory.yml'), stringify({ devices: inventory }));
   await writeFile(
@@ -116,7 +122,10 @@ try {
   }
   // One transaction over the 60 lab devices, through the daemon's REST API.
   const staged = await api<{ transaction: { id: string } }>('POST', '/api/v1/transactions', {
-    devices: lab.devices.map((d) => ({ hostname: d.hostname, config: labConfig(d.platform === 'eos' ? 'eos' : 'netconf', { hostname: d.hostname, vlan: 42, description: 'bench' }) })),
+    devices: lab.devices.map((d) => ({
+      hostname: d.hostname,
+      config: labConfig(d.platform === 'eos' ? 'eos' : 'netconf', { hostname: d.hostname, vlan: 42, description: 'bench' }),
+    })),
   });
   const t = performance.now();
   const committed = await api<{ transaction: { status: string } }>('POST', `/api/v1/transactions/${staged.transaction.id}/commit`, { confirm_timeout: 120 });
@@ -128,8 +137,18 @@ try {
   const table = new Table({ head: ['measure', `median of ${RUNS}`, 'baseline', 'ratio / target'], style: { head: [], border: [] } });
   table.push(
     ['netsync --version', ms(median(version)), `node -e 0: ${ms(median(nodeOnly))}`, `${(median(version) / median(nodeOnly)).toFixed(2)}x (target <= 1.50x)`],
-    [`netsync status, ${DEVICES} devices`, ms(median(status)), `--version: ${ms(median(version))}`, `${(median(status) / median(version)).toFixed(2)}x (target < 300 ms)`],
-    [`serve: VmRSS idle, ${IDLE_MS / 1000} s after start`, `${idle.rss.toFixed(1)} MB`, `2 s: ${early.rss.toFixed(1)} MB; VmHWM ${idle.hwm.toFixed(1)} MB`, `${idle.rss <= 80 ? 'ok' : 'OVER'} (target <= 80 MB)`],
+    [
+      `netsync status, ${DEVICES} devices`,
+      ms(median(status)),
+      `--version: ${ms(median(version))}`,
+      `${(median(status) / median(version)).toFixed(2)}x (target < 300 ms)`,
+    ],
+    [
+      `serve: VmRSS idle, ${IDLE_MS / 1000} s after start`,
+      `${idle.rss.toFixed(1)} MB`,
+      `2 s: ${early.rss.toFixed(1)} MB; VmHWM ${idle.hwm.toFixed(1)} MB`,
+      `${idle.rss <= 80 ? 'ok' : 'OVER'} (target <= 80 MB)`,
+    ],
     [
       `serve: VmHWM during a ${TX_DEVICES}-device transaction`,
       `${after.hwm.toFixed(1)} MB`,
@@ -138,7 +157,9 @@ try {
     ],
   );
   process.stdout.write(`${table.toString()}\n`);
-  process.stdout.write(`runs (ms): node ${nodeOnly.map((x) => x.toFixed(0)).join(', ')}\n  --version ${version.map((x) => x.toFixed(0)).join(', ')}\n  status ${status.map((x) => x.toFixed(0)).join(', ')}\n`);
+  process.stdout.write(
+    `runs (ms): node ${nodeOnly.map((x) => x.toFixed(0)).join(', ')}\n  --version ${version.map((x) => x.toFixed(0)).join(', ')}\n  status ${status.map((x) => x.toFixed(0)).join(', ')}\n`,
+  );
 } finally {
   daemon?.kill('SIGTERM');
   await lab.stop();

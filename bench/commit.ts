@@ -64,14 +64,19 @@ async function transaction(round: number): Promise<number> {
   const vlan = 100 + round;
   const t = performance.now();
   const outcome = await runTransaction(
-    { id: `bench-${round}`, items: targets.map((target) => ({ target, config: config(target.platform as LabPlatform, target.hostname, vlan) })), flags: { concurrency: CONCURRENCY } },
+    {
+      id: `bench-${round}`,
+      items: targets.map((target) => ({ target, config: config(target.platform as LabPlatform, target.hostname, vlan) })),
+      flags: { concurrency: CONCURRENCY },
+    },
     { sessions: factory, locks: locks() },
   );
   const ms = performance.now() - t;
   if (outcome.status !== 'complete') throw new Error(`transaction failed: ${JSON.stringify(outcome.errors).slice(0, 500)}`);
   // Honest numbers only: every device must really run the new config.
   for (const d of lab.devices) {
-    if (d.runningConfig() !== canonicalConfig(d.platform, config(d.platform, d.hostname, vlan))) throw new Error(`${d.hostname} does not run the pushed config`);
+    if (d.runningConfig() !== canonicalConfig(d.platform, config(d.platform, d.hostname, vlan)))
+      throw new Error(`${d.hostname} does not run the pushed config`);
   }
   return ms;
 }
@@ -92,7 +97,9 @@ try {
     [`transaction: lock..confirm, ${N} devices`, `${median(txs).toFixed(0)} ms`, `${best(txs).toFixed(0)} ms`, (N / (median(txs) / 1000)).toFixed(0)],
     ['transaction / floor (target <= 2.00x)', `${(median(txs) / median(floors)).toFixed(2)}x`, `${(best(txs) / best(floors)).toFixed(2)}x`, ''],
   );
-  process.stdout.write(`${table.toString()}\nconcurrency ${CONCURRENCY}; ${N / 2} NETCONF + ${N / 2} EOS-CLI lab devices; every round verified on every device\n`);
+  process.stdout.write(
+    `${table.toString()}\nconcurrency ${CONCURRENCY}; ${N / 2} NETCONF + ${N / 2} EOS-CLI lab devices; every round verified on every device\n`,
+  );
   process.stdout.write(`rounds (ms): floor ${floors.map((x) => x.toFixed(0)).join(', ')}; transaction ${txs.map((x) => x.toFixed(0)).join(', ')}\n`);
 } finally {
   await lab.stop();

@@ -51,7 +51,10 @@ try {
   // Each batch has its own client key: one factory per batch, picked by port.
   const byPort = new Map<number, SessionFactory>();
   for (const b of batches) {
-    const f = createSessionFactory({ credentials: { username: b.username, privateKey: b.privateKey }, timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 } });
+    const f = createSessionFactory({
+      credentials: { username: b.username, privateKey: b.privateKey },
+      timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 },
+    });
     for (const p of b.ports) byPort.set(p, f);
   }
   /** [start, end] of every get-config, to time the read-back phases. */
@@ -103,7 +106,8 @@ try {
       const s = await factory.open(target);
       try {
         const running = await s.getRunningConfig();
-        if (!running.includes(`<hostname>h${id}</hostname>`) || !running.includes(`<description>d-${id}</description>`)) throw new Error(`${target.hostname} does not run the pushed config`);
+        if (!running.includes(`<hostname>h${id}</hostname>`) || !running.includes(`<description>d-${id}</description>`))
+          throw new Error(`${target.hostname} does not run the pushed config`);
       } finally {
         await s.close();
       }
@@ -123,7 +127,8 @@ try {
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const best = (v: number[]) => Math.min(...v);
   // Each transaction against the floor measured just before it: load from other processes varies between rounds.
-  const ratios = (mode: LoadMode, of: (x: { ms: number; verifyMs: number }) => number) => runs[mode].map((x, r) => of(x) / floors[2 * r + (mode === 'merge' ? 1 : 0)]!);
+  const ratios = (mode: LoadMode, of: (x: { ms: number; verifyMs: number }) => number) =>
+    runs[mode].map((x, r) => of(x) / floors[2 * r + (mode === 'merge' ? 1 : 0)]!);
   const range = (v: number[]) => `${median(v).toFixed(2)}x (${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)})`;
   const table = new Table({ head: ['measure', 'median', 'best', 'per-round ratio to the floor before it: median (min-max)'], style: { head: [], border: [] } });
   const f = floors;
@@ -132,11 +137,23 @@ try {
     const tx = runs[mode].map((x) => x.ms);
     const v = runs[mode].map((x) => x.verifyMs);
     table.push(
-      [`transaction (${mode}, validate, confirmed commit, 2 read-backs)`, `${median(tx).toFixed(0)} ms`, `${best(tx).toFixed(0)} ms`, `${range(ratios(mode, (x) => x.ms))} target <= 1.20x`],
-      [`  of which the read-backs (verify, verify-confirmed)`, `${median(v).toFixed(0)} ms`, `${best(v).toFixed(0)} ms`, range(ratios(mode, (x) => x.verifyMs))],
+      [
+        `transaction (${mode}, validate, confirmed commit, 2 read-backs)`,
+        `${median(tx).toFixed(0)} ms`,
+        `${best(tx).toFixed(0)} ms`,
+        `${range(ratios(mode, (x) => x.ms))} target <= 1.20x`,
+      ],
+      [
+        `  of which the read-backs (verify, verify-confirmed)`,
+        `${median(v).toFixed(0)} ms`,
+        `${best(v).toFixed(0)} ms`,
+        range(ratios(mode, (x) => x.verifyMs)),
+      ],
     );
   }
-  process.stdout.write(`${table.toString()}\nconcurrency ${CONCURRENCY}; ${N} netconfd devices; ${ROUNDS} rounds of floor, replace, floor, merge; every transaction checked on every device\n`);
+  process.stdout.write(
+    `${table.toString()}\nconcurrency ${CONCURRENCY}; ${N} netconfd devices; ${ROUNDS} rounds of floor, replace, floor, merge; every transaction checked on every device\n`,
+  );
   process.stdout.write(
     `rounds (ms): floor ${floors.map((x) => x.toFixed(0)).join(', ')}; replace ${runs.replace.map((x) => x.ms.toFixed(0)).join(', ')}; merge ${runs.merge.map((x) => x.ms.toFixed(0)).join(', ')}\n`,
   );

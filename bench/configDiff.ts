@@ -13,12 +13,20 @@ import { RenderPool } from '../src/renderhost/index.ts';
 
 const BUDGET_MS = Number(process.argv[2] ?? 2000);
 const ROUNDS = 200;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
-const config = (n: number, tag = '') => Array.from({ length: n }, (_, i) => (i % 20 === 0 ? `interface Ethernet${i / 20}${tag}` : `   description port ${i} vlan ${100 + (i % 7)}`)).join('\n') + '\n';
+const config = (n: number, tag = '') =>
+  Array.from({ length: n }, (_, i) => (i % 20 === 0 ? `interface Ethernet${i / 20}${tag}` : `   description port ${i} vlan ${100 + (i % 7)}`)).join('\n') +
+  '\n';
 const typicalA = config(400);
 const typicalB = typicalA.replace('port 17 ', 'port 17 changed ').replace('port 201 ', 'port 201 changed ') + 'ip routing\n';
-const blockB = typicalA.split('\n').map((l, i) => (i >= 100 && i < 160 ? `${l} new` : l)).join('\n');
+const blockB = typicalA
+  .split('\n')
+  .map((l, i) => (i >= 100 && i < 160 ? `${l} new` : l))
+  .join('\n');
 const unrelated = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag} line ${i} ${(i * 7919) % 10007}`).join('\n') + '\n';
 const hostileA = unrelated(20_000, 'old');
 const hostileB = unrelated(20_000, 'new');
@@ -65,7 +73,11 @@ await measure(inThread, typicalA, typicalB, 20);
 
 const rows: [string, Measure, Measure][] = [];
 rows.push(['typical: 400 lines, 3 lines changed', await measure(inThread, typicalA, typicalB, ROUNDS), await measure(inProcess, typicalA, typicalB, ROUNDS)]);
-rows.push(['typical: 400 lines, 60-line block replaced', await measure(inThread, typicalA, blockB, ROUNDS), await measure(inProcess, typicalA, blockB, ROUNDS)]);
+rows.push([
+  'typical: 400 lines, 60-line block replaced',
+  await measure(inThread, typicalA, blockB, ROUNDS),
+  await measure(inProcess, typicalA, blockB, ROUNDS),
+]);
 rows.push(['hostile: 2 x 20,000 unrelated lines', await measure(inThread, hostileA, hostileB, 1), await measure(inProcess, hostileA, hostileB, 1)]);
 await pool.close();
 

@@ -72,7 +72,8 @@ async function driftCheck(): Promise<{ ms: number; drifted: string[] }> {
   const t = performance.now();
   const report = await check.run();
   const ms = performance.now() - t;
-  if (report.failed.length > 0 || report.checked !== N) throw new Error(`drift check read ${report.checked} of ${N}: ${JSON.stringify(report.failed.slice(0, 3))}`);
+  if (report.failed.length > 0 || report.checked !== N)
+    throw new Error(`drift check read ${report.checked} of ${N}: ${JSON.stringify(report.failed.slice(0, 3))}`);
   return { ms, drifted: report.drifted };
 }
 
@@ -91,7 +92,11 @@ try {
   const changed = lab.devices.slice(0, DRIFTED);
   for (const d of changed) {
     const text = d.runningConfig();
-    d.setRunningConfig(d.platform === 'eos' ? text.replace(/\nend\n?$/, '\nvlan 3999\n   name hand-made\n!\nend\n') : text.replace(/<hostname>[^<]*<\/hostname>/, '<hostname>hand-made</hostname>'));
+    d.setRunningConfig(
+      d.platform === 'eos'
+        ? text.replace(/\nend\n?$/, '\nvlan 3999\n   name hand-made\n!\nend\n')
+        : text.replace(/<hostname>[^<]*<\/hostname>/, '<hostname>hand-made</hostname>'),
+    );
   }
   const t = performance.now();
   const report = await check.run();
@@ -106,7 +111,9 @@ try {
     ['drift check / floor', `${(median(checks) / median(floors)).toFixed(2)}x`, ''],
     [`drift check, ${DRIFTED} drifted and marked (${N - DRIFTED} read)`, `${markMs.toFixed(0)} ms`, ''],
   );
-  process.stdout.write(`${table.toString()}\nconcurrency ${CONCURRENCY}; ${N / 2} NETCONF + ${N / 2} EOS-CLI lab devices; rounds (ms): floor ${floors.map((x) => x.toFixed(0)).join(', ')}; check ${checks.map((x) => x.toFixed(0)).join(', ')}\n`);
+  process.stdout.write(
+    `${table.toString()}\nconcurrency ${CONCURRENCY}; ${N / 2} NETCONF + ${N / 2} EOS-CLI lab devices; rounds (ms): floor ${floors.map((x) => x.toFixed(0)).join(', ')}; check ${checks.map((x) => x.toFixed(0)).join(', ')}\n`,
+  );
 } finally {
   await store.close();
   await lab.stop();

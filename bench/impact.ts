@@ -46,7 +46,8 @@ for (let i = 0; i < 90; i++) paths.push(`${['access', 'dist', 'core'][i % 3]}/fi
 for (let i = 0; i < 10; i++) paths.push(`docs/page-${i}.md`);
 const impactTimes: number[] = [];
 let affected = 0;
-for (let r = 0; r < 30; r++) impactTimes.push(time(() => (affected = resolveCandidates({ repo: 'settings', changedPaths: paths, devices, rules }).candidates.length)));
+for (let r = 0; r < 30; r++)
+  impactTimes.push(time(() => (affected = resolveCandidates({ repo: 'settings', changedPaths: paths, devices, rules }).candidates.length)));
 // Baseline: for every path, test every device against the path's selectors (what a per-device loop does).
 const naive = time(() => {
   const hit = new Set<string>();
@@ -62,7 +63,12 @@ const naive = time(() => {
   }
 });
 const impactMs = median(impactTimes);
-row(`impact: ${paths.length} settings files x ${N} devices (${affected} affected), median (min)`, `${impactMs.toFixed(2)} ms (${Math.min(...impactTimes).toFixed(2)})`, '< 20 ms', `${(naive / impactMs).toFixed(0)}x faster than a full scan (${naive.toFixed(0)} ms)`);
+row(
+  `impact: ${paths.length} settings files x ${N} devices (${affected} affected), median (min)`,
+  `${impactMs.toFixed(2)} ms (${Math.min(...impactTimes).toFixed(2)})`,
+  '< 20 ms',
+  `${(naive / impactMs).toFixed(0)}x faster than a full scan (${naive.toFixed(0)} ms)`,
+);
 
 const templates = parseTemplates(await readDirFiles(join(EXAMPLES, 'templates')));
 const tplIndex = buildTemplateIndex(templates);
@@ -70,14 +76,21 @@ const tplPaths = [...templates.files.keys()];
 for (let i = 0; tplPaths.length < 1000; i++) tplPaths.push(`eos/unused-${i}.j2`);
 const index = new DeviceIndex(devices);
 const tplTimes: number[] = [];
-for (let r = 0; r < 30; r++) tplTimes.push(time(() => resolveCandidates({ repo: 'templates', changedPaths: tplPaths, devices: index, templateIndexes: [tplIndex] })));
-row(`impact: ${tplPaths.length} template files x ${N} devices, median (min)`, `${median(tplTimes).toFixed(2)} ms (${Math.min(...tplTimes).toFixed(2)})`, '< 20 ms', '-');
+for (let r = 0; r < 30; r++)
+  tplTimes.push(time(() => resolveCandidates({ repo: 'templates', changedPaths: tplPaths, devices: index, templateIndexes: [tplIndex] })));
+row(
+  `impact: ${tplPaths.length} template files x ${N} devices, median (min)`,
+  `${median(tplTimes).toFixed(2)} ms (${Math.min(...tplTimes).toFixed(2)})`,
+  '< 20 ms',
+  '-',
+);
 
 // ---- 2. render throughput: in this thread (nunjucks with the sandbox's runtime hooks), then as netsync renders,
 // in render processes (one per core, empty env, heap cap, time budget), against worker threads (how it rendered
 // before: same batches and task code), cold (start + parse) and warm.
 const settingsFiles = await readDirFiles(join(EXAMPLES, 'settings'));
-for (let i = 0; i < N; i += 10) settingsFiles.set(`devices/sw-${i}/interfaces.yml`, `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`);
+for (let i = 0; i < N; i += 10)
+  settingsFiles.set(`devices/sw-${i}/interfaces.yml`, `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`);
 const settings = parseSettings(settingsFiles);
 const renderAll = () => {
   for (const d of devices) renderConfig(d, { settings, templates });
@@ -94,10 +107,18 @@ const naiveMs = time(() => {
   for (const d of devices.slice(0, naiveN)) renderConfig(d, { settings: parseSettings(settingsFiles), templates: parseTemplates(templates.files) });
 });
 const naivePerSec = naiveN / (naiveMs / 1000);
-row(`render: ${N} configs, in-thread, sandbox hooks (wall 1)`, `${perSec.toFixed(0)} configs/s (${perCpuSec.toFixed(0)}/CPU-s)`, '-', `${(perSec / naivePerSec).toFixed(0)}x re-parsing per render (${naivePerSec.toFixed(0)}/s); before the sandbox: 6,070/s (issue #13)`);
+row(
+  `render: ${N} configs, in-thread, sandbox hooks (wall 1)`,
+  `${perSec.toFixed(0)} configs/s (${perCpuSec.toFixed(0)}/CPU-s)`,
+  '-',
+  `${(perSec / naivePerSec).toFixed(0)}x re-parsing per render (${naivePerSec.toFixed(0)}/s); before the sandbox: 6,070/s (issue #13)`,
+);
 
 const commits = { settings: 'bench-settings', templates: 'bench-templates' };
-const source = { resolve: async (repo: 'settings' | 'templates') => commits[repo], files: async (repo: 'settings' | 'templates') => (repo === 'settings' ? settingsFiles : templates.files) };
+const source = {
+  resolve: async (repo: 'settings' | 'templates') => commits[repo],
+  files: async (repo: 'settings' | 'templates') => (repo === 'settings' ? settingsFiles : templates.files),
+};
 /** CPU seconds of render processes so far (utime + stime from /proc; process.cpuUsage counts this process only). */
 const childCpuSeconds = (pids: number[]) =>
   pids.reduce((sum, pid) => {
@@ -128,12 +149,33 @@ const threads = await pooledRenders(new ThreadRenderPool(), () => []);
 const processPool = new RenderPool();
 const processes = await pooledRenders(processPool, () => processPool.pids);
 const pooledRows = (label: string, m: typeof threads, compare: string) => {
-  row(`render: ${N} configs, ${label}, cold: start + parse`, `${(N / (m.coldMs / 1000)).toFixed(0)} configs/s`, '>= 2,000/s', `${m.coldMs.toFixed(0)} ms for all`);
-  row(`render: ${N} configs, ${label}, warm, median of 3`, `${m.warmPerSec.toFixed(0)} configs/s (${m.warmPerCpuSec.toFixed(0)}/CPU-s)`, '>= 2,000/s', `${(m.warmPerSec / perSec).toFixed(2)}x in-thread${compare}; on 2 idle cores ~${(2 * m.warmPerCpuSec).toFixed(0)}/s`);
+  row(
+    `render: ${N} configs, ${label}, cold: start + parse`,
+    `${(N / (m.coldMs / 1000)).toFixed(0)} configs/s`,
+    '>= 2,000/s',
+    `${m.coldMs.toFixed(0)} ms for all`,
+  );
+  row(
+    `render: ${N} configs, ${label}, warm, median of 3`,
+    `${m.warmPerSec.toFixed(0)} configs/s (${m.warmPerCpuSec.toFixed(0)}/CPU-s)`,
+    '>= 2,000/s',
+    `${(m.warmPerSec / perSec).toFixed(2)}x in-thread${compare}; on 2 idle cores ~${(2 * m.warmPerCpuSec).toFixed(0)}/s`,
+  );
 };
 pooledRows('worker threads (before; baseline)', threads, '');
-pooledRows('render processes (walls 1+2)', processes, `; ${(processes.warmPerSec / threads.warmPerSec).toFixed(2)}x threads, ${(processes.warmPerCpuSec / threads.warmPerCpuSec).toFixed(2)}x per CPU-s`);
-row('load average (1 / 5 / 15 min) at the end of the render rows', loadavg().map((l) => l.toFixed(1)).join(' / '), '-', '-');
+pooledRows(
+  'render processes (walls 1+2)',
+  processes,
+  `; ${(processes.warmPerSec / threads.warmPerSec).toFixed(2)}x threads, ${(processes.warmPerCpuSec / threads.warmPerCpuSec).toFixed(2)}x per CPU-s`,
+);
+row(
+  'load average (1 / 5 / 15 min) at the end of the render rows',
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / '),
+  '-',
+  '-',
+);
 
 // ---- 3. webhook -> unsynchronized: bench/webhook.ts (a real daemon, git pushes, minutes).
 

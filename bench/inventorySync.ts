@@ -70,9 +70,15 @@ const planMs = planTimes.sort((a, b) => a - b)[2]!;
 const naiveN = Math.min(N, 3000);
 const t0 = performance.now();
 let matched = 0;
-for (const d of lists.ui.slice(0, naiveN)) for (const s of ['nso', 'netbox', 'bss'] as const) if (lists[s].some((x) => hostnameKey(x.name) === hostnameKey(d.name))) matched++;
+for (const d of lists.ui.slice(0, naiveN))
+  for (const s of ['nso', 'netbox', 'bss'] as const) if (lists[s].some((x) => hostnameKey(x.name) === hostnameKey(d.name))) matched++;
 const naiveMs = ms(t0) * (N / naiveN); // each device scans full lists, so N devices cost N/naiveN times as much
-row(`plan ${N} devices x 4 systems (${summary}), median of 5`, `${planMs.toFixed(0)} ms`, '< 1000 ms', `${(naiveMs / planMs).toFixed(0)}x faster than a scanning matcher (${naiveMs.toFixed(0)} ms est., ${matched} matches on ${naiveN})`);
+row(
+  `plan ${N} devices x 4 systems (${summary}), median of 5`,
+  `${planMs.toFixed(0)} ms`,
+  '< 1000 ms',
+  `${(naiveMs / planMs).toFixed(0)}x faster than a scanning matcher (${naiveMs.toFixed(0)} ms est., ${matched} matches on ${naiveN})`,
+);
 
 // ---- 2. a full sync with nothing to do, over HTTP doubles and the lowdb store
 const dir = await mkdtemp(join(tmpdir(), 'netsync-bench-sources-'));
@@ -97,8 +103,25 @@ const sync = new InventorySync({
   store,
   sources: [
     new StoreSource(store),
-    new NsoSource({ url: nso.url, username: nso.username, password: nso.password, authgroup: 'lab', nedIds: {}, adminState: 'unlocked', actionsAfterAdd: [], timeoutMs: 60_000 }),
-    new NetboxSource({ url: nb.url, token: nb.token, tokenScheme: 'Token', pageSize: 1000, filters: {}, timeoutMs: 60_000, create: { site: 1, role: 1, deviceType: 1, status: 'active', platforms: {} } }),
+    new NsoSource({
+      url: nso.url,
+      username: nso.username,
+      password: nso.password,
+      authgroup: 'lab',
+      nedIds: {},
+      adminState: 'unlocked',
+      actionsAfterAdd: [],
+      timeoutMs: 60_000,
+    }),
+    new NetboxSource({
+      url: nb.url,
+      token: nb.token,
+      tokenScheme: 'Token',
+      pageSize: 1000,
+      filters: {},
+      timeoutMs: 60_000,
+      create: { site: 1, role: 1, deviceType: 1, status: 'active', platforms: {} },
+    }),
     new BssSource({ ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4' }, extra: {}, timeoutMs: 60_000 }),
   ],
   probe: instant,
@@ -115,7 +138,12 @@ for (let r = 0; r < 3; r++) {
   if (report.summary.none !== N) throw new Error(`expected ${N} in step, got ${JSON.stringify(report.summary)}`);
 }
 const steadyMs = steady.sort((a, b) => a - b)[1]!;
-row(`full sync, ${N} devices in step (HTTP doubles, NetBox ${N / 1000} pages, lowdb), median of 3`, `${(steadyMs / 1000).toFixed(2)} s`, '< 10 s', `first sync ${(firstMs / 1000).toFixed(2)} s`);
+row(
+  `full sync, ${N} devices in step (HTTP doubles, NetBox ${N / 1000} pages, lowdb), median of 3`,
+  `${(steadyMs / 1000).toFixed(2)} s`,
+  '< 10 s',
+  `first sync ${(firstMs / 1000).toFixed(2)} s`,
+);
 
 // ---- 2b. many new devices at once: netsync's store takes them in one write
 const NEW = Math.max(10, Math.round(N / 10));
@@ -127,9 +155,15 @@ if (bulk.summary.add + bulk.summary.conflict !== NEW || bulk.summary.failedSteps
 // Baseline: one store write per new device (what a plain add does), 20 of them, scaled to NEW.
 const one = new StoreSource(store);
 const o0 = performance.now();
-for (let i = 0; i < 20; i++) await one.add({ name: `single-${i}`, managementIp: ip(i), port: 22, platform: 'eos', transport: 'eos-cli', type: 'ACCESS', origin: 'nso' });
+for (let i = 0; i < 20; i++)
+  await one.add({ name: `single-${i}`, managementIp: ip(i), port: 22, platform: 'eos', transport: 'eos-cli', type: 'ACCESS', origin: 'nso' });
 const oneByOneMs = (ms(o0) / 20) * NEW;
-row(`sync ${bulk.summary.add} new NSO devices into netsync, NetBox and BSS (store ${N} devices)`, `${(bulkMs / 1000).toFixed(2)} s`, '-', `store part ${(oneByOneMs / 1000).toFixed(0)} s one write per device est.: ${(oneByOneMs / bulkMs).toFixed(0)}x`);
+row(
+  `sync ${bulk.summary.add} new NSO devices into netsync, NetBox and BSS (store ${N} devices)`,
+  `${(bulkMs / 1000).toFixed(2)} s`,
+  '-',
+  `store part ${(oneByOneMs / 1000).toFixed(0)} s one write per device est.: ${(oneByOneMs / bulkMs).toFixed(0)}x`,
+);
 await Promise.all([nso.stop(), nb.stop(), bss.stop()]);
 await store.close();
 await rm(dir, { recursive: true, force: true });
@@ -151,7 +185,12 @@ const timed = async (concurrency: number) => {
 };
 const serial = await timed(1);
 const parallel = await timed(8);
-row(`verify ${LAB} new lab devices over SSH, concurrency 8`, `${parallel.toFixed(0)} ms`, '-', `${(serial / parallel).toFixed(1)}x faster than one at a time (${serial.toFixed(0)} ms)`);
+row(
+  `verify ${LAB} new lab devices over SSH, concurrency 8`,
+  `${parallel.toFixed(0)} ms`,
+  '-',
+  `${(serial / parallel).toFixed(1)}x faster than one at a time (${serial.toFixed(0)} ms)`,
+);
 await lab.stop();
 await rm(labDir, { recursive: true, force: true });
 

@@ -65,7 +65,10 @@ try {
   t = performance.now();
   let lab = await startLab({ devices: N, stateDir: join(dir, 'big') });
   const firstStart = performance.now() - t;
-  row(`start ${N} devices, first run (generates host keys)`, `${firstStart.toFixed(0)} ms (${(firstStart / N).toFixed(2)} ms/device; ${small}-device lab: ${(baseStart / small).toFixed(2)} ms/device)`);
+  row(
+    `start ${N} devices, first run (generates host keys)`,
+    `${firstStart.toFixed(0)} ms (${(firstStart / N).toFixed(2)} ms/device; ${small}-device lab: ${(baseStart / small).toFixed(2)} ms/device)`,
+  );
   await lab.stop();
   const mBefore = memory();
   t = performance.now();
@@ -73,12 +76,21 @@ try {
   const restart = performance.now() - t;
   row(`start ${N} devices, restart (keys and configs from the state dir)`, `${restart.toFixed(0)} ms`);
   const mAfter = memory();
-  row('memory per idle device (rss / heap+external)', `${((mAfter.rss - mBefore.rss) / N / 1024).toFixed(1)} KiB / ${((mAfter.heap - mBefore.heap) / N / 1024).toFixed(1)} KiB (process rss ${mb(mAfter.rss)} MiB, before any lab ${mb(m0.rss)} MiB)`);
+  row(
+    'memory per idle device (rss / heap+external)',
+    `${((mAfter.rss - mBefore.rss) / N / 1024).toFixed(1)} KiB / ${((mAfter.heap - mBefore.heap) / N / 1024).toFixed(1)} KiB (process rss ${mb(mAfter.rss)} MiB, before any lab ${mb(m0.rss)} MiB)`,
+  );
 
   const idle = await rtt(lab, 200);
   const med = (v: number[]) => percentile(v, 50);
-  row('NETCONF <get> round trip, median / p99', `${med(idle.nc).toFixed(2)} / ${percentile(idle.nc, 99).toFixed(2)} ms (x${(med(idle.nc) / med(baseRtt.nc)).toFixed(2)} vs ${small}-device lab)`);
-  row('EOS `show hostname` round trip, median / p99', `${med(idle.eos).toFixed(2)} / ${percentile(idle.eos, 99).toFixed(2)} ms (x${(med(idle.eos) / med(baseRtt.eos)).toFixed(2)} vs ${small}-device lab)`);
+  row(
+    'NETCONF <get> round trip, median / p99',
+    `${med(idle.nc).toFixed(2)} / ${percentile(idle.nc, 99).toFixed(2)} ms (x${(med(idle.nc) / med(baseRtt.nc)).toFixed(2)} vs ${small}-device lab)`,
+  );
+  row(
+    'EOS `show hostname` round trip, median / p99',
+    `${med(idle.eos).toFixed(2)} / ${percentile(idle.eos, 99).toFixed(2)} ms (x${(med(idle.eos) / med(baseRtt.eos)).toFixed(2)} vs ${small}-device lab)`,
+  );
 
   // One session on every device at once (handshakes limited to 64 in flight, as a client pool would).
   const limit = pLimit(64);
@@ -94,14 +106,19 @@ try {
   t = performance.now();
   const perRpc = await Promise.all(sessions.map((s) => timed(() => (s instanceof RawNetconf ? s.rpc('<get/>') : s.cmd('show hostname')))));
   const burst = performance.now() - t;
-  row(`one RPC on each of the ${N} sessions at once`, `${burst.toFixed(0)} ms total, per RPC median ${med(perRpc).toFixed(1)} / p99 ${percentile(perRpc, 99).toFixed(1)} ms`);
+  row(
+    `one RPC on each of the ${N} sessions at once`,
+    `${burst.toFixed(0)} ms total, per RPC median ${med(perRpc).toFixed(1)} / p99 ${percentile(perRpc, 99).toFixed(1)} ms`,
+  );
   for (const s of sessions) s.close();
   await lab.stop();
 
   // The command a user runs, from process start (including loading the TypeScript sources) to the table.
   const cliStart = await new Promise<{ ms: number; exit: number | null }>((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [NETSYNC_BIN, 'lab', '--devices', String(N), '--state-dir', join(dir, 'cli')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [NETSYNC_BIN, 'lab', '--devices', String(N), '--state-dir', join(dir, 'cli')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     let ms = 0;
     child.stdout.on('data', (d: Buffer) => {
@@ -117,7 +134,9 @@ try {
   row(`\`netsync lab --devices ${N}\` (new state dir) until the table is printed`, `${cliStart.ms.toFixed(0)} ms; Ctrl-C exit code ${cliStart.exit}`);
 
   const width = Math.max(...rows.map(([n]) => n.length));
-  process.stdout.write(`\nnetsync lab benchmark (${N} devices, mixed NETCONF/EOS, node ${process.version}${gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`);
+  process.stdout.write(
+    `\nnetsync lab benchmark (${N} devices, mixed NETCONF/EOS, node ${process.version}${gc ? '' : ', run with --expose-gc for steadier memory figures'})\n`,
+  );
   for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
 } finally {
   await rm(dir, { recursive: true, force: true });

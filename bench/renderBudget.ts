@@ -12,7 +12,10 @@ import { startGitOps } from '../test/helpers/gitopsDaemon.ts';
 const BUDGET_MS = Number(process.argv[2] ?? 2000);
 const RUNAWAY = '{% for i in range(0, 100000) %}{% for j in range(0, 100000) %}{% endfor %}{% endfor %}\n';
 const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
 interface Window {
   latencies: number[];
@@ -78,14 +81,27 @@ const parsing = await healthWindow(f.t.url, async () => {
 await f.cleanup();
 
 const rows: [string, string, string][] = [];
-const describe = (w: Window) => `${w.latencies.length} requests${w.failures ? ` (${w.failures} failed)` : ''}, p50 ${pct(w.latencies, 50).toFixed(1)} / p99 ${pct(w.latencies, 99).toFixed(1)} / max ${Math.max(...w.latencies).toFixed(1)} ms`;
+const describe = (w: Window) =>
+  `${w.latencies.length} requests${w.failures ? ` (${w.failures} failed)` : ''}, p50 ${pct(w.latencies, 50).toFixed(1)} / p99 ${pct(w.latencies, 99).toFixed(1)} / max ${Math.max(...w.latencies).toFixed(1)} ms`;
 rows.push(['/healthz, nothing rendering (baseline, 3 s)', describe(idle), '-']);
 rows.push([`/healthz while a runaway template is cut off (${BUDGET_MS} ms budget, ${(runaway.ms / 1000).toFixed(1)} s)`, describe(runaway), 'max < 100 ms']);
 rows.push(['daemon event-loop delay, baseline: p99 / max', `${idle.loopDelayP99Ms.toFixed(1)} / ${idle.loopDelayMaxMs.toFixed(1)} ms`, '-']);
-rows.push(['daemon event-loop delay, during the runaway: p99 / max', `${runaway.loopDelayP99Ms.toFixed(1)} / ${runaway.loopDelayMaxMs.toFixed(1)} ms`, 'main thread never blocked']);
+rows.push([
+  'daemon event-loop delay, during the runaway: p99 / max',
+  `${runaway.loopDelayP99Ms.toFixed(1)} / ${runaway.loopDelayMaxMs.toFixed(1)} ms`,
+  'main thread never blocked',
+]);
 rows.push(['the push', verdict, 'rejected']);
-rows.push([`/healthz while ${BIG_FILES} settings files of ${(bigBytes / BIG_FILES / 1e6).toFixed(2)} MB are parsed (${(parsing.ms / 1000).toFixed(1)} s)`, describe(parsing), 'max < 100 ms']);
-rows.push(['daemon event-loop delay, during that parse: p99 / max', `${parsing.loopDelayP99Ms.toFixed(1)} / ${parsing.loopDelayMaxMs.toFixed(1)} ms`, 'main thread never blocked']);
+rows.push([
+  `/healthz while ${BIG_FILES} settings files of ${(bigBytes / BIG_FILES / 1e6).toFixed(2)} MB are parsed (${(parsing.ms / 1000).toFixed(1)} s)`,
+  describe(parsing),
+  'max < 100 ms',
+]);
+rows.push([
+  'daemon event-loop delay, during that parse: p99 / max',
+  `${parsing.loopDelayP99Ms.toFixed(1)} / ${parsing.loopDelayMaxMs.toFixed(1)} ms`,
+  'main thread never blocked',
+]);
 rows.push(['that push', bigVerdict.slice(0, 120), '-']);
 rows.push(['load average (1 / 5 / 15 min), before / after', `${loadBefore}  /  ${load()}`, '-']);
 const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];

@@ -39,7 +39,10 @@ const ROUNDS = Number(process.argv[4] ?? 5);
 const SAMPLES = Number(process.env.SAMPLES ?? 30);
 const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))]!;
 const median = (v: number[]) => pct(v, 50);
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const loads: string[] = [`start ${load()}`];
 
 // ---- 1. webhook -> unsynchronized
@@ -52,7 +55,8 @@ async function webhookLatency(store: Record<string, unknown> | undefined, count:
   });
   for (let i = 0; i < devices.length; i += 1000) await f.t.daemon.store.changeDevices({ create: devices.slice(i, i + 1000) });
   const seed: Record<string, string> = {};
-  for (let i = 0; i < count; i += 10) seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
+  for (let i = 0; i < count; i += 10)
+    seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
   f.settings.commitAndPush(seed, 'device folders');
   await f.t.daemon.gitops!.intake.pollAll();
   await f.syncAll();
@@ -70,7 +74,12 @@ async function webhookLatency(store: Record<string, unknown> | undefined, count:
     const start = performance.now();
     const res = await fetch(`${f.t.url}/webhooks/github`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
       body,
     });
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
@@ -106,19 +115,32 @@ const factory = createSessionFactory({
   canonicalize: canonicalRunning,
   timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 },
 });
-const targets: DeviceTarget[] = lab.devices.map((d) => ({ hostname: d.hostname, host: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? 'eos-cli' : 'netconf', hostKeyFingerprint: d.hostKeyFingerprint }));
+const targets: DeviceTarget[] = lab.devices.map((d) => ({
+  hostname: d.hostname,
+  host: '127.0.0.1',
+  port: d.port,
+  platform: d.platform,
+  transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
+  hostKeyFingerprint: d.hostKeyFingerprint,
+}));
 const config = (platform: LabPlatform, hostname: string, vlan: number) => labConfig(platform, { hostname, vlan, description: 'bench' });
 let round = 0;
 async function transaction(locks: DeviceLocks): Promise<number> {
   const vlan = 100 + round++;
   const t = performance.now();
   const outcome = await runTransaction(
-    { id: `bench-${round}`, items: targets.map((target) => ({ target, config: config(target.platform as LabPlatform, target.hostname, vlan) })), flags: { concurrency: 50 } },
+    {
+      id: `bench-${round}`,
+      items: targets.map((target) => ({ target, config: config(target.platform as LabPlatform, target.hostname, vlan) })),
+      flags: { concurrency: 50 },
+    },
     { sessions: factory, locks },
   );
   const ms = performance.now() - t;
   if (outcome.status !== 'complete') throw new Error(`transaction failed: ${JSON.stringify(outcome.errors).slice(0, 500)}`);
-  for (const d of lab.devices) if (d.runningConfig() !== canonicalConfig(d.platform, config(d.platform, d.hostname, vlan))) throw new Error(`${d.hostname} does not run the pushed config`);
+  for (const d of lab.devices)
+    if (d.runningConfig() !== canonicalConfig(d.platform, config(d.platform, d.hostname, vlan)))
+      throw new Error(`${d.hostname} does not run the pushed config`);
   return ms;
 }
 const lowdbTx: number[] = [];
@@ -140,10 +162,38 @@ try {
 
 const table = new Table({ head: ['measure', 'lowdb', 'PostgreSQL', 'target', 'ratio (PostgreSQL / lowdb)'], style: { head: [], border: [] } });
 table.push(
-  [`webhook -> unsynchronized, ${N} devices, p50`, `${pct(lowdbHooks, 50).toFixed(0)} ms`, `${pct(pgHooks, 50).toFixed(0)} ms`, '', `${(pct(pgHooks, 50) / pct(lowdbHooks, 50)).toFixed(2)}x`],
-  [`webhook -> unsynchronized, ${N} devices, p99`, `${pct(lowdbHooks, 99).toFixed(0)} ms`, `${pct(pgHooks, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(pct(pgHooks, 99) / pct(lowdbHooks, 99)).toFixed(2)}x`],
-  [`one transaction, ${M} lab devices, median of ${ROUNDS}`, `${median(lowdbTx).toFixed(0)} ms`, `${median(pgTx).toFixed(0)} ms`, '<= 1.1x', `${(median(pgTx) / median(lowdbTx)).toFixed(2)}x`],
-  [`one transaction, ${M} lab devices, best of ${ROUNDS}`, `${Math.min(...lowdbTx).toFixed(0)} ms`, `${Math.min(...pgTx).toFixed(0)} ms`, '', `${(Math.min(...pgTx) / Math.min(...lowdbTx)).toFixed(2)}x`],
+  [
+    `webhook -> unsynchronized, ${N} devices, p50`,
+    `${pct(lowdbHooks, 50).toFixed(0)} ms`,
+    `${pct(pgHooks, 50).toFixed(0)} ms`,
+    '',
+    `${(pct(pgHooks, 50) / pct(lowdbHooks, 50)).toFixed(2)}x`,
+  ],
+  [
+    `webhook -> unsynchronized, ${N} devices, p99`,
+    `${pct(lowdbHooks, 99).toFixed(0)} ms`,
+    `${pct(pgHooks, 99).toFixed(0)} ms`,
+    'p99 < 200 ms',
+    `${(pct(pgHooks, 99) / pct(lowdbHooks, 99)).toFixed(2)}x`,
+  ],
+  [
+    `one transaction, ${M} lab devices, median of ${ROUNDS}`,
+    `${median(lowdbTx).toFixed(0)} ms`,
+    `${median(pgTx).toFixed(0)} ms`,
+    '<= 1.1x',
+    `${(median(pgTx) / median(lowdbTx)).toFixed(2)}x`,
+  ],
+  [
+    `one transaction, ${M} lab devices, best of ${ROUNDS}`,
+    `${Math.min(...lowdbTx).toFixed(0)} ms`,
+    `${Math.min(...pgTx).toFixed(0)} ms`,
+    '',
+    `${(Math.min(...pgTx) / Math.min(...lowdbTx)).toFixed(2)}x`,
+  ],
 );
-process.stdout.write(`${table.toString()}\n${SAMPLES} webhooks per backend; transactions: concurrency 50, ${M / 2} NETCONF + ${M / 2} EOS-CLI lab devices, every round verified on every device\n`);
-process.stdout.write(`rounds (ms): lowdb ${lowdbTx.map((x) => x.toFixed(0)).join(', ')}; PostgreSQL ${pgTx.map((x) => x.toFixed(0)).join(', ')}\nload average (1/5/15 min): ${loads.join('; ')}\n`);
+process.stdout.write(
+  `${table.toString()}\n${SAMPLES} webhooks per backend; transactions: concurrency 50, ${M / 2} NETCONF + ${M / 2} EOS-CLI lab devices, every round verified on every device\n`,
+);
+process.stdout.write(
+  `rounds (ms): lowdb ${lowdbTx.map((x) => x.toFixed(0)).join(', ')}; PostgreSQL ${pgTx.map((x) => x.toFixed(0)).join(', ')}\nload average (1/5/15 min): ${loads.join('; ')}\n`,
+);

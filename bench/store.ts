@@ -18,7 +18,10 @@ import { createTestDatabase } from '../test/helpers/postgres.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = 7;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const loadAtStart = load();
 
 async function median(fn: (i: number) => Promise<unknown>): Promise<number> {
@@ -31,13 +34,25 @@ async function median(fn: (i: number) => Promise<unknown>): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
 }
 
-const job = (id: string): Job => ({ id, kind: 'syncto', status: 'RUNNING', args: {}, by: 'bench', progress: { done: 0, total: 1 }, perDevice: {}, createdAt: new Date().toISOString() });
+const job = (id: string): Job => ({
+  id,
+  kind: 'syncto',
+  status: 'RUNNING',
+  args: {},
+  by: 'bench',
+  progress: { done: 0, total: 1 },
+  perDevice: {},
+  createdAt: new Date().toISOString(),
+});
 
 async function fill(store: Store): Promise<void> {
   const now = new Date();
   const devices: Device[] = [];
   for (let i = 0; i < N; i++) {
-    const d = buildDevice({ hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: 'eos', type: 'ACCESS', groups: ['campus'] }, now);
+    const d = buildDevice(
+      { hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: 'eos', type: 'ACCESS', groups: ['campus'] },
+      now,
+    );
     devices.push({ ...d, synchronized: i % 5 !== 0 });
   }
   await store.changeDevices({ create: devices });
@@ -52,12 +67,25 @@ async function fill(store: Store): Promise<void> {
 
 type Op = [name: string, run: (store: Store, i: number) => Promise<unknown>];
 const ops: Op[] = [
-  ['changeDevices: 1 update + 1 event', (s, i) => s.changeDevices({ update: [{ hostname: `sw-${i}`, apply: (d) => ({ ...d, synchronized: false }) }], events: [{ hostname: `sw-${i}`, cause: 'manual', by: 'bench', at: 'now', detail: 'bench' }] })],
+  [
+    'changeDevices: 1 update + 1 event',
+    (s, i) =>
+      s.changeDevices({
+        update: [{ hostname: `sw-${i}`, apply: (d) => ({ ...d, synchronized: false }) }],
+        events: [{ hostname: `sw-${i}`, cause: 'manual', by: 'bench', at: 'now', detail: 'bench' }],
+      }),
+  ],
   [
     '20 parallel changeDevices (1 device each)',
-    (s, i) => Promise.all(Array.from({ length: 20 }, (_, k) => s.changeDevices({ update: [{ hostname: `sw-${100 + i * 20 + k}`, apply: (d) => ({ ...d, groups: ['x'] }) }] }))),
+    (s, i) =>
+      Promise.all(
+        Array.from({ length: 20 }, (_, k) => s.changeDevices({ update: [{ hostname: `sw-${100 + i * 20 + k}`, apply: (d) => ({ ...d, groups: ['x'] }) }] })),
+      ),
   ],
-  ['changeDevices: clear events of 500 devices', (s, i) => s.changeDevices({ clearEvents: { hostnames: Array.from({ length: 500 }, (_, k) => `sw-${1000 + i * 500 + k}`), at: 'now' } })],
+  [
+    'changeDevices: clear events of 500 devices',
+    (s, i) => s.changeDevices({ clearEvents: { hostnames: Array.from({ length: 500 }, (_, k) => `sw-${1000 + i * 500 + k}`), at: 'now' } }),
+  ],
   ['getDevice', (s, i) => s.getDevice(`SW-${i}`)],
   ['listDevices (all)', (s) => s.listDevices()],
   ['listDevices (unsynchronized)', (s) => s.listDevices({ synchronized: false })],
@@ -74,7 +102,10 @@ const ops: Op[] = [
         return {
           result: undefined,
           records: [{ collection: 'jobs' as const, id: 'bench', value: { ...j, log: [`${i}`] } }],
-          devices: { update: [{ hostname: d.hostname, apply: (x: Device) => ({ ...x, synchronized: true }) }], clearEvents: { hostnames: [d.hostname], at: 'now' } },
+          devices: {
+            update: [{ hostname: d.hostname, apply: (x: Device) => ({ ...x, synchronized: true }) }],
+            clearEvents: { hostnames: [d.hostname], at: 'now' },
+          },
         };
       }),
   ],
@@ -107,9 +138,13 @@ try {
   await removeDir(dir);
 }
 
-const rows: string[][] = [['fill: create devices + 2 events each', fills.lowdb!.toFixed(0), fills.postgres!.toFixed(0), (fills.postgres! / fills.lowdb!).toFixed(2)]];
+const rows: string[][] = [
+  ['fill: create devices + 2 events each', fills.lowdb!.toFixed(0), fills.postgres!.toFixed(0), (fills.postgres! / fills.lowdb!).toFixed(2)],
+];
 for (const [op, r] of results) rows.push([op, r.lowdb!.toFixed(2), r.postgres!.toFixed(2), `${(r.postgres! / r.lowdb!).toFixed(2)}x`]);
 const head = [`operation (${N} devices, median of ${RUNS})`, 'lowdb ms', 'postgres ms', 'postgres/lowdb'];
 const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
 const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  ');
-process.stdout.write(`\n${line(head)}\n${rows.map(line).join('\n')}\nload average (1/5/15 min): ${loadAtStart} at the start, ${load()} at the end; node ${process.version}\n`);
+process.stdout.write(
+  `\n${line(head)}\n${rows.map(line).join('\n')}\nload average (1/5/15 min): ${loadAtStart} at the start, ${load()} at the end; node ${process.version}\n`,
+);

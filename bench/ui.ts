@@ -39,7 +39,13 @@ const devices: Device[] = [];
 const types = ['ACCESS', 'DIST', 'CORE'];
 for (let i = 0; i < N; i++) {
   const d = buildDevice(
-    { hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: i % 2 ? 'eos' : 'junos', type: types[i % 3]!, groups: [`site-${i % 40}`] },
+    {
+      hostname: `sw-${i}`,
+      managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      platform: i % 2 ? 'eos' : 'junos',
+      type: types[i % 3]!,
+      groups: [`site-${i % 40}`],
+    },
     new Date(now),
   );
   const unsynced = i % 5 === 0;
@@ -96,9 +102,17 @@ const read = await median(() => t.daemon.store.listDevices());
 const list = await t.daemon.store.listDevices();
 const query = parseDeviceQuery({ q: 'sw-1', sort: 'managementIp', dir: 'desc', sync: 'unsynced' });
 const pure = await median(() => queryDevices(list, query, t.daemon.alarms.service.thresholds, new Date()));
-row(`query (search, filter, sort, page) over ${N} devices`, `${pure.toFixed(1)} ms`, `${(pure / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`);
+row(
+  `query (search, filter, sort, page) over ${N} devices`,
+  `${pure.toFixed(1)} ms`,
+  `${(pure / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`,
+);
 const version = await median(() => t.daemon.store.readDevices(inventoryVersion));
-row(`inventory version (live pages) over ${N} devices`, `${version.toFixed(1)} ms`, `${(version / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`);
+row(
+  `inventory version (live pages) over ${N} devices`,
+  `${version.toFixed(1)} ms`,
+  `${(version / read).toFixed(2)}x reading them from the store (${read.toFixed(1)} ms)`,
+);
 
 await t.stop();
 await removeDir(t.dir);

@@ -24,17 +24,27 @@ const devices = Array.from({ length: N }, (_, i) => {
   const type = i % 20 === 0 ? 'CORE' : i % 20 < 4 ? 'DIST' : 'ACCESS';
   return { hostname: `sw-${i}`, type, platform: type === 'ACCESS' ? 'eos' : 'netconf', groups: [`g${i % 100}`], managementIp: '10.0.0.1' };
 });
-row('load average (1 / 5 / 15 min) at the start', loadavg().map((l) => l.toFixed(1)).join(' / '), '-', '-');
+row(
+  'load average (1 / 5 / 15 min) at the start',
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / '),
+  '-',
+  '-',
+);
 
 async function webhookLatency(count: number, samples: number): Promise<number[]> {
   const f = await startGitOps();
   const now = new Date();
   await f.t.daemon.store.changeDevices({
-    create: devices.slice(0, count).map((d) => buildDevice({ hostname: d.hostname, managementIp: d.managementIp, platform: d.platform, type: d.type, groups: d.groups }, now)),
+    create: devices
+      .slice(0, count)
+      .map((d) => buildDevice({ hostname: d.hostname, managementIp: d.managementIp, platform: d.platform, type: d.type, groups: d.groups }, now)),
   });
   // A settings repo of realistic size: one device folder per ten devices.
   const seed: Record<string, string> = {};
-  for (let i = 0; i < count; i += 10) seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
+  for (let i = 0; i < count; i += 10)
+    seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
   f.settings.commitAndPush(seed, 'device folders');
   await f.t.daemon.gitops!.intake.pollAll();
   await f.syncAll();
@@ -52,7 +62,12 @@ async function webhookLatency(count: number, samples: number): Promise<number[]>
     const start = performance.now();
     const res = await fetch(`${f.t.url}/webhooks/github`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
       body,
     });
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
@@ -67,9 +82,26 @@ async function webhookLatency(count: number, samples: number): Promise<number[]>
 const SAMPLES = Number(process.env.SAMPLES ?? 30);
 const small = await webhookLatency(500, SAMPLES);
 const large = await webhookLatency(N, SAMPLES);
-row('webhook -> unsynced, 500 devices, local repo: p50 / p99', `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(small, 99)).toFixed(1)}x headroom`);
-row(`webhook -> unsynced, ${N} devices, local repo: p50 / p99`, `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`, 'p99 < 200 ms', `${(200 / pct(large, 99)).toFixed(1)}x headroom; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`);
-row('load average (1 / 5 / 15 min) at the end of the webhook rows', loadavg().map((l) => l.toFixed(1)).join(' / '), '-', '-');
+row(
+  'webhook -> unsynced, 500 devices, local repo: p50 / p99',
+  `${pct(small, 50).toFixed(0)} / ${pct(small, 99).toFixed(0)} ms`,
+  'p99 < 200 ms',
+  `${(200 / pct(small, 99)).toFixed(1)}x headroom`,
+);
+row(
+  `webhook -> unsynced, ${N} devices, local repo: p50 / p99`,
+  `${pct(large, 50).toFixed(0)} / ${pct(large, 99).toFixed(0)} ms`,
+  'p99 < 200 ms',
+  `${(200 / pct(large, 99)).toFixed(1)}x headroom; ${(pct(large, 50) / pct(small, 50)).toFixed(1)}x the 500-device p50`,
+);
+row(
+  'load average (1 / 5 / 15 min) at the end of the webhook rows',
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / '),
+  '-',
+  '-',
+);
 
 const w: number[] = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
 process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'result'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  ratio\n`);

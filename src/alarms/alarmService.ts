@@ -106,7 +106,10 @@ export class AlarmService {
     // Say so when it changes, not on every sweep while Nagios stays down.
     if (outcome !== this.lastPassive) {
       if (outcome === 'no-reader' || outcome === 'missing') {
-        this.deps.logger.warn({ commandFile: passive.sink.target, outcome }, 'Nagios is not reading its command file; passive results are skipped until it does');
+        this.deps.logger.warn(
+          { commandFile: passive.sink.target, outcome },
+          'Nagios is not reading its command file; passive results are skipped until it does',
+        );
       } else if (outcome === 'written' && this.lastPassive) {
         this.deps.logger.info({ commandFile: passive.sink.target }, 'passive results reach the Nagios command file again');
       }

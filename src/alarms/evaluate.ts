@@ -67,7 +67,11 @@ export function checkThresholds(t: Thresholds): Thresholds {
     throw new NetsyncError('VALIDATION_FAILED', 'alarm thresholds must be non-negative durations', { ...t });
   }
   if (t.warningSeconds > t.criticalSeconds) {
-    throw new NetsyncError('VALIDATION_FAILED', `the warning threshold (${t.warningSeconds}s) must not be longer than the critical one (${t.criticalSeconds}s)`, { ...t });
+    throw new NetsyncError(
+      'VALIDATION_FAILED',
+      `the warning threshold (${t.warningSeconds}s) must not be longer than the critical one (${t.criticalSeconds}s)`,
+      { ...t },
+    );
   }
   return t;
 }

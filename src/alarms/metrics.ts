@@ -35,7 +35,11 @@ export const METRIC_DEFINITIONS = {
     help: 'Seconds each unsynchronized MANAGED device has been unsynchronized (from the persisted unsyncedSince).',
     labelNames: ['hostname'],
   },
-  oldest: { type: 'gauge', name: 'netsync_unsynchronized_oldest_seconds', help: 'Age of the longest-unsynchronized MANAGED device; 0 when all are synchronized.' },
+  oldest: {
+    type: 'gauge',
+    name: 'netsync_unsynchronized_oldest_seconds',
+    help: 'Age of the longest-unsynchronized MANAGED device; 0 when all are synchronized.',
+  },
   repoHeadRejected: {
     type: 'gauge',
     name: 'netsync_repo_head_rejected_seconds',
@@ -47,7 +51,12 @@ export const METRIC_DEFINITIONS = {
   jobs: { type: 'gauge', name: 'netsync_jobs', help: 'Jobs in the store by kind and status.', labelNames: ['kind', 'status'] },
   sweeps: { type: 'counter', name: 'netsync_alarm_sweeps_total', help: 'Alarm sweeps run.', labelNames: ['outcome'] },
   lastSweep: { type: 'gauge', name: 'netsync_alarm_last_sweep_timestamp_seconds', help: 'When the last alarm sweep finished.' },
-  notifications: { type: 'counter', name: 'netsync_alarm_notifications_total', help: 'Notification webhook POSTs by target and outcome.', labelNames: ['target', 'kind', 'outcome'] },
+  notifications: {
+    type: 'counter',
+    name: 'netsync_alarm_notifications_total',
+    help: 'Notification webhook POSTs by target and outcome.',
+    labelNames: ['target', 'kind', 'outcome'],
+  },
   passive: {
     type: 'counter',
     name: 'netsync_alarm_passive_results_total',
@@ -94,7 +103,13 @@ function registerDeviceGauges({ Gauge }: PromClient, registers: Registry[], curr
       }
     },
   });
-  new Gauge({ ...M.unsynchronized, registers, async collect() { this.set((await current()).unsynchronized); } });
+  new Gauge({
+    ...M.unsynchronized,
+    registers,
+    async collect() {
+      this.set((await current()).unsynchronized);
+    },
+  });
   new Gauge({
     ...M.unsyncedSeconds,
     labelNames: [...M.unsyncedSeconds.labelNames],
@@ -105,7 +120,13 @@ function registerDeviceGauges({ Gauge }: PromClient, registers: Registry[], curr
       for (const d of report.devices) this.set({ hostname: d.hostname }, d.ageSeconds);
     },
   });
-  new Gauge({ ...M.oldest, registers, async collect() { this.set((await current()).oldestSeconds); } });
+  new Gauge({
+    ...M.oldest,
+    registers,
+    async collect() {
+      this.set((await current()).oldestSeconds);
+    },
+  });
   new Gauge({
     ...M.repoHeadRejected,
     labelNames: [...M.repoHeadRejected.labelNames],
@@ -116,7 +137,13 @@ function registerDeviceGauges({ Gauge }: PromClient, registers: Registry[], curr
       for (const r of report.rejectedRepos) this.set({ repo: r.repo }, r.ageSeconds);
     },
   });
-  new Gauge({ ...M.alarmState, registers, async collect() { this.set(STATE_CODE[(await current()).state]); } });
+  new Gauge({
+    ...M.alarmState,
+    registers,
+    async collect() {
+      this.set(STATE_CODE[(await current()).state]);
+    },
+  });
 }
 
 function registerJobGauge({ Gauge }: PromClient, registers: Registry[], store: Store): void {
@@ -149,7 +176,12 @@ class Tally<L extends string> {
 }
 
 /** A counter that reports a tally at each scrape. */
-function tallyCounter<N extends string>({ Counter }: PromClient, def: { name: string; help: string; labelNames: Labels<N> }, registers: Registry[], tally: Tally<N>): void {
+function tallyCounter<N extends string>(
+  { Counter }: PromClient,
+  def: { name: string; help: string; labelNames: Labels<N> },
+  registers: Registry[],
+  tally: Tally<N>,
+): void {
   new Counter({
     name: def.name,
     help: def.help,

@@ -85,5 +85,8 @@ function plural(n: number, word: string): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '/').trim();
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\|/g, '/')
+    .trim();
 }

@@ -22,7 +22,10 @@ export interface PassiveTarget {
 /** `[epoch] PROCESS_SERVICE_CHECK_RESULT;host;service;code;output` — newlines escaped as Nagios 4 expects. */
 export function passiveCheckLine(report: AlarmReport, target: PassiveTarget, now: Date): string {
   const result = pluginResult(report);
-  const output = fitLines(result.text.split('\n').map((l) => l.replace(/\\/g, '\\\\')), MAX_OUTPUT);
+  const output = fitLines(
+    result.text.split('\n').map((l) => l.replace(/\\/g, '\\\\')),
+    MAX_OUTPUT,
+  );
   const epoch = Math.floor(now.getTime() / 1000);
   return `[${epoch}] PROCESS_SERVICE_CHECK_RESULT;${target.host};${target.service};${result.exitCode};${output}\n`;
 }

@@ -28,20 +28,38 @@ const ERRORS = {
 };
 
 function op(summary: string, responses: Record<string, Schema | typeof text>, extra: Schema = {}): Schema {
-  const answers = Object.fromEntries(Object.entries(responses).map(([status, body]) => [status, { description: summary, ...('content' in body ? body : json(body)) }]));
+  const answers = Object.fromEntries(
+    Object.entries(responses).map(([status, body]) => [status, { description: summary, ...('content' in body ? body : json(body)) }]),
+  );
   return { summary, ...extra, responses: { ...ERRORS, ...answers } };
 }
 const body = (schema: Schema = ANY) => ({ requestBody: { required: true, ...json(schema) } });
 const path = (...names: string[]) => ({ parameters: names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) });
 
-const DEVICE = obj(
-  { hostname: { type: 'string' }, managementIp: { type: 'string' }, port: { type: 'integer' }, platform: { type: 'string' }, type: { type: 'string' }, state: { type: 'string' }, synchronized: { type: 'boolean' } },
-);
-const JOB = obj({ id: { type: 'string' }, kind: { type: 'string' }, status: { enum: ['SCHEDULED', 'RUNNING', 'FINISHED', 'FAILED', 'ABORTED'] }, perDevice: { type: 'object' }, progress: { type: 'object' } });
+const DEVICE = obj({
+  hostname: { type: 'string' },
+  managementIp: { type: 'string' },
+  port: { type: 'integer' },
+  platform: { type: 'string' },
+  type: { type: 'string' },
+  state: { type: 'string' },
+  synchronized: { type: 'boolean' },
+});
+const JOB = obj({
+  id: { type: 'string' },
+  kind: { type: 'string' },
+  status: { enum: ['SCHEDULED', 'RUNNING', 'FINISHED', 'FAILED', 'ABORTED'] },
+  perDevice: { type: 'object' },
+  progress: { type: 'object' },
+});
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
-  info: { title: 'netsync REST API', version: VERSION, description: 'GitOps daemon for network device configuration. Errors carry a stable code (docs/reference/errors.md).' },
+  info: {
+    title: 'netsync REST API',
+    version: VERSION,
+    description: 'GitOps daemon for network device configuration. Errors carry a stable code (docs/reference/errors.md).',
+  },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
   components: {
@@ -65,8 +83,20 @@ export const OPENAPI_DOCUMENT = {
       get: op(
         'Liveness: version, store backend and migration, this replica and whether it leads (503 while the store is unreachable)',
         {
-          '200': obj({ status: { const: 'ok' }, version: { type: 'string' }, store: { type: 'string' }, replica: { type: 'string' }, leader: { type: 'boolean' } }),
-          '503': obj({ status: { const: 'unavailable' }, store: { type: 'string' }, problem: { type: 'string' }, replica: { type: 'string' }, leader: { type: 'boolean' } }),
+          '200': obj({
+            status: { const: 'ok' },
+            version: { type: 'string' },
+            store: { type: 'string' },
+            replica: { type: 'string' },
+            leader: { type: 'boolean' },
+          }),
+          '503': obj({
+            status: { const: 'unavailable' },
+            store: { type: 'string' },
+            problem: { type: 'string' },
+            replica: { type: 'string' },
+            leader: { type: 'boolean' },
+          }),
         },
         { security: [] },
       ),
@@ -85,8 +115,15 @@ export const OPENAPI_DOCUMENT = {
       ),
     },
     '/api/v1/openapi.json': { get: op('This document', { '200': obj({ openapi: { const: '3.1.0' } }) }, { security: [] }) },
-    '/checks/{id}': { get: { ...op('The HTML page of a PR check (public)', { '200': { content: { 'text/html': { schema: { type: 'string' } } } } }, { security: [] }), ...path('id') } },
-    '/webhooks/{provider}': { post: { ...op('Git host webhook (HMAC-signed; github, gitea or gitlab)', { '200': ANY, '202': ANY }, { security: [] }), ...path('provider') } },
+    '/checks/{id}': {
+      get: {
+        ...op('The HTML page of a PR check (public)', { '200': { content: { 'text/html': { schema: { type: 'string' } } } } }, { security: [] }),
+        ...path('id'),
+      },
+    },
+    '/webhooks/{provider}': {
+      post: { ...op('Git host webhook (HMAC-signed; github, gitea or gitlab)', { '200': ANY, '202': ANY }, { security: [] }), ...path('provider') },
+    },
     '/api/v1/devices': {
       get: op('Devices, filtered by synchronized, state, type, group', { '200': obj({ devices: arrayOf(ref('Device')) }) }),
       post: op('Add a device', { '201': obj({ device: ref('Device') }) }, body()),
@@ -98,7 +135,10 @@ export const OPENAPI_DOCUMENT = {
       patch: op('Change a device', { '200': obj({ device: ref('Device') }) }, body()),
       delete: op('Remove a device', { '200': ANY }),
     },
-    '/api/v1/devices/{hostname}/events': { ...path('hostname'), get: op('Why the device is unsynchronized: its sync events', { '200': obj({ events: arrayOf(ANY) }) }) },
+    '/api/v1/devices/{hostname}/events': {
+      ...path('hostname'),
+      get: op('Why the device is unsynchronized: its sync events', { '200': obj({ events: arrayOf(ANY) }) }),
+    },
     '/api/v1/devices/{hostname}/interfaces': {
       ...path('hostname'),
       get: op("The device's interfaces", { '200': ANY }),
@@ -129,7 +169,11 @@ export const OPENAPI_DOCUMENT = {
     '/api/v1/linknets': { get: op('Linknets', { '200': ANY }), post: op('Add a linknet', { '201': ANY }, body()) },
     '/api/v1/linknets/{id}': { ...path('id'), delete: op('Remove a linknet', { '200': ANY }) },
     '/api/v1/mgmtdomains': { get: op('Management domains', { '200': ANY }), post: op('Add a management domain', { '201': ANY }, body()) },
-    '/api/v1/mgmtdomains/{id}': { ...path('id'), put: op('Change a management domain', { '200': ANY }, body()), delete: op('Remove a management domain', { '200': ANY }) },
+    '/api/v1/mgmtdomains/{id}': {
+      ...path('id'),
+      put: op('Change a management domain', { '200': ANY }, body()),
+      delete: op('Remove a management domain', { '200': ANY }),
+    },
     '/api/v1/inventory/sync': {
       get: op('The last inventory synchronization report', { '200': ANY }),
       post: op('Synchronize the inventory with NSO, NetBox and the BSS', { '200': ANY, '202': ANY }, body()),

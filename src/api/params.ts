@@ -23,8 +23,18 @@ function check(what: string, valid: (value: string) => boolean): ParamCheck {
 
 /** Registers the checks for the path parameters a router uses; `id` names what the router's ids are ids of. */
 export function checkPathIds(r: Router, idOf?: string): Router {
-  r.param('hostname', check('device', (v) => HOSTNAME_PATTERN.test(v)));
-  r.param('name', check('interface', (v) => v.length > 0 && v.length <= MAX_INTERFACE_NAME));
-  if (idOf) r.param('id', check(idOf, (v) => ID_PATTERN.test(v)));
+  r.param(
+    'hostname',
+    check('device', (v) => HOSTNAME_PATTERN.test(v)),
+  );
+  r.param(
+    'name',
+    check('interface', (v) => v.length > 0 && v.length <= MAX_INTERFACE_NAME),
+  );
+  if (idOf)
+    r.param(
+      'id',
+      check(idOf, (v) => ID_PATTERN.test(v)),
+    );
   return r;
 }

@@ -5,7 +5,6 @@ import { hostnameSchema, newDeviceSchema } from '../inventory/deviceSchema.ts';
 
 export { hostnameSchema, newDeviceSchema };
 
-
 export const devicePatchSchema = newDeviceSchema
   .omit({ hostname: true })
   .partial()
@@ -14,7 +13,10 @@ export const devicePatchSchema = newDeviceSchema
 
 export const deviceFilterSchema = z
   .object({
-    synchronized: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    synchronized: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     state: z.enum(DEVICE_STATES).optional(),
     type: z.string().min(1).max(32).optional(),
     group: z.string().min(1).max(64).optional(),
@@ -22,7 +24,12 @@ export const deviceFilterSchema = z
   .strict();
 
 export const eventsQuerySchema = z
-  .object({ open: z.enum(['true', 'false']).transform((v) => v === 'true').optional() })
+  .object({
+    open: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+  })
   .strict();
 
 export const interfaceSchema = z

@@ -22,9 +22,7 @@ export interface ReportInput {
 /** `differ`: where the diffs run; on this thread with the default budget only for tests and tools. */
 export async function buildReport(input: ReportInput, differ: ConfigDiffer = inThreadDiffer()): Promise<CheckReport> {
   const labels = { base: `base ${input.baseSha.slice(0, 12)}`, head: `head ${input.headSha.slice(0, 12)}` };
-  const devices = await Promise.all(
-    [...input.devices].sort((a, b) => naturalCompare(a.hostname, b.hostname)).map((d) => deviceResult(differ, d, labels)),
-  );
+  const devices = await Promise.all([...input.devices].sort((a, b) => naturalCompare(a.hostname, b.hostname)).map((d) => deviceResult(differ, d, labels)));
 
   // Device types are names from clients: no prototype, so no type can read an inherited member.
   const countsByType = Object.create(null) as Record<string, number>;
@@ -68,11 +66,7 @@ async function deviceResult(differ: ConfigDiffer, d: ImpactedDevice, labels: { b
 }
 
 /** "12 devices: 10 ACCESS, 2 DIST" or "render failed on sw-3: undefined variable 'vlan' (access.j2 line 12)". */
-function describe(
-  devices: DeviceCheckResult[],
-  countsByType: Record<string, number>,
-  n: { changed: number; failed: number; unchanged: number },
-): string {
+function describe(devices: DeviceCheckResult[], countsByType: Record<string, number>, n: { changed: number; failed: number; unchanged: number }): string {
   const firstFailure = devices.find((d) => d.outcome === 'render_failed');
   if (firstFailure?.error) {
     const more = n.failed > 1 ? ` (+${n.failed - 1} more)` : '';

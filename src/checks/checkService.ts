@@ -228,7 +228,12 @@ export class CheckService {
   private async supersede(pr: PullRequestEvent): Promise<void> {
     const old = await this.options.records.find(pr.provider, pr.repo, pr.number, pr.headSha);
     if (old?.state !== 'pending') return;
-    await this.options.records.save({ ...old, state: 'error', description: 'superseded by a newer push to the pull request', updatedAt: this.options.clock().toISOString() });
+    await this.options.records.save({
+      ...old,
+      state: 'error',
+      description: 'superseded by a newer push to the pull request',
+      updatedAt: this.options.clock().toISOString(),
+    });
   }
 
   private status(state: CheckState, description: string, targetUrl: string | undefined) {

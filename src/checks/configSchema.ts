@@ -37,4 +37,12 @@ export const checksConfigSchema = z
   .strict();
 
 export type ChecksConfig = z.infer<typeof checksConfigSchema>;
-export const CHECKS_DEFAULTS = { enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100, keepPerPullRequest: 10, detailMB: 8 } as const;
+export const CHECKS_DEFAULTS = {
+  enabled: true,
+  context: 'netsync/impact',
+  comment: true,
+  drafts: false,
+  maxQueued: 100,
+  keepPerPullRequest: 10,
+  detailMB: 8,
+} as const;

@@ -27,10 +27,21 @@ export async function deviceDiff(
 ): Promise<DeviceDiff> {
   const maskedBefore = maskSecretShapes(before);
   const maskedAfter = maskSecretShapes(after);
-  const patch = await differ.structuredPatch({ oldName: `a/${hostname}`, newName: `b/${hostname}`, a: withNewline(maskedBefore), b: withNewline(maskedAfter), labels });
+  const patch = await differ.structuredPatch({
+    oldName: `a/${hostname}`,
+    newName: `b/${hostname}`,
+    a: withNewline(maskedBefore),
+    b: withNewline(maskedAfter),
+    labels,
+  });
   if (!patch) {
     // Out of time: say so, and count every line as changed (an upper bound).
-    return { diff: tooLargeNote(maskedBefore, maskedAfter, differ.timeoutMs), added: maskedAfter.split('\n').length, removed: maskedBefore.split('\n').length, secretsChanged: false };
+    return {
+      diff: tooLargeNote(maskedBefore, maskedAfter, differ.timeoutMs),
+      added: maskedAfter.split('\n').length,
+      removed: maskedBefore.split('\n').length,
+      secretsChanged: false,
+    };
   }
   let added = 0;
   let removed = 0;

@@ -48,7 +48,8 @@ ${diffs ? `<h2>Diffs</h2>\n${diffs}` : ''}
 const TRIMMED = '<p>The per-device results of this check were removed to keep the store small; the newest check of this pull request has them.</p>';
 
 function diffLine(line: string): string {
-  const cls = line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+  const cls =
+    line.startsWith('+') && !line.startsWith('+++') ? 'add' : line.startsWith('-') && !line.startsWith('---') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
   return cls ? `<span class="${cls}">${esc(line)}</span>` : esc(line);
 }
 

@@ -88,15 +88,17 @@ export function renderFailure(err: unknown, platform: string, files?: Map<string
   const text = (err as Error).message ?? String(err);
   const data = isNetsyncError(err) ? err.data : {};
   // The sandbox and the budgets name the template (and line) themselves.
-  if (typeof data.template === 'string') return { message: text.replace(/^[^:]+: /, ''), template: data.template, ...(typeof data.line === 'number' ? { line: data.line } : {}) };
-  const message = text
-    .replace(/^[^:]+: rendering \S+ failed: /, '')
-    .split(/Template render error: /)
-    .at(-1)!
-    .replace(new RegExp(LOCATION.source, 'g'), '')
-    .replace(/\([^()\s]+\)\s*/g, '')
-    .replace(/^\s*(Error: )?/, '')
-    .trim() || text;
+  if (typeof data.template === 'string')
+    return { message: text.replace(/^[^:]+: /, ''), template: data.template, ...(typeof data.line === 'number' ? { line: data.line } : {}) };
+  const message =
+    text
+      .replace(/^[^:]+: rendering \S+ failed: /, '')
+      .split(/Template render error: /)
+      .at(-1)!
+      .replace(new RegExp(LOCATION.source, 'g'), '')
+      .replace(/\([^()\s]+\)\s*/g, '')
+      .replace(/^\s*(Error: )?/, '')
+      .trim() || text;
   const at = LOCATION.exec(text);
   if (at) return { message, template: at[1]!, line: Number(at[2]) + (at[3] ? 1 : 0) };
   const found = files ? findName(message, platform, files) : undefined;

@@ -27,6 +27,10 @@ export async function localImpactReport<D extends ImpactDevice & { managementIp?
   const devices = await analyzeCommits({ impact: deps.impact, renderer: deps.renderer, devices: async () => deps.devices }, repo, baseSha, headSha);
   const report = await buildReport({ baseSha, headSha, devices }, deps.renderer.differ);
   const output =
-    format === 'markdown' ? `${markdownReport(report, { maxChars: Number.MAX_SAFE_INTEGER })}\n` : format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : textReport(report);
+    format === 'markdown'
+      ? `${markdownReport(report, { maxChars: Number.MAX_SAFE_INTEGER })}\n`
+      : format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : textReport(report);
   return { output, report };
 }

@@ -42,7 +42,13 @@ export function markdownReport(report: CheckReport, options: MarkdownOptions = {
   const unchanged = report.devices.filter((d) => d.outcome === 'unchanged');
   if (listed.length) head.push(...table(listed, options.reportUrl));
   if (unchanged.length) {
-    head.push('', `Touched, no change: ${unchanged.map((d) => escapeText(d.hostname)).slice(0, 50).join(', ')}${unchanged.length > 50 ? `, … (${unchanged.length - 50} more)` : ''}`);
+    head.push(
+      '',
+      `Touched, no change: ${unchanged
+        .map((d) => escapeText(d.hostname))
+        .slice(0, 50)
+        .join(', ')}${unchanged.length > 50 ? `, … (${unchanged.length - 50} more)` : ''}`,
+    );
   }
 
   let out = head.join('\n');

@@ -110,9 +110,7 @@ declare module '../model/store.ts' {
   }
 }
 
-const renderFailureSchema = recordSchema<RenderFailure>()(
-  z.object({ message: z.string(), template: z.string().optional(), line: z.number().optional() }),
-);
+const renderFailureSchema = recordSchema<RenderFailure>()(z.object({ message: z.string(), template: z.string().optional(), line: z.number().optional() }));
 
 const deviceCheckResultSchema = recordSchema<DeviceCheckResult>()(
   z.object({

@@ -70,7 +70,10 @@ function fromGitlab(p: Json): PullRequestEvent | undefined {
   const repo = (p.project?.path_with_namespace as string | undefined) ?? (mr.target?.path_with_namespace as string | undefined);
   if (!repo) return undefined;
   // An "update" without `oldrev` changed only the title, labels, ...: not the code.
-  const action = mr.action === 'update' && !mr.oldrev ? 'edited' : ((Object.hasOwn(GITLAB_ACTIONS, String(mr.action)) ? GITLAB_ACTIONS[String(mr.action)] : undefined) ?? String(mr.action));
+  const action =
+    mr.action === 'update' && !mr.oldrev
+      ? 'edited'
+      : ((Object.hasOwn(GITLAB_ACTIONS, String(mr.action)) ? GITLAB_ACTIONS[String(mr.action)] : undefined) ?? String(mr.action));
   const draftFlipped = mr.action === 'update' && p.changes?.draft?.previous === true && p.changes?.draft?.current === false;
   return {
     provider: 'gitlab',

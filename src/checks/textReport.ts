@@ -4,7 +4,9 @@ import { failureText } from './buildReport.ts';
 import type { CheckReport } from './model.ts';
 
 export function textReport(report: CheckReport): string {
-  const lines = [`${report.conclusion === 'success' ? 'OK' : 'FAIL'}: ${report.description} (base ${report.baseSha.slice(0, 12)}, head ${report.headSha.slice(0, 12)})`];
+  const lines = [
+    `${report.conclusion === 'success' ? 'OK' : 'FAIL'}: ${report.description} (base ${report.baseSha.slice(0, 12)}, head ${report.headSha.slice(0, 12)})`,
+  ];
   if (report.devices.length > 0) {
     const table = new Table({
       head: ['DEVICE', 'TYPE', 'REASON', 'RESULT'],
@@ -13,7 +15,11 @@ export function textReport(report: CheckReport): string {
     });
     for (const d of report.devices) {
       const result =
-        d.outcome === 'render_failed' ? `render failed: ${d.error ? failureText(d.error) : ''}` : d.outcome === 'unchanged' ? 'no change' : `+${d.added} -${d.removed}${d.secretsChanged ? ' (secrets changed)' : ''}`;
+        d.outcome === 'render_failed'
+          ? `render failed: ${d.error ? failureText(d.error) : ''}`
+          : d.outcome === 'unchanged'
+            ? 'no change'
+            : `+${d.added} -${d.removed}${d.secretsChanged ? ' (secrets changed)' : ''}`;
       table.push([d.hostname, d.type, d.reason, result]);
     }
     lines.push(table.toString());

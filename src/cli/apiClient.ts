@@ -34,18 +34,26 @@ export class ApiClient {
     const payload = body !== undefined ? JSON.stringify(body) : undefined;
     let res: { status: number; text: string };
     try {
-      res = await send(url, {
-        method,
-        headers: {
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+      res = await send(
+        url,
+        {
+          method,
+          headers: {
+            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          },
+          timeout: this.timeoutMs,
         },
-        timeout: this.timeoutMs,
-      }, payload);
+        payload,
+      );
     } catch (err) {
-      throw new NetsyncError('UNAVAILABLE', `cannot reach the netsync daemon at ${this.baseUrl} (${(err as Error).message}); is 'netsync serve' running? (--url or NETSYNC_URL)`, {
-        url: this.baseUrl,
-      });
+      throw new NetsyncError(
+        'UNAVAILABLE',
+        `cannot reach the netsync daemon at ${this.baseUrl} (${(err as Error).message}); is 'netsync serve' running? (--url or NETSYNC_URL)`,
+        {
+          url: this.baseUrl,
+        },
+      );
     }
     let json: unknown;
     try {

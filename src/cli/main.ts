@@ -45,11 +45,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .exitOverride();
   const args = argv.slice(2);
   const first = args[0];
-  const names = first !== undefined && Object.hasOwn(COMMANDS, first)
-    ? [first]
-    : args.length === 1 && (first === '--version' || first === '-V')
-      ? []
-      : COMMAND_NAMES;
+  const names =
+    first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : args.length === 1 && (first === '--version' || first === '-V') ? [] : COMMAND_NAMES;
   const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program);
   return program;

@@ -19,7 +19,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** One printable line: whitespace runs become one space, other control characters '?'. */
 export function cellText(value: unknown): string {
-  return String(value ?? '').replace(/[\t\n\r]+/g, ' ').replace(CONTROL, '?').trim();
+  return String(value ?? '')
+    .replace(/[\t\n\r]+/g, ' ')
+    .replace(CONTROL, '?')
+    .trim();
 }
 
 function cut(text: string, width: number): string {
@@ -46,9 +49,18 @@ export function formatTable(head: string[], rows: unknown[][], opts: TableOption
   const natural = head.map((h, i) => cells.reduce((max, row) => Math.max(max, row[i]!.length), h.length));
   // Each column costs 3 characters of border and padding ("│ x "), plus the closing "│".
   const cuttable = (i: number) => opts.cut === undefined || opts.cut.includes(i);
-  let widths = fitWidths(natural, width - 3 * head.length - 1, head.map((h, i) => (cuttable(i) ? Math.min(h.length, 8) : natural[i]!)));
+  let widths = fitWidths(
+    natural,
+    width - 3 * head.length - 1,
+    head.map((h, i) => (cuttable(i) ? Math.min(h.length, 8) : natural[i]!)),
+  );
   // Still too wide (the protected columns alone overflow): cut any column.
-  if (opts.cut) widths = fitWidths(widths, width - 3 * head.length - 1, head.map((h) => Math.min(h.length, 8)));
+  if (opts.cut)
+    widths = fitWidths(
+      widths,
+      width - 3 * head.length - 1,
+      head.map((h) => Math.min(h.length, 8)),
+    );
   const line = (row: string[]) => `│ ${row.map((c, i) => cut(c, widths[i]!).padEnd(widths[i]!)).join(' │ ')} │`;
   const rule = (left: string, mid: string, right: string) => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(mid)}${right}`;
   return [rule('┌', '┬', '┐'), line(head), rule('├', '┼', '┤'), ...cells.map(line), rule('└', '┴', '┘')].join('\n');

@@ -117,13 +117,23 @@ export class DeviceWrites {
     }
     const flags = this.flags();
     try {
-      await this.journal.begin({ id, kind: 'bounce', hostnames: [target.hostname], detail: `interface ${name}`, concurrency: 1, confirmTimeoutSeconds: flags.confirmTimeoutSeconds });
+      await this.journal.begin({
+        id,
+        kind: 'bounce',
+        hostnames: [target.hostname],
+        detail: `interface ${name}`,
+        concurrency: 1,
+        confirmTimeoutSeconds: flags.confirmTimeoutSeconds,
+      });
       let ok = false;
       try {
         const session = await this.deps.sessions.open(target);
         try {
           if (!session.bounceInterface) {
-            throw new NetsyncError('CONFLICT', `${target.hostname}: the ${target.transport} driver cannot bounce interfaces`, { hostname: target.hostname, transport: target.transport });
+            throw new NetsyncError('CONFLICT', `${target.hostname}: the ${target.transport} driver cannot bounce interfaces`, {
+              hostname: target.hostname,
+              transport: target.transport,
+            });
           }
           await session.bounceInterface(name);
           ok = true;
@@ -145,7 +155,11 @@ export class DeviceWrites {
    */
   async recover(onRecovered: (run: RunRecord) => Promise<void> = async () => undefined, gone?: (replica: string | undefined) => boolean): Promise<RunRecord[]> {
     const cut = await this.journal.interrupt(gone);
-    if (cut.length) this.logger.warn({ runs: cut.map((r) => `${r.kind}:${r.id}`), replicas: [...new Set(cut.map((r) => r.replica ?? '(unnamed)'))] }, 'device runs cut off by a stopped process: recovering them');
+    if (cut.length)
+      this.logger.warn(
+        { runs: cut.map((r) => `${r.kind}:${r.id}`), replicas: [...new Set(cut.map((r) => r.replica ?? '(unnamed)'))] },
+        'device runs cut off by a stopped process: recovering them',
+      );
     const before = this.recovery;
     this.recovery = (async () => {
       await before;
@@ -158,7 +172,10 @@ export class DeviceWrites {
             markChanged: this.deps.markChanged,
           });
           const done = await this.journal.recovered(run.id, recovery, notes);
-          this.logger.info({ run: run.id, kind: run.kind, recovery: recovery.map((x) => `${x['node-id']}:${x.status}`) }, 'recovered a run cut off by a restart');
+          this.logger.info(
+            { run: run.id, kind: run.kind, recovery: recovery.map((x) => `${x['node-id']}:${x.status}`) },
+            'recovered a run cut off by a restart',
+          );
           await onRecovered(done);
         } catch (err) {
           this.logger.error({ err, run: run.id }, 'recovering a cut-off run failed');

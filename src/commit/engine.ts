@@ -31,9 +31,13 @@ export function checkItems(items: TransactionItem[]): void {
     }
     seen.add(key);
     if (!hasConfigContent(item.config)) {
-      throw new NetsyncError('BAD_REQUEST', `the config for '${item.target.hostname}' is empty (nothing but blanks, comments or wrappers); an empty config would wipe the device`, {
-        hostname: item.target.hostname,
-      });
+      throw new NetsyncError(
+        'BAD_REQUEST',
+        `the config for '${item.target.hostname}' is empty (nothing but blanks, comments or wrappers); an empty config would wipe the device`,
+        {
+          hostname: item.target.hostname,
+        },
+      );
     }
   }
 }
@@ -58,7 +62,13 @@ export async function runTransaction(input: TransactionInput, ports: CommitPorts
 async function unlockInStore(state: RunState, locked: DeviceRun[]): Promise<void> {
   const { locks } = state.ports;
   const failed = (err: unknown) => state.log.error({ devices: locked.map((r) => r.hostname), err }, 'could not release the transaction locks');
-  if (locks.unlockDevices) return void (await locks.unlockDevices(locked.map((r) => r.hostname), state.id).catch(failed));
+  if (locks.unlockDevices)
+    return void (await locks
+      .unlockDevices(
+        locked.map((r) => r.hostname),
+        state.id,
+      )
+      .catch(failed));
   for (const run of locked) await locks.unlockDevice(run.hostname, state.id).catch(failed);
 }
 
@@ -73,7 +83,10 @@ async function lockInStore(state: RunState, locked: DeviceRun[]): Promise<void> 
   const ordered = [...state.runs].sort((a, b) => compareKeys(hostnameKey(a.hostname), hostnameKey(b.hostname)));
   const { locks } = state.ports;
   if (locks.tryLockDevices) {
-    const { locked: taken, refused } = await locks.tryLockDevices(ordered.map((r) => r.hostname), state.id);
+    const { locked: taken, refused } = await locks.tryLockDevices(
+      ordered.map((r) => r.hostname),
+      state.id,
+    );
     locked.push(...ordered.slice(0, taken.length));
     const run = refused === undefined ? undefined : ordered[taken.length];
     if (run) await refuse(state, run);

@@ -39,7 +39,8 @@ function restconfErrors(run: DeviceRun): RestconfError[] {
   if (run.result === 'skipped') return [];
   const entries: { code: ErrorCode; message: string; tag?: string }[] = [];
   if (run.error) entries.push({ ...run.error, message: `${run.hostname}: ${run.error.phase} failed: ${stripHost(run.error.message, run.hostname)}` });
-  if (run.rollbackError) entries.push({ ...run.rollbackError, message: `${run.hostname}: rollback failed: ${stripHost(run.rollbackError.message, run.hostname)}` });
+  if (run.rollbackError)
+    entries.push({ ...run.rollbackError, message: `${run.hostname}: rollback failed: ${stripHost(run.rollbackError.message, run.hostname)}` });
   return entries.map((e) => ({
     'error-type': errorInfo(e.code).rpcErrorType ?? 'application',
     'error-tag': e.tag ?? errorInfo(e.code).rpcErrorTag,

@@ -62,10 +62,14 @@ async function lockAndFingerprint(state: RunState, run: DeviceRun, session: Devi
   const running = await session.getRunningConfig();
   run.snapshot = running;
   if (expected && ports.fingerprints && ports.fingerprints.hashOf(running) !== expected) {
-    throw new NetsyncError('FINGERPRINT_MISMATCH', `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`, {
-      hostname: run.hostname,
-      expected,
-    });
+    throw new NetsyncError(
+      'FINGERPRINT_MISMATCH',
+      `${run.hostname}: the device's running config changed outside netsync since this change was planned (drift); re-sync or plan again`,
+      {
+        hostname: run.hostname,
+        expected,
+      },
+    );
   }
 }
 

@@ -14,7 +14,13 @@ import type { DeviceSession } from './session.ts';
 export async function rollbackAll(state: RunState): Promise<void> {
   const { runs, flags } = state;
   const undo = runs.filter((r) => r.touched !== 'none' && (flags.rollback || r.result === 'fail'));
-  if (undo.length) await Promise.resolve(state.ports.onPhase?.('rollback', undo.map((r) => r.hostname))).catch(() => undefined);
+  if (undo.length)
+    await Promise.resolve(
+      state.ports.onPhase?.(
+        'rollback',
+        undo.map((r) => r.hostname),
+      ),
+    ).catch(() => undefined);
   await mapLimit(undo, flags.concurrency, async (run) => {
     try {
       await rollbackOne(state, run);
@@ -26,7 +32,8 @@ export async function rollbackAll(state: RunState): Promise<void> {
     }
   });
   // With do_rollback, devices that finished fine but were undone are not "complete".
-  for (const run of runs) if (run.result === undefined || (run.result === 'complete' && run.rollback === 'complete')) run.result = run.touched === 'none' ? 'not-attempted' : 'fail';
+  for (const run of runs)
+    if (run.result === undefined || (run.result === 'complete' && run.rollback === 'complete')) run.result = run.touched === 'none' ? 'not-attempted' : 'fail';
 }
 
 async function rollbackOne(state: RunState, run: DeviceRun): Promise<void> {
@@ -80,9 +87,13 @@ async function cancelConfirmed(state: RunState, run: DeviceRun, s: DeviceSession
 /** A final commit is undone by loading the config saved at lock time again. */
 async function restoreSnapshot(run: DeviceRun, alive: () => Promise<DeviceSession>): Promise<void> {
   if (run.snapshot === undefined) {
-    throw new NetsyncError('ROLLBACK_IMPOSSIBLE', `${run.hostname}: the change was already confirmed and no earlier config was saved; restore it by hand or re-sync`, {
-      hostname: run.hostname,
-    });
+    throw new NetsyncError(
+      'ROLLBACK_IMPOSSIBLE',
+      `${run.hostname}: the change was already confirmed and no earlier config was saved; restore it by hand or re-sync`,
+      {
+        hostname: run.hostname,
+      },
+    );
   }
   const s = await alive();
   // Acknowledged but not applied: nothing to restore, only the uncommitted candidate to throw away.

@@ -127,7 +127,10 @@ export async function runPhase(
 ): Promise<void> {
   const targets = activeRuns(state).filter((r) => !only || only(r));
   if (targets.length === 0) return;
-  await state.ports.onPhase?.(name, targets.map((r) => r.hostname));
+  await state.ports.onPhase?.(
+    name,
+    targets.map((r) => r.hostname),
+  );
   await mapLimit(targets, state.flags.concurrency, async (run) => {
     run.phase = name;
     try {

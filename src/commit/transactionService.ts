@@ -151,7 +151,10 @@ export class TransactionService {
     }
     const unmanaged = out.filter((r) => r.device.state !== 'MANAGED').map((r) => `${r.device.hostname} (${r.device.state})`);
     if (unmanaged.length) {
-      throw new NetsyncError('CONFLICT', `only MANAGED devices are configured by netsync: ${unmanaged.join(', ')}`, { hostnames: unmanaged, reason: 'not-managed' });
+      throw new NetsyncError('CONFLICT', `only MANAGED devices are configured by netsync: ${unmanaged.join(', ')}`, {
+        hostnames: unmanaged,
+        reason: 'not-managed',
+      });
     }
     return out;
   }
@@ -201,7 +204,14 @@ export class TransactionService {
       const current = view.record('transactions', id);
       if (!current) throw notFound('transaction', id);
       if (current.status !== 'staged') throw notStaged(current);
-      const next: TransactionRecord = { ...current, status: 'committing', flags: effective, committedBy: by, startedAt, ...(this.deps.replica ? { replica: this.deps.replica } : {}) };
+      const next: TransactionRecord = {
+        ...current,
+        status: 'committing',
+        flags: effective,
+        committedBy: by,
+        startedAt,
+        ...(this.deps.replica ? { replica: this.deps.replica } : {}),
+      };
       return { result: next, records: [{ collection: 'transactions', id, value: next }] };
     });
     let outcome: TransactionOutcome;

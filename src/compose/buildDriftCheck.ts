@@ -42,7 +42,9 @@ export function buildDriftCheck(parts: DriftCheckParts): DriftCheck {
       const shownWant = parts.canonicalize(device.platform, rendered.masked);
       const subs = [...rendered.secretSubstitutions, ...valueSubstitutions(renderer.secrets)];
       const shownRunning = maskDeviceText(running, subs, shownWant);
-      return (await boundedTwoFilesPatch(renderer.differ, `${device.hostname} (running)`, `${device.hostname} (intended)`, `${shownRunning}\n`, `${shownWant}\n`)).text;
+      return (
+        await boundedTwoFilesPatch(renderer.differ, `${device.hostname} (running)`, `${device.hostname} (intended)`, `${shownRunning}\n`, `${shownWant}\n`)
+      ).text;
     },
   });
 }

@@ -27,12 +27,7 @@ export interface BuildParts {
   probe?: IdentityProbe;
 }
 
-export function buildSources(
-  config: SourcesConfig,
-  store: Store,
-  clock: Clock,
-  verifiedHostKey?: (hostname: string) => string | undefined,
-): InventorySource[] {
+export function buildSources(config: SourcesConfig, store: Store, clock: Clock, verifiedHostKey?: (hostname: string) => string | undefined): InventorySource[] {
   const timeoutMs = config.timeoutMs;
   const sources: InventorySource[] = [new StoreSource(store, clock, verifiedHostKey)];
   if (config.nso) sources.push(new NsoSource({ ...config.nso, timeoutMs }));

@@ -88,10 +88,19 @@ export interface IntakeParts extends GitOpsParts {
 
 export async function createIntake(parts: IntakeParts): Promise<GitOpsService> {
   const gitops = await createGitOps(parts);
-  const deps = { ...gitops, repos: gitops.gitRepos, store: parts.store, syncStatus: parts.syncStatus, logger: parts.logger, clock: parts.clock, precise: parts.intake.precise };
+  const deps = {
+    ...gitops,
+    repos: gitops.gitRepos,
+    store: parts.store,
+    syncStatus: parts.syncStatus,
+    logger: parts.logger,
+    clock: parts.clock,
+    precise: parts.intake.precise,
+  };
   const intake = new IntakeService({
     repos: resolveRepos(parts.repos, parts.resolvePath),
-    refresh: (repo, trigger) => (parts.exclusive ? parts.exclusive.run(`repo-refresh:${repo}`, () => refreshRepo(deps, repo, trigger)) : refreshRepo(deps, repo, trigger)),
+    refresh: (repo, trigger) =>
+      parts.exclusive ? parts.exclusive.run(`repo-refresh:${repo}`, () => refreshRepo(deps, repo, trigger)) : refreshRepo(deps, repo, trigger),
     ...(parts.deliveries ? { deliveries: parts.deliveries } : {}),
     logger: parts.logger.child({ component: 'intake' }),
     queueSize: parts.intake.queueSize,

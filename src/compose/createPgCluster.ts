@@ -17,7 +17,13 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
   // An idle pooled connection that the server ends (restart, pg_terminate_backend) must not end the process.
   pool.on('error', (err) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one'));
   const log = parts.logger.child({ replica: parts.replica });
-  const leadership = new PgLeadership({ connection, pool, replica: parts.replica, logger: log, ...(parts.leaderIntervalMs ? { intervalMs: parts.leaderIntervalMs } : {}) });
+  const leadership = new PgLeadership({
+    connection,
+    pool,
+    replica: parts.replica,
+    logger: log,
+    ...(parts.leaderIntervalMs ? { intervalMs: parts.leaderIntervalMs } : {}),
+  });
   const deliveries = new PgDeliveryLog(pool, parts.replica);
   const jobQueue = new PgJobQueue(pool, parts.replica);
   return {
@@ -29,7 +35,8 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     jobQueue,
     health: async () => {
       const health = await pgHealth(pool);
-      if (health.ok && !leadership.connected()) return { ...health, ok: false, problem: "this replica's presence connection to the database is down; reconnecting" };
+      if (health.ok && !leadership.connected())
+        return { ...health, ok: false, problem: "this replica's presence connection to the database is down; reconnecting" };
       return health;
     },
     housekeeping: async () => {

@@ -155,9 +155,48 @@ export async function createDaemon(loaded: LoadedConfig, options: DaemonOptions 
   if (gitops && checks.service) gitops.intake.setPullRequestHandler((provider, repo, payload) => checks.service!.receive(provider, repo, payload));
 
   const refusals = new RefusalLog(logger);
-  const app = httpApp(config, { tokens, refusals, store, cluster, inventory, network, bounces, alarms, inventorySync, checks, sessions, transactions, jobs, syncto, gitops, logger, clock });
+  const app = httpApp(config, {
+    tokens,
+    refusals,
+    store,
+    cluster,
+    inventory,
+    network,
+    bounces,
+    alarms,
+    inventorySync,
+    checks,
+    sessions,
+    transactions,
+    jobs,
+    syncto,
+    gitops,
+    logger,
+    clock,
+  });
 
-  const parts = { store, logger, syncStatus, inventory, network, alarms, inventorySync, checks, sessions, writes, transactions, jobs, syncto, driftCheck, scheduler, cluster, duties, gitops, tokenFile, refusals };
+  const parts = {
+    store,
+    logger,
+    syncStatus,
+    inventory,
+    network,
+    alarms,
+    inventorySync,
+    checks,
+    sessions,
+    writes,
+    transactions,
+    jobs,
+    syncto,
+    driftCheck,
+    scheduler,
+    cluster,
+    duties,
+    gitops,
+    tokenFile,
+    refusals,
+  };
   return daemonHandle(parts, app, config.listen);
 }
 
@@ -207,7 +246,13 @@ function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
     logger,
     refusals: parts.refusals,
     bodyLimit: config.api.bodyLimit,
-    publicRouters: [healthRouter({ version: VERSION, backend: () => parts.cluster.health(), leadership: parts.cluster.leadership }), openapiRouter(), checks.pageRouter, ...alarms.publicRouters, ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : [])],
+    publicRouters: [
+      healthRouter({ version: VERSION, backend: () => parts.cluster.health(), leadership: parts.cluster.leadership }),
+      openapiRouter(),
+      checks.pageRouter,
+      ...alarms.publicRouters,
+      ...(gitops ? [webhookRouter(gitops.intake, config.intake.bodyLimit)] : []),
+    ],
     apiRouters: [
       devicesRouter(inventory, parts.bounces),
       checks.apiRouter,
@@ -230,15 +275,33 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
   const clock = options.clock ?? systemClock;
   const dataDir = loaded.resolvePath(config.dataDir);
   if (config.scheduler.autoSync.enabled && !config.repos) {
-    throw new NetsyncError('CONFIG_INVALID', "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync", {
-      key: 'scheduler.autoSync.enabled',
-    });
+    throw new NetsyncError(
+      'CONFIG_INVALID',
+      "scheduler.autoSync is enabled but no repos are configured (config key 'repos'): there is no intended config to sync",
+      {
+        key: 'scheduler.autoSync.enabled',
+      },
+    );
   }
   const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
   const syncStatus = new SyncStatusService(store, clock);
   // Loaded only when repos are configured: git mirrors (isomorphic-git), the renderer (nunjucks, render threads).
   const gitops = config.repos
-    ? await (await import('./createGitOps.ts')).createIntake({ repos: config.repos, intake: config.intake, render: config.render, dataDir, resolvePath: loaded.resolvePath, store, syncStatus, logger, clock, deliveries: cluster.deliveries, exclusive: cluster.exclusive })
+    ? await (
+        await import('./createGitOps.ts')
+      ).createIntake({
+        repos: config.repos,
+        intake: config.intake,
+        render: config.render,
+        dataDir,
+        resolvePath: loaded.resolvePath,
+        store,
+        syncStatus,
+        logger,
+        clock,
+        deliveries: cluster.deliveries,
+        exclusive: cluster.exclusive,
+      })
     : undefined;
   return { logger, clock, dataDir, store, cluster, syncStatus, gitops };
 }
@@ -268,8 +331,20 @@ function postgresUrlOf(store: { kind: string; url?: string }): string | undefine
  * Registers this replica (present before it does any work) and runs the first election round; as leader
  * (always, for a single process) the work a stopped process left is marked before the API answers.
  */
-async function startDuties(cluster: Cluster, scheduler: Scheduler, recover: (gone: (replica: string | undefined) => boolean) => Promise<void>, logger: Logger): Promise<LeaderDuties> {
-  const duties = new LeaderDuties({ leadership: cluster.leadership, registry: cluster.registry, scheduler, recover, housekeeping: () => cluster.housekeeping(), logger: logger.child({ component: 'leader' }) });
+async function startDuties(
+  cluster: Cluster,
+  scheduler: Scheduler,
+  recover: (gone: (replica: string | undefined) => boolean) => Promise<void>,
+  logger: Logger,
+): Promise<LeaderDuties> {
+  const duties = new LeaderDuties({
+    leadership: cluster.leadership,
+    registry: cluster.registry,
+    scheduler,
+    recover,
+    housekeeping: () => cluster.housekeeping(),
+    logger: logger.child({ component: 'leader' }),
+  });
   try {
     await cluster.leadership.start();
   } catch (err) {
@@ -390,16 +465,25 @@ function buildScheduler(config: LoadedConfig['config'], parts: ScheduleParts): S
     scheduler.register({ kind: 'repo-poll', cron: config.intake.poll, run: () => gitops.intake.pollAll() });
   }
   if (config.sources?.schedule) {
-    scheduler.register({ kind: 'inventory-sync', cron: config.sources.schedule, run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })) });
+    scheduler.register({
+      kind: 'inventory-sync',
+      cron: config.sources.schedule,
+      run: async () => void (await inventorySync.run({ dryRun: false, by: 'schedule' })),
+    });
   }
   const autoSync = config.scheduler.autoSync;
-  if (autoSync.enabled) scheduler.register({ kind: 'auto-sync', cron: autoSync.cron, ...(autoSync.windows ? { windows: autoSync.windows } : {}), run: parts.autoSync });
+  if (autoSync.enabled)
+    scheduler.register({ kind: 'auto-sync', cron: autoSync.cron, ...(autoSync.windows ? { windows: autoSync.windows } : {}), run: parts.autoSync });
   const drift = config.scheduler.driftCheck;
   if (drift.enabled) scheduler.register({ kind: 'drift-check', cron: drift.cron, run: parts.driftCheck });
   return scheduler;
 }
 
-type DaemonParts = Omit<Daemon, 'listen' | 'stop' | 'gitops' | 'tokenFile' | 'app'> & { gitops: GitOpsService | undefined; tokenFile: string | undefined; refusals: RefusalLog };
+type DaemonParts = Omit<Daemon, 'listen' | 'stop' | 'gitops' | 'tokenFile' | 'app'> & {
+  gitops: GitOpsService | undefined;
+  tokenFile: string | undefined;
+  refusals: RefusalLog;
+};
 
 /** The running daemon: its parts, listen (which starts the background work) and an orderly stop. */
 function daemonHandle(parts: DaemonParts, app: Express, listen: { host: string; port: number }): Daemon {
@@ -465,9 +549,14 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Ne
         : err.code === 'EADDRNOTAVAIL'
           ? 'this machine has no such address'
           : err.message;
-  return new NetsyncError('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${why}; change listen.host/listen.port in the config or pass --port`, {
-    host,
-    port,
-    errno: err.code ?? null,
-  }, { cause: err });
+  return new NetsyncError(
+    'LISTEN_FAILED',
+    `cannot listen on ${host}:${port}: ${why}; change listen.host/listen.port in the config or pass --port`,
+    {
+      host,
+      port,
+      errno: err.code ?? null,
+    },
+    { cause: err },
+  );
 }

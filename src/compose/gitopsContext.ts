@@ -82,14 +82,30 @@ export async function loadGitOps(flags: GitOpsFlags): Promise<CliGitOps> {
   const store = !flags.inventory && hasStore ? await buildStore(config.store, { ...paths, readOnly: true }) : undefined;
   await store?.init();
   try {
-    const gitops = config.repos ? await createGitOps({ repos: config.repos, render: config.render, renderProcesses: CLI_RENDER_PROCESSES, dataDir, resolvePath: loaded.resolvePath, readOnlyStore: true, ...(store ? { store } : {}) }) : undefined;
+    const gitops = config.repos
+      ? await createGitOps({
+          repos: config.repos,
+          render: config.render,
+          renderProcesses: CLI_RENDER_PROCESSES,
+          dataDir,
+          resolvePath: loaded.resolvePath,
+          readOnlyStore: true,
+          ...(store ? { store } : {}),
+        })
+      : undefined;
     const folders: Partial<Record<RepoKind, Map<string, string>>> = {};
     const limits = inputLimits(config.repos?.limits);
     if (flags.settingsDir) folders.settings = await readFolder('--settings-dir', flags.settingsDir, limits.fileBytes);
     if (flags.templatesDir) folders.templates = await readFolder('--templates-dir', flags.templatesDir, limits.fileBytes);
     if (gitops) await Promise.all(Object.values(gitops.gitRepos).map((r) => r.fetch()));
     const renderer =
-      Object.keys(folders).length > 0 || !gitops ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), { secrets: secretsFromEnv(process.env), executor: renderProcesses(renderBudget(config.render), CLI_RENDER_PROCESSES), limits }) : gitops.renderer;
+      Object.keys(folders).length > 0 || !gitops
+        ? new Renderer(new FolderOverlay(gitops?.repoSet, folders), {
+            secrets: secretsFromEnv(process.env),
+            executor: renderProcesses(renderBudget(config.render), CLI_RENDER_PROCESSES),
+            limits,
+          })
+        : gitops.renderer;
     let devices: Device[];
     if (store) devices = await withNetworkContexts(store, await store.listDevices());
     else {
@@ -117,6 +133,8 @@ async function readFolder(flag: string, dir: string, maxFileBytes: number): Prom
   try {
     return await readDirFiles(dir, maxFileBytes);
   } catch (err) {
-    throw new NetsyncError('BAD_REQUEST', `${flag} ${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { path: dir });
+    throw new NetsyncError('BAD_REQUEST', `${flag} ${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      path: dir,
+    });
   }
 }

@@ -63,7 +63,7 @@ export async function startQuickstart(opts: QuickstartOptions): Promise<Quicksta
   await mkdir(demoDir, { recursive: true });
 
   const secret = await demoSecret(demoDir);
-  const examples = ((parseYaml(await readFile(join(ROOT, 'examples', 'inventory.yml'), 'utf8')) as { devices: ExampleDevice[] }).devices);
+  const examples = (parseYaml(await readFile(join(ROOT, 'examples', 'inventory.yml'), 'utf8')) as { devices: ExampleDevice[] }).devices;
   const lab = await startLab({
     devices: examples.map((d, i) => ({
       hostname: d.hostname,
@@ -171,7 +171,13 @@ async function exists(path: string): Promise<boolean> {
 async function git(cwd: string, ...args: string[]): Promise<void> {
   await run('git', args, {
     cwd,
-    env: { ...process.env, GIT_AUTHOR_NAME: 'netsync quickstart', GIT_AUTHOR_EMAIL: 'quickstart@netsync.invalid', GIT_COMMITTER_NAME: 'netsync quickstart', GIT_COMMITTER_EMAIL: 'quickstart@netsync.invalid' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'netsync quickstart',
+      GIT_AUTHOR_EMAIL: 'quickstart@netsync.invalid',
+      GIT_COMMITTER_NAME: 'netsync quickstart',
+      GIT_COMMITTER_EMAIL: 'quickstart@netsync.invalid',
+    },
   });
 }
 

@@ -29,7 +29,12 @@ export function normalizeInterface(raw: string): string | null {
 
 /** Short form EOS uses in prompts: Ethernet1 -> Et1. */
 export function shortInterface(name: string): string {
-  return name.replace(/^Ethernet/, 'Et').replace(/^Management/, 'Ma').replace(/^Loopback/, 'Lo').replace(/^Port-Channel/, 'Po').replace(/^Vlan/, 'Vl');
+  return name
+    .replace(/^Ethernet/, 'Et')
+    .replace(/^Management/, 'Ma')
+    .replace(/^Loopback/, 'Lo')
+    .replace(/^Port-Channel/, 'Po')
+    .replace(/^Vlan/, 'Vl');
 }
 
 const invalid = (tokens: string[], at: number): CliResult => ({ ok: false, error: `% Invalid input (at token ${at}: '${tokens[at] ?? ''}')` });

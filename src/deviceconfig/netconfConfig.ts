@@ -3,7 +3,17 @@
  * create, delete, remove, none) applied to a LabConfig, subtree filters, and
  * the canonical XML serialization (namespace urn:netsync:lab).
  */
-import { cloneConfig, emptyConfig, leafChecks, parseVlanId, sortedInterfaces, sortedVlans, type LabConfig, type LabInterface, type LabVlan } from './configModel.ts';
+import {
+  cloneConfig,
+  emptyConfig,
+  leafChecks,
+  parseVlanId,
+  sortedInterfaces,
+  sortedVlans,
+  type LabConfig,
+  type LabInterface,
+  type LabVlan,
+} from './configModel.ts';
 import { RpcError, escapeXml } from './netconfError.ts';
 import type { XmlNode } from './xmlTree.ts';
 
@@ -102,7 +112,8 @@ function applyList<K, E extends object>(map: Map<K, E>, node: XmlNode, op: EditO
     if (entry.local !== spec.entry || entry.uri !== LAB_NS) throw unknown(entry, `${base}/${entry.local}`);
     const key = spec.key(keyOf(entry, spec.keyName, `${base}/${spec.entry}`), `${base}/${spec.entry}/${spec.keyName}`);
     const path = `${base}/${spec.entry}[${spec.keyName}='${String(key)}']`;
-    if (seen.has(key)) throw new RpcError('application', 'operation-failed', `${path} appears twice in the request: keys must be unique`, { path, appTag: 'data-not-unique' });
+    if (seen.has(key))
+      throw new RpcError('application', 'operation-failed', `${path} appears twice in the request: keys must be unique`, { path, appTag: 'data-not-unique' });
     seen.add(key);
     const entryOp = opOf(entry, childOp);
     const existing = map.get(key);
@@ -131,9 +142,24 @@ const interfaceList: ListSpec<string, LabInterface> = {
   key: (n, path) => leafValue(n, path, leafChecks.interfaceName),
   blank: (name) => ({ name }),
   leaf(target, leaf, op, p) {
-    if (leaf.local === 'description') setOrDelete(target, 'description', editLeaf(target.description, leaf, op, p, () => leafValue(leaf, p, leafChecks.description)));
-    else if (leaf.local === 'vlan') setOrDelete(target, 'vlan', editLeaf(target.vlan, leaf, op, p, () => vlanLeaf(leaf, p)));
-    else if (leaf.local === 'enabled') setOrDelete(target, 'enabled', editLeaf(target.enabled, leaf, op, p, () => leafValue(leaf, p, checkBoolean) === 'true'));
+    if (leaf.local === 'description')
+      setOrDelete(
+        target,
+        'description',
+        editLeaf(target.description, leaf, op, p, () => leafValue(leaf, p, leafChecks.description)),
+      );
+    else if (leaf.local === 'vlan')
+      setOrDelete(
+        target,
+        'vlan',
+        editLeaf(target.vlan, leaf, op, p, () => vlanLeaf(leaf, p)),
+      );
+    else if (leaf.local === 'enabled')
+      setOrDelete(
+        target,
+        'enabled',
+        editLeaf(target.enabled, leaf, op, p, () => leafValue(leaf, p, checkBoolean) === 'true'),
+      );
     else return false;
     return true;
   },
@@ -147,7 +173,11 @@ const vlanList: ListSpec<number, LabVlan> = {
   blank: (id) => ({ id }),
   leaf(target, leaf, op, p) {
     if (leaf.local !== 'name') return false;
-    setOrDelete(target, 'name', editLeaf(target.name, leaf, op, p, () => leafValue(leaf, p, leafChecks.vlanName)));
+    setOrDelete(
+      target,
+      'name',
+      editLeaf(target.name, leaf, op, p, () => leafValue(leaf, p, leafChecks.vlanName)),
+    );
     return true;
   },
 };

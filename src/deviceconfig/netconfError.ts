@@ -19,11 +19,7 @@ export function escapeXml(s: string): string {
 }
 
 export function rpcErrorXml(e: RpcError): string {
-  const parts = [
-    `<error-type>${e.type}</error-type>`,
-    `<error-tag>${e.tag}</error-tag>`,
-    '<error-severity>error</error-severity>',
-  ];
+  const parts = [`<error-type>${e.type}</error-type>`, `<error-tag>${e.tag}</error-tag>`, '<error-severity>error</error-severity>'];
   if (e.extra.appTag) parts.push(`<error-app-tag>${escapeXml(e.extra.appTag)}</error-app-tag>`);
   if (e.extra.path) parts.push(`<error-path>${escapeXml(e.extra.path)}</error-path>`);
   parts.push(`<error-message xml:lang="en">${escapeXml(e.message)}</error-message>`);

@@ -2,11 +2,17 @@
 import { NetsyncError } from '../model/errors.ts';
 
 export function notInRunning(hostname: string, name: string): NetsyncError {
-  return new NetsyncError('NOT_FOUND', `${hostname}: interface ${name} is not in the device's running config; nothing to bounce`, { hostname, interface: name });
+  return new NetsyncError('NOT_FOUND', `${hostname}: interface ${name} is not in the device's running config; nothing to bounce`, {
+    hostname,
+    interface: name,
+  });
 }
 
 export function adminDown(hostname: string, name: string): NetsyncError {
-  return new NetsyncError('CONFLICT', `${hostname}: interface ${name} is administratively down (shut down in its config); nothing to bounce`, { hostname, interface: name });
+  return new NetsyncError('CONFLICT', `${hostname}: interface ${name} is administratively down (shut down in its config); nothing to bounce`, {
+    hostname,
+    interface: name,
+  });
 }
 
 /** The shut went through but the restore did not: the operator must know the interface may still be down. */

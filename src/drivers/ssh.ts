@@ -81,10 +81,16 @@ export function connectSsh(target: SshTarget, credentials: SshCredentials, timeo
           ),
         );
       } else if (err.level === 'client-authentication') {
-        done(new NetsyncError('AUTH_FAILED', `${where} refused our SSH login as '${credentials.username}'; check the device credentials (devices.username / password / privateKeyFile)`, {
-          hostname: target.hostname,
-          username: credentials.username,
-        }));
+        done(
+          new NetsyncError(
+            'AUTH_FAILED',
+            `${where} refused our SSH login as '${credentials.username}'; check the device credentials (devices.username / password / privateKeyFile)`,
+            {
+              hostname: target.hostname,
+              username: credentials.username,
+            },
+          ),
+        );
       } else if (err.level === 'client-timeout' || (err.code && UNREACHABLE_CODES.has(err.code)) || err.level === 'client-socket') {
         done(new NetsyncError('DEVICE_UNREACHABLE', `${where} is unreachable: ${err.message}`, { hostname: target.hostname, reason: err.code ?? err.message }));
       } else {
@@ -92,7 +98,11 @@ export function connectSsh(target: SshTarget, credentials: SshCredentials, timeo
       }
     });
     client.on('close', () =>
-      done(new NetsyncError('DEVICE_UNREACHABLE', `${target.hostname} (${target.host}:${target.port}) closed the connection during the SSH handshake`, { hostname: target.hostname })),
+      done(
+        new NetsyncError('DEVICE_UNREACHABLE', `${target.hostname} (${target.host}:${target.port}) closed the connection during the SSH handshake`, {
+          hostname: target.hostname,
+        }),
+      ),
     );
     client.connect(config);
     // Commands and RPCs are small writes waiting on replies: no Nagle delay.

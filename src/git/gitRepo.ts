@@ -71,7 +71,10 @@ export class GitRepo {
   private async fetchRemote(url: string): Promise<string | null> {
     this.gitdir = this.mirrorDir;
     const onAuth = this.spec.token ? () => ({ username: 'x-access-token', password: this.spec.token! }) : undefined;
-    const exists = await stat(join(this.gitdir, 'HEAD')).then(() => true, () => false);
+    const exists = await stat(join(this.gitdir, 'HEAD')).then(
+      () => true,
+      () => false,
+    );
     try {
       if (!exists) {
         await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: this.branch });
@@ -114,9 +117,7 @@ export class GitRepo {
       return sha;
     }
     if (want === 'HEAD') return this.resolveHead();
-    const byRef = this.remote
-      ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want)))
-      : await this.resolveRef(want);
+    const byRef = this.remote ? ((await this.resolveRef(`refs/remotes/origin/${want}`)) ?? (await this.resolveRef(want))) : await this.resolveRef(want);
     // isomorphic-git hands a 40-hex name back as it is, so a full sha is checked like any other.
     if (byRef && (await this.hasCommit(byRef))) return byRef;
     if (!byRef && /^[0-9a-f]{4,39}$/i.test(want)) {
@@ -139,7 +140,10 @@ export class GitRepo {
   }
 
   private async hasCommit(sha: string): Promise<boolean> {
-    return git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache }).then(() => true, () => false);
+    return git.readCommit({ fs, gitdir: this.gitdir, oid: sha, cache: this.cache }).then(
+      () => true,
+      () => false,
+    );
   }
 
   async commitInfo(sha: string): Promise<CommitInfo> {
@@ -251,7 +255,13 @@ export class GitRepo {
 
 async function findGitdir(path: string): Promise<string> {
   for (const candidate of [join(path, '.git'), path]) {
-    if (await stat(join(candidate, 'HEAD')).then(() => true, () => false)) return candidate;
+    if (
+      await stat(join(candidate, 'HEAD')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   throw new NetsyncError('CONFIG_INVALID', `${path} is not a git repository (no HEAD in it or in its .git folder)`, { path });
 }

@@ -87,8 +87,16 @@ export class ImpactService {
     const precise = input.precise ?? true;
     // Rendered in the render processes, all candidates of one side in one job.
     const [nows, thens] = await Promise.all([
-      renderOutcomes(afterCtx, candidates.map((c) => c.device)),
-      precise && beforeCtx ? renderOutcomes(beforeCtx, candidates.map((c) => c.device)) : undefined,
+      renderOutcomes(
+        afterCtx,
+        candidates.map((c) => c.device),
+      ),
+      precise && beforeCtx
+        ? renderOutcomes(
+            beforeCtx,
+            candidates.map((c) => c.device),
+          )
+        : undefined,
     ]);
     const devices = candidates.map((c, i): ImpactedDevice<D> => {
       const base = { hostname: c.device.hostname, device: c.device, reasons: c.reasons, reasonCount: c.reasonCount };

@@ -107,9 +107,5 @@ function select<D extends ImpactDevice>(index: DeviceIndex<D>, selector: Selecto
   if (!pool) return [];
   const types = selector.type?.map((t) => t.toUpperCase());
   const groups = selector.group?.map((g) => g.toLowerCase());
-  return pool.filter(
-    (d) =>
-      (!types || types.includes(d.type.toUpperCase())) &&
-      (!groups || d.groups.some((g) => groups.includes(g.toLowerCase()))),
-  );
+  return pool.filter((d) => (!types || types.includes(d.type.toUpperCase())) && (!groups || d.groups.some((g) => groups.includes(g.toLowerCase()))));
 }

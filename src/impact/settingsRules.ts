@@ -22,10 +22,7 @@ const valueSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1
 const ruleSchema = z
   .object({
     path: z.string().min(1),
-    select: z.union([
-      z.literal('all'),
-      z.object({ type: valueSchema.optional(), group: valueSchema.optional(), hostname: valueSchema.optional() }).strict(),
-    ]),
+    select: z.union([z.literal('all'), z.object({ type: valueSchema.optional(), group: valueSchema.optional(), hostname: valueSchema.optional() }).strict()]),
   })
   .strict();
 
@@ -94,7 +91,5 @@ export function selectorsFor(path: string, rules: SettingsRule[]): { rule: Setti
 
 export function selectorKey(selector: Selector): string {
   if (selector === 'all') return 'all';
-  return (['type', 'group', 'hostname'] as const)
-    .map((f) => `${f}=${(selector[f] ?? []).map((v) => v.toLowerCase()).join(',')}`)
-    .join(';');
+  return (['type', 'group', 'hostname'] as const).map((f) => `${f}=${(selector[f] ?? []).map((v) => v.toLowerCase()).join(',')}`).join(';');
 }

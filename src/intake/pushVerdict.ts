@@ -43,10 +43,22 @@ export async function awaitVerdict(
 ): Promise<PushVerdict> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs)));
-  const outcome = await Promise.race([refreshing.then((r) => r, () => 'failed' as const), timeout]).finally(() => clearTimeout(timer));
+  const outcome = await Promise.race([
+    refreshing.then(
+      (r) => r,
+      () => 'failed' as const,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
   const empty = { repo, commit, judged: null, marked: [], unchanged: [], problems: [] };
   if (outcome === 'timeout') return { ...empty, status: 'checking', knownGood: await sources.knownGood(repo) };
-  if (outcome === 'failed') return { ...empty, status: 'failed', knownGood: await sources.knownGood(repo), problems: ['netsync could not read the repo (see the daemon log); the next poll retries'] };
+  if (outcome === 'failed')
+    return {
+      ...empty,
+      status: 'failed',
+      knownGood: await sources.knownGood(repo),
+      problems: ['netsync could not read the repo (see the daemon log); the next poll retries'],
+    };
   const judged = outcome.status === 'up_to_date' ? await sources.eventFor(repo, commit) : undefined;
   if (judged) return fromEvent(repo, commit, judged, await sources.knownGood(repo));
   if (outcome.status === 'up_to_date' || outcome.status === 'branch_missing') {

@@ -34,9 +34,11 @@ export class RefreshQueue<K extends string, R> {
         this.waiters--;
         const current = this.run(key, triggers);
         this.running.set(key, current);
-        void current.finally(() => {
-          if (this.running.get(key) === current) this.running.delete(key);
-        }).catch(() => undefined);
+        void current
+          .finally(() => {
+            if (this.running.get(key) === current) this.running.delete(key);
+          })
+          .catch(() => undefined);
         return current;
       });
     this.waiting.set(key, { promise, triggers });

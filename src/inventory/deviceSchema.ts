@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import { DEVICE_STATES, HOSTNAME_PATTERN, TRANSPORTS } from '../model/device.ts';
 
-export const hostnameSchema = z
-  .string()
-  .regex(HOSTNAME_PATTERN, 'must be 1-63 letters, digits, dot, dash or underscore, starting with a letter or digit');
+export const hostnameSchema = z.string().regex(HOSTNAME_PATTERN, 'must be 1-63 letters, digits, dot, dash or underscore, starting with a letter or digit');
 const ipSchema = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 const nameList = z.array(z.string().min(1).max(64)).max(100);
 
@@ -20,4 +18,3 @@ export const newDeviceSchema = z
     state: z.enum(DEVICE_STATES).optional(),
   })
   .strict();
-

@@ -31,7 +31,14 @@ export async function changedByEvent(configs: IntendedConfigs | undefined, chang
   if (!configs || change.before.length === 0) return configs ? new Set() : undefined;
   const targets = (devices: Device[], records: NetworkRecords): RenderTarget[] => {
     const contexts = networkContexts(devices, records);
-    return devices.map((d) => ({ hostname: d.hostname, type: d.type, platform: d.platform, groups: d.groups, managementIp: d.managementIp, network: contexts.get(hostnameKey(d.hostname))! }));
+    return devices.map((d) => ({
+      hostname: d.hostname,
+      type: d.type,
+      platform: d.platform,
+      groups: d.groups,
+      managementIp: d.managementIp,
+      network: contexts.get(hostnameKey(d.hostname))!,
+    }));
   };
   const [then, now] = await Promise.all([
     configs.outcomes(targets(change.before, change.records.before)),

@@ -31,10 +31,14 @@ export class InterfaceBounceService {
     const device = await store.getDevice(hostname);
     if (!device) throw notFound('device', hostname);
     if (device.state !== 'MANAGED') {
-      throw new NetsyncError('CONFLICT', `device '${device.hostname}' is ${device.state}; only MANAGED devices are contacted, so its interfaces cannot be bounced`, {
-        hostname: device.hostname,
-        state: device.state,
-      });
+      throw new NetsyncError(
+        'CONFLICT',
+        `device '${device.hostname}' is ${device.state}; only MANAGED devices are contacted, so its interfaces cannot be bounced`,
+        {
+          hostname: device.hostname,
+          state: device.state,
+        },
+      );
     }
     const iface = device.interfaces.find((i) => i.name.toLowerCase() === name.toLowerCase());
     if (!iface) {

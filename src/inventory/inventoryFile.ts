@@ -41,7 +41,11 @@ function yamlRows(text: string, path: string): unknown[] {
 }
 
 /** CSV columns are the device fields; `groups` is separated by `;`, `port` is a number. */
-function csvRows(parseCsv: (text: string, options: { columns: true; skip_empty_lines: true; trim: true }) => Record<string, string>[], text: string, path: string): unknown[] {
+function csvRows(
+  parseCsv: (text: string, options: { columns: true; skip_empty_lines: true; trim: true }) => Record<string, string>[],
+  text: string,
+  path: string,
+): unknown[] {
   let records: Record<string, string>[];
   try {
     records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });
@@ -53,7 +57,11 @@ function csvRows(parseCsv: (text: string, options: { columns: true; skip_empty_l
     for (const [k, v] of Object.entries(r)) {
       if (v === '') continue;
       if (k === 'port') row[k] = Number(v);
-      else if (k === 'groups') row[k] = v.split(';').map((g) => g.trim()).filter(Boolean);
+      else if (k === 'groups')
+        row[k] = v
+          .split(';')
+          .map((g) => g.trim())
+          .filter(Boolean);
       else row[k] = v;
     }
     return row;

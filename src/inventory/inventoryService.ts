@@ -93,11 +93,11 @@ export class InventoryService {
       const current = view.device(hostname);
       if (!current) throw notFound('device', hostname);
       if (patch.state && !canTransition(current.state, patch.state)) {
-        throw new NetsyncError(
-          'INVALID_STATE_TRANSITION',
-          `device '${current.hostname}' cannot move from ${current.state} to ${patch.state}`,
-          { hostname: current.hostname, from: current.state, to: patch.state },
-        );
+        throw new NetsyncError('INVALID_STATE_TRANSITION', `device '${current.hostname}' cannot move from ${current.state} to ${patch.state}`, {
+          hostname: current.hostname,
+          from: current.state,
+          to: patch.state,
+        });
       }
       const updates = [{ hostname: current.hostname, apply: (d: Device): Device => applyPatch(d, patch, at) }];
       let events: NewSyncEvent[] = [];
@@ -138,7 +138,8 @@ export class InventoryService {
     const detail = `interface settings replaced (${interfaces.length} interfaces)`;
     // Precise, as for pushes: a change the templates do not render leaves the device synchronized.
     const records = this.configs ? await networkRecords(this.store) : undefined;
-    const changed = records && (await changedByEvent(this.configs, { before: [device], after: [{ ...device, interfaces }], records: { before: records, after: records } }));
+    const changed =
+      records && (await changedByEvent(this.configs, { before: [device], after: [{ ...device, interfaces }], records: { before: records, after: records } }));
     const unsync =
       changed && !changed.has(hostnameKey(device.hostname))
         ? { update: [], events: unchangedEvents([device.hostname], by, detail, this.clock().toISOString()) }

@@ -37,8 +37,28 @@ function endsOf(l: Linknet): { hostname: string; end: LinknetEnd }[] {
   const [a, b] = l.ipv4Network ? endAddresses(l.ipv4Network) : [undefined, undefined];
   const net = l.ipv4Network ? { ipv4Network: l.ipv4Network } : {};
   return [
-    { hostname: l.deviceA, end: { id: l.id, interface: l.interfaceA, peerHostname: l.deviceB, peerInterface: l.interfaceB, ...net, ...(a ? { ipv4Address: a, peerIpv4Address: b! } : {}) } },
-    { hostname: l.deviceB, end: { id: l.id, interface: l.interfaceB, peerHostname: l.deviceA, peerInterface: l.interfaceA, ...net, ...(a ? { ipv4Address: b!, peerIpv4Address: a } : {}) } },
+    {
+      hostname: l.deviceA,
+      end: {
+        id: l.id,
+        interface: l.interfaceA,
+        peerHostname: l.deviceB,
+        peerInterface: l.interfaceB,
+        ...net,
+        ...(a ? { ipv4Address: a, peerIpv4Address: b! } : {}),
+      },
+    },
+    {
+      hostname: l.deviceB,
+      end: {
+        id: l.id,
+        interface: l.interfaceB,
+        peerHostname: l.deviceA,
+        peerInterface: l.interfaceA,
+        ...net,
+        ...(a ? { ipv4Address: b!, peerIpv4Address: a } : {}),
+      },
+    },
   ];
 }
 

@@ -45,7 +45,10 @@ export class NetworkService {
 
   async createLinknet(input: NewLinknet, by: string): Promise<ChangeResult<Linknet>> {
     if (input.ipv4Network !== undefined) parseCidr(input.ipv4Network);
-    const judged = await this.judge(async () => [input.deviceA, input.deviceB], (r) => ({ ...r, linknets: [...r.linknets, { ...input, id: '(new)', createdAt: '' }] }));
+    const judged = await this.judge(
+      async () => [input.deviceA, input.deviceB],
+      (r) => ({ ...r, linknets: [...r.linknets, { ...input, id: '(new)', createdAt: '' }] }),
+    );
     return this.store.transact((view) => {
       if (input.ipv4Network !== undefined) parseCidr(input.ipv4Network);
       const a = requireDevice(view, input.deviceA);
@@ -62,7 +65,10 @@ export class NetworkService {
 
   async deleteLinknet(id: string, by: string): Promise<ChangeResult<Linknet>> {
     const current = await this.store.getRecord('linknets', id);
-    const judged = await this.judge(async () => (current ? [current.deviceA, current.deviceB] : []), (r) => ({ ...r, linknets: r.linknets.filter((l) => l.id !== id) }));
+    const judged = await this.judge(
+      async () => (current ? [current.deviceA, current.deviceB] : []),
+      (r) => ({ ...r, linknets: r.linknets.filter((l) => l.id !== id) }),
+    );
     return this.store.transact((view) => {
       const record = view.record('linknets', id);
       if (!record) throw notFound('linknet', id);
@@ -81,7 +87,10 @@ export class NetworkService {
   async createMgmtDomain(input: NewMgmtDomain, by: string): Promise<ChangeResult<MgmtDomain>> {
     assertGatewayInNetwork(input);
     const proposed: MgmtDomain = { ...input, id: '(new)', createdAt: '', updatedAt: '' };
-    const judged = await this.judge(async () => domainMembers(await this.store.listDevices(), proposed), (r) => ({ ...r, mgmtdomains: [...r.mgmtdomains, proposed] }));
+    const judged = await this.judge(
+      async () => domainMembers(await this.store.listDevices(), proposed),
+      (r) => ({ ...r, mgmtdomains: [...r.mgmtdomains, proposed] }),
+    );
     return this.store.transact((view) => {
       assertGatewayInNetwork(input);
       const a = requireDevice(view, input.deviceA);
@@ -145,7 +154,13 @@ export class NetworkService {
   }
 
   /** Marks the candidates whose config changes; the rest get a `config_unchanged` history line. */
-  private unsync(candidates: string[], j: Judged, cause: 'linknet_changed' | 'mgmtdomain_changed', by: string, detail: string): { mark: string[]; change: DeviceChange } {
+  private unsync(
+    candidates: string[],
+    j: Judged,
+    cause: 'linknet_changed' | 'mgmtdomain_changed',
+    by: string,
+    detail: string,
+  ): { mark: string[]; change: DeviceChange } {
     const { mark, unchanged } = splitByChange(candidates, j.changed, j.judged);
     const change = this.syncStatus.unsyncChange(mark, cause, { by, detail });
     return { mark, change: { ...change, events: [...(change.events ?? []), ...unchangedEvents(unchanged, by, detail, this.clock().toISOString())] } };
@@ -174,9 +189,7 @@ export function domainMembers(devices: Device[], domain: MgmtDomain): string[] {
   return devices
     .filter(
       (d) =>
-        sameHostname(d.hostname, domain.deviceA) ||
-        sameHostname(d.hostname, domain.deviceB) ||
-        (isIPv4(d.managementIp) && list.check(d.managementIp, 'ipv4')),
+        sameHostname(d.hostname, domain.deviceA) || sameHostname(d.hostname, domain.deviceB) || (isIPv4(d.managementIp) && list.check(d.managementIp, 'ipv4')),
     )
     .map((d) => d.hostname);
 }

@@ -8,6 +8,15 @@ import type { SynctoService } from './syncto.ts';
 
 export async function runAutoSync(parts: { store: Store; syncto: SynctoService; jobs: JobRunner }, comment: string): Promise<void> {
   if ((await parts.store.listDevices({ synchronized: false, state: 'MANAGED' })).length === 0) return;
-  const job = await parts.syncto.start({ kind: 'auto-sync', target: { kind: 'all' }, dryRun: false, resync: false, force: false, flags: {}, by: 'scheduler', comment });
+  const job = await parts.syncto.start({
+    kind: 'auto-sync',
+    target: { kind: 'all' },
+    dryRun: false,
+    resync: false,
+    force: false,
+    flags: {},
+    by: 'scheduler',
+    comment,
+  });
   await parts.jobs.wait(job.id);
 }

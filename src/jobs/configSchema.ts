@@ -12,7 +12,10 @@ export const schedulerConfigSchema = z
         enabled: z.boolean().default(false),
         cron: cronSchema('*/5 * * * *').default('*/5 * * * *'),
         /** Sync only inside an allow window (if any are given) and never inside a deny window. */
-        windows: z.object({ allow: z.array(windowSchema).optional(), deny: z.array(windowSchema).optional() }).strict().optional(),
+        windows: z
+          .object({ allow: z.array(windowSchema).optional(), deny: z.array(windowSchema).optional() })
+          .strict()
+          .optional(),
         comment: z.string().default('auto-sync'),
       })
       .strict()

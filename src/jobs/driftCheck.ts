@@ -53,7 +53,10 @@ export class DriftCheck {
     await Promise.all(devices.map((d) => limit(() => this.check(d, report))));
     report.finishedAt = this.ports.clock().toISOString();
     report.drifted.sort();
-    this.ports.logger.info({ checked: report.checked, drifted: report.drifted.length, skipped: report.skipped.length, failed: report.failed.length }, 'drift check done');
+    this.ports.logger.info(
+      { checked: report.checked, drifted: report.drifted.length, skipped: report.skipped.length, failed: report.failed.length },
+      'drift check done',
+    );
     return report;
   }
 

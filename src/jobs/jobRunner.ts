@@ -145,11 +145,18 @@ export class JobRunner {
         ...j!,
         status: 'ABORTED',
         finishedAt: now,
-        error: job.abortRequested ? `aborted by ${job.abortRequested.by} before it started` : `no work is registered for jobs of kind '${job.kind}' on replica ${this.replica ?? '(this process)'}`,
+        error: job.abortRequested
+          ? `aborted by ${job.abortRequested.by} before it started`
+          : `no work is registered for jobs of kind '${job.kind}' on replica ${this.replica ?? '(this process)'}`,
       }));
       return;
     }
-    const started = await this.store.updateRecord('jobs', id, (j) => ({ ...j!, status: 'RUNNING', startedAt: now, ...(this.replica ? { replica: this.replica } : {}) }));
+    const started = await this.store.updateRecord('jobs', id, (j) => ({
+      ...j!,
+      status: 'RUNNING',
+      startedAt: now,
+      ...(this.replica ? { replica: this.replica } : {}),
+    }));
     this.launch(id, (ctx) => work(started, ctx));
   }
 
@@ -220,11 +227,16 @@ export class JobRunner {
     // running it reads between devices.
     const waiting = job.status === 'SCHEDULED' && !job.replica && this.queue !== undefined;
     if (!entry && !waiting && (!job.replica || job.replica === this.replica)) {
-      throw new NetsyncError('CONFLICT', `job ${id} is ${job.status} but no netsync process runs it; it is marked ABORTED when recovery finds it`, { id, status: job.status });
+      throw new NetsyncError('CONFLICT', `job ${id} is ${job.status} but no netsync process runs it; it is marked ABORTED when recovery finds it`, {
+        id,
+        status: job.status,
+      });
     }
     this.logger.info({ jobId: id, by, runningOn: job.replica }, 'job abort requested');
     const requested = { by, at: this.clock().toISOString() };
-    const recorded = await this.store.updateRecord('jobs', id, (j) => (j && !isFinished(j.status) && !j.abortRequested ? { ...j, abortRequested: requested } : j!));
+    const recorded = await this.store.updateRecord('jobs', id, (j) =>
+      j && !isFinished(j.status) && !j.abortRequested ? { ...j, abortRequested: requested } : j!,
+    );
     entry?.controller.abort(new NetsyncError('ABORTED', `aborted by ${by}`));
     return recorded;
   }
@@ -244,14 +256,19 @@ export class JobRunner {
   async abortInterrupted(runs: RunRecord[] = [], gone: (replica: string | undefined) => boolean = () => true): Promise<string[]> {
     // A queued job no replica has claimed yet is waiting, not interrupted: a live replica will run it.
     const waiting = (j: Job) => this.queue !== undefined && j.status === 'SCHEDULED' && !j.replica;
-    const interrupted = (await this.store.listRecords('jobs')).filter((j) => !isFinished(j.status) && !waiting(j) && gone(j.replica) && !this.running.has(j.id));
+    const interrupted = (await this.store.listRecords('jobs')).filter(
+      (j) => !isFinished(j.status) && !waiting(j) && gone(j.replica) && !this.running.has(j.id),
+    );
     const at = this.clock().toISOString();
     for (const job of interrupted) {
       const run = runs.find((r) => r.id === job.id);
       await this.store.updateRecord('jobs', job.id, (j) => {
         const current = j ?? job;
         const perDevice = { ...current.perDevice };
-        const hostnames = new Set([...Object.keys(perDevice), ...(Array.isArray(current.args.devices) ? current.args.devices.filter((h): h is string => typeof h === 'string') : [])]);
+        const hostnames = new Set([
+          ...Object.keys(perDevice),
+          ...(Array.isArray(current.args.devices) ? current.args.devices.filter((h): h is string => typeof h === 'string') : []),
+        ]);
         for (const hostname of hostnames) {
           const result = perDevice[hostname];
           if (result && FINAL_DEVICE_STATUSES.has(result.status)) continue;

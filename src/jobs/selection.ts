@@ -3,11 +3,7 @@ import type { Device } from '../model/device.ts';
 import { sameHostname } from '../model/device.ts';
 import { NetsyncError } from '../model/errors.ts';
 
-export type SyncTarget =
-  | { kind: 'all' }
-  | { kind: 'group'; group: string }
-  | { kind: 'device_type'; type: string }
-  | { kind: 'hostname'; hostname: string };
+export type SyncTarget = { kind: 'all' } | { kind: 'group'; group: string } | { kind: 'device_type'; type: string } | { kind: 'hostname'; hostname: string };
 
 export function describeTarget(target: SyncTarget): string {
   switch (target.kind) {

@@ -139,7 +139,8 @@ export class SynctoService {
       if (req.dryRun) {
         for (const p of planned) await record(p.device.hostname, { status: 'would-change', changed: true, diff: p.diff });
       } else if (await ctx.checkAbort()) {
-        for (const p of planned) await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
+        for (const p of planned)
+          await record(p.device.hostname, { status: 'skipped', changed: true, diff: p.diff, error: 'job aborted before the push started' });
       } else if (planned.length > 0) {
         await this.push(planned, req, ctx, record);
       }
@@ -173,7 +174,12 @@ export class SynctoService {
           if (ctx.signal.aborted) return record(device.hostname, { status: 'skipped', error: 'job aborted before this device was started' });
           const intended = rendered.get(device.hostname);
           if (!intended || intended instanceof NetsyncError) {
-            return record(device.hostname, { status: 'failed', error: intended?.message ?? 'nothing rendered for this device', code: intended?.code ?? 'RENDER_FAILED', phase: 'render' });
+            return record(device.hostname, {
+              status: 'failed',
+              error: intended?.message ?? 'nothing rendered for this device',
+              code: intended?.code ?? 'RENDER_FAILED',
+              phase: 'render',
+            });
           }
           await record(device.hostname, { status: 'running' });
           let running: string;
@@ -194,15 +200,26 @@ export class SynctoService {
           // cut off after its commit, before the store recorded it): synchronized, not drift.
           if (diff.lines > 0 && !req.force && device.configHash && runningHash !== device.configHash) {
             // A dry run reports drift but changes no status.
-            if (!req.dryRun) await this.ports.syncStatus.markUnsynced([device.hostname], 'drift_detected', {
-              by: `job:${ctx.jobId}`,
-              jobId: ctx.jobId,
-              detail: 'running config differs from the one netsync last pushed; left out of this push (use force to overwrite)',
+            if (!req.dryRun)
+              await this.ports.syncStatus.markUnsynced([device.hostname], 'drift_detected', {
+                by: `job:${ctx.jobId}`,
+                jobId: ctx.jobId,
+                detail: 'running config differs from the one netsync last pushed; left out of this push (use force to overwrite)',
+              });
+            return record(device.hostname, {
+              status: 'drift',
+              changed: diff.lines > 0,
+              diff: diff.text,
+              error: 'configuration changed on the device outside netsync',
             });
-            return record(device.hostname, { status: 'drift', changed: diff.lines > 0, diff: diff.text, error: 'configuration changed on the device outside netsync' });
           }
           if (diff.lines === 0) {
-            await this.ports.syncStatus.markSynced([device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: runningHash, detail: 'nothing to change' });
+            await this.ports.syncStatus.markSynced([device.hostname], {
+              by: `job:${ctx.jobId}`,
+              jobId: ctx.jobId,
+              configHash: runningHash,
+              detail: 'nothing to change',
+            });
             return record(device.hostname, { status: 'unchanged', changed: false });
           }
           planned.push({ device, intended, diff: diff.text, changedLines: diff.lines });
@@ -234,7 +251,9 @@ export class SynctoService {
               status: skipped ? 'skipped' : 'failed',
               changed: false,
               diff: p.diff,
-              error: node?.error ? this.ports.mask(node.error.message, p.intended.secretSubstitutions) : 'not committed: another device of the transaction failed',
+              error: node?.error
+                ? this.ports.mask(node.error.message, p.intended.secretSubstitutions)
+                : 'not committed: another device of the transaction failed',
               ...(node?.error ? { code: node.error.code, phase: node.error.phase } : {}),
               rollbackStatus: node?.['rollback-status'] ?? 'not-needed',
             });
@@ -244,12 +263,26 @@ export class SynctoService {
             const running = await this.readRunning(p.device);
             const want = this.ports.canonicalize(p.device.platform, p.intended.config);
             if (running !== want) {
-              return record(p.device.hostname, { status: 'failed', changed: true, diff: (await this.diff(p.device, running, want, p.intended)).text, error: 'committed, but the running config does not match the intended config', code: 'COMMIT_NOT_APPLIED', phase: 'verify' });
+              return record(p.device.hostname, {
+                status: 'failed',
+                changed: true,
+                diff: (await this.diff(p.device, running, want, p.intended)).text,
+                error: 'committed, but the running config does not match the intended config',
+                code: 'COMMIT_NOT_APPLIED',
+                phase: 'verify',
+              });
             }
             await this.ports.syncStatus.markSynced([p.device.hostname], { by: `job:${ctx.jobId}`, jobId: ctx.jobId, configHash: this.ports.hash(running) });
             await record(p.device.hostname, { status: 'synced', changed: true, diff: p.diff });
           } catch (err) {
-            await record(p.device.hostname, { status: 'failed', changed: true, diff: p.diff, error: this.ports.mask(`committed, but could not verify: ${errorText(err)}`, p.intended.secretSubstitutions), code: codeOf(err), phase: 'verify' });
+            await record(p.device.hostname, {
+              status: 'failed',
+              changed: true,
+              diff: p.diff,
+              error: this.ports.mask(`committed, but could not verify: ${errorText(err)}`, p.intended.secretSubstitutions),
+              code: codeOf(err),
+              phase: 'verify',
+            });
           }
         }),
       ),

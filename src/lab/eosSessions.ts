@@ -43,7 +43,10 @@ export class EosSessions {
   enter(name: string, conn: number, user: string): { ok: true; session: EosConfigSession } | { ok: false; error: string } {
     const existing = this.sessions.get(name);
     if (existing?.state === 'pending-commit-timer') {
-      return { ok: false, error: `% Session ${name} has a commit timer running: confirm it with 'configure session ${name} commit' or revert it with 'configure session ${name} abort'` };
+      return {
+        ok: false,
+        error: `% Session ${name} has a commit timer running: confirm it with 'configure session ${name} commit' or revert it with 'configure session ${name} abort'`,
+      };
     }
     if (existing) {
       existing.owner = conn;
@@ -52,7 +55,10 @@ export class EosSessions {
     }
     const foreign = this.list().find((s) => s.owner !== conn);
     if (foreign) {
-      return { ok: false, error: `% Session is already in use: configuration session '${foreign.name}' of user ${foreign.user} is ${foreign.state}; commit or abort it first` };
+      return {
+        ok: false,
+        error: `% Session is already in use: configuration session '${foreign.name}' of user ${foreign.user} is ${foreign.state}; commit or abort it first`,
+      };
     }
     const session: EosConfigSession = { name, owner: conn, user, config: cloneConfig(this.device.getRunning()), state: 'pending' };
     this.sessions.set(name, session);
@@ -65,7 +71,10 @@ export class EosSessions {
     if (f.validationError !== null) return { ok: false, error: `% Failed to commit session ${s.name}: validation failed: ${f.validationError}` };
     const [dangling] = danglingVlans(s.config);
     if (dangling) {
-      return { ok: false, error: `% Failed to commit session ${s.name}: validation failed: interface ${dangling.interface}: access vlan ${dangling.vlan} is not configured (add 'vlan ${dangling.vlan}')` };
+      return {
+        ok: false,
+        error: `% Failed to commit session ${s.name}: validation failed: interface ${dangling.interface}: access vlan ${dangling.vlan} is not configured (add 'vlan ${dangling.vlan}')`,
+      };
     }
     if (f.commitError !== null) return { ok: false, error: `% Failed to commit session ${s.name}: ${f.commitError}` };
     return null;

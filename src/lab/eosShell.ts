@@ -156,7 +156,11 @@ export class EosShell {
 
   private show(l: string): CommandResult {
     const json = /\|\s*json$/.test(l);
-    const cmd = l.replace(/\|\s*json$/, '').trim().split(/\s+/).join(' ');
+    const cmd = l
+      .replace(/\|\s*json$/, '')
+      .trim()
+      .split(/\s+/)
+      .join(' ');
     const host = this.device.shownHostname();
     const intf = /^show interfaces? (.+)$/.exec(cmd);
     if (intf && !json) return this.showInterface(intf[1]!);
@@ -164,9 +168,17 @@ export class EosShell {
       case 'show hostname':
         return ok(json ? JSON.stringify({ hostname: host, fqdn: host }) : `Hostname: ${host}\nFQDN:     ${host}`);
       case 'show version': {
-        const v = { modelName: 'vEOS-lab', version: EOS_VERSION, serialNumber: `LAB-${this.device.hostname}`, architecture: 'x86_64', uptime: (Date.now() - this.startedAt) / 1000 };
+        const v = {
+          modelName: 'vEOS-lab',
+          version: EOS_VERSION,
+          serialNumber: `LAB-${this.device.hostname}`,
+          architecture: 'x86_64',
+          uptime: (Date.now() - this.startedAt) / 1000,
+        };
         if (json) return ok(JSON.stringify(v));
-        return ok(`Arista ${v.modelName}\nHardware version:\nSerial number: ${v.serialNumber}\n\nSoftware image version: ${v.version}\nArchitecture: ${v.architecture}`);
+        return ok(
+          `Arista ${v.modelName}\nHardware version:\nSerial number: ${v.serialNumber}\n\nSoftware image version: ${v.version}\nArchitecture: ${v.architecture}`,
+        );
       }
       case 'show running-config':
         return ok(configToCli(this.device.shownRunning()).trimEnd());
@@ -180,7 +192,12 @@ export class EosShell {
         if (cmd === 'show session-config') return ok(configToCli(s.config).trimEnd());
         const before = configToCli(this.device.getRunning());
         const after = configToCli(s.config);
-        const diff = before === after ? '' : createTwoFilesPatch('system:/running-config', `session:/${s.name}-session-config`, before, after, '', '', { context: 3 }).replace(/^=+\n/, '').trimEnd();
+        const diff =
+          before === after
+            ? ''
+            : createTwoFilesPatch('system:/running-config', `session:/${s.name}-session-config`, before, after, '', '', { context: 3 })
+                .replace(/^=+\n/, '')
+                .trimEnd();
         if (this.device.faults.dropAfter === 'validate') return this.drop();
         return ok(diff);
       }

@@ -36,7 +36,9 @@ function initialConfig(spec: LabDeviceSpec, persisted: string | null) {
     try {
       return parseConfig(spec.platform, persisted);
     } catch (err) {
-      throw new NetsyncError('LAB_STATE_INVALID', `${spec.hostname}: the saved running config is invalid (${(err as Error).message}); fix or delete it`, { hostname: spec.hostname });
+      throw new NetsyncError('LAB_STATE_INVALID', `${spec.hostname}: the saved running config is invalid (${(err as Error).message}); fix or delete it`, {
+        hostname: spec.hostname,
+      });
     }
   }
   if (spec.initialConfig !== undefined) return parseConfig(spec.platform, spec.initialConfig);
@@ -51,14 +53,21 @@ function checkSpecs(specs: LabDeviceSpec[], basePort: number | undefined): void 
   const seen = new Set<string>();
   for (const [i, s] of specs.entries()) {
     if (!HOSTNAME.test(s.hostname)) {
-      throw new NetsyncError('BAD_REQUEST', `lab hostname '${s.hostname}' is not usable: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`, { hostname: s.hostname });
+      throw new NetsyncError(
+        'BAD_REQUEST',
+        `lab hostname '${s.hostname}' is not usable: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+        { hostname: s.hostname },
+      );
     }
     const key = s.hostname.toLowerCase();
     if (seen.has(key)) throw new NetsyncError('CONFLICT', `hostname '${s.hostname}' is given twice`, { hostname: s.hostname });
     seen.add(key);
     const port = s.port ?? (basePort ? basePort + i : 0);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new NetsyncError('BAD_REQUEST', `${s.hostname}: port ${port} is outside 0-65535; use a lower base port or fewer devices`, { hostname: s.hostname, port });
+      throw new NetsyncError('BAD_REQUEST', `${s.hostname}: port ${port} is outside 0-65535; use a lower base port or fewer devices`, {
+        hostname: s.hostname,
+        port,
+      });
     }
   }
 }
@@ -81,7 +90,15 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const states = await Promise.all(specs.map((s) => loadDeviceState(opts.stateDir, s.hostname, s.platform)));
     for (const [i, spec] of specs.entries()) {
       const state = states[i]!;
-      const device = new LabDeviceImpl({ hostname: spec.hostname, platform: spec.platform, state, initial: initialConfig(spec, state.running), clientKey, username, password });
+      const device = new LabDeviceImpl({
+        hostname: spec.hostname,
+        platform: spec.platform,
+        state,
+        initial: initialConfig(spec, state.running),
+        clientKey,
+        username,
+        password,
+      });
       if (state.running === null) state.save(device.runningConfig());
       if (spec.faults) device.setFaults(spec.faults);
       devices.push(device);

@@ -66,7 +66,8 @@ export class LabDeviceImpl implements LabDevice {
   /** Listens on `port` (0 = ephemeral); the chosen port is kept for later re-opens (unreachable fault). */
   async listen(port: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(new NetsyncError('UNAVAILABLE', `${this.hostname}: cannot listen on 127.0.0.1:${port}: ${err.message}`, { hostname: this.hostname, port }));
+      const onError = (err: Error) =>
+        reject(new NetsyncError('UNAVAILABLE', `${this.hostname}: cannot listen on 127.0.0.1:${port}: ${err.message}`, { hostname: this.hostname, port }));
       this.server.once('error', onError);
       this.server.listen(port, '127.0.0.1', () => {
         this.server.off('error', onError);

@@ -52,7 +52,9 @@ export class NetconfDatastore {
   lock(ds: Datastore, sid: number): void {
     const h = this.holder(ds);
     if (h !== null) {
-      throw new RpcError('protocol', 'lock-denied', `lock failed: the ${ds} datastore is already locked by session ${h}`, { info: { 'session-id': String(h) } });
+      throw new RpcError('protocol', 'lock-denied', `lock failed: the ${ds} datastore is already locked by session ${h}`, {
+        info: { 'session-id': String(h) },
+      });
     }
     if (ds === 'candidate' && this.candidateDirty) {
       throw new RpcError('protocol', 'lock-denied', 'lock failed: the candidate has uncommitted changes; send discard-changes first', {
@@ -101,9 +103,13 @@ export class NetconfDatastore {
     const p = this.pending;
     if (p) {
       if (p.persistId !== null && req.persistId !== p.persistId) {
-        throw new RpcError('protocol', 'invalid-value', req.persistId === null
-          ? 'a confirmed commit with persist is pending: the confirming commit must give its persist-id'
-          : `persist-id '${req.persistId}' does not match the pending confirmed commit`);
+        throw new RpcError(
+          'protocol',
+          'invalid-value',
+          req.persistId === null
+            ? 'a confirmed commit with persist is pending: the confirming commit must give its persist-id'
+            : `persist-id '${req.persistId}' does not match the pending confirmed commit`,
+        );
       }
       if (p.persistId === null && p.sessionId !== sid) {
         throw new RpcError('protocol', 'in-use', `a confirmed commit of session ${p.sessionId} is pending; only that session can confirm it`, {
@@ -135,10 +141,16 @@ export class NetconfDatastore {
     const p = this.pending;
     if (!p) throw new RpcError('protocol', 'operation-failed', 'no confirmed commit is pending');
     if (p.persistId !== null && persistId !== p.persistId) {
-      throw new RpcError('protocol', 'invalid-value', persistId === null ? 'the pending confirmed commit has a persist-id: give it' : `persist-id '${persistId}' does not match`);
+      throw new RpcError(
+        'protocol',
+        'invalid-value',
+        persistId === null ? 'the pending confirmed commit has a persist-id: give it' : `persist-id '${persistId}' does not match`,
+      );
     }
     if (p.persistId === null && p.sessionId !== sid) {
-      throw new RpcError('protocol', 'in-use', `the pending confirmed commit belongs to session ${p.sessionId}`, { info: { 'session-id': String(p.sessionId) } });
+      throw new RpcError('protocol', 'in-use', `the pending confirmed commit belongs to session ${p.sessionId}`, {
+        info: { 'session-id': String(p.sessionId) },
+      });
     }
     this.revert();
   }

@@ -75,7 +75,8 @@ export class NetconfSession {
       this.decoder.push(data);
     } catch (err) {
       // Framing violations end the session (RFC 6242 §3); anything else must not take the lab down either.
-      if (!(isNetsyncError(err) && err.code === 'NETCONF_FRAMING')) process.stderr.write(`netsync lab: ${this.device.hostname}: ${(err as Error).stack ?? String(err)}\n`);
+      if (!(isNetsyncError(err) && err.code === 'NETCONF_FRAMING'))
+        process.stderr.write(`netsync lab: ${this.device.hostname}: ${(err as Error).stack ?? String(err)}\n`);
       this.end();
     }
   }
@@ -105,12 +106,19 @@ export class NetconfSession {
     let reply: Reply;
     try {
       const rpc = parseXml(msg);
-      if (rpc.local !== 'rpc' || rpc.uri !== BASE_NS) throw new RpcError('rpc', 'unknown-element', `expected <rpc>, got <${rpc.local}>`, { info: { 'bad-element': rpc.local } });
-      attrs = [...rpc.attrs].filter(([, a]) => a.uri === '').map(([k, a]) => ` ${k}="${escapeXml(a.value)}"`).join('');
+      if (rpc.local !== 'rpc' || rpc.uri !== BASE_NS)
+        throw new RpcError('rpc', 'unknown-element', `expected <rpc>, got <${rpc.local}>`, { info: { 'bad-element': rpc.local } });
+      attrs = [...rpc.attrs]
+        .filter(([, a]) => a.uri === '')
+        .map(([k, a]) => ` ${k}="${escapeXml(a.value)}"`)
+        .join('');
       if (!rpc.attrs.has('message-id')) {
-        throw new RpcError('rpc', 'missing-attribute', 'the <rpc> element has no message-id attribute', { info: { 'bad-attribute': 'message-id', 'bad-element': 'rpc' } });
+        throw new RpcError('rpc', 'missing-attribute', 'the <rpc> element has no message-id attribute', {
+          info: { 'bad-attribute': 'message-id', 'bad-element': 'rpc' },
+        });
       }
-      if (rpc.children.length !== 1) throw new RpcError('protocol', 'operation-not-supported', `an <rpc> must contain exactly one operation (got ${rpc.children.length})`);
+      if (rpc.children.length !== 1)
+        throw new RpcError('protocol', 'operation-not-supported', `an <rpc> must contain exactly one operation (got ${rpc.children.length})`);
       reply = this.dispatch(rpc.children[0]!);
     } catch (err) {
       const e = err instanceof RpcError ? err : new RpcError('application', 'operation-failed', `internal lab error: ${(err as Error).message}`);
@@ -164,7 +172,8 @@ export class NetconfSession {
         const target = Number(idText);
         if (target === this.id) throw new RpcError('protocol', 'invalid-value', 'a session cannot kill itself; use close-session');
         const victim = this.ds.sessions.get(target);
-        if (!victim) throw new RpcError('protocol', 'invalid-value', `no NETCONF session with id '${idText}' on this device`, { info: { 'bad-element': 'session-id' } });
+        if (!victim)
+          throw new RpcError('protocol', 'invalid-value', `no NETCONF session with id '${idText}' on this device`, { info: { 'bad-element': 'session-id' } });
         victim.terminate();
         return { kind: 'ok' };
       }
@@ -180,10 +189,13 @@ export class NetconfSession {
 
   private editConfig(op: XmlNode): Reply {
     const target = datastoreOf(op, 'target');
-    if (target === 'running') throw new RpcError('protocol', 'operation-not-supported', 'the running datastore is not writable (no :writable-running); edit the candidate and commit');
+    if (target === 'running')
+      throw new RpcError('protocol', 'operation-not-supported', 'the running datastore is not writable (no :writable-running); edit the candidate and commit');
     const defaultOp = child(op, 'default-operation')?.text.trim() ?? 'merge';
     if (defaultOp !== 'merge' && defaultOp !== 'replace' && defaultOp !== 'none') {
-      throw new RpcError('protocol', 'invalid-value', `default-operation must be merge, replace or none (got '${defaultOp}')`, { info: { 'bad-element': 'default-operation' } });
+      throw new RpcError('protocol', 'invalid-value', `default-operation must be merge, replace or none (got '${defaultOp}')`, {
+        info: { 'bad-element': 'default-operation' },
+      });
     }
     const config = child(op, 'config');
     if (!config) {
@@ -192,7 +204,9 @@ export class NetconfSession {
     }
     const testOption = child(op, 'test-option')?.text.trim() ?? 'test-then-set';
     if (!['test-then-set', 'set', 'test-only'].includes(testOption)) {
-      throw new RpcError('protocol', 'invalid-value', `test-option must be test-then-set, set or test-only (got '${testOption}')`, { info: { 'bad-element': 'test-option' } });
+      throw new RpcError('protocol', 'invalid-value', `test-option must be test-then-set, set or test-only (got '${testOption}')`, {
+        info: { 'bad-element': 'test-option' },
+      });
     }
     const edited = applyEdit(this.ds.candidate, config.children, defaultOp);
     // :validate:1.1 test-only checks the edit without keeping it.
@@ -205,7 +219,9 @@ export class NetconfSession {
     const confirmed = child(op, 'confirmed') !== undefined;
     const timeoutText = child(op, 'confirm-timeout')?.text.trim();
     if (timeoutText !== undefined && !/^[1-9]\d{0,9}$/.test(timeoutText)) {
-      throw new RpcError('protocol', 'invalid-value', `confirm-timeout must be a positive number of seconds (got '${timeoutText}')`, { info: { 'bad-element': 'confirm-timeout' } });
+      throw new RpcError('protocol', 'invalid-value', `confirm-timeout must be a positive number of seconds (got '${timeoutText}')`, {
+        info: { 'bad-element': 'confirm-timeout' },
+      });
     }
     const persist = child(op, 'persist')?.text.trim() ?? null;
     const persistId = child(op, 'persist-id')?.text.trim() ?? null;

@@ -33,7 +33,8 @@ async function readOptional(path: string): Promise<string | null> {
 
 function parse(privateKey: string, path: string): ssh2.ParsedKey {
   const parsed = utils.parseKey(privateKey);
-  if (parsed instanceof Error) throw new NetsyncError('LAB_STATE_INVALID', `${path} is not a usable SSH private key (${parsed.message}); delete it to get a new one`, { path });
+  if (parsed instanceof Error)
+    throw new NetsyncError('LAB_STATE_INVALID', `${path} is not a usable SSH private key (${parsed.message}); delete it to get a new one`, { path });
   return parsed;
 }
 

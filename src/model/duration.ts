@@ -25,7 +25,12 @@ export function formatDuration(seconds: number): string {
   let rest = Math.max(0, Math.floor(seconds));
   if (rest === 0) return '0s';
   let out = '';
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       out += `${Math.floor(rest / size)}${unit}`;
       rest %= size;

@@ -40,7 +40,13 @@ export interface ErrorCodeInfo {
 
 const client = (http: number, rpcErrorTag: RpcErrorTag, summary: string): ErrorCodeInfo => ({ http, rpcErrorTag, retryable: false, summary });
 const device = (rpcErrorTag: RpcErrorTag, retryable: boolean, summary: string): ErrorCodeInfo => ({ http: 502, rpcErrorTag, retryable, summary });
-const lost = (summary: string, rpcErrorTag: RpcErrorTag = 'operation-failed'): ErrorCodeInfo => ({ http: 502, rpcErrorTag, retryable: true, sessionLost: true, summary });
+const lost = (summary: string, rpcErrorTag: RpcErrorTag = 'operation-failed'): ErrorCodeInfo => ({
+  http: 502,
+  rpcErrorTag,
+  retryable: true,
+  sessionLost: true,
+  summary,
+});
 const server = (http: number, retryable: boolean, summary: string): ErrorCodeInfo => ({ http, rpcErrorTag: 'operation-failed', retryable, summary });
 
 export const ERROR_CODES = {
@@ -74,13 +80,25 @@ export const ERROR_CODES = {
   YAML_INVALID: client(422, 'invalid-value', 'A YAML file is invalid (syntax, or aliases beyond the limit).'),
 
   // Store and process
-  STORE_CORRUPT: server(500, false, 'The store file (or a PostgreSQL store row) does not parse or fails its schema; the message names the field, and the store never rewrites it.'),
+  STORE_CORRUPT: server(
+    500,
+    false,
+    'The store file (or a PostgreSQL store row) does not parse or fails its schema; the message names the field, and the store never rewrites it.',
+  ),
   STORE_VERSION: server(500, false, 'The store was written by a newer netsync (unknown file format or PostgreSQL migrations).'),
   STORE_WRITE_FAILED: server(500, true, 'Writing the store failed (disk full, permissions); nothing was changed.'),
   STORE_LOCKED: server(500, true, 'Another netsync process holds the store; stop it or point this one elsewhere.'),
   STORE_LOCK_INVALID: server(500, false, 'The store lock file does not name a netsync process; it is left in place (delete it if no netsync uses the store).'),
-  STORE_MISSING: server(500, false, 'The store file is missing but its directory holds netsync state; restore it from a backup (a new empty store would forget every device).'),
-  STORE_UNREACHABLE: server(503, true, 'The PostgreSQL store cannot be reached (server down, wrong host, role or database); the message names host:port/database, never the password.'),
+  STORE_MISSING: server(
+    500,
+    false,
+    'The store file is missing but its directory holds netsync state; restore it from a backup (a new empty store would forget every device).',
+  ),
+  STORE_UNREACHABLE: server(
+    503,
+    true,
+    'The PostgreSQL store cannot be reached (server down, wrong host, role or database); the message names host:port/database, never the password.',
+  ),
   STORE_TIMEOUT: server(503, true, 'A PostgreSQL store statement (or the wait for its write lock) ran over store.statementTimeoutMs; nothing was changed.'),
   STORE_FAILED: server(500, false, 'The PostgreSQL store failed otherwise; `data.sqlState` holds the SQLSTATE.'),
   STORE_NOT_EMPTY: client(409, 'data-exists', '`netsync store migrate` found data in the target database; use an empty one, or --force to replace it.'),
@@ -95,8 +113,17 @@ export const ERROR_CODES = {
 
   // Transactions
   LOCKED: { http: 409, rpcErrorTag: 'lock-denied', retryable: true, summary: 'Another transaction or job holds the device; try again when it ends.' },
-  FINGERPRINT_MISMATCH: { http: 500, rpcErrorTag: 'data-exists', retryable: false, summary: 'The device or store changed since the change was planned (drift); re-plan or force.' },
-  CONFIRM_TIMEOUT: device('operation-failed', false, 'The confirm timeout passed before the confirming commit: the device reverted by itself; raise confirm_timeout or lower concurrency.'),
+  FINGERPRINT_MISMATCH: {
+    http: 500,
+    rpcErrorTag: 'data-exists',
+    retryable: false,
+    summary: 'The device or store changed since the change was planned (drift); re-plan or force.',
+  },
+  CONFIRM_TIMEOUT: device(
+    'operation-failed',
+    false,
+    'The confirm timeout passed before the confirming commit: the device reverted by itself; raise confirm_timeout or lower concurrency.',
+  ),
   ROLLBACK_IMPOSSIBLE: server(500, false, 'The device cannot be restored to its previous config.'),
   COMMIT_NOT_APPLIED: device('operation-failed', false, 'The device accepted the commit but reading it back shows a different config.'),
 
@@ -105,7 +132,12 @@ export const ERROR_CODES = {
   AUTH_FAILED: device('access-denied', false, 'The device rejected the SSH credentials.'),
   HOST_KEY_MISMATCH: device('access-denied', false, 'The device presented a host key other than the pinned one (a new device or an attack).'),
   DEVICE_LOCKED: { http: 409, rpcErrorTag: 'lock-denied', retryable: true, summary: 'The device is locked by another session; the message names the holder.' },
-  EOS_SESSION_LOCKED: { http: 409, rpcErrorTag: 'lock-denied', retryable: true, summary: 'A pending EOS configure session of someone else is in the way; the message names it.' },
+  EOS_SESSION_LOCKED: {
+    http: 409,
+    rpcErrorTag: 'lock-denied',
+    retryable: true,
+    summary: 'A pending EOS configure session of someone else is in the way; the message names it.',
+  },
   CLI_CLOSED: lost('The CLI session closed unexpectedly.'),
   CLI_TIMEOUT: lost('The device CLI did not answer in time.'),
   CLI_COMMAND_REJECTED: device('operation-failed', false, 'The device CLI rejected a command; the message quotes its answer.'),
@@ -115,7 +147,10 @@ export const ERROR_CODES = {
   NETCONF_TIMEOUT: lost('A NETCONF RPC got no reply in time.'),
   NETCONF_FRAMING: device('malformed-message', false, 'The NETCONF peer broke RFC 6242 framing.'),
   NETCONF_BAD_XML: device('malformed-message', false, 'The NETCONF peer sent XML that does not parse.'),
-  NETCONF_RPC_ERROR: { ...device('operation-failed', false, 'The device answered an RPC with <rpc-error>; its tag and message are kept.'), rpcErrorType: 'protocol' },
+  NETCONF_RPC_ERROR: {
+    ...device('operation-failed', false, 'The device answered an RPC with <rpc-error>; its tag and message are kept.'),
+    rpcErrorType: 'protocol',
+  },
   BOUNCE_INCOMPLETE: device('operation-failed', false, 'An interface bounce shut the interface but could not bring it back up.'),
 
   // External systems

@@ -17,8 +17,9 @@ type Mismatch<T, O> = { schemaMissesOrAddsFields: Exclude<keyof T, keyof O> | Ex
  * and that output must be assignable both ways.
  */
 export function recordSchema<T>() {
-  return <S extends z.ZodType<T>>(schema: S & (SameKeys<T, z.output<S>> extends true ? (T extends z.output<S> ? unknown : { typeNotAssignableToSchemaOutput: T }) : Mismatch<T, z.output<S>>)): z.ZodType<T> =>
-    schema;
+  return <S extends z.ZodType<T>>(
+    schema: S & (SameKeys<T, z.output<S>> extends true ? (T extends z.output<S> ? unknown : { typeNotAssignableToSchemaOutput: T }) : Mismatch<T, z.output<S>>),
+  ): z.ZodType<T> => schema;
 }
 
 /**

@@ -78,11 +78,7 @@ export interface Store {
    */
   readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T>;
   /** Insert or replace a record; `apply` gets the current one (or undefined) and returns the new one. */
-  updateRecord<K extends CollectionName>(
-    collection: K,
-    id: string,
-    apply: (current: Collections[K] | undefined) => Collections[K],
-  ): Promise<Collections[K]>;
+  updateRecord<K extends CollectionName>(collection: K, id: string, apply: (current: Collections[K] | undefined) => Collections[K]): Promise<Collections[K]>;
   deleteRecord(collection: CollectionName, id: string): Promise<boolean>;
   /**
    * Record changes and device changes in one atomic write (e.g. a linknet and the
@@ -111,8 +107,7 @@ export interface StoreView {
 }
 
 export type RecordWrite =
-  | { collection: CollectionName; id: string; value: Collections[CollectionName] }
-  | { collection: CollectionName; id: string; delete: true };
+  { collection: CollectionName; id: string; value: Collections[CollectionName] } | { collection: CollectionName; id: string; delete: true };
 
 export function matchesFilter(device: Device, filter: DeviceFilter): boolean {
   if (filter.synchronized !== undefined && device.synchronized !== filter.synchronized) return false;

@@ -4,7 +4,19 @@
  */
 
 /** Transaction engine phases, in order (docs/design/architecture.md, "Transactions"). */
-export const PHASES = ['lock', 'connect', 'fingerprint', 'write', 'validate', 'confirmed-commit', 'commit', 'verify', 'confirm', 'verify-confirmed', 'rollback'] as const;
+export const PHASES = [
+  'lock',
+  'connect',
+  'fingerprint',
+  'write',
+  'validate',
+  'confirmed-commit',
+  'commit',
+  'verify',
+  'confirm',
+  'verify-confirmed',
+  'rollback',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** What happened to a device's rollback: none was needed, it restored the device, or it failed. */

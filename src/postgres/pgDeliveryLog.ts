@@ -25,7 +25,7 @@ export class PgDeliveryLog implements DeliveryLog {
 
   /** Drops deliveries older than `days` (the leader's housekeeping): senders do not redeliver that late. */
   async prune(days: number): Promise<number> {
-    const { rowCount } = await this.pool.query("DELETE FROM netsync_webhook_deliveries WHERE received_at < now() - make_interval(days => $1)", [days]);
+    const { rowCount } = await this.pool.query('DELETE FROM netsync_webhook_deliveries WHERE received_at < now() - make_interval(days => $1)', [days]);
     return rowCount ?? 0;
   }
 }

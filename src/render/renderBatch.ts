@@ -77,11 +77,15 @@ export function renderBatch(task: RenderBatchTask, progress: (device: number, at
       const r = renderConfig(device, inputs);
       const bytes = Buffer.byteLength(r.config);
       if (bytes > task.maxOutputBytes) {
-        throw new NetsyncError('RENDER_BUDGET_EXCEEDED', `${device.hostname}: ${device.platform}/${r.entrypoint} produced ${bytes} bytes, over the ${task.maxOutputBytes}-byte output cap`, {
-          hostname: device.hostname,
-          template: `${device.platform}/${r.entrypoint}`,
-          budget: 'output',
-        });
+        throw new NetsyncError(
+          'RENDER_BUDGET_EXCEEDED',
+          `${device.hostname}: ${device.platform}/${r.entrypoint} produced ${bytes} bytes, over the ${task.maxOutputBytes}-byte output cap`,
+          {
+            hostname: device.hostname,
+            template: `${device.platform}/${r.entrypoint}`,
+            budget: 'output',
+          },
+        );
       }
       results.push(r);
     } catch (err) {

@@ -62,7 +62,8 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
     throw fail('no_type', `${device.platform}/mapping.yml has no entry for device type ${device.type}`, { platform: device.platform, type: device.type });
   }
   const cycle = inputs.templates.includeCycle(device.platform, mapping.entrypoint);
-  if (cycle) throw fail('include_cycle', `templates include each other in a loop: ${cycle.join(' -> ')}`, { platform: device.platform, entrypoint: mapping.entrypoint });
+  if (cycle)
+    throw fail('include_cycle', `templates include each other in a loop: ${cycle.join(' -> ')}`, { platform: device.platform, entrypoint: mapping.entrypoint });
   const { settings, sources } = mergeSettings(device, inputs.settings, inputs.defaults);
   const secrets = inputs.secrets ?? {};
   const device_ = { hostname: device.hostname, type: device.type, platform: device.platform, groups: device.groups, managementIp: device.managementIp };
@@ -86,7 +87,15 @@ export function renderConfig(device: RenderTarget, inputs: RenderInputs): Render
   const values = valueSubstitutions(secrets);
   // Templates that never name `secrets` render the same with the real ones.
   if (Object.keys(secrets).length === 0 || !templatesNameSecrets(inputs.templates.files)) {
-    return { hostname: device.hostname, config: masked, masked: maskWithSubstitutions(masked, values), secretSubstitutions: values, hash: configHash(masked), entrypoint: mapping.entrypoint, sources };
+    return {
+      hostname: device.hostname,
+      config: masked,
+      masked: maskWithSubstitutions(masked, values),
+      secretSubstitutions: values,
+      hash: configHash(masked),
+      entrypoint: mapping.entrypoint,
+      sources,
+    };
   }
   let config: string;
   try {
@@ -131,7 +140,19 @@ const LOCATION = /\(([^()\s]+)\)/g;
 function forbiddenError(device: RenderTarget, raw: string, secrets: Record<string, string>, entrypoint: string): NetsyncError {
   const mark = raw.indexOf(`${FORBIDDEN_MARK}: `);
   const template = [...raw.slice(0, mark).matchAll(LOCATION)].at(-1)?.[1] ?? entrypoint;
-  const reason = shorten(maskSecrets(raw.slice(mark + FORBIDDEN_MARK.length + 2).split('\n')[0]!.trim(), secrets));
+  const reason = shorten(
+    maskSecrets(
+      raw
+        .slice(mark + FORBIDDEN_MARK.length + 2)
+        .split('\n')[0]!
+        .trim(),
+      secrets,
+    ),
+  );
   const line = /\(line (\d+)\)/.exec(reason)?.[1];
-  return new NetsyncError('TEMPLATE_FORBIDDEN', `${device.hostname}: ${template}: ${reason}`, { hostname: device.hostname, template, ...(line ? { line: Number(line) } : {}) });
+  return new NetsyncError('TEMPLATE_FORBIDDEN', `${device.hostname}: ${template}: ${reason}`, {
+    hostname: device.hostname,
+    template,
+    ...(line ? { line: Number(line) } : {}),
+  });
 }

@@ -88,10 +88,7 @@ export class Renderer {
   }
 
   async context(at: RenderAt = {}): Promise<RenderContext> {
-    const [settingsCommit, templatesCommit] = await Promise.all([
-      this.source.resolve('settings', at.settings),
-      this.source.resolve('templates', at.templates),
-    ]);
+    const [settingsCommit, templatesCommit] = await Promise.all([this.source.resolve('settings', at.settings), this.source.resolve('templates', at.templates)]);
     const [settings, templates] = await Promise.all([this.settingsAt(settingsCommit), this.templatesAt(templatesCommit)]);
     const renderMany = async (targets: RenderTarget[]): Promise<(CommitRendered | NetsyncError)[]> => {
       const devices = this.options.withNetwork ? await this.options.withNetwork(targets) : targets;

@@ -133,7 +133,10 @@ export function maskWithSubstitutions(text: string, subs: readonly SecretSubstit
     const key = `${s.line ? 'L' : 'T'}${s.real}`;
     if (to.has(key) || (!s.line && s.real.length < MIN_MASKED_LENGTH) || s.real === '') continue;
     to.set(key, s.shown);
-    alternatives.push({ real: s.real, source: s.line ? `(?<=^|\n)(?<L${alternatives.length}>${escapeRegExp(s.real)})(?=\n|$)` : `(?<T${alternatives.length}>${escapeRegExp(s.real)})` });
+    alternatives.push({
+      real: s.real,
+      source: s.line ? `(?<=^|\n)(?<L${alternatives.length}>${escapeRegExp(s.real)})(?=\n|$)` : `(?<T${alternatives.length}>${escapeRegExp(s.real)})`,
+    });
   }
   if (alternatives.length === 0) return text;
   alternatives.sort((x, y) => y.real.length - x.real.length);

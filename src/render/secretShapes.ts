@@ -11,8 +11,7 @@ const CLI_SECRET =
   /^(\s*(?:set\s+)?(?:\S+\s+)*?(?:password|secret|community|pre-shared-key|authentication-key|auth-key|key-string|encrypted-password|md5)\b)(\s+.*)$/i;
 
 /** XML elements whose text is a secret (NETCONF configs). */
-const XML_SECRET =
-  /(<((?:[\w.-]+:)?(?:[\w-]*(?:password|secret|community|pre-shared-key|authentication-key|psk)[\w-]*))(?:\s[^>]*)?>)([^<\n]*)(<\/\2>)/gi;
+const XML_SECRET = /(<((?:[\w.-]+:)?(?:[\w-]*(?:password|secret|community|pre-shared-key|authentication-key|psk)[\w-]*))(?:\s[^>]*)?>)([^<\n]*)(<\/\2>)/gi;
 
 /** Masks secret-shaped values; keeps the line count, so masked and raw lines stay aligned. */
 export function maskSecretShapes(text: string): string {

@@ -46,9 +46,7 @@ const settingsDocSchema = z
           .passthrough(),
       )
       .optional(),
-    groups: z
-      .array(z.object({ group: z.object({ name: z.string().min(1), group_priority: z.number().int().optional() }).passthrough() }))
-      .optional(),
+    groups: z.array(z.object({ group: z.object({ name: z.string().min(1), group_priority: z.number().int().optional() }).passthrough() })).optional(),
   })
   .passthrough();
 
@@ -121,9 +119,7 @@ function parseDoc(path: string, text: string, problems: SettingsProblem[], limit
   }
   const doc = value as SettingsDoc;
   duplicates(doc.vlans, 'id').forEach((id) => problems.push({ path, kind: 'duplicate_vlan', message: `VLAN id ${id} is defined twice` }));
-  duplicates(doc.interfaces, 'name').forEach((name) =>
-    problems.push({ path, kind: 'duplicate_interface', message: `interface ${name} is defined twice` }),
-  );
+  duplicates(doc.interfaces, 'name').forEach((name) => problems.push({ path, kind: 'duplicate_interface', message: `interface ${name} is defined twice` }));
   return doc;
 }
 

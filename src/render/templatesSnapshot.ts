@@ -36,10 +36,7 @@ export interface TemplatesSnapshot {
   includeCycle(platform: string, entrypoint: string): string[] | undefined;
 }
 
-const mappingSchema = z.record(
-  z.string(),
-  z.object({ entrypoint: z.string().min(1), dependencies: z.array(z.string()).default([]) }).strict(),
-);
+const mappingSchema = z.record(z.string(), z.object({ entrypoint: z.string().min(1), dependencies: z.array(z.string()).default([]) }).strict());
 
 /** The part of a templates snapshot that parsing produces (what a render process sends back). */
 export type ParsedTemplates = Pick<TemplatesSnapshot, 'platforms' | 'problems'>;
@@ -65,7 +62,11 @@ export function parseTemplateMappings(files: Map<string, string>, limits: InputL
 }
 
 /** A snapshot from its files and their parse (made here or in a render process). */
-export function assembleTemplates(files: Map<string, string>, { platforms, problems }: ParsedTemplates, limits: InputLimits = DEFAULT_INPUT_LIMITS): TemplatesSnapshot {
+export function assembleTemplates(
+  files: Map<string, string>,
+  { platforms, problems }: ParsedTemplates,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): TemplatesSnapshot {
   const envs = new Map<string, nunjucks.Environment>();
   const cycles = new Map<string, string[] | undefined>();
   return {

@@ -34,7 +34,11 @@ function expressionAt(source: string | undefined, line: number, column: number):
   if (text === undefined || !text.startsWith('{{', column - 1)) return undefined;
   const end = text.indexOf('}}', column + 1);
   if (end < 0) return undefined;
-  return text.slice(column + 1, end).replace(/^-/, '').replace(/-$/, '').trim();
+  return text
+    .slice(column + 1, end)
+    .replace(/^-/, '')
+    .replace(/-$/, '')
+    .trim();
 }
 
 function describe(expression: string): string {

@@ -31,7 +31,9 @@ export class ChildEnded extends Error {
 function entry(): { file: string; execArgv: string[] } {
   const self = fileURLToPath(import.meta.url);
   // From TypeScript sources a CommonJS entry registers tsx's require hook first; compiled JS forks the entry directly.
-  return extname(self) === '.ts' ? { file: fileURLToPath(new URL('./renderProcessTs.cjs', import.meta.url)), execArgv: [] } : { file: fileURLToPath(new URL('./renderProcess.js', import.meta.url)), execArgv: [] };
+  return extname(self) === '.ts'
+    ? { file: fileURLToPath(new URL('./renderProcessTs.cjs', import.meta.url)), execArgv: [] }
+    : { file: fileURLToPath(new URL('./renderProcess.js', import.meta.url)), execArgv: [] };
 }
 
 export class RenderChild {
@@ -40,7 +42,9 @@ export class RenderChild {
   private stderr = '';
   private killedForTime = false;
   private ended: ChildEnded | undefined;
-  private current: { resolve: (r: RenderBatchReply | ParseReply | DiffReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void } | undefined;
+  private current:
+    | { resolve: (r: RenderBatchReply | ParseReply | DiffReply) => void; reject: (e: ChildEnded) => void; progress: (device: number, at: number) => void }
+    | undefined;
   /** Commit keys this process has parsed, oldest first, mirroring its cache (renderBatch.ts keeps KEEP_COMMITS). */
   private readonly known = { settings: [] as string[], templates: [] as string[] };
 
@@ -146,7 +150,10 @@ export class RenderChild {
   private endedBy(code: number | null, signal: NodeJS.Signals | null): ChildEnded {
     if (this.killedForTime) return new ChildEnded('time', 'stopped at the time budget');
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    const fatal = this.stderr.split('\n').find((l) => OUT_OF_MEMORY.test(l))?.trim();
+    const fatal = this.stderr
+      .split('\n')
+      .find((l) => OUT_OF_MEMORY.test(l))
+      ?.trim();
     if (fatal) return new ChildEnded('memory', `the render process ran out of memory (${how}): ${fatal.replace(/^#\s*/, '')}`);
     const last = this.stderr.trim().split('\n').slice(-1)[0];
     return new ChildEnded('crash', `the render process ended (${how})${last ? `: ${last}` : ''}`);

@@ -81,13 +81,15 @@ export class RenderPool {
    */
   async parseSettings(sha: string, files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<SettingsSnapshot> {
     const parsed = await this.parse({ repo: 'settings', sha, files, limits });
-    if (parsed instanceof ChildEnded) return { files, docs: new Map(), problems: [{ path: WHOLE_REPO, kind: 'over_budget', message: this.parseFailure(parsed) }], groupPriority: new Map() };
+    if (parsed instanceof ChildEnded)
+      return { files, docs: new Map(), problems: [{ path: WHOLE_REPO, kind: 'over_budget', message: this.parseFailure(parsed) }], groupPriority: new Map() };
     return { files, ...(parsed as { settings: Omit<SettingsSnapshot, 'files'> }).settings };
   }
 
   async parseTemplates(sha: string, files: Map<string, string>, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<TemplatesSnapshot> {
     const parsed = await this.parse({ repo: 'templates', sha, files, limits });
-    if (parsed instanceof ChildEnded) return assembleTemplates(files, { platforms: new Map(), problems: [{ path: WHOLE_REPO, message: this.parseFailure(parsed) }] }, limits);
+    if (parsed instanceof ChildEnded)
+      return assembleTemplates(files, { platforms: new Map(), problems: [{ path: WHOLE_REPO, message: this.parseFailure(parsed) }] }, limits);
     return assembleTemplates(files, (parsed as { templates: ParsedTemplates }).templates, limits);
   }
 
@@ -207,7 +209,12 @@ export class RenderPool {
 
   /** `withFiles`: repos whose files go with the task whatever the process is believed to have parsed. */
   /** `retried`: this batch's process already ended before it was handed the task once (it is not tried a third time). */
-  private async runBatch(job: RenderJob, devices: RenderTarget[], withFiles: ('settings' | 'templates')[], retried = false): Promise<(RenderedConfig | NetsyncError)[]> {
+  private async runBatch(
+    job: RenderJob,
+    devices: RenderTarget[],
+    withFiles: ('settings' | 'templates')[],
+    retried = false,
+  ): Promise<(RenderedConfig | NetsyncError)[]> {
     const limits = job.limits ?? DEFAULT_INPUT_LIMITS;
     const child = await this.acquire('settings', job.settings.sha, limits);
     const send = (repo: 'settings' | 'templates') => withFiles.includes(repo) || !child.knows(repo, commitKey(job[repo].sha, limits));
@@ -247,20 +254,32 @@ export class RenderPool {
     const budget = ended.how;
     if (at < 0 || at >= devices.length) {
       const reason =
-        budget === 'time' ? `took longer than ${PARSE_BUDGETS * this.budget.timeoutMs} ms` : budget === 'memory' ? `ran out of its ${this.budget.memoryMb} MB heap (${ended.message})` : `failed: ${ended.message}`;
+        budget === 'time'
+          ? `took longer than ${PARSE_BUDGETS * this.budget.timeoutMs} ms`
+          : budget === 'memory'
+            ? `ran out of its ${this.budget.memoryMb} MB heap (${ended.message})`
+            : `failed: ${ended.message}`;
       return devices.map(
         (d) =>
-          new NetsyncError(budget === 'crash' ? 'RENDER_FAILED' : 'RENDER_BUDGET_EXCEEDED', `${d.hostname}: reading settings ${job.settings.sha.slice(0, 10)} and templates ${job.templates.sha.slice(0, 10)} ${reason}`, {
-            hostname: d.hostname,
-            budget,
-          }),
+          new NetsyncError(
+            budget === 'crash' ? 'RENDER_FAILED' : 'RENDER_BUDGET_EXCEEDED',
+            `${d.hostname}: reading settings ${job.settings.sha.slice(0, 10)} and templates ${job.templates.sha.slice(0, 10)} ${reason}`,
+            {
+              hostname: d.hostname,
+              budget,
+            },
+          ),
       );
     }
     const device = devices[at]!;
     const template = job.templateOf(device);
     const failed =
       budget === 'crash'
-        ? new NetsyncError('RENDER_FAILED', `${device.hostname}: ${template}: ${ended.message}`, { hostname: device.hostname, template, reason: 'process_ended' })
+        ? new NetsyncError('RENDER_FAILED', `${device.hostname}: ${template}: ${ended.message}`, {
+            hostname: device.hostname,
+            template,
+            reason: 'process_ended',
+          })
         : new NetsyncError(
             'RENDER_BUDGET_EXCEEDED',
             `${device.hostname}: ${template} ${budget === 'time' ? `took longer than the ${this.budget.timeoutMs} ms render budget` : `went over the ${this.budget.memoryMb} MB render memory cap`}; the render was stopped`,

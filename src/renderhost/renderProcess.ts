@@ -31,7 +31,13 @@ process.on('disconnect', () => process.exit(0));
 renderBatch(
   {
     settings: { sha: 'warm-up', files: new Map([['global/warm-up.yml', 'vlans:\n  - { id: 1, name: warm }\n']]) },
-    templates: { sha: 'warm-up', files: new Map([['warm/mapping.yml', 'UP: { entrypoint: up.j2 }\n'], ['warm/up.j2', '{% for v in vlans %}vlan {{ v.id }}{% endfor %}\n']]) },
+    templates: {
+      sha: 'warm-up',
+      files: new Map([
+        ['warm/mapping.yml', 'UP: { entrypoint: up.j2 }\n'],
+        ['warm/up.j2', '{% for v in vlans %}vlan {{ v.id }}{% endfor %}\n'],
+      ]),
+    },
     devices: [{ hostname: 'warm-up', type: 'UP', platform: 'warm', groups: [] }],
     secrets: {},
     limits: DEFAULT_INPUT_LIMITS,

@@ -46,12 +46,16 @@ export class BssSource implements InventorySource {
     let url: string | undefined = this.opts.url;
     while (url) {
       // A repeated page would loop forever or double the list; either way the read is not to be trusted.
-      if (seen.has(url) || seen.size >= MAX_PAGES) throw badResponse('bss', `paging via '${this.opts.nextField}' does not end (page ${seen.size + 1}: ${redact(url)})`);
+      if (seen.has(url) || seen.size >= MAX_PAGES)
+        throw badResponse('bss', `paging via '${this.opts.nextField}' does not end (page ${seen.size + 1}: ${redact(url)})`);
       seen.add(url);
       const { json } = await httpCall({ source: 'bss', method: 'GET', url, headers: this.headers(), timeoutMs: this.opts.timeoutMs });
       const items = this.opts.itemsField ? getPath(json, this.opts.itemsField) : json;
       if (!Array.isArray(items)) {
-        throw badResponse('bss', this.opts.itemsField ? `the answer has no array at '${this.opts.itemsField}'` : 'the answer is not an array (set bss.itemsField?)');
+        throw badResponse(
+          'bss',
+          this.opts.itemsField ? `the answer has no array at '${this.opts.itemsField}'` : 'the answer is not an array (set bss.itemsField?)',
+        );
       }
       records.push(...items);
       url = this.nextUrl(json);

@@ -42,7 +42,10 @@ export async function httpCall(call: HttpCall): Promise<HttpAnswer> {
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-      throw new NetsyncError('SOURCE_TIMEOUT', `${where}: no answer within ${call.timeoutMs} ms (sources.timeoutMs)`, { source: call.source, timeoutMs: call.timeoutMs });
+      throw new NetsyncError('SOURCE_TIMEOUT', `${where}: no answer within ${call.timeoutMs} ms (sources.timeoutMs)`, {
+        source: call.source,
+        timeoutMs: call.timeoutMs,
+      });
     }
     // fetch quotes the URL in some errors (e.g. one with user:password): drop any userinfo it holds.
     const reason = (e.cause?.code ?? e.cause?.message ?? e.message).replace(/\/\/[^/\s@]*@/g, '//');
@@ -52,7 +55,10 @@ export async function httpCall(call: HttpCall): Promise<HttpAnswer> {
   const json = parseJson(text);
   if (ok) {
     if (json === INVALID) {
-      throw new NetsyncError('SOURCE_BAD_RESPONSE', `${where}: answered ${res.status} with a body that is not JSON`, { source: call.source, status: res.status });
+      throw new NetsyncError('SOURCE_BAD_RESPONSE', `${where}: answered ${res.status} with a body that is not JSON`, {
+        source: call.source,
+        status: res.status,
+      });
     }
     return { status: res.status, json };
   }

@@ -51,9 +51,7 @@ const knownDeviceSchema = recordSchema<KnownDevice>()(
 );
 
 /** Checked at every store load (listed in src/compose/storeCollections.ts). */
-export const membershipSnapshotSchema = recordSchema<MembershipSnapshot>()(
-  z.object({ at: isoTime, devices: z.array(knownDeviceSchema) }),
-);
+export const membershipSnapshotSchema = recordSchema<MembershipSnapshot>()(z.object({ at: isoTime, devices: z.array(knownDeviceSchema) }));
 
 export interface InventorySyncDeps {
   store: Store;
@@ -117,9 +115,13 @@ export class InventorySync {
    */
   async start(options: { dryRun: boolean; by: string }): Promise<{ id: string; startedAt: string; done: Promise<SyncReport> }> {
     if (this.current) {
-      throw new NetsyncError('LOCKED', `an inventory sync started by ${this.current.by} is running since ${this.current.startedAt}; try again when it has finished`, {
-        id: this.current.id,
-      });
+      throw new NetsyncError(
+        'LOCKED',
+        `an inventory sync started by ${this.current.by} is running since ${this.current.startedAt}; try again when it has finished`,
+        {
+          id: this.current.id,
+        },
+      );
     }
     const id = randomUUID();
     const startedAt = this.clock().toISOString();
@@ -184,7 +186,10 @@ export class InventorySync {
     for (const key of change.drop) membership.delete(key);
     for (const k of change.put) membership.set(k.key, k);
     const devices = [...membership.values()].sort((a, b) => a.key.localeCompare(b.key));
-    const membershipChanged = !same(devices, [...known].sort((a, b) => a.key.localeCompare(b.key)));
+    const membershipChanged = !same(
+      devices,
+      [...known].sort((a, b) => a.key.localeCompare(b.key)),
+    );
     await this.deps.store.transact((view) => {
       const update = view.devices().flatMap((d) => {
         const item = itemByKey.get(hostnameKey(d.hostname));
@@ -209,7 +214,7 @@ async function read(source: InventorySource): Promise<SourceRead> {
 
 function report(item: PlanItem, dryRun: boolean, result: ItemResult | undefined): DeviceReport {
   const steps: DeviceReport['steps'] = result ? result.steps : item.steps.map((s) => ({ source: s.source, op: s.op, name: s.name, status: 'planned' }));
-  const status: DeviceReport['status'] = item.steps.length === 0 ? 'none' : dryRun ? 'planned' : (result?.status as DeviceReport['status']) ?? 'none';
+  const status: DeviceReport['status'] = item.steps.length === 0 ? 'none' : dryRun ? 'planned' : ((result?.status as DeviceReport['status']) ?? 'none');
   return {
     hostname: item.hostname,
     intent: item.intent,

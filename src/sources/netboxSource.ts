@@ -80,7 +80,8 @@ export class NetboxSource implements InventorySource {
       if (pages > 10_000) throw badResponse('netbox', 'more than 10000 pages; is `next` looping?');
       url = page.next ? onConfiguredOrigin(page.next, this.opts.url) : null;
     }
-    if (seen !== count) throw badResponse('netbox', `read ${seen} devices over ${pages} pages but count says ${count}; not using a partial list`, { seen, count });
+    if (seen !== count)
+      throw badResponse('netbox', `read ${seen} devices over ${pages} pages but count says ${count}; not using a partial list`, { seen, count });
     return devices;
   }
 
@@ -96,7 +97,9 @@ export class NetboxSource implements InventorySource {
   async add(device: DeviceSpec): Promise<void> {
     const { create } = this.opts;
     if (!create) {
-      throw new NetsyncError('SOURCE_NOT_CONFIGURED', `netbox: cannot create '${device.name}': set sources.netbox.create (site, role, deviceType)`, { source: 'netbox' });
+      throw new NetsyncError('SOURCE_NOT_CONFIGURED', `netbox: cannot create '${device.name}': set sources.netbox.create (site, role, deviceType)`, {
+        source: 'netbox',
+      });
     }
     const platform = Object.hasOwn(create.platforms, device.platform) ? create.platforms[device.platform] : undefined;
     const created = await this.post(DEVICES, {
@@ -138,7 +141,14 @@ export class NetboxSource implements InventorySource {
 
   /** POST a new object; resolves with its id. */
   private async post(path: string, body: Record<string, unknown>): Promise<number> {
-    const { json } = await httpCall({ source: 'netbox', method: 'POST', url: joinUrl(this.opts.url, path), headers: this.headers(), body, timeoutMs: this.opts.timeoutMs });
+    const { json } = await httpCall({
+      source: 'netbox',
+      method: 'POST',
+      url: joinUrl(this.opts.url, path),
+      headers: this.headers(),
+      body,
+      timeoutMs: this.opts.timeoutMs,
+    });
     const id = (json as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'number') throw badResponse('netbox', `POST ${path} answered without the new object's id`);
     return id;

@@ -119,7 +119,11 @@ export class NsoSource implements InventorySource {
     });
     const output = (json as Record<string, { result?: unknown; info?: unknown }> | undefined)?.['tailf-ncs:output'];
     if (output?.result === false) {
-      throw new NetsyncError('SOURCE_REJECTED', `nso: added '${name}', but ${action} failed: ${String(output.info ?? 'no detail')}`, { source: 'nso', action, name });
+      throw new NetsyncError('SOURCE_REJECTED', `nso: added '${name}', but ${action} failed: ${String(output.info ?? 'no detail')}`, {
+        source: 'nso',
+        action,
+        name,
+      });
     }
   }
 

@@ -50,7 +50,13 @@ export class StoreSource implements InventorySource {
       }
       const devices = [...fresh.values()];
       if (devices.length === 0) return { result: undefined };
-      const events = devices.map((d) => ({ hostname: d.hostname, cause: 'manual' as const, by: SYNC_ACTOR, at: d.createdAt, detail: d.lastEvent!.detail ?? '' }));
+      const events = devices.map((d) => ({
+        hostname: d.hostname,
+        cause: 'manual' as const,
+        by: SYNC_ACTOR,
+        at: d.createdAt,
+        detail: d.lastEvent!.detail ?? '',
+      }));
       return { result: undefined, devices: { create: devices, events } };
     });
   }
@@ -62,7 +68,12 @@ export class StoreSource implements InventorySource {
     );
     device.sources = { ui: { present: true, name: spec.name } };
     device.hostKeyFingerprint = this.verifiedHostKey(spec.name) ?? null;
-    device.lastEvent = { cause: 'manual', by: SYNC_ACTOR, at: device.createdAt, detail: `added by inventory sync (first seen in ${spec.origin}); not yet synchronized` };
+    device.lastEvent = {
+      cause: 'manual',
+      by: SYNC_ACTOR,
+      at: device.createdAt,
+      detail: `added by inventory sync (first seen in ${spec.origin}); not yet synchronized`,
+    };
     return device;
   }
 

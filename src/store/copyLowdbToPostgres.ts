@@ -42,7 +42,12 @@ export interface CopyReport {
 export async function copyLowdbToPostgres(options: CopyOptions): Promise<CopyReport> {
   // Checked before the lock, which would otherwise be created beside a file that is not there.
   await stat(options.from).catch((err: unknown) => {
-    throw new NetsyncError('STORE_MISSING', `there is no lowdb store file at ${options.from} (${(err as NodeJS.ErrnoException).code}): pass --from with its path`, { path: options.from }, { cause: err });
+    throw new NetsyncError(
+      'STORE_MISSING',
+      `there is no lowdb store file at ${options.from} (${(err as NodeJS.ErrnoException).code}): pass --from with its path`,
+      { path: options.from },
+      { cause: err },
+    );
   });
   const lock = await acquireStoreLock(options.from);
   try {
@@ -72,7 +77,12 @@ async function readStoreText(path: string): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new NetsyncError('STORE_CORRUPT', `store file ${path} is not a valid netsync store: (file): not UTF-8 text`, { path, field: '(file)', problem: 'not UTF-8 text' }, { cause: err });
+    throw new NetsyncError(
+      'STORE_CORRUPT',
+      `store file ${path} is not a valid netsync store: (file): not UTF-8 text`,
+      { path, field: '(file)', problem: 'not UTF-8 text' },
+      { cause: err },
+    );
   }
 }
 

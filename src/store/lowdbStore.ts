@@ -14,16 +14,7 @@ import { NetsyncError, notFound } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import { VERSION } from '../version.ts';
 import type { CollectionSchemas } from '../model/schemaKit.ts';
-import type {
-  CollectionName,
-  Collections,
-  DeviceChange,
-  DeviceFilter,
-  EventQuery,
-  RecordWrite,
-  Store,
-  StoreView,
-} from '../model/store.ts';
+import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../model/store.ts';
 import { matchesFilter } from '../model/store.ts';
 import type { StoreData as Data } from './storeFile.ts';
 import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
@@ -86,9 +77,14 @@ export class LowdbStore implements Store {
     try {
       await mkdirPrivate(dirname(this.path));
     } catch (err) {
-      throw new NetsyncError('STORE_WRITE_FAILED', `cannot create the store directory ${dirname(this.path)}: ${(err as Error).message}`, {
-        path: this.path,
-      }, { cause: err });
+      throw new NetsyncError(
+        'STORE_WRITE_FAILED',
+        `cannot create the store directory ${dirname(this.path)}: ${(err as Error).message}`,
+        {
+          path: this.path,
+        },
+        { cause: err },
+      );
     }
     const text = await this.readText();
     if (text !== undefined) this.current = decodeStoreFile(text, this.path, this.collections, VERSION);
@@ -96,9 +92,14 @@ export class LowdbStore implements Store {
     try {
       await access(dirname(this.path), constants.W_OK);
     } catch (err) {
-      throw new NetsyncError('STORE_WRITE_FAILED', `store directory ${dirname(this.path)} is not writable`, { path: this.path }, {
-        cause: err,
-      });
+      throw new NetsyncError(
+        'STORE_WRITE_FAILED',
+        `store directory ${dirname(this.path)} is not writable`,
+        { path: this.path },
+        {
+          cause: err,
+        },
+      );
     }
     // A lock left behind is state too, but a live holder is reported as such (STORE_LOCKED) first.
     const leftLock = await exists(`${this.path}.lock`);
@@ -160,9 +161,7 @@ export class LowdbStore implements Store {
   }
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
-    return [...this.data.devices.values()]
-      .filter((d) => matchesFilter(d, filter))
-      .map((d) => structuredClone(d));
+    return [...this.data.devices.values()].filter((d) => matchesFilter(d, filter)).map((d) => structuredClone(d));
   }
 
   async readDevices<T>(read: (devices: readonly Readonly<Device>[]) => T): Promise<T> {
@@ -185,9 +184,7 @@ export class LowdbStore implements Store {
 
   async listEvents(query: EventQuery = {}): Promise<SyncEvent[]> {
     const key = query.hostname ? hostnameKey(query.hostname) : undefined;
-    let events = this.data.events.filter(
-      (e) => (key === undefined || hostnameKey(e.hostname) === key) && (!query.openOnly || !e.clearedAt),
-    );
+    let events = this.data.events.filter((e) => (key === undefined || hostnameKey(e.hostname) === key) && (!query.openOnly || !e.clearedAt));
     if (query.limit !== undefined) events = events.slice(-query.limit);
     return structuredClone(events);
   }
@@ -232,9 +229,7 @@ export class LowdbStore implements Store {
     await this.enqueue((current) => ({ data: { ...current, meta: new Map(current.meta).set(key, structuredClone(value)) }, result: undefined }));
   }
 
-  transact<T>(
-    plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange },
-  ): Promise<T> {
+  transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T> {
     return this.enqueue((current) => {
       const { result, records = [], devices } = plan(viewOf(current));
       const data: Data = { ...current };

@@ -22,7 +22,10 @@ function toInput(v: DeviceFormValues): Record<string, unknown> {
   if (v.port) input.port = /^\d+$/.test(v.port) ? Number(v.port) : v.port;
   if (v.transport) input.transport = v.transport;
   if (v.state) input.state = v.state;
-  const groups = v.groups.split(',').map((g) => g.trim()).filter(Boolean);
+  const groups = v.groups
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   if (groups.length) input.groups = groups;
   return input;
 }

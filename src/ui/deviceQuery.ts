@@ -65,7 +65,12 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 /** Sorts IPv4 addresses by their numbers (10.0.0.9 before 10.0.0.10); other text by the collator. */
 function ipKey(ip: string): string {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  return m ? m.slice(1).map((n) => n.padStart(3, '0')).join('.') : ip;
+  return m
+    ? m
+        .slice(1)
+        .map((n) => n.padStart(3, '0'))
+        .join('.')
+    : ip;
 }
 
 export function queryDevices(devices: readonly Device[], query: DeviceQuery, thresholds: Thresholds, now: Date): DevicePage {
@@ -103,7 +108,12 @@ export function queryDevices(devices: readonly Device[], query: DeviceQuery, thr
     matched: matched.length,
     page,
     pages,
-    options: { types: [...types].sort(collator.compare), groups: [...groups].sort(collator.compare), platforms: [...platforms].sort(collator.compare), states: DEVICE_STATES },
+    options: {
+      types: [...types].sort(collator.compare),
+      groups: [...groups].sort(collator.compare),
+      platforms: [...platforms].sort(collator.compare),
+      states: DEVICE_STATES,
+    },
   };
 }
 

@@ -9,13 +9,16 @@ export type PageRenderer = (req: Request, res: Response, template: string, conte
 export function pageRenderer(env: nunjucks.Environment): PageRenderer {
   return (req, res, template, context = {}, status = 200) => {
     const principal = principalOf(req);
-    const html = env.render(template, trusted({
-      principal,
-      canWrite: principal?.role === 'operator',
-      csrfToken: req.csrfToken?.() ?? '',
-      path: req.path,
-      ...context,
-    }));
+    const html = env.render(
+      template,
+      trusted({
+        principal,
+        canWrite: principal?.role === 'operator',
+        csrfToken: req.csrfToken?.() ?? '',
+        path: req.path,
+        ...context,
+      }),
+    );
     res.status(status).type('html').send(html);
   };
 }

@@ -29,8 +29,18 @@ export function sessionMiddleware(secret = randomBytes(32).toString('hex')): Req
   // MemoryStore drops an expired session only when it is read; listing them all drops every expired one.
   setInterval(() => stores.forEach((s) => s.all(() => undefined)), PRUNE_MS).unref();
   const common = { secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
-  const secure = session({ ...common, store: stores[0], name: SECURE_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS } });
-  const plain = session({ ...common, store: stores[1], name: PLAIN_COOKIE, cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS } });
+  const secure = session({
+    ...common,
+    store: stores[0],
+    name: SECURE_COOKIE,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: true, path: '/', maxAge: EIGHT_HOURS_MS },
+  });
+  const plain = session({
+    ...common,
+    store: stores[1],
+    name: PLAIN_COOKIE,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: false, path: '/', maxAge: EIGHT_HOURS_MS },
+  });
   return (req, res, next) => (req.secure ? secure(req, res, next) : plain(req, res, next));
 }
 
@@ -53,7 +63,12 @@ export function requireSignedIn(req: Request, res: Response, next: NextFunction)
 export function requireOperator(req: Request, _res: Response, next: NextFunction): void {
   const p = principalOf(req);
   if (p?.role === 'operator') return next();
-  next(new NetsyncError('FORBIDDEN', `signed in as '${p?.name ?? 'nobody'}' with role ${p?.role ?? 'none'}; this action needs an operator token`, { role: p?.role ?? null, needed: 'operator' }));
+  next(
+    new NetsyncError('FORBIDDEN', `signed in as '${p?.name ?? 'nobody'}' with role ${p?.role ?? 'none'}; this action needs an operator token`, {
+      role: p?.role ?? null,
+      needed: 'operator',
+    }),
+  );
 }
 
 /** What sync events record as the author of a change made in the web interface. */

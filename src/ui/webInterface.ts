@@ -29,7 +29,6 @@ import { requireSignedIn, sessionMiddleware } from './session.ts';
 import { createViewEnv } from './viewEnv.ts';
 import { NOT_OURS } from './lazyWebInterface.ts';
 
-
 export function webInterface(deps: UiDeps): Router {
   const env = createViewEnv(deps.clock);
   const ui: Ui = { ...deps, page: pageRenderer(env) };
@@ -102,7 +101,10 @@ function errorPage(ui: Ui) {
     const error = uiError(err);
     if (error.code === 'INTERNAL') ui.logger.error({ err, method: req.method, path: req.path }, 'web interface request failed');
     if (req.get('hx-request')) {
-      res.status(error.httpStatus).type('html').send(`<p class="error" role="alert">${escapeHtml(error.message)} [${escapeHtml(error.code)}]</p>`);
+      res
+        .status(error.httpStatus)
+        .type('html')
+        .send(`<p class="error" role="alert">${escapeHtml(error.message)} [${escapeHtml(error.code)}]</p>`);
       return;
     }
     ui.page(req, res, 'error.njk', { error }, error.httpStatus);
@@ -112,7 +114,8 @@ function errorPage(ui: Ui) {
 function uiError(err: unknown): NetsyncError {
   if (isNetsyncError(err)) return err;
   const e = err as { code?: string; type?: string; status?: number; message?: string };
-  if (e.code === 'EBADCSRFTOKEN') return new NetsyncError('FORBIDDEN', 'the form had no valid CSRF token (the page may be from an earlier session): reload it and try again');
+  if (e.code === 'EBADCSRFTOKEN')
+    return new NetsyncError('FORBIDDEN', 'the form had no valid CSRF token (the page may be from an earlier session): reload it and try again');
   if (e.type === 'entity.too.large') return new NetsyncError('PAYLOAD_TOO_LARGE', 'the form is larger than the limit');
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new NetsyncError('BAD_REQUEST', `bad request: ${e.message ?? 'refused'}`);
   return new NetsyncError('INTERNAL', 'internal error; see the daemon log');

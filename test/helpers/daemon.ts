@@ -39,11 +39,12 @@ export function testConfig(dir: string, extra: Record<string, unknown> = {}): Lo
   return { config, baseDir: dir, resolvePath: (p) => (p.startsWith('/') ? p : join(dir, p)) };
 }
 
-export async function startTestDaemon(
-  options: { dir?: string; extra?: Record<string, unknown> } & DaemonOptions = {},
-): Promise<TestDaemon> {
+export async function startTestDaemon(options: { dir?: string; extra?: Record<string, unknown> } & DaemonOptions = {}): Promise<TestDaemon> {
   const dir = options.dir ?? (await tempDir());
-  const daemon = await createDaemon(testConfig(dir, options.extra), { logger: options.logger ?? silentLogger, ...(options.clock ? { clock: options.clock } : {}) });
+  const daemon = await createDaemon(testConfig(dir, options.extra), {
+    logger: options.logger ?? silentLogger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const address = await daemon.listen();
   const url = `http://127.0.0.1:${address.port}`;
   return {

@@ -28,7 +28,12 @@ export interface GitOpsFixture {
 }
 
 /** `extra`: more config sections (e.g. `checks`); `options`: the daemon's (e.g. a logger to read). */
-export async function startGitOps(intake: Record<string, unknown> = {}, daemonDir?: string, extra: Record<string, unknown> = {}, options: DaemonOptions = {}): Promise<GitOpsFixture> {
+export async function startGitOps(
+  intake: Record<string, unknown> = {},
+  daemonDir?: string,
+  extra: Record<string, unknown> = {},
+  options: DaemonOptions = {},
+): Promise<GitOpsFixture> {
   const dir = await tempDir('netsync-gitops-');
   const settings = makeRepo(dir, 'settings', join(EXAMPLES, 'settings'));
   const templates = makeRepo(dir, 'templates', join(EXAMPLES, 'templates'));
@@ -52,7 +57,10 @@ export async function startGitOps(intake: Record<string, unknown> = {}, daemonDi
     dir,
     async syncAll() {
       const devices = await t.daemon.store.listDevices();
-      await t.daemon.syncStatus.markSynced(devices.map((d) => d.hostname), { by: 'test' });
+      await t.daemon.syncStatus.markSynced(
+        devices.map((d) => d.hostname),
+        { by: 'test' },
+      );
     },
     async device(hostname) {
       return (await t.daemon.store.getDevice(hostname))!;
@@ -85,7 +93,9 @@ export async function sendGithub(
   opts: { secret?: string; delivery?: string; rawBody?: string } = {},
 ): Promise<{ status: number; body: any }> {
   const body = opts.rawBody ?? JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', opts.secret ?? SECRET).update(body).digest('hex')}`;
+  const signature = `sha256=${createHmac('sha256', opts.secret ?? SECRET)
+    .update(body)
+    .digest('hex')}`;
   const res = await fetch(`${url}/webhooks/github`, {
     method: 'POST',
     headers: {

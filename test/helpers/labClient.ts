@@ -63,7 +63,9 @@ export class RawNetconf {
     nc.sessionId = Number(/<session-id>(\d+)<\/session-id>/.exec(nc.hello)?.[1] ?? 0);
     if (!opts.skipHello) {
       const caps = ['urn:ietf:params:netconf:base:1.0', ...(opts.base11 === false ? [] : [BASE11])];
-      nc.sendRaw(`<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>${caps.map((c) => `<capability>${c}</capability>`).join('')}</capabilities></hello>${EOM}`);
+      nc.sendRaw(
+        `<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>${caps.map((c) => `<capability>${c}</capability>`).join('')}</capabilities></hello>${EOM}`,
+      );
       nc.chunked = opts.base11 !== false;
     }
     return nc;

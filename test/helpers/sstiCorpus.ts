@@ -33,7 +33,11 @@ export const SSTI_CORPUS: SstiPayload[] = [
   { name: 'secrets object', template: '{{ secrets.constructor.constructor(__JS__)() }}', expect: 'forbidden' },
   { name: 'loop variable', template: '{% for v in [1] %}{{ loop.constructor.constructor(__JS__)() }}{% endfor %}', expect: 'forbidden' },
   { name: 'a macro (a function in context)', template: '{% macro m() %}x{% endmacro %}{{ m.constructor(__JS__)() }}', expect: 'forbidden' },
-  { name: 'caller in a call block', template: '{% macro w() %}{{ caller.constructor(__JS__)() }}{% endmacro %}{% call w() %}x{% endcall %}', expect: 'forbidden' },
+  {
+    name: 'caller in a call block',
+    template: '{% macro w() %}{{ caller.constructor(__JS__)() }}{% endmacro %}{% call w() %}x{% endcall %}',
+    expect: 'forbidden',
+  },
   { name: 'arguments.callee in a macro', template: '{% macro m() %}{{ arguments.callee.constructor(__JS__)() }}{% endmacro %}{{ m() }}', expect: 'forbidden' },
   { name: 'Function.caller', template: '{{ range.caller }}', expect: 'forbidden' },
   { name: 'a bare name off Object.prototype', template: '{{ constructor.constructor(__JS__)() }}', expect: 'forbidden' },
@@ -59,8 +63,16 @@ export const SSTI_CORPUS: SstiPayload[] = [
   { name: 'a string method handed a foreign function', template: '{{ "a".replace("a", "".constructor) }}', expect: 'forbidden' },
   { name: 'an allowed method wrapper walked to Function', template: '{{ "".concat.constructor(__JS__)() }}', expect: 'forbidden' },
   // Through filters
-  { name: 'groupby by constructor, then the item', template: '{% for k, v in [range] | groupby("constructor") %}{{ v[0].constructor(__JS__)() }}{% endfor %}', expect: 'fails' },
-  { name: 'sort(attribute="constructor"), then the item', template: '{{ ([range] | sort(false, false, "constructor") | first).constructor(__JS__)() }}', expect: 'forbidden' },
+  {
+    name: 'groupby by constructor, then the item',
+    template: '{% for k, v in [range] | groupby("constructor") %}{{ v[0].constructor(__JS__)() }}{% endfor %}',
+    expect: 'fails',
+  },
+  {
+    name: 'sort(attribute="constructor"), then the item',
+    template: '{{ ([range] | sort(false, false, "constructor") | first).constructor(__JS__)() }}',
+    expect: 'forbidden',
+  },
   { name: 'selectattr("constructor")', template: '{{ ([range] | selectattr("constructor") | first)["constructor"](__JS__)() }}', expect: 'forbidden' },
   { name: 'list filter items', template: '{% for e in {a: 1} | list %}{{ e.constructor.constructor(__JS__)() }}{% endfor %}', expect: 'forbidden' },
   { name: 'dictsort pairs', template: '{% for k, v in {a: 1} | dictsort %}{{ k.constructor.constructor(__JS__)() }}{% endfor %}', expect: 'forbidden' },

@@ -41,7 +41,10 @@ export async function startSyncLoop(extra: Record<string, unknown> = {}, options
   for (const d of labFixture.lab.devices) {
     await f.t.call('PATCH', `/api/v1/devices/${d.hostname}`, { managementIp: '127.0.0.1', port: d.port });
   }
-  for (const [repo, bare] of [['settings', f.settings.bare], ['templates', f.templates.bare]] as const) {
+  for (const [repo, bare] of [
+    ['settings', f.settings.bare],
+    ['templates', f.templates.bare],
+  ] as const) {
     copyFileSync(join(ROOT, 'hooks', 'post-receive'), join(bare, 'hooks', 'post-receive'));
     git(bare, 'config', 'netsync.url', f.t.url);
     git(bare, 'config', 'netsync.repo', repo);

@@ -43,7 +43,10 @@ function objects(services: NagiosService[]): string {
     `define timeperiod {\n  timeperiod_name 24x7\n  alias 24x7\n${['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => `  ${d} 00:00-24:00\n`).join('')}}`,
     `define contact {\n  contact_name nobody\n  host_notifications_enabled 0\n  service_notifications_enabled 0\n  host_notification_period 24x7\n  service_notification_period 24x7\n  host_notification_options n\n  service_notification_options n\n  host_notification_commands noop\n  service_notification_commands noop\n}`,
     `define command {\n  command_name noop\n  command_line /bin/true\n}`,
-    ...hosts.map((h) => `define host {\n  host_name ${h}\n  address 127.0.0.1\n  check_command noop\n  active_checks_enabled 0\n  passive_checks_enabled 1\n  check_interval 60\n${common}}`),
+    ...hosts.map(
+      (h) =>
+        `define host {\n  host_name ${h}\n  address 127.0.0.1\n  check_command noop\n  active_checks_enabled 0\n  passive_checks_enabled 1\n  check_interval 60\n${common}}`,
+    ),
     ...services.map(
       (s, i) =>
         `define command {\n  command_name svc_${i}\n  command_line ${s.command}\n}\n` +
@@ -163,11 +166,18 @@ export async function startNagios(services: NagiosService[], resources: Record<s
   await writeFile(join(dir, 'etc/nagios.cfg'), mainConfig(dir, user));
   await writeFile(join(dir, 'etc/objects.cfg'), objects(services));
   // $USERn$ macros keep secrets (the API token) out of the object config, as in a real install.
-  await writeFile(join(dir, 'etc/resource.cfg'), Object.entries(resources).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o640 });
+  await writeFile(
+    join(dir, 'etc/resource.cfg'),
+    Object.entries(resources)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o640 },
+  );
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'nagios'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'nagios'], { encoding: 'utf8' }).trim());
-    for (const p of [dir, join(dir, 'etc/resource.cfg'), join(dir, 'var'), join(dir, 'var/rw'), join(dir, 'var/spool'), join(dir, 'var/spool/checkresults')]) await chown(p, uid, gid);
+    for (const p of [dir, join(dir, 'etc/resource.cfg'), join(dir, 'var'), join(dir, 'var/rw'), join(dir, 'var/spool'), join(dir, 'var/spool/checkresults')])
+      await chown(p, uid, gid);
   }
   await chmod(dir, 0o755);
   await chmod(join(dir, 'var/rw'), 0o2775);

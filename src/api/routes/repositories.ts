@@ -12,7 +12,8 @@ import { parseInput } from '../../model/parseInput.ts';
 import { readRepoStatuses } from '../../intake/repoStatus.ts';
 
 function repoParam(name: string): RepoKind {
-  if (!(REPO_KINDS as string[]).includes(name)) throw new NetsyncError('NOT_FOUND', `repository '${clip(name, 64)}' does not exist (settings, templates)`, { repository: clip(name, 64) });
+  if (!(REPO_KINDS as string[]).includes(name))
+    throw new NetsyncError('NOT_FOUND', `repository '${clip(name, 64)}' does not exist (settings, templates)`, { repository: clip(name, 64) });
   return name as RepoKind;
 }
 

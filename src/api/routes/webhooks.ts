@@ -36,7 +36,13 @@ export function webhookRouter(intake: IntakeService, bodyLimit: string): Router 
       throw new NetsyncError('BAD_REQUEST', `webhook delivery id '${clip(delivery, 64)}' is not 1 to 128 letters, digits, '.', '_', ':' or '-'`, { provider });
     }
     const wait = waitMs(req.get('x-netsync-wait'));
-    const answer = await intake.receiveWebhook({ provider, rawBody, header: (name) => req.get(name), ...(delivery ? { delivery } : {}), ...(wait ? { waitMs: wait } : {}) });
+    const answer = await intake.receiveWebhook({
+      provider,
+      rawBody,
+      header: (name) => req.get(name),
+      ...(delivery ? { delivery } : {}),
+      ...(wait ? { waitMs: wait } : {}),
+    });
     res.status(answer.status).json(answer.body);
   });
   return r;

@@ -71,7 +71,9 @@ export class GithubPublisher implements CheckPublisher {
     );
     const mine = comments.find((c) => c.body?.startsWith(marker));
     if (mine) {
-      await call('update PR comment', () => octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body, request: this.request() }));
+      await call('update PR comment', () =>
+        octokit.rest.issues.updateComment({ ...ownerAndName(pr.repo), comment_id: mine.id, body, request: this.request() }),
+      );
       return { id: String(mine.id), created: false };
     }
     const created = await call('create PR comment', () => octokit.rest.issues.createComment({ ...where, body, request: this.request() }));
@@ -84,9 +86,14 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const status = (err as { status?: number }).status;
-    throw new NetsyncError('CHECK_PUBLISH_FAILED', `GitHub: ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(err as Error).message}`, {
-      provider: 'github',
-      ...(status ? { status } : {}),
-    }, { cause: err });
+    throw new NetsyncError(
+      'CHECK_PUBLISH_FAILED',
+      `GitHub: ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(err as Error).message}`,
+      {
+        provider: 'github',
+        ...(status ? { status } : {}),
+      },
+      { cause: err },
+    );
   }
 }

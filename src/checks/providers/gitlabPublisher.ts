@@ -47,7 +47,8 @@ export class GitlabPublisher implements CheckPublisher {
     const notes = `${projectPath(pr)}/merge_requests/${pr.number}/notes`;
     return upsertPaged<GitlabNote>({
       pageSize: PAGE_SIZE,
-      page: async (n) => (await this.client.request<GitlabNote[]>('list MR notes', 'GET', `${notes}?per_page=${PAGE_SIZE}&page=${n}&sort=asc&order_by=created_at`)).data,
+      page: async (n) =>
+        (await this.client.request<GitlabNote[]>('list MR notes', 'GET', `${notes}?per_page=${PAGE_SIZE}&page=${n}&sort=asc&order_by=created_at`)).data,
       // System notes ("added 1 commit") may quote text but are never ours.
       isMine: (n) => !n.system && n.body.startsWith(marker),
       update: (n) => this.client.request('update MR note', 'PUT', `${notes}/${n.id}`, { body }),

@@ -75,8 +75,8 @@ export function registerCheckUnsynced(program: Command): void {
     program
       .command('check-unsynced')
       .description('Nagios/Icinga plugin: alarm on MANAGED devices unsynchronized too long (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
-      .option('-w, --warning <duration>', 'WARNING when a device is unsynchronized longer than this (default: the daemon\'s alarms.warning, 30m)')
-      .option('-c, --critical <duration>', 'CRITICAL when a device is unsynchronized longer than this (default: the daemon\'s alarms.critical, 1h)')
+      .option('-w, --warning <duration>', "WARNING when a device is unsynchronized longer than this (default: the daemon's alarms.warning, 30m)")
+      .option('-c, --critical <duration>', "CRITICAL when a device is unsynchronized longer than this (default: the daemon's alarms.critical, 1h)")
       .option('-t, --timeout <duration>', 'UNKNOWN when the daemon does not answer within this', DEFAULT_TIMEOUT),
   );
   // Usage errors are UNKNOWN (3) for a plugin, not the CLI's usual 2.

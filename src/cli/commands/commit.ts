@@ -33,7 +33,9 @@ export function parseExpectedHashes(values: string[], devices: string[]): Map<st
     const host = eq > 0 ? value.slice(0, eq) : '';
     const hash = value.slice(eq + 1);
     if (!host || !CONFIG_HASH_PATTERN.test(hash)) {
-      throw new NetsyncError('BAD_REQUEST', `--expected-hash takes HOSTNAME=sha256:<64 hex digits>, the configHash of the device record (got '${value}')`, { value });
+      throw new NetsyncError('BAD_REQUEST', `--expected-hash takes HOSTNAME=sha256:<64 hex digits>, the configHash of the device record (got '${value}')`, {
+        value,
+      });
     }
     const key = host.toLowerCase();
     if (!known.has(key)) throw new NetsyncError('BAD_REQUEST', `--expected-hash names ${host}, which is not one of the --device options`, { hostname: host });
@@ -71,7 +73,12 @@ export function registerCommit(program: Command): void {
       .option('--skip-unreachable', 'leave unreachable devices out instead of failing the transaction')
       .option('--confirm-timeout <seconds>', 'seconds a device waits for the confirming commit before reverting')
       .option('--merge', 'merge into the running config instead of replacing it')
-      .option('--expected-hash <hostname=hash>', "fail that device unless the store and the device still hold this config hash (the device record's configHash; repeat)", collect, [])
+      .option(
+        '--expected-hash <hostname=hash>',
+        "fail that device unless the store and the device still hold this config hash (the device record's configHash; repeat)",
+        collect,
+        [],
+      )
       .option('--json', 'machine-readable output'),
   ).action(async (flags: CommitCliFlags) => {
     if (flags.device.length !== flags.config.length) {
@@ -80,7 +87,9 @@ export function registerCommit(program: Command): void {
     // Checked before staging, so bad input leaves no staged transaction behind.
     const confirmTimeout = flags.confirmTimeout === undefined ? undefined : Number(flags.confirmTimeout);
     if (confirmTimeout !== undefined && !(Number.isInteger(confirmTimeout) && confirmTimeout >= 1)) {
-      throw new NetsyncError('BAD_REQUEST', `--confirm-timeout takes whole seconds, at least 1 (got '${flags.confirmTimeout}')`, { value: flags.confirmTimeout });
+      throw new NetsyncError('BAD_REQUEST', `--confirm-timeout takes whole seconds, at least 1 (got '${flags.confirmTimeout}')`, {
+        value: flags.confirmTimeout,
+      });
     }
     const expected = parseExpectedHashes(flags.expectedHash, flags.device);
     const devices = await Promise.all(

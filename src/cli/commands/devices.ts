@@ -32,7 +32,10 @@ export function registerDevices(program: Command): void {
       .option('--json', 'machine-readable output'),
   ).action(async (hostname: string, name: string, flags: ClientFlags & { json?: boolean }) => {
     const client = await ApiClient.create(flags);
-    const { event } = await client.post<{ event: SyncEvent }>(`/api/v1/devices/${encodeURIComponent(hostname)}/interfaces/${encodeURIComponent(name)}/bounce`, {});
+    const { event } = await client.post<{ event: SyncEvent }>(
+      `/api/v1/devices/${encodeURIComponent(hostname)}/interfaces/${encodeURIComponent(name)}/bounce`,
+      {},
+    );
     if (flags.json) return printJson(event);
     process.stdout.write(`${event.hostname}: ${event.detail}\n`);
   });

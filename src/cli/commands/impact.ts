@@ -43,7 +43,10 @@ export function renderImpactTable(result: ImpactResult): string {
 
 function renderVerdict(problems: string[], before: string | null): string {
   if (problems.length === 0) return '';
-  const lines = [`REJECTED: netsync would refuse this push (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):`, ...problems.map((p) => `  - ${p}`)];
+  const lines = [
+    `REJECTED: netsync would refuse this push (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):`,
+    ...problems.map((p) => `  - ${p}`),
+  ];
   if (before) lines.push(`the last known-good commit ${before.slice(0, 10)} would stay in force`);
   return `${lines.join('\n')}\n`;
 }
@@ -61,7 +64,8 @@ export function registerImpact(program: Command): void {
       .option('--render', 'render every affected device at both commits and show its config diff, as the PR check does (exit 1 if one fails)')
       .option('--format <format>', 'with --render: text, markdown (the PR comment) or json', 'text'),
   ).action(async (flags: ImpactFlags) => {
-    if (flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
+    if (flags.repo !== 'settings' && flags.repo !== 'templates')
+      throw new NetsyncError('BAD_REQUEST', `--repo must be settings or templates, not '${flags.repo}'`);
     const repo = flags.repo as RepoKind;
     const { gitops, devices, renderer } = await loadGitOps(flags);
     // The render processes end with the command.
@@ -73,7 +77,13 @@ export function registerImpact(program: Command): void {
   });
 }
 
-async function impactCommand(flags: ImpactFlags, repo: RepoKind, gitops: CliGitOps['gitops'], devices: CliGitOps['devices'], renderer: CliGitOps['renderer']): Promise<void> {
+async function impactCommand(
+  flags: ImpactFlags,
+  repo: RepoKind,
+  gitops: CliGitOps['gitops'],
+  devices: CliGitOps['devices'],
+  renderer: CliGitOps['renderer'],
+): Promise<void> {
   if (!gitops) throw new NetsyncError('BAD_REQUEST', 'impact needs repos in the config (-c netsync.yml with a repos section)');
   const git = gitops.gitRepos[repo];
   const before = flags.from ? await git.resolve(flags.from) : await gitops.repoSet.resolve(repo);
@@ -88,7 +98,8 @@ async function impactCommand(flags: ImpactFlags, repo: RepoKind, gitops: CliGitO
   // Judged as the daemon and the pre-receive hook judge a push, so a green `impact` means an accepted push.
   const settingsProblems = repo === 'settings' ? (await renderer.settingsAt(after)).problems : [];
   const problems = pushProblems({ settingsProblems, devices: result.devices, baseline: !before });
-  if (flags.json) printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest), verdict: problems.length > 0 ? 'rejected' : 'accepted', problems });
+  if (flags.json)
+    printJson({ ...result, devices: result.devices.map(({ device: _d, ...rest }) => rest), verdict: problems.length > 0 ? 'rejected' : 'accepted', problems });
   else process.stdout.write(renderImpactTable(result) + renderVerdict(problems, before));
   if (problems.length > 0) process.exitCode = 1;
 }

@@ -36,7 +36,9 @@ async function runAndWait(client: ApiClient, dryRun: boolean, timeoutMs: number)
       throw new NetsyncError('INTERNAL', `inventory sync ${id} ended without a report; see the daemon log`, { id });
     }
     if (Date.now() > deadline) {
-      throw new NetsyncError('TIMEOUT', `inventory sync ${id} is still running after ${timeoutMs / 1000} s; its report will be at GET /api/v1/inventory/sync`, { id });
+      throw new NetsyncError('TIMEOUT', `inventory sync ${id} is still running after ${timeoutMs / 1000} s; its report will be at GET /api/v1/inventory/sync`, {
+        id,
+      });
     }
     await new Promise((r) => setTimeout(r, 300));
   }

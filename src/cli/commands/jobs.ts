@@ -12,7 +12,11 @@ const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 
 
 function counts(job: Job): string {
   const n = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  return Object.entries(n).map(([s, c]) => `${c} ${s}`).join(', ') || 'no devices';
+  return (
+    Object.entries(n)
+      .map(([s, c]) => `${c} ${s}`)
+      .join(', ') || 'no devices'
+  );
 }
 
 export function renderJobList(jobs: Job[]): string {
@@ -39,7 +43,10 @@ export function renderJobDetail(job: Job, withDiffs: boolean): string {
     { cut: [4] },
   );
   const diffs = withDiffs
-    ? entries.filter(([, r]) => r.diff).map(([h, r]) => `\n${h} (${r.status}):\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '').trimEnd()}\n`).join('')
+    ? entries
+        .filter(([, r]) => r.diff)
+        .map(([h, r]) => `\n${h} (${r.status}):\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '').trimEnd()}\n`)
+        .join('')
     : '';
   return `${head.join('\n')}\n${table}\n${counts(job)}\n${diffs}`;
 }
@@ -60,7 +67,14 @@ export function registerJobs(program: Command): void {
       else process.stdout.write(renderJobList(jobs));
       return;
     }
-    const full = id.length >= 36 ? id : resolveIdPrefix(id, (await client.get<{ jobs: Job[] }>('/api/v1/jobs?limit=1000')).jobs.map((j) => j.id), 'job');
+    const full =
+      id.length >= 36
+        ? id
+        : resolveIdPrefix(
+            id,
+            (await client.get<{ jobs: Job[] }>('/api/v1/jobs?limit=1000')).jobs.map((j) => j.id),
+            'job',
+          );
     const { job } = await client.get<{ job: Job }>(`/api/v1/jobs/${encodeURIComponent(full)}`);
     if (flags.json) printJson({ job });
     else process.stdout.write(renderJobDetail(job, flags.diff));

@@ -84,7 +84,9 @@ export function registerLab(program: Command): void {
         // Whatever goes wrong from here on (e.g. the inventory file cannot be written), the devices are closed.
         try {
           printTable(lab, 50);
-          process.stdout.write(`${lab.devices.length} devices up in ${Date.now() - started} ms; login ${lab.username}/${lab.password} or key ${flags.stateDir}/client_ed25519\n`);
+          process.stdout.write(
+            `${lab.devices.length} devices up in ${Date.now() - started} ms; login ${lab.username}/${lab.password} or key ${flags.stateDir}/client_ed25519\n`,
+          );
           if (lab.controlUrl) process.stdout.write(`control API: ${lab.controlUrl}\n`);
           if (flags.inventoryOut) {
             await writeInventory(flags.inventoryOut, lab);

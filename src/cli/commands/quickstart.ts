@@ -15,7 +15,11 @@ export function registerQuickstart(program: Command): void {
     .option('--lab-base-port <port>', 'first lab device port (0 = free ports)', portNumber, 0)
     .option('--auto-sync', 'sync unsynchronized devices every minute by itself')
     .action(async (flags: { dataDir: string; workDir: string; port: number; labBasePort: number; autoSync?: boolean }) => {
-      const qs = await startQuickstart({ ...flags, autoSync: Boolean(flags.autoSync), logger: createLogger('warn', process.stdout.isTTY ? await prettyDestination(1) : undefined) });
+      const qs = await startQuickstart({
+        ...flags,
+        autoSync: Boolean(flags.autoSync),
+        logger: createLogger('warn', process.stdout.isTTY ? await prettyDestination(1) : undefined),
+      });
       const work = relative(process.cwd(), qs.workDir) || '.';
       const defaults = flags.port === 8080 && flags.dataDir === '.netsync';
       process.stdout.write(

@@ -33,13 +33,14 @@ export function registerRender(program: Command): void {
       .option('--commit <sha>', 'settings commit or branch (default: the last known-good commit, else the branch head)')
       .option('--templates-commit <sha>', 'templates commit or branch (default: as for --commit)')
       .option('--all', 'render every device')
-      .option('--changed <file>', "render only the devices these changed paths of --repo affect (a file, one per line)")
+      .option('--changed <file>', 'render only the devices these changed paths of --repo affect (a file, one per line)')
       .option('--repo <repo>', 'with --changed: settings or templates')
       .option('--check', 'only validate: print one line per device, exit 1 if settings are invalid or any device fails')
       .option('--json', 'machine-readable output'),
   ).action(async (hostname: string | undefined, flags: RenderFlags) => {
     if (!hostname && !flags.all && !flags.changed) throw new NetsyncError('BAD_REQUEST', 'name a device, or pass --all or --changed');
-    if (flags.changed && flags.repo !== 'settings' && flags.repo !== 'templates') throw new NetsyncError('BAD_REQUEST', `--changed needs --repo settings or templates, not '${flags.repo ?? ''}'`);
+    if (flags.changed && flags.repo !== 'settings' && flags.repo !== 'templates')
+      throw new NetsyncError('BAD_REQUEST', `--changed needs --repo settings or templates, not '${flags.repo ?? ''}'`);
     const changedPaths = flags.changed ? await readChanged(flags.changed) : undefined;
     const { renderer, devices, rules } = await loadGitOps(flags);
     try {
@@ -50,8 +51,18 @@ export function registerRender(program: Command): void {
   });
 }
 
-async function renderCommand(flags: RenderFlags, hostname: string | undefined, changedPaths: string[] | undefined, renderer: CliGitOps['renderer'], devices: Device[], rules: SettingsRule[]): Promise<void> {
-  const ctx = await renderer.context({ ...(flags.commit ? { settings: flags.commit } : {}), ...(flags.templatesCommit ? { templates: flags.templatesCommit } : {}) });
+async function renderCommand(
+  flags: RenderFlags,
+  hostname: string | undefined,
+  changedPaths: string[] | undefined,
+  renderer: CliGitOps['renderer'],
+  devices: Device[],
+  rules: SettingsRule[],
+): Promise<void> {
+  const ctx = await renderer.context({
+    ...(flags.commit ? { settings: flags.commit } : {}),
+    ...(flags.templatesCommit ? { templates: flags.templatesCommit } : {}),
+  });
   const targets = changedPaths
     ? affected(flags.repo as RepoKind, changedPaths, devices, rules, ctx)
     : flags.all
@@ -74,7 +85,8 @@ async function renderCommand(flags: RenderFlags, hostname: string | undefined, c
     return { hostname: d.hostname, hash: r.hash, config: r.masked };
   });
   const commits = { settingsCommit: ctx.settingsCommit, templatesCommit: ctx.templatesCommit };
-  if (flags.json) printJson({ ...commits, problems: [...problems, ...templateProblems], devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
+  if (flags.json)
+    printJson({ ...commits, problems: [...problems, ...templateProblems], devices: flags.check ? results.map(({ config: _c, ...r }) => r) : results });
   else if (flags.check) {
     for (const p of problems) process.stdout.write(`INVALID settings ${p}\n`);
     for (const p of templateProblems) process.stdout.write(`INVALID templates ${p}\n`);
@@ -84,7 +96,8 @@ async function renderCommand(flags: RenderFlags, hostname: string | undefined, c
       if ('error' in r) process.stderr.write(`netsync: ${r.error}\n`);
       else process.stdout.write(`${targets.length > 1 ? `# ${r.hostname} ${r.hash}\n` : ''}${r.config}`);
     }
-    if (targets.length === 1 && !('error' in results[0]!)) process.stderr.write(`# ${results[0]!.hash} (settings ${ctx.settingsCommit.slice(0, 10)}, templates ${ctx.templatesCommit.slice(0, 10)})\n`);
+    if (targets.length === 1 && !('error' in results[0]!))
+      process.stderr.write(`# ${results[0]!.hash} (settings ${ctx.settingsCommit.slice(0, 10)}, templates ${ctx.templatesCommit.slice(0, 10)})\n`);
   }
   if (failed > 0 || problems.length > 0 || templateProblems.length > 0) process.exitCode = 1;
 }

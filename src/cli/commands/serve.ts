@@ -12,7 +12,11 @@ export function registerServe(program: Command): void {
     .description('run the netsync daemon (REST API, webhooks, scheduler)')
     .option('-c, --config <file>', 'netsync.yml to use (env NETSYNC_CONFIG)')
     .option('-p, --port <port>', 'override listen.port', portNumber)
-    .addOption(new Option('--log-format <format>', 'log lines: pretty (coloured, for a terminal), json, or auto (pretty on a TTY)').choices(['auto', 'pretty', 'json']).default('auto'))
+    .addOption(
+      new Option('--log-format <format>', 'log lines: pretty (coloured, for a terminal), json, or auto (pretty on a TTY)')
+        .choices(['auto', 'pretty', 'json'])
+        .default('auto'),
+    )
     .action(async (flags: { config?: string; port?: number; logFormat: LogFormat | 'auto' }) => {
       const loaded = await loadConfig(flags.config ?? process.env.NETSYNC_CONFIG);
       if (flags.port !== undefined) loaded.config.listen.port = flags.port;

@@ -15,9 +15,7 @@ interface StatusFlags extends ClientFlags {
 }
 
 export function renderStatusTable(devices: Device[], now: Date): string {
-  const sorted = [...devices].sort(
-    (a, b) => Number(a.synchronized) - Number(b.synchronized) || naturalCompare(a.hostname, b.hostname),
-  );
+  const sorted = [...devices].sort((a, b) => Number(a.synchronized) - Number(b.synchronized) || naturalCompare(a.hostname, b.hostname));
   const rows = sorted.map((d) => {
     const since = d.unsyncedSince ? formatDuration(now.getTime() - Date.parse(d.unsyncedSince)) : '-';
     return [d.hostname, d.type, d.state, d.synchronized ? 'yes' : 'NO', d.synchronized ? '-' : since, d.lastEvent ? lastCause(d.lastEvent) : '-'];

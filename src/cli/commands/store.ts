@@ -30,7 +30,9 @@ async function sourceFile(flags: MigrateFlags): Promise<string> {
   const loaded = await loadConfig(file);
   const { store } = loaded.config;
   if (store.kind !== 'lowdb') {
-    throw new NetsyncError('BAD_REQUEST', `the config${file ? ` ${file}` : ''} already uses the ${store.kind} store; name the lowdb file to copy with --from`, { store: store.kind });
+    throw new NetsyncError('BAD_REQUEST', `the config${file ? ` ${file}` : ''} already uses the ${store.kind} store; name the lowdb file to copy with --from`, {
+      store: store.kind,
+    });
   }
   return lowdbStorePath(store, { dataDir: loaded.resolvePath(loaded.config.dataDir), resolvePath: loaded.resolvePath });
 }
@@ -40,7 +42,10 @@ export function registerStore(program: Command): void {
   store
     .command('migrate')
     .description('copy a lowdb store (devices, history, records, meta) into a PostgreSQL store and compare the counts; stop the daemon first')
-    .option('--to <url>', 'the PostgreSQL store, postgres://user:password@host:5432/database (env NETSYNC_DATABASE_URL, which keeps the password out of the process list)')
+    .option(
+      '--to <url>',
+      'the PostgreSQL store, postgres://user:password@host:5432/database (env NETSYNC_DATABASE_URL, which keeps the password out of the process list)',
+    )
     .option('--from <file>', "the lowdb store file (default: the config's store, <dataDir>/store.json)")
     .option('-c, --config <file>', 'netsync.yml naming the lowdb store (env NETSYNC_CONFIG)')
     .option('--force', 'replace whatever the PostgreSQL store already holds')

@@ -59,7 +59,10 @@ export function renderJobSummary(job: Job): string {
     table.push([hostname, r.status, String(changedLines(r.diff)), oneLine(r.error ?? '', 100)]);
   }
   const counts = Object.values(job.perDevice).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  const summary = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || noneSelected(job);
+  const summary =
+    Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || noneSelected(job);
   return `${diffs(job)}${table.toString()}\njob ${job.id} ${job.status}${job.args.dryRun ? ' (dry run)' : ''}: ${summary}${job.error ? `\n${job.error}` : ''}\n`;
 }
 
@@ -68,15 +71,16 @@ function diffs(job: Job): string {
   return Object.entries(job.perDevice)
     .filter(([, r]) => (r.status === 'would-change' || r.status === 'drift') && r.diff)
     .sort(([a], [b]) => naturalCompare(a, b))
-    .map(([hostname, r]) => `${r.status === 'drift' ? `${hostname}: changed on the device outside netsync (running -> intended)` : `${hostname}: would change`}\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '')}\n`)
+    .map(
+      ([hostname, r]) =>
+        `${r.status === 'drift' ? `${hostname}: changed on the device outside netsync (running -> intended)` : `${hostname}: would change`}\n${r.diff!.replace(/^(Index:.*\n)?=+\n/, '')}\n`,
+    )
     .join('');
 }
 
 function noneSelected(job: Job): string {
   // Say why the table is empty (a --hostname target always selects its device).
-  return job.args.resync
-    ? 'no devices selected'
-    : 'no devices selected (only unsynchronized MANAGED devices are synced; --resync includes synchronized ones)';
+  return job.args.resync ? 'no devices selected' : 'no devices selected (only unsynchronized MANAGED devices are synced; --resync includes synchronized ones)';
 }
 
 function oneLine(text: string, max: number): string {
@@ -149,7 +153,10 @@ export function registerSync(program: Command): void {
     if (!flags.wait) {
       if (flags.json) printJson({ job_id: job.id, job });
       // Not "run it again with --wait": that would start a second job.
-      else process.stdout.write(`started job ${job.id} for ${(job.args.devices as string[]).length} devices; GET /api/v1/jobs/${job.id} shows its progress and results (next time, --wait waits for them)\n`);
+      else
+        process.stdout.write(
+          `started job ${job.id} for ${(job.args.devices as string[]).length} devices; GET /api/v1/jobs/${job.id} shows its progress and results (next time, --wait waits for them)\n`,
+        );
       return;
     }
     const finished = await waitForJob(client, job.id, !flags.json && Boolean(process.stderr.isTTY));

@@ -42,7 +42,12 @@ export function renderTransactionDetail(t: TransactionView, withDiffs: boolean):
     }),
     { cut: [6] },
   );
-  const diffs = withDiffs ? [...results.values()].filter((n) => n.diff).map((n) => `\n${n['node-id']}:\n${n.diff!.trimEnd()}\n`).join('') : '';
+  const diffs = withDiffs
+    ? [...results.values()]
+        .filter((n) => n.diff)
+        .map((n) => `\n${n['node-id']}:\n${n.diff!.trimEnd()}\n`)
+        .join('')
+    : '';
   return `${head.join('\n')}\n${table}\n${diffs}`;
 }
 
@@ -61,7 +66,14 @@ export function registerTransactions(program: Command): void {
       else process.stdout.write(renderTransactionList(transactions));
       return;
     }
-    const full = id.length >= 36 ? id : resolveIdPrefix(id, (await client.get<{ transactions: TransactionView[] }>('/api/v1/transactions')).transactions.map((t) => t.id), 'transaction');
+    const full =
+      id.length >= 36
+        ? id
+        : resolveIdPrefix(
+            id,
+            (await client.get<{ transactions: TransactionView[] }>('/api/v1/transactions')).transactions.map((t) => t.id),
+            'transaction',
+          );
     const { transaction } = await client.get<{ transaction: TransactionView }>(`/api/v1/transactions/${encodeURIComponent(full)}`);
     if (flags.json) printJson({ transaction });
     else process.stdout.write(renderTransactionDetail(transaction, flags.diff));

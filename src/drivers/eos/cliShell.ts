@@ -44,7 +44,9 @@ export class CliShell {
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       // No pty: no echo and no line editing, so replies come back whole.
       client.shell(false, (err, ch) =>
-        err ? reject(new NetsyncError('CLI_CLOSED', `${opts.hostname}: the device refused an interactive shell: ${err.message}`, { hostname: opts.hostname })) : resolve(ch),
+        err
+          ? reject(new NetsyncError('CLI_CLOSED', `${opts.hostname}: the device refused an interactive shell: ${err.message}`, { hostname: opts.hostname }))
+          : resolve(ch),
       ),
     );
     const shell = new CliShell(channel, opts);
@@ -58,7 +60,11 @@ export class CliShell {
   private onData(text: string): void {
     this.buffer += text;
     if (this.buffer.length > this.opts.maxOutputBytes) {
-      this.fail(new NetsyncError('CLI_OUTPUT_TOO_LARGE', `${this.opts.hostname}: command output exceeds ${this.opts.maxOutputBytes} bytes`, { hostname: this.opts.hostname }));
+      this.fail(
+        new NetsyncError('CLI_OUTPUT_TOO_LARGE', `${this.opts.hostname}: command output exceeds ${this.opts.maxOutputBytes} bytes`, {
+          hostname: this.opts.hostname,
+        }),
+      );
       this.channel.close();
       return;
     }
@@ -89,7 +95,12 @@ export class CliShell {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new NetsyncError('CLI_TIMEOUT', `${this.opts.hostname}: no prompt after ${what} within ${timeoutMs} ms`, { hostname: this.opts.hostname, command: what }));
+        reject(
+          new NetsyncError('CLI_TIMEOUT', `${this.opts.hostname}: no prompt after ${what} within ${timeoutMs} ms`, {
+            hostname: this.opts.hostname,
+            command: what,
+          }),
+        );
       }, timeoutMs);
       this.waiter = { resolve, reject, timer };
     });
@@ -113,7 +124,10 @@ export class CliShell {
     // Drop the echoed command line.
     const firstNl = text.indexOf('\n');
     if (text.slice(0, firstNl < 0 ? undefined : firstNl).trim() === command.trim()) text = firstNl < 0 ? '' : text.slice(firstNl + 1);
-    const errors = text.split('\n').filter((l) => l.trimStart().startsWith('%')).map((l) => l.trim());
+    const errors = text
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('%'))
+      .map((l) => l.trim());
     return { text, errors, prompt: this.prompt };
   }
 

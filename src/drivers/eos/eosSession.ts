@@ -76,7 +76,11 @@ export class EosSession implements DeviceSession {
     const out = await this.shell.run(command);
     if (out.errors.length) {
       if (out.errors.some((e) => /session is already in use/i.test(e))) throw this.sessionInUse(this.sessionName);
-      throw new NetsyncError('CLI_COMMAND_REJECTED', `${this.hostname}: ${what} refused: ${out.errors.join(' ')}`, { hostname: this.hostname, command: what, errors: out.errors });
+      throw new NetsyncError('CLI_COMMAND_REJECTED', `${this.hostname}: ${what} refused: ${out.errors.join(' ')}`, {
+        hostname: this.hostname,
+        command: what,
+        errors: out.errors,
+      });
     }
     return out;
   }

@@ -117,7 +117,12 @@ export class NetconfClient {
     const caps = this.opts.capabilities.map((c) => `<capability>${c}</capability>`).join('');
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new NetsyncError('NETCONF_NO_HELLO', `${this.opts.hostname}: no NETCONF hello within ${this.opts.helloTimeoutMs} ms`, { hostname: this.opts.hostname })),
+        () =>
+          reject(
+            new NetsyncError('NETCONF_NO_HELLO', `${this.opts.hostname}: no NETCONF hello within ${this.opts.helloTimeoutMs} ms`, {
+              hostname: this.opts.hostname,
+            }),
+          ),
         this.opts.helloTimeoutMs,
       );
       this.helloWaiter = {
@@ -160,7 +165,9 @@ export class NetconfClient {
     } catch (err) {
       this.reader = undefined;
       if (err instanceof NetsyncError) throw err;
-      throw new NetsyncError('NETCONF_BAD_XML', `${this.opts.hostname}: device sent malformed XML: ${(err as Error).message}`, { hostname: this.opts.hostname });
+      throw new NetsyncError('NETCONF_BAD_XML', `${this.opts.hostname}: device sent malformed XML: ${(err as Error).message}`, {
+        hostname: this.opts.hostname,
+      });
     }
   }
 
@@ -176,7 +183,12 @@ export class NetconfClient {
     clearTimeout(p.timer);
     const errors = msg.errors.filter((e) => e.severity === 'error');
     if (errors.length) return p.reject(new NetconfRpcError(this.opts.hostname, p.operation, errors));
-    p.resolve({ messageId: id, ok: msg.ok, warnings: msg.errors.filter((e) => e.severity === 'warning'), ...(msg.data !== undefined ? { data: msg.data } : {}) });
+    p.resolve({
+      messageId: id,
+      ok: msg.ok,
+      warnings: msg.errors.filter((e) => e.severity === 'warning'),
+      ...(msg.data !== undefined ? { data: msg.data } : {}),
+    });
   }
 
   private onHello(msg: ParsedMessage): void {

@@ -30,7 +30,7 @@ export class ReplyReader {
   /** Index in the current chunk where <data> content starts, while inside <data>. */
   private dataFrom: number | undefined;
   private dataParts: string[] = [];
-  private error: Partial<RpcErrorInfo> & { info: Record<string, string> } | undefined;
+  private error: (Partial<RpcErrorInfo> & { info: Record<string, string> }) | undefined;
   readonly message: ParsedMessage = { root: '', capabilities: [], ok: false, errors: [] };
 
   constructor() {

@@ -26,18 +26,55 @@ export const RANGE_CAP = 100_000;
 const PAD_CAP = 10_000;
 
 const FORBIDDEN = new Set([
-  'constructor', 'prototype', '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
-  'caller', 'callee', 'arguments', 'apply', 'call', 'bind', 'valueOf', 'toString', 'toLocaleString', 'hasOwnProperty',
-  'isPrototypeOf', 'propertyIsEnumerable',
+  'constructor',
+  'prototype',
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'caller',
+  'callee',
+  'arguments',
+  'apply',
+  'call',
+  'bind',
+  'valueOf',
+  'toString',
+  'toLocaleString',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
 ]);
 // Names such as `process` or `require` need no entry: lookups see own members only, and no template value has them.
 /** Bare names a template may not use as variables; `caller` stays usable (macros called with {% call %} receive it). */
 const FORBIDDEN_NAMES = new Set([...FORBIDDEN].filter((n) => n !== 'caller'));
 
 const STRING_METHODS = new Set([
-  'at', 'charAt', 'charCodeAt', 'codePointAt', 'concat', 'endsWith', 'includes', 'indexOf', 'lastIndexOf', 'normalize',
-  'padEnd', 'padStart', 'replace', 'replaceAll', 'slice', 'split', 'startsWith', 'substr', 'substring', 'toLowerCase',
-  'toUpperCase', 'trim', 'trimEnd', 'trimStart',
+  'at',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'concat',
+  'endsWith',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'normalize',
+  'padEnd',
+  'padStart',
+  'replace',
+  'replaceAll',
+  'slice',
+  'split',
+  'startsWith',
+  'substr',
+  'substring',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'trimEnd',
+  'trimStart',
 ]);
 // No concat: with range() capped, it would be the way to build arrays big enough to exhaust a render thread's heap.
 const ARRAY_METHODS = new Set(['at', 'includes', 'indexOf', 'join', 'lastIndexOf', 'slice']);

@@ -18,11 +18,7 @@ interface Op {
   result?: StepResult;
 }
 
-export async function applyPlan(
-  items: PlanItem[],
-  systems: Partial<Record<SourceName, InventorySource>>,
-  concurrency = 4,
-): Promise<ItemResult[]> {
+export async function applyPlan(items: PlanItem[], systems: Partial<Record<SourceName, InventorySource>>, concurrency = 4): Promise<ItemResult[]> {
   const work = items.filter((i) => (i.action === 'add' || i.action === 'delete') && i.steps.length > 0);
   const ops = work.flatMap((item) => item.steps.map((step): Op => ({ item, step })));
   const bySource = new Map<SourceName, Op[]>();

@@ -61,9 +61,7 @@ export function nextMembership(items: PlanItem[], results: ItemResult[], known: 
       key: item.key,
       hostname: item.hostname,
       sources,
-      ...(spec
-        ? { managementIp: spec.managementIp, port: spec.port, platform: spec.platform, transport: spec.transport, type: spec.type }
-        : {}),
+      ...(spec ? { managementIp: spec.managementIp, port: spec.port, platform: spec.platform, transport: spec.transport, type: spec.type } : {}),
       ...(item.intent === 'delete' ? { deleting: previous?.deleting ?? { reason: item.reason, since: now.toISOString() } } : {}),
     });
   }

@@ -16,8 +16,7 @@ import type { DeviceSpec, SourceDevice } from '../types.ts';
 import type { IdentityProbe, ProbeResult, ProbeTarget } from './identityProbe.ts';
 
 export type SourceRead =
-  | { source: SourceName; ok: true; devices: SourceDevice[] }
-  | { source: SourceName; ok: false; error: { code: string; message: string } };
+  { source: SourceName; ok: true; devices: SourceDevice[] } | { source: SourceName; ok: false; error: { code: string; message: string } };
 
 /** Membership recorded at the last sync: which systems held the device, and where it lives. */
 export interface KnownDevice {
@@ -287,7 +286,11 @@ function settle(item: PlanItem, result: ProbeResult, group: Draft[]): void {
     return;
   }
   if (shared && owner) {
-    return conflict(item, 'same_ip', `${addr} is also listed as '${owner.item.hostname}' and answers as '${result.hostname}'; keeping '${owner.item.hostname}'`);
+    return conflict(
+      item,
+      'same_ip',
+      `${addr} is also listed as '${owner.item.hostname}' and answers as '${result.hostname}'; keeping '${owner.item.hostname}'`,
+    );
   }
   if (item.intent === 'add') {
     conflict(item, 'hostname_mismatch', `${item.reason}, but ${addr} answers as '${result.hostname}'`);

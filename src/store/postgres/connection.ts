@@ -44,10 +44,14 @@ export function checkUrl(url: string): void {
   try {
     u = new URL(url);
   } catch {
-    throw new NetsyncError('CONFIG_INVALID', "the database URL (store.url, or --to) is not a URL; expected postgres://user:password@host:5432/database", { key: 'store.url' });
+    throw new NetsyncError('CONFIG_INVALID', 'the database URL (store.url, or --to) is not a URL; expected postgres://user:password@host:5432/database', {
+      key: 'store.url',
+    });
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new NetsyncError('CONFIG_INVALID', `the database URL (store.url, or --to) must start with postgres:// or postgresql://, not ${u.protocol}//`, { key: 'store.url' });
+    throw new NetsyncError('CONFIG_INVALID', `the database URL (store.url, or --to) must start with postgres:// or postgresql://, not ${u.protocol}//`, {
+      key: 'store.url',
+    });
   }
 }
 
@@ -90,15 +94,28 @@ export function storeError(err: unknown, url: string, doing: string): unknown {
   const target = urlTarget(url);
   const where = `the PostgreSQL store at ${target.host}:${target.port}/${target.database}`;
   const message = scrub(String(e.message ?? err), url);
-  if ((e.code && CONNECTION_CODES.has(e.code)) || /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)) {
-    return new NetsyncError('STORE_UNREACHABLE', `cannot reach ${where} while ${doing}: ${message}. Check that the server runs and store.url names it`, { ...target, cause: e.code ?? message }, { cause: err });
+  if (
+    (e.code && CONNECTION_CODES.has(e.code)) ||
+    /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+  ) {
+    return new NetsyncError(
+      'STORE_UNREACHABLE',
+      `cannot reach ${where} while ${doing}: ${message}. Check that the server runs and store.url names it`,
+      { ...target, cause: e.code ?? message },
+      { cause: err },
+    );
   }
   // Class 28: authentication; 3D000: no such database; 57P0x: server shutting down.
   if (e.code && (e.code.startsWith('28') || e.code === '3D000' || e.code.startsWith('57P0'))) {
     return new NetsyncError('STORE_UNREACHABLE', `cannot use ${where} while ${doing}: ${message}`, { ...target, sqlState: e.code }, { cause: err });
   }
   if (e.code === '57014') {
-    return new NetsyncError('STORE_TIMEOUT', `${where} did not answer in time while ${doing} (statement timeout): ${message}`, { ...target, sqlState: e.code }, { cause: err });
+    return new NetsyncError(
+      'STORE_TIMEOUT',
+      `${where} did not answer in time while ${doing} (statement timeout): ${message}`,
+      { ...target, sqlState: e.code },
+      { cause: err },
+    );
   }
   return new NetsyncError('STORE_FAILED', `${where} failed while ${doing}: ${message}`, { ...target, ...(e.code ? { sqlState: e.code } : {}) }, { cause: err });
 }

@@ -31,7 +31,9 @@ export class DeviceCache {
     if (Number(probe.rev ?? 0) === this.maxRev && Number(probe.n) === this.count) return this.ordered;
     const seen = this.maxRev;
     const rows = (
-      await db.query<{ key: string; rev: string; data: unknown }>('SELECT key, rev, CASE WHEN rev > $1 THEN data END AS data FROM devices ORDER BY position', [seen])
+      await db.query<{ key: string; rev: string; data: unknown }>('SELECT key, rev, CASE WHEN rev > $1 THEN data END AS data FROM devices ORDER BY position', [
+        seen,
+      ])
     ).rows;
     const next = new Map<string, Entry>();
     const stale: string[] = [];

@@ -29,7 +29,8 @@ export function countsOf(data: StoreData): StoreCounts {
 export async function countTables(db: Pick<pg.ClientBase, 'query'>): Promise<StoreCounts> {
   const one = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
   const records: Record<string, number> = {};
-  for (const r of (await db.query<{ collection: string; n: string }>('SELECT collection, count(*) AS n FROM records GROUP BY collection ORDER BY collection')).rows) {
+  for (const r of (await db.query<{ collection: string; n: string }>('SELECT collection, count(*) AS n FROM records GROUP BY collection ORDER BY collection'))
+    .rows) {
     records[r.collection] = Number(r.n);
   }
   return {

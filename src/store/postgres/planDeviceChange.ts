@@ -49,6 +49,7 @@ export function planDeviceChange(current: Map<string, Device>, change: DeviceCha
   }
   const closing: PlannedDeviceChange['closing'] = [];
   if (change.remove && change.remove.hostnames.length > 0) closing.push({ keys: change.remove.hostnames.map(hostnameKey), at: change.remove.at });
-  if (change.clearEvents && change.clearEvents.hostnames.length > 0) closing.push({ keys: change.clearEvents.hostnames.map(hostnameKey), at: change.clearEvents.at });
+  if (change.clearEvents && change.clearEvents.hostnames.length > 0)
+    closing.push({ keys: change.clearEvents.hostnames.map(hostnameKey), at: change.clearEvents.at });
   return { after, closing };
 }

@@ -87,9 +87,13 @@ export class PostgresStore implements Store {
         refuseNewerSchema(applied, this.where);
         const pending = shippedMigrations().filter((m) => !applied.includes(m));
         if (pending.length > 0) {
-          throw new NetsyncError('STORE_VERSION', `${this.where} has not been migrated to this netsync's schema (pending: ${pending.join(', ')}); start the daemon once to migrate it`, {
-            pending,
-          });
+          throw new NetsyncError(
+            'STORE_VERSION',
+            `${this.where} has not been migrated to this netsync's schema (pending: ${pending.join(', ')}); start the daemon once to migrate it`,
+            {
+              pending,
+            },
+          );
         }
         this.migrations = applied;
       } else {
@@ -282,7 +286,12 @@ export class PostgresStore implements Store {
     const rows =
       ids === 'all'
         ? (await db.query<{ id: string; data: unknown }>('SELECT id, data FROM records WHERE collection = $1 ORDER BY position', [collection])).rows
-        : (await db.query<{ id: string; data: unknown }>('SELECT id, data FROM records WHERE collection = $1 AND id = ANY($2) ORDER BY position', [collection, ids])).rows;
+        : (
+            await db.query<{ id: string; data: unknown }>('SELECT id, data FROM records WHERE collection = $1 AND id = ANY($2) ORDER BY position', [
+              collection,
+              ids,
+            ])
+          ).rows;
     return rows.map((r) => ({ id: r.id, value: checked(schema, r.data, collection, r.id, this.where) }));
   }
 
@@ -307,7 +316,11 @@ export class PostgresStore implements Store {
     return read(await this.listRecords(collection));
   }
 
-  async updateRecord<K extends CollectionName>(collection: K, id: string, apply: (current: Collections[K] | undefined) => Collections[K]): Promise<Collections[K]> {
+  async updateRecord<K extends CollectionName>(
+    collection: K,
+    id: string,
+    apply: (current: Collections[K] | undefined) => Collections[K],
+  ): Promise<Collections[K]> {
     return this.transact((view) => {
       const value = apply(view.record(collection, id));
       return { result: structuredClone(value), records: [{ collection, id, value }] };
@@ -366,10 +379,19 @@ export class PostgresStore implements Store {
       const before = await countTables(client);
       if (!isEmpty(before)) {
         if (!options.replace) {
-          const held = [`${before.devices} devices`, `${before.events} events`, `${Object.values(before.records).reduce((a, b) => a + b, 0)} records`, `${before.meta} meta entries`];
-          throw new NetsyncError('STORE_NOT_EMPTY', `${this.where} already holds ${held.join(', ')}; nothing was copied. Use an empty database, or --force to replace its content`, {
-            ...before,
-          });
+          const held = [
+            `${before.devices} devices`,
+            `${before.events} events`,
+            `${Object.values(before.records).reduce((a, b) => a + b, 0)} records`,
+            `${before.meta} meta entries`,
+          ];
+          throw new NetsyncError(
+            'STORE_NOT_EMPTY',
+            `${this.where} already holds ${held.join(', ')}; nothing was copied. Use an empty database, or --force to replace its content`,
+            {
+              ...before,
+            },
+          );
         }
         await clearTables(client);
       }

@@ -15,7 +15,8 @@ export function commitPages(ui: Ui): Router {
   const r = Router();
   r.get('/commits/:sha', async (req, res) => {
     const sha = String(req.params.sha).toLowerCase();
-    if (!FULL_SHA.test(sha)) throw new NetsyncError('VALIDATION_FAILED', `'${String(req.params.sha).slice(0, 80)}' is not a full commit id (40 or 64 hex digits)`, { field: 'sha' });
+    if (!FULL_SHA.test(sha))
+      throw new NetsyncError('VALIDATION_FAILED', `'${String(req.params.sha).slice(0, 80)}' is not a full commit id (40 or 64 hex digits)`, { field: 'sha' });
     const found = [];
     for (const repo of ui.gitops ? REPO_KINDS : []) {
       const info = await ui.gitops!.commitInfo(repo, sha).catch(() => undefined);

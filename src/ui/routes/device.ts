@@ -28,7 +28,16 @@ function formChoices(ui: Ui) {
 }
 
 function valuesOf(d: Device): DeviceFormValues {
-  return { hostname: d.hostname, managementIp: d.managementIp, port: String(d.port), platform: d.platform, transport: d.transport, type: d.type, groups: d.groups.join(', '), state: d.state };
+  return {
+    hostname: d.hostname,
+    managementIp: d.managementIp,
+    port: String(d.port),
+    platform: d.platform,
+    transport: d.transport,
+    type: d.type,
+    groups: d.groups.join(', '),
+    state: d.state,
+  };
 }
 
 function hostnameParam(req: Request): string {
@@ -87,7 +96,6 @@ function addDeviceRoutes(r: Router, ui: Ui): void {
       throw err;
     }
   });
-
 }
 
 /** The device page and its actions: sync, diff, state, mark unsynchronized. */
@@ -102,13 +110,28 @@ function deviceRoutes(r: Router, ui: Ui): void {
     const mode = field(req, 'mode');
     if (!['dry-run', 'sync', 'force'].includes(mode)) throw new NetsyncError('VALIDATION_FAILED', `unknown sync mode '${mode}' (dry-run, sync, force)`);
     const device = await ui.inventory.get(hostnameParam(req));
-    const job = await ui.syncto.start({ target: { kind: 'hostname', hostname: device.hostname }, dryRun: mode === 'dry-run', resync: true, force: mode === 'force', flags: {}, by: uiActor(req) });
+    const job = await ui.syncto.start({
+      target: { kind: 'hostname', hostname: device.hostname },
+      dryRun: mode === 'dry-run',
+      resync: true,
+      force: mode === 'force',
+      flags: {},
+      by: uiActor(req),
+    });
     res.redirect(303, `/jobs/${job.id}`);
   });
 
   r.post('/devices/:hostname/diff', requireOperator, async (req, res) => {
     const device = await ui.inventory.get(hostnameParam(req));
-    const started = await ui.syncto.start({ target: { kind: 'hostname', hostname: device.hostname }, dryRun: true, resync: true, force: false, flags: {}, by: uiActor(req), comment: 'show diff' });
+    const started = await ui.syncto.start({
+      target: { kind: 'hostname', hostname: device.hostname },
+      dryRun: true,
+      resync: true,
+      force: false,
+      flags: {},
+      by: uiActor(req),
+      comment: 'show diff',
+    });
     if (!req.get('hx-request')) return res.redirect(303, `/jobs/${started.id}`);
     const timeout = delay(DIFF_WAIT_MS, undefined, { ref: false });
     const job = (await Promise.race([ui.jobs.wait(started.id), timeout])) ?? (await ui.jobs.get(started.id));
@@ -129,7 +152,6 @@ function deviceRoutes(r: Router, ui: Ui): void {
     const device = await ui.inventory.manualUnsync(hostnameParam(req), reason, uiActor(req));
     res.redirect(303, path(device.hostname));
   });
-
 }
 
 /** Editing and deleting a device. */

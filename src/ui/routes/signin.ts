@@ -31,7 +31,13 @@ export function signinPages(ui: Ui): Router {
       if (!isNetsyncError(err)) throw err;
     }
     if (!principal || principal.role === 'anonymous') {
-      ui.page(req, res, 'signin.njk', { next, error: 'That token is not valid. Use an API token from the config (api.tokens) or the generated one in the data dir (api-token).' }, 401);
+      ui.page(
+        req,
+        res,
+        'signin.njk',
+        { next, error: 'That token is not valid. Use an API token from the config (api.tokens) or the generated one in the data dir (api-token).' },
+        401,
+      );
       return;
     }
     // A new session id on sign-in, so an id planted before cannot ride along (session fixation).

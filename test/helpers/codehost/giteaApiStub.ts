@@ -43,7 +43,12 @@ export const GITEA_DOC: OpenApiDoc = {
     '/repos/{owner}/{repo}/issues/{index}/comments': {
       get: {
         operationId: 'issueGetComments',
-        parameters: [...ownerRepo, { name: 'index', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } }, { name: 'before', in: 'query', schema: { type: 'string', format: 'date-time' } }],
+        parameters: [
+          ...ownerRepo,
+          { name: 'index', in: 'path', required: true, schema: { type: 'integer' } },
+          { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'before', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        ],
       },
       post: {
         operationId: 'issueCreateComment',

@@ -106,7 +106,14 @@ export class GithubApiStub extends OpenApiStub {
   }
 
   private commentJson(c: StubComment) {
-    return { id: c.id, node_id: `IC_${c.id}`, body: c.body, user: { login: c.user, id: 1 }, html_url: `https://github.com/${c.issue}`, created_at: '2026-01-01T00:00:00Z' };
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      body: c.body,
+      user: { login: c.user, id: 1 },
+      html_url: `https://github.com/${c.issue}`,
+      created_at: '2026-01-01T00:00:00Z',
+    };
   }
 }
 

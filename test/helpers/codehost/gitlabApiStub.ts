@@ -15,7 +15,16 @@ const noteBody = {
   required: true,
   content: {
     'application/json': {
-      schema: { type: 'object', required: ['body'], properties: { body: { type: 'string', maxLength: 1_000_000 }, internal: { type: 'boolean' }, created_at: { type: 'string' }, merge_request_diff_head_sha: { type: 'string' } } },
+      schema: {
+        type: 'object',
+        required: ['body'],
+        properties: {
+          body: { type: 'string', maxLength: 1_000_000 },
+          internal: { type: 'boolean' },
+          created_at: { type: 'string' },
+          merge_request_diff_head_sha: { type: 'string' },
+        },
+      },
     },
   },
 };

@@ -50,7 +50,9 @@ describe('alarms: REST, /metrics and check-unsynced against a running daemon', f
     minutes(30);
     const crit = await plugin();
     expect(crit.code).to.equal(2);
-    expect(crit.stdout).to.match(/^UNSYNCED CRITICAL - 2 devices unsynchronized longer than 1h: sw-1, sw-2 \| .* oldest=3660s;1800;3600;0 rejected_repos=0;;;0\n/);
+    expect(crit.stdout).to.match(
+      /^UNSYNCED CRITICAL - 2 devices unsynchronized longer than 1h: sw-1, sw-2 \| .* oldest=3660s;1800;3600;0 rejected_repos=0;;;0\n/,
+    );
     expect(crit.stdout).to.contain('\nsw-1: CRITICAL, unsynchronized since 2026-11-22T08:00:00.000Z (1h1m), last cause manual by api:ops');
     expect(crit.stdout).to.not.contain('lab-1');
     const http = await nagiosHttp();
@@ -72,7 +74,7 @@ describe('alarms: REST, /metrics and check-unsynced against a running daemon', f
     expect(bad.stdout).to.contain('401');
   });
 
-  it('honours the caller\'s thresholds (-w/-c and ?warning=&critical=)', async () => {
+  it("honours the caller's thresholds (-w/-c and ?warning=&critical=)", async () => {
     expect((await plugin('-w', '2h', '-c', '3h')).code).to.equal(0);
     expect((await nagiosHttp('?critical=2h')).status).to.equal(409);
     expect((await nagiosHttp('?critical=1hr')).status).to.equal(400);

@@ -92,7 +92,15 @@ describe('alarms: notification webhooks (generic receiver and a real Alertmanage
     expect(first.headers.authorization).to.equal('Bearer hook-secret-0123456789');
     expect(first.body).to.deep.include({ source: 'netsync', type: 'unsynced-alarm', state: 'CRITICAL' });
     expect(first.body.events).to.have.length(1);
-    expect(first.body.events[0]).to.deep.include({ status: 'firing', reason: 'new', hostname: 'sw-1', level: 'critical', since, cause: 'manual', by: 'api:ops' });
+    expect(first.body.events[0]).to.deep.include({
+      status: 'firing',
+      reason: 'new',
+      hostname: 'sw-1',
+      level: 'critical',
+      since,
+      cause: 'manual',
+      by: 'api:ops',
+    });
 
     const [alert] = await until('the alert in Alertmanager', async () => {
       const alerts = await am.api<{ labels: Record<string, string>; status: { state: string } }[]>('/api/v2/alerts');

@@ -99,7 +99,9 @@ scrape_configs:
       expect(counts.result[0]!.value[1]).to.equal('1'); // sw-2 synchronized, lab-1 UNMANAGED
 
       const rule = await p.waitFor('the alert rule to evaluate', async () => {
-        const data = await p.api<{ groups: { rules: { name: string; state: string; health: string; alerts: { labels: Record<string, string> }[] }[] }[] }>('/api/v1/rules');
+        const data = await p.api<{ groups: { rules: { name: string; state: string; health: string; alerts: { labels: Record<string, string> }[] }[] }[] }>(
+          '/api/v1/rules',
+        );
         const r = data.groups.flatMap((g) => g.rules).find((x) => x.name === 'NetsyncDeviceUnsynchronized');
         return r && r.state !== 'inactive' ? r : undefined;
       });

@@ -53,11 +53,50 @@ const param = fc.oneof(
 );
 
 const FIELDS = [
-  'hostname', 'managementIp', 'port', 'platform', 'transport', 'type', 'groups', 'state', 'interfaces', 'reason', 'neighbors',
-  'devices', 'config', 'expected_hash', 'comment', 'do_validate', 'do_confirmed_commit', 'confirm_timeout', 'do_rollback',
-  'skip_unreachable', 'concurrency', 'mode', 'diff', 'dry_run', 'wait', 'all', 'device_type', 'group', 'resync', 'force',
-  'ticket_ref', 'deviceA', 'deviceB', 'interfaceA', 'interfaceB', 'ipv4Network', 'ipv4Gateway', 'vlan', 'name', 'version',
-  'detail', 'description', 'enabled', ...PROTO,
+  'hostname',
+  'managementIp',
+  'port',
+  'platform',
+  'transport',
+  'type',
+  'groups',
+  'state',
+  'interfaces',
+  'reason',
+  'neighbors',
+  'devices',
+  'config',
+  'expected_hash',
+  'comment',
+  'do_validate',
+  'do_confirmed_commit',
+  'confirm_timeout',
+  'do_rollback',
+  'skip_unreachable',
+  'concurrency',
+  'mode',
+  'diff',
+  'dry_run',
+  'wait',
+  'all',
+  'device_type',
+  'group',
+  'resync',
+  'force',
+  'ticket_ref',
+  'deviceA',
+  'deviceB',
+  'interfaceA',
+  'interfaceB',
+  'ipv4Network',
+  'ipv4Gateway',
+  'vlan',
+  'name',
+  'version',
+  'detail',
+  'description',
+  'enabled',
+  ...PROTO,
 ];
 
 /** Values that fit the fields often enough to get past validation, but only ever point at loopback. */
@@ -105,7 +144,10 @@ function requestFor(routes: RouteEntry[]): fc.Arbitrary<FuzzRequest> {
         { weight: 8, arbitrary: fc.constant('application/json') },
         { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/merge-patch+json', undefined) },
       ),
-      token: fc.oneof({ weight: 8, arbitrary: fc.constant(OPERATOR_TOKEN) }, { weight: 1, arbitrary: fc.constantFrom(READ_TOKEN, 'wrong-token-0123456789', null) }),
+      token: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(OPERATOR_TOKEN) },
+        { weight: 1, arbitrary: fc.constantFrom(READ_TOKEN, 'wrong-token-0123456789', null) },
+      ),
       event: fc.constantFrom('push', 'ping', 'pull_request', 'issues', 'Push Hook', ''),
       signed: fc.boolean(),
       delivery: fc.option(text, { freq: 3 }),
@@ -116,7 +158,9 @@ function requestFor(routes: RouteEntry[]): fc.Arbitrary<FuzzRequest> {
       const headers: Record<string, string> = {};
       if (g.route.path.startsWith('/webhooks/')) {
         const raw = g.body ?? '';
-        const signature = createHmac('sha256', g.signed ? SECRET : 'not-the-secret').update(raw).digest('hex');
+        const signature = createHmac('sha256', g.signed ? SECRET : 'not-the-secret')
+          .update(raw)
+          .digest('hex');
         headers['x-github-event'] = g.event;
         headers['x-gitea-event'] = g.event;
         headers['x-gitlab-event'] = g.event;
@@ -159,7 +203,13 @@ describe('fuzz: every route of a real daemon (fast-check)', function () {
     });
     storePath = join(t.dir, 'store.json');
     for (const [i, hostname] of HOSTNAMES.entries()) {
-      const created = await t.call('POST', '/api/v1/devices', { hostname, managementIp: '127.0.0.1', port: i % 2 ? 1 : 9, platform: i % 2 ? 'netconf' : 'eos', type: 'ACCESS' });
+      const created = await t.call('POST', '/api/v1/devices', {
+        hostname,
+        managementIp: '127.0.0.1',
+        port: i % 2 ? 1 : 9,
+        platform: i % 2 ? 'netconf' : 'eos',
+        type: 'ACCESS',
+      });
       expect(created.status).to.equal(201);
     }
   });

@@ -21,7 +21,11 @@ function capturingLogger(lines: string[]): Logger {
 }
 
 async function raw(url: string, method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, ...headers }, ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}),
+  });
   const text = await res.text();
   return { status: res.status, text };
 }
@@ -43,7 +47,6 @@ function getWithBody(url: string, path: string, body: string): Promise<number> {
 }
 
 describe('API hardening (integration)', function () {
-
   describe('ids, bodies and refusal logging', () => {
     let t: TestDaemon;
     const lines: string[] = [];
@@ -113,11 +116,20 @@ describe('API hardening (integration)', function () {
     after(async () => f.cleanup());
 
     const post = (body: Buffer, signature: string, delivery = 'd-1') =>
-      raw(f.t.url, 'POST', '/webhooks/github', body, { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': delivery, 'x-hub-signature-256': signature });
+      raw(f.t.url, 'POST', '/webhooks/github', body, {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': delivery,
+        'x-hub-signature-256': signature,
+      });
     const sign = (data: Buffer | string) => `sha256=${createHmac('sha256', SECRET).update(data).digest('hex')}`;
 
     it('verifies the HMAC over the raw bytes: \\xff\\xfe signed as bytes is accepted, signed as U+FFFD text refused', async () => {
-      const body = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","hook_id":1,"repository":{"full_name":"netops/settings"}}')]);
+      const body = Buffer.concat([
+        Buffer.from('{"zen":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('","hook_id":1,"repository":{"full_name":"netops/settings"}}'),
+      ]);
       const overBytes = await post(body, sign(body));
       expect(overBytes.status, overBytes.text).to.be.oneOf([200, 202]);
       const overText = await post(body, sign(body.toString('utf8')));

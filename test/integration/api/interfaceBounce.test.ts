@@ -11,8 +11,7 @@ import { eosExec } from '../../helpers/labClient.ts';
 import type { LabSuite } from '../commit/labConfigs.ts';
 import { startLabSuite } from '../commit/labConfigs.ts';
 
-const EOS_CONFIG = (h: string) =>
-  `hostname ${h}\n!\ninterface Ethernet1\n   description uplink\n!\ninterface Ethernet2\n   shutdown\n!\nend\n`;
+const EOS_CONFIG = (h: string) => `hostname ${h}\n!\ninterface Ethernet1\n   description uplink\n!\ninterface Ethernet2\n   shutdown\n!\nend\n`;
 const NS = 'xmlns="urn:netsync:lab"';
 const NETCONF_CONFIG = (h: string) =>
   `<system ${NS}><hostname>${h}</hostname></system><interfaces ${NS}>` +
@@ -45,7 +44,8 @@ describe('interface bounce (daemon + lab)', function () {
     }
   }
   const bounce = (h: string, name: string) => t.call('POST', `/api/v1/devices/${h}/interfaces/${name}/bounce`, {});
-  const bounces = async (h: string) => (await t.call('GET', `/api/v1/devices/${h}/events`)).body.events.filter((e: { cause: string }) => e.cause === 'interface_bounced');
+  const bounces = async (h: string) =>
+    (await t.call('GET', `/api/v1/devices/${h}/events`)).body.events.filter((e: { cause: string }) => e.cause === 'interface_bounced');
   const device = async (h: string) => (await t.call('GET', `/api/v1/devices/${h}`)).body.device;
 
   /** A refusal: this status and code, and the device, its flap counters and netsync's history unchanged. */
@@ -67,7 +67,10 @@ describe('interface bounce (daemon + lab)', function () {
   before(async () => {
     suite = await startLabSuite(DEVICES);
     dir = await tempDir('netsync-bounce-');
-    t = await startTestDaemon({ dir, extra: { devices: { username: suite.lab.username, password: suite.lab.password, connectTimeoutMs: 5000, rpcTimeoutMs: 5000 } } });
+    t = await startTestDaemon({
+      dir,
+      extra: { devices: { username: suite.lab.username, password: suite.lab.password, connectTimeoutMs: 5000, rpcTimeoutMs: 5000 } },
+    });
     for (const x of DEVICES) {
       const res = await t.call('POST', '/api/v1/devices', {
         hostname: x.hostname,
@@ -80,7 +83,10 @@ describe('interface bounce (daemon + lab)', function () {
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect((await t.call('PUT', `/api/v1/devices/${x.hostname}/interfaces`, { interfaces: INVENTORY_INTERFACES })).status).to.equal(200);
     }
-    await t.daemon.syncStatus.markSynced(DEVICES.map((x) => x.hostname), { by: 'test' });
+    await t.daemon.syncStatus.markSynced(
+      DEVICES.map((x) => x.hostname),
+      { by: 'test' },
+    );
   });
 
   afterEach(() => {
@@ -112,7 +118,11 @@ describe('interface bounce (daemon + lab)', function () {
     // A device write like any other: journaled, so a restart during it would be recovered.
     const runs = (await t.daemon.writes.journal.list()).filter((r) => r.kind === 'bounce');
     expect(runs).to.have.length(1);
-    expect(runs[0]).to.deep.include({ status: 'ended', detail: 'interface Ethernet1', devices: [{ hostname: 'bn-eos-1', phase: 'bounce', outcome: 'complete' }] });
+    expect(runs[0]).to.deep.include({
+      status: 'ended',
+      detail: 'interface Ethernet1',
+      devices: [{ hostname: 'bn-eos-1', phase: 'bounce', outcome: 'complete' }],
+    });
   });
 
   it('NETCONF: enabled absent and enabled=true both come back exactly; each interface flaps once', async () => {

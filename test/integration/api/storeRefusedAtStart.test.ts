@@ -32,7 +32,10 @@ describe('daemon start on a store that fails its checks', function () {
       const bytes = JSON.stringify(file);
       await writeFile(path, bytes);
       let err: unknown;
-      await startTestDaemon({ dir, extra: seed }).then((t) => t.stop(), (e: unknown) => (err = e));
+      await startTestDaemon({ dir, extra: seed }).then(
+        (t) => t.stop(),
+        (e: unknown) => (err = e),
+      );
       expect(err).to.be.instanceOf(NetsyncError).with.property('code', code);
       expect((err as Error).message).to.contain(path);
       expect(await readFile(path, 'utf8')).to.equal(bytes);

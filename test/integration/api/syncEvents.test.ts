@@ -12,7 +12,10 @@ describe('API sync events', () => {
   /** Creates devices and marks them all synchronized, as if a sync had just verified them. */
   async function seed(devices: Record<string, unknown>[]) {
     for (const d of devices) expect((await t.call('POST', '/api/v1/devices', d)).status).to.equal(201);
-    await t.daemon.syncStatus.markSynced(devices.map((d) => String(d.hostname)), { by: 'test' });
+    await t.daemon.syncStatus.markSynced(
+      devices.map((d) => String(d.hostname)),
+      { by: 'test' },
+    );
   }
 
   async function syncState(): Promise<Record<string, { synchronized: boolean; cause: string | undefined }>> {
@@ -24,7 +27,11 @@ describe('API sync events', () => {
 
   async function unsynced(): Promise<Record<string, string | undefined>> {
     const state = await syncState();
-    return Object.fromEntries(Object.entries(state).filter(([, s]) => !s.synchronized).map(([h, s]) => [h, s.cause]));
+    return Object.fromEntries(
+      Object.entries(state)
+        .filter(([, s]) => !s.synchronized)
+        .map(([h, s]) => [h, s.cause]),
+    );
   }
 
   beforeEach(async () => {

@@ -47,8 +47,21 @@ describe('checks: the HTML page in Chromium', function () {
       baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
       headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
       devices: [
-        { hostname: 'sw-1', type: 'ACCESS', platform: 'eos', reason: `settings ${HOSTILE}`, before: { ok: true, config: 'vlan 10\n' }, after: { ok: true, config: `vlan 10\nbanner ${HOSTILE}\n` } },
-        { hostname: 'sw-2', type: 'ACCESS', platform: 'eos', reason: 'templates eos/access.j2', after: { ok: false, error: { message: "undefined variable 'vlan'", template: 'eos/access.j2', line: 4 } } },
+        {
+          hostname: 'sw-1',
+          type: 'ACCESS',
+          platform: 'eos',
+          reason: `settings ${HOSTILE}`,
+          before: { ok: true, config: 'vlan 10\n' },
+          after: { ok: true, config: `vlan 10\nbanner ${HOSTILE}\n` },
+        },
+        {
+          hostname: 'sw-2',
+          type: 'ACCESS',
+          platform: 'eos',
+          reason: 'templates eos/access.j2',
+          after: { ok: false, error: { message: "undefined variable 'vlan'", template: 'eos/access.j2', line: 4 } },
+        },
       ],
     });
     const check: CheckRecord = {

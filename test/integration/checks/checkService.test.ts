@@ -69,7 +69,7 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
   afterEach(async () => {
     await stub.stop();
     await f.cleanup();
-    expect(stub.violations, 'requests that do not match GitHub\'s OpenAPI description').to.deep.equal([]);
+    expect(stub.violations, "requests that do not match GitHub's OpenAPI description").to.deep.equal([]);
   });
 
   /** Commits `edits` on a new branch off `from` in a repo and pushes the branch (a PR head); returns its sha. */
@@ -207,7 +207,24 @@ describe('checks: CheckService with impact + render and the GitHub stand-in', fu
     const pr = event(prPayload('synchronize', heads[0]!, base));
     for (const [i, head] of heads.entries()) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
-      await records.save({ id: CheckRecords.newId(), provider: 'github', repo: pr.repo, number: pr.number, action: 'synchronize', repoKind: 'templates', baseSha: base, headSha: head, baseRef: 'main', headRef: 'feature', context: 'netsync/impact', state: 'pending', description: 'computing', publishErrors: [], createdAt: at, updatedAt: at });
+      await records.save({
+        id: CheckRecords.newId(),
+        provider: 'github',
+        repo: pr.repo,
+        number: pr.number,
+        action: 'synchronize',
+        repoKind: 'templates',
+        baseSha: base,
+        headSha: head,
+        baseRef: 'main',
+        headRef: 'feature',
+        context: 'netsync/impact',
+        state: 'pending',
+        description: 'computing',
+        publishErrors: [],
+        createdAt: at,
+        updatedAt: at,
+      });
     }
     expect(await service.resumeInterrupted()).to.equal(2);
     await service.idle();

@@ -43,12 +43,27 @@ describe('checks: GitPullRequestSource over smart HTTP', function () {
       const url = `${server.url}/templates.git`;
       const mirror = new GitRepo({ name: 'templates', url, branch: 'main', token: 'repo-token-123' }, join(tmp.dir, 'mirror.git'));
       expect(await mirror.fetch()).to.equal(newMain);
-      const missing = await mirror.commitInfo(head).then(() => 'present', () => 'missing');
+      const missing = await mirror.commitInfo(head).then(
+        () => 'present',
+        () => 'missing',
+      );
       expect(missing, 'the PR head is on no branch, so a branch fetch does not bring it').to.equal('missing');
 
       const other = new GitRepo({ name: 'settings', path: repo.bare, branch: 'main' }, join(tmp.dir, 'unused'));
       const source = new GitPullRequestSource({ templates: mirror, settings: other }, { templates: { url, token: 'repo-token-123' } });
-      const pr: PullRequestEvent = { provider, repo: 'netops/templates', number: 3, title: 't', action: 'opened', baseRef: 'main', headSha: head, headRef: 'feature', draft: false, repoKind: 'templates', ...(provider === 'github' ? { baseSha: newMain } : {}) };
+      const pr: PullRequestEvent = {
+        provider,
+        repo: 'netops/templates',
+        number: 3,
+        title: 't',
+        action: 'opened',
+        baseRef: 'main',
+        headSha: head,
+        headRef: 'feature',
+        draft: false,
+        repoKind: 'templates',
+        ...(provider === 'github' ? { baseSha: newMain } : {}),
+      };
       expect(source.repoOf(pr)).to.equal('templates');
       expect(await source.prepare('templates', pr)).to.deep.equal({ baseSha: base });
       expect((await mirror.commitInfo(head)).sha).to.equal(head);
@@ -60,7 +75,18 @@ describe('checks: GitPullRequestSource over smart HTTP', function () {
     const url = `${server.url}/settings.git`;
     const mirror = new GitRepo({ name: 'settings', url, branch: 'main', token: 'repo-token-123' }, join(tmp.dir, 'm.git'));
     const source = new GitPullRequestSource({ settings: mirror, templates: mirror }, { settings: { url, token: 'wrong' } });
-    const pr: PullRequestEvent = { provider: 'github', repo: 'netops/settings', number: 1, title: 't', action: 'opened', baseRef: 'main', headSha: 'a'.repeat(40), headRef: 'f', draft: false, repoKind: 'settings' };
+    const pr: PullRequestEvent = {
+      provider: 'github',
+      repo: 'netops/settings',
+      number: 1,
+      title: 't',
+      action: 'opened',
+      baseRef: 'main',
+      headSha: 'a'.repeat(40),
+      headRef: 'f',
+      draft: false,
+      repoKind: 'settings',
+    };
     const err = await source.prepare('settings', pr).catch((e: { code?: string }) => e);
     expect((err as { code?: string }).code).to.equal('GIT_FETCH_FAILED');
     expect(server.refused).to.be.greaterThan(0);

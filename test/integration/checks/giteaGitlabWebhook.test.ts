@@ -96,8 +96,22 @@ describe('checks: Gitea and GitLab webhooks through the daemon', function () {
       object_kind: 'merge_request',
       event_type: 'merge_request',
       user: { username: 'ada' },
-      project: { id: 12, path_with_namespace: REPO, git_http_url: 'https://gitlab.example.net/netops/templates.git', web_url: 'https://gitlab.example.net/netops/templates' },
-      object_attributes: { iid: 3, title: 'Enable routing', action, source_branch: 'feature', target_branch: 'main', draft: false, last_commit: { id: head }, ...(oldrev ? { oldrev } : {}) },
+      project: {
+        id: 12,
+        path_with_namespace: REPO,
+        git_http_url: 'https://gitlab.example.net/netops/templates.git',
+        web_url: 'https://gitlab.example.net/netops/templates',
+      },
+      object_attributes: {
+        iid: 3,
+        title: 'Enable routing',
+        action,
+        source_branch: 'feature',
+        target_branch: 'main',
+        draft: false,
+        last_commit: { id: head },
+        ...(oldrev ? { oldrev } : {}),
+      },
     });
     const send = (body: unknown) => post(`${f.t.url}/webhooks/gitlab`, { 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': SECRET }, body);
     const head1 = pushTo('refs/merge-requests/3/head', 'ip routing');

@@ -17,7 +17,10 @@ import type { GitOpsFixture } from '../../helpers/gitopsDaemon.ts';
 import { startGitOps } from '../../helpers/gitopsDaemon.ts';
 
 const TOKEN = 'ghs_hostile_diff_token_01';
-const event = (head: string, base: string): PullRequestEvent => ({ ...parsePullRequestEvent('github', githubPullRequestPayload('opened', { head, base }))!, repoKind: 'templates' });
+const event = (head: string, base: string): PullRequestEvent => ({
+  ...parsePullRequestEvent('github', githubPullRequestPayload('opened', { head, base }))!,
+  repoKind: 'templates',
+});
 /** An access template rendering 20,000 lines that share none with another `tag`'s. */
 const hostile = (tag: string) => `{% for i in range(0, 20000) %}${tag} line {{ i }} {{ (i * 7919) % 10007 }}\n{% endfor %}`;
 

@@ -20,7 +20,10 @@ describe('checks: netsync impact --render (CLI)', function () {
     settings = makeRepo(tmp.dir, 'settings', join(EXAMPLES, 'settings'));
     templates = makeRepo(tmp.dir, 'templates', join(EXAMPLES, 'templates'));
     config = join(tmp.dir, 'netsync.yml');
-    writeFileSync(config, `dataDir: ${join(tmp.dir, 'data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${settings.bare} }\n  templates: { path: ${templates.bare} }\n`);
+    writeFileSync(
+      config,
+      `dataDir: ${join(tmp.dir, 'data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${settings.bare} }\n  templates: { path: ${templates.bare} }\n`,
+    );
   });
   after(() => tmp.cleanup());
 
@@ -28,7 +31,9 @@ describe('checks: netsync impact --render (CLI)', function () {
 
   it('markdown: the PR comment with the table and diffs, secrets masked', async () => {
     const base = templates.head();
-    const head = templates.commitAndPush({ 'eos/base.j2': `${'{# EOS: hostname and VLANs #}'}\nhostname {{ hostname }}\nsnmp-server community {{ secrets.snmp }} ro\n` });
+    const head = templates.commitAndPush({
+      'eos/base.j2': `${'{# EOS: hostname and VLANs #}'}\nhostname {{ hostname }}\nsnmp-server community {{ secrets.snmp }} ro\n`,
+    });
     const { code, stdout, stderr } = await impact('--repo', 'templates', '--from', base, '--to', head, '--render', '--format', 'markdown');
     expect(code, stderr).to.equal(0);
     expect(stdout.startsWith(COMMENT_MARKER)).to.equal(true);
@@ -66,9 +71,15 @@ describe('checks: netsync impact --render (CLI)', function () {
     // Templates as shipped (the tests above leave a broken one at the head of theirs).
     const ciTemplates = makeRepo(tmp.dir, 'templates-ci', join(EXAMPLES, 'templates'));
     const ciConfig = join(tmp.dir, 'netsync-ci.yml');
-    writeFileSync(ciConfig, `dataDir: ${join(tmp.dir, 'ci-data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${ci} }\n  templates: { path: ${ciTemplates.bare} }\n`);
+    writeFileSync(
+      ciConfig,
+      `dataDir: ${join(tmp.dir, 'ci-data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${ci} }\n  templates: { path: ${ciTemplates.bare} }\n`,
+    );
     const mergeBase = git(ci, 'merge-base', 'origin/main', 'HEAD');
-    const { code, stdout, stderr } = await runCli(['impact', '-c', ciConfig, '--repo', 'settings', '--from', mergeBase, '--to', 'HEAD', '--render', '--format', 'markdown'], env);
+    const { code, stdout, stderr } = await runCli(
+      ['impact', '-c', ciConfig, '--repo', 'settings', '--from', mergeBase, '--to', 'HEAD', '--render', '--format', 'markdown'],
+      env,
+    );
     expect(code, stderr).to.equal(0);
     expect(stdout).to.contain(`→ head \`${git(ci, 'rev-parse', 'HEAD').slice(0, 12)}\``);
     expect(stdout).to.match(/\| eos-access-2 \| ACCESS \| settings access\/interfaces\.yml \|/);

@@ -20,7 +20,6 @@ const SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const LONG = `render failed on sw-3: ${'x'.repeat(200)}`;
 
 describe('checks publishers', function () {
-
   describe('GitHub (validated against @octokit/openapi)', () => {
     let stub: GithubApiStub;
     const pr: PullRequestRef = { provider: 'github', repo: 'Codertocat/Hello-World', number: 2, headSha: SHA };
@@ -36,7 +35,12 @@ describe('checks publishers', function () {
     it('sets pending then success on the head SHA with the context and target_url', async () => {
       const gh = new GithubPublisher({ token: TOKEN, baseUrl: stub.url });
       await gh.setStatus(pr, { state: 'pending', description: 'computing impact', context: 'netsync/impact', targetUrl: 'http://netsync.test/checks/abc' });
-      await gh.setStatus(pr, { state: 'success', description: '12 devices: 10 ACCESS, 2 DIST', context: 'netsync/impact', targetUrl: 'http://netsync.test/checks/abc' });
+      await gh.setStatus(pr, {
+        state: 'success',
+        description: '12 devices: 10 ACCESS, 2 DIST',
+        context: 'netsync/impact',
+        targetUrl: 'http://netsync.test/checks/abc',
+      });
       expect(stub.violations).to.deep.equal([]);
       expect(stub.statuses.map((s) => [s.repo, s.sha, s.state, s.context])).to.deep.equal([
         ['Codertocat/Hello-World', SHA, 'pending', 'netsync/impact'],
@@ -53,7 +57,9 @@ describe('checks publishers', function () {
 
       // The stand-in itself must refuse what GitHub refuses, or the test above proves nothing.
       const raw = new Octokit({ auth: TOKEN, baseUrl: stub.url, log: { debug() {}, info() {}, warn() {}, error() {} } });
-      const err = await raw.rest.repos.createCommitStatus({ owner: 'o', repo: 'r', sha: SHA, state: 'failure', description: 'y'.repeat(141) }).catch((e: unknown) => e);
+      const err = await raw.rest.repos
+        .createCommitStatus({ owner: 'o', repo: 'r', sha: SHA, state: 'failure', description: 'y'.repeat(141) })
+        .catch((e: unknown) => e);
       expect((err as { status?: number }).status).to.equal(422);
       expect(stub.violations).to.have.length(1);
       stub.violations.length = 0;
@@ -135,9 +141,12 @@ describe('checks publishers', function () {
         expect(stub.statuses.map((s) => s.state)).to.deep.equal(['pending', 'failure']);
         expect([...String(stub.statuses[1]!.description)].length).to.be.at.most(140);
         expect(b).to.deep.equal({ id: a.id, created: false });
-        expect(stub.commentsOn(pr.repo, pr.number).filter((c) => c.body.includes(COMMENT_MARKER)).map((c) => c.body)).to.deep.equal([
-          `${COMMENT_MARKER}\ntwo`,
-        ]);
+        expect(
+          stub
+            .commentsOn(pr.repo, pr.number)
+            .filter((c) => c.body.includes(COMMENT_MARKER))
+            .map((c) => c.body),
+        ).to.deep.equal([`${COMMENT_MARKER}\ntwo`]);
       } finally {
         await stub.stop();
       }
@@ -151,7 +160,9 @@ describe('checks publishers', function () {
     await Promise.all([gitea.start(), gitlab.start()]);
     try {
       const send = (url: string, method: string, headers: Record<string, string>, body?: unknown) =>
-        fetch(url, { method, headers: { ...headers, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then((r) => r.status);
+        fetch(url, { method, headers: { ...headers, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(
+          (r) => r.status,
+        );
       const gt = { authorization: `token ${TOKEN}` };
       expect(await send(`${gitea.url}/repos/o/r/issues/7/comments?page=2&limit=50`, 'GET', gt)).to.equal(422); // issueGetComments takes no paging
       expect(await send(`${gitea.url}/repos/o/r/issues/7/comments`, 'POST', gt, { text: 'hi' })).to.equal(422);

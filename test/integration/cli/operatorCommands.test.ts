@@ -38,7 +38,9 @@ describe('CLI: the operator commands against a running daemon', function () {
     const one = await cli('jobs', jobId.slice(0, 8));
     expect(one).to.contain(`job ${jobId} (syncto) FINISHED`);
     expect(one).to.match(/│ eos-access-1 +│ synced +│ \d+ +│/);
-    expect(one).to.match(/\neos-access-1 \(synced\):\n/).and.match(/^\+vlan 10$/m);
+    expect(one)
+      .to.match(/\neos-access-1 \(synced\):\n/)
+      .and.match(/^\+vlan 10$/m);
     expect(await cli('jobs', jobId, '--no-diff')).to.not.contain('eos-access-1 (synced):');
     expect(JSON.parse(await cli('jobs', jobId.slice(0, 8), '--json')).job.perDevice['nc-core-1'].status).to.equal('synced');
     const missing = await runCli(['jobs', 'ffffffff'], env);
@@ -47,7 +49,11 @@ describe('CLI: the operator commands against a running daemon', function () {
   });
 
   it("history HOST shows why a device is unsynchronized: the author's name and a short commit", async () => {
-    const commit = await loop.push('settings', { 'access/interfaces.yml': 'interfaces:\n  - { name: Ethernet1, description: history test, vlan: 10 }\n' }, 'access: history');
+    const commit = await loop.push(
+      'settings',
+      { 'access/interfaces.yml': 'interfaces:\n  - { name: Ethernet1, description: history test, vlan: 10 }\n' },
+      'access: history',
+    );
     const out = await cli('history', 'eos-access-1');
     expect(out).to.match(new RegExp(`│ settings_changed +│ Ada Engineer +│ ${commit.slice(0, 8)} +│ OPEN +│ settings access/interfaces\\.yml`));
     expect(out).to.match(new RegExp(`│ synchronized +│ job:${jobId.slice(0, 8)} +│ job ${jobId.slice(0, 8)} +│`));
@@ -62,7 +68,9 @@ describe('CLI: the operator commands against a running daemon', function () {
     await loop.push('settings', { 'access/broken.yml': 'vlans: [1, 2\n' }, 'broken yaml');
     const head = git('settings');
     const status = await cli('status');
-    expect(status.split('\n')[0]).to.match(new RegExp(`^!! settings head ${head.slice(0, 8)} REJECTED for \\d+s: the last known-good commit ${good.slice(0, 8)} stays in force`));
+    expect(status.split('\n')[0]).to.match(
+      new RegExp(`^!! settings head ${head.slice(0, 8)} REJECTED for \\d+s: the last known-good commit ${good.slice(0, 8)} stays in force`),
+    );
     const repos = await cli('repos');
     expect(repos).to.match(new RegExp(`│ settings +│ ${head.slice(0, 8)} │ ${good.slice(0, 8)} +│ REJECTED for \\d+s: access/broken\\.yml: `));
     expect(repos).to.match(/│ templates +│ [0-9a-f]{8} │ [0-9a-f]{8} +│ ok/);

@@ -37,7 +37,10 @@ describe('CLI: status and devices import', () => {
 
   it('refuses an inventory file with a bad entry, naming it, and imports nothing (exit 2)', async () => {
     const bad = join(t.dir, 'bad.yml');
-    await writeFile(bad, '- { hostname: ok-1, managementIp: 10.0.0.1, platform: eos, type: ACCESS }\n- { hostname: bad, managementIp: nope, platform: eos, type: ACCESS }\n');
+    await writeFile(
+      bad,
+      '- { hostname: ok-1, managementIp: 10.0.0.1, platform: eos, type: ACCESS }\n- { hostname: bad, managementIp: nope, platform: eos, type: ACCESS }\n',
+    );
     const r = await runCli(['devices', 'import', bad], { NETSYNC_URL: t.url, NETSYNC_TOKEN: OPERATOR_TOKEN });
     expect(r.code).to.equal(2);
     expect(r.stderr).to.contain('entry 2').and.contain('managementIp');
@@ -52,7 +55,10 @@ describe('CLI: status and devices import', () => {
       type: 'ACCESS',
     }));
     await t.call('POST', '/api/v1/devices/import', { devices });
-    await t.daemon.syncStatus.markSynced(devices.slice(3).map((d) => d.hostname), { by: 'test' });
+    await t.daemon.syncStatus.markSynced(
+      devices.slice(3).map((d) => d.hostname),
+      { by: 'test' },
+    );
     await t.call('POST', '/api/v1/devices/access-0500/unsync', { reason: 'maintenance' });
 
     const r = await runCli(['status'], { NETSYNC_URL: t.url, NETSYNC_TOKEN: READ_TOKEN });
@@ -93,7 +99,13 @@ describe('CLI: status and devices import', () => {
   });
 
   it('exits 2 for a usage error in a subcommand, before contacting anyone', async () => {
-    const cases = [['status', '--bogus'], ['inventory', 'sync', '--timeout', 'soon'], ['sync', '--all', '--confirm-timeout', '0'], ['serve', '--port', 'abc'], ['serve', '--port', '99999']];
+    const cases = [
+      ['status', '--bogus'],
+      ['inventory', 'sync', '--timeout', 'soon'],
+      ['sync', '--all', '--confirm-timeout', '0'],
+      ['serve', '--port', 'abc'],
+      ['serve', '--port', '99999'],
+    ];
     const results = await Promise.all(cases.map((args) => runCli(args, { NETSYNC_URL: 'http://127.0.0.1:1', NETSYNC_TOKEN: READ_TOKEN })));
     for (const [i, r] of results.entries()) expect(r.code, cases[i]!.join(' ')).to.equal(2);
   });
@@ -124,7 +136,10 @@ describe('CLI: serve with a bad config', () => {
   });
 
   /** Starts a daemon, then `netsync serve` with the config `yaml` gives, beside it; `check` runs while the first daemon still does. */
-  async function serveBesideRunning(yaml: (running: TestDaemon, dir: string) => string, check: (r: CliResult, running: TestDaemon) => Promise<void>): Promise<void> {
+  async function serveBesideRunning(
+    yaml: (running: TestDaemon, dir: string) => string,
+    check: (r: CliResult, running: TestDaemon) => Promise<void>,
+  ): Promise<void> {
     const running = await startTestDaemon();
     const dir = await tempDir();
     const file = join(dir, 'netsync.yml');
@@ -144,7 +159,9 @@ describe('CLI: serve with a bad config', () => {
       async (r, running) => {
         expect(r.code).to.equal(1);
         expect(r.stderr).to.contain('STORE_LOCKED').and.contain(join(running.dir, 'store.json')).and.contain(`pid ${process.pid}`);
-        expect((await running.call('POST', '/api/v1/devices', { hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' })).status).to.equal(201);
+        expect(
+          (await running.call('POST', '/api/v1/devices', { hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' })).status,
+        ).to.equal(201);
       },
     );
   });
@@ -154,7 +171,10 @@ describe('CLI: serve with a bad config', () => {
       (running, dir) => `listen: { host: 127.0.0.1, port: ${new URL(running.url).port} }\ndataDir: ${dir}\n`,
       async (r, running) => {
         expect(r.code).to.equal(1);
-        expect(r.stderr).to.contain('LISTEN_FAILED').and.contain(`127.0.0.1:${new URL(running.url).port}`).and.contain('already in use');
+        expect(r.stderr)
+          .to.contain('LISTEN_FAILED')
+          .and.contain(`127.0.0.1:${new URL(running.url).port}`)
+          .and.contain('already in use');
         expect(r.stderr).not.to.contain('    at ');
       },
     );

@@ -18,7 +18,10 @@ import { until } from '../../helpers/until.ts';
 import type { LabSuite } from '../commit/labConfigs.ts';
 import { canonical, labConfig, startLabSuite } from '../commit/labConfigs.ts';
 
-const DEVICES = ['cl-nc-1', 'cl-eos-1', 'cl-nc-2'].map((hostname) => ({ hostname, platform: hostname.includes('eos') ? ('eos' as const) : ('netconf' as const) }));
+const DEVICES = ['cl-nc-1', 'cl-eos-1', 'cl-nc-2'].map((hostname) => ({
+  hostname,
+  platform: hostname.includes('eos') ? ('eos' as const) : ('netconf' as const),
+}));
 
 describe('cluster on PostgreSQL (adapters)', function () {
   this.timeout(120_000);
@@ -56,7 +59,9 @@ describe('cluster on PostgreSQL (adapters)', function () {
     expect(await b.tryLockDevice('sw-1', 'tx-2')).to.equal(true);
     await b.unlockDevice('sw-1', 'tx-2');
     // No lock connection is left open once its owner holds nothing.
-    const open = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'");
+    const open = await db.pool.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'",
+    );
     expect(open.rows[0].n).to.equal(0);
     const holders = await db.pool.query('SELECT count(*)::int AS n FROM netsync_lock_holders');
     expect(holders.rows[0].n).to.equal(0);
@@ -74,7 +79,9 @@ describe('cluster on PostgreSQL (adapters)', function () {
     expect(await b.lockHolder('sw-a')).to.equal(undefined);
     expect(await b.tryLockDevices(['sw-a', 'sw-b'], 'tx-b')).to.deep.equal({ locked: ['sw-a', 'sw-b'] });
     await b.unlockDevices(['sw-a', 'sw-b', 'sw-c'], 'tx-b');
-    const open = await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'");
+    const open = await db.pool.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'",
+    );
     expect(open.rows[0].n).to.equal(0);
   });
 
@@ -82,7 +89,9 @@ describe('cluster on PostgreSQL (adapters)', function () {
     const a = locksFor('replica-a');
     const b = locksFor('replica-b');
     expect(await a.tryLockDevice('sw-2', 'tx-dead')).to.equal(true);
-    await db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'");
+    await db.pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'",
+    );
     await until(async () => (await b.tryLockDevice('sw-2', 'tx-next')) === true, 'the lock to be free after its connection died');
     expect(await a.lockHolder('sw-2')).to.equal('tx-next (replica replica-b)');
     await a.unlockDevice('sw-2', 'tx-dead'); // a no-op: that session is gone
@@ -92,7 +101,9 @@ describe('cluster on PostgreSQL (adapters)', function () {
   describe('two overlapping transactions on lab devices, started at the same moment', () => {
     let suite: LabSuite;
     before(async () => {
-      suite = await startLabSuite(DEVICES.map((d) => ({ ...d, initialConfig: labConfig(d.platform, { hostname: d.hostname, vlan: 10, description: 'baseline' }) })));
+      suite = await startLabSuite(
+        DEVICES.map((d) => ({ ...d, initialConfig: labConfig(d.platform, { hostname: d.hostname, vlan: 10, description: 'baseline' }) })),
+      );
     });
     after(async () => {
       await suite?.stop();
@@ -103,7 +114,12 @@ describe('cluster on PostgreSQL (adapters)', function () {
       const item = (h: string, platform: 'eos' | 'netconf', vlan: number) => ({ target: suite.target(h), config: labConfig(platform, shape(h, vlan)) });
       // Overlapping on cl-eos-1 and cl-nc-2, listed in different orders.
       const t1 = { id: 'tx-one', items: DEVICES.slice(0, 3).map((d) => item(d.hostname, d.platform, 20)) };
-      const t2 = { id: 'tx-two', items: DEVICES.slice(1, 3).reverse().map((d) => item(d.hostname, d.platform, 30)) };
+      const t2 = {
+        id: 'tx-two',
+        items: DEVICES.slice(1, 3)
+          .reverse()
+          .map((d) => item(d.hostname, d.platform, 30)),
+      };
       const replicaA = locksFor('replica-a');
       const replicaB = locksFor('replica-b');
       // Each replica starts its transaction on the same tick.
@@ -120,7 +136,9 @@ describe('cluster on PostgreSQL (adapters)', function () {
       expect(refused[0]!.phase).to.equal('lock');
       expect(refused[0]!.error!.code).to.equal('LOCKED');
       const winnerId = winners[0]!.id;
-      expect(refused[0]!.error!.message).to.contain(refused[0]!['node-id']).and.contain(`${winnerId} (replica replica-${winnerId === 'tx-one' ? 'a' : 'b'})`);
+      expect(refused[0]!.error!.message)
+        .to.contain(refused[0]!['node-id'])
+        .and.contain(`${winnerId} (replica replica-${winnerId === 'tx-one' ? 'a' : 'b'})`);
       // The loser touched nothing: every device runs the winner's config.
       for (const n of loser['node-results']) expect(n['configuration-status']).to.equal(n.error ? 'fail' : 'not-attempted');
       for (const n of loser['node-results']) expect(n['rollback-status']).to.equal('not-needed');
@@ -129,7 +147,8 @@ describe('cluster on PostgreSQL (adapters)', function () {
         const d = DEVICES.find((x) => x.hostname === n['node-id'])!;
         expect(suite.lab.device(d.hostname).runningConfig(), d.hostname).to.equal(canonical(d.platform, shape(d.hostname, vlan)));
       }
-      if (winnerId === 'tx-two') expect(suite.lab.device('cl-nc-1').runningConfig()).to.equal(canonical('netconf', { hostname: 'cl-nc-1', vlan: 10, description: 'baseline' }));
+      if (winnerId === 'tx-two')
+        expect(suite.lab.device('cl-nc-1').runningConfig()).to.equal(canonical('netconf', { hostname: 'cl-nc-1', vlan: 10, description: 'baseline' }));
       for (const d of DEVICES) expect(await replicaA.lockHolder(d.hostname)).to.equal(undefined);
     });
   });
@@ -185,9 +204,11 @@ describe('cluster on PostgreSQL (adapters)', function () {
     const results = await Promise.all([works[0]!.run('repo-refresh:settings', job('a')), works[1]!.run('repo-refresh:settings', job('b'))]);
     expect(results).to.deep.equal(['a', 'b']);
     expect(most).to.equal(1);
-    const err = await works[0]!.run('repo-refresh:settings', async () => {
-      throw new Error('refresh failed');
-    }).catch((e: unknown) => e as Error);
+    const err = await works[0]!
+      .run('repo-refresh:settings', async () => {
+        throw new Error('refresh failed');
+      })
+      .catch((e: unknown) => e as Error);
     expect(err.message).to.equal('refresh failed');
     const claim = await db.pool.query<{ replica: string }>("SELECT replica FROM netsync_work_claims WHERE key = 'repo-refresh:settings'");
     expect(claim.rows[0]!.replica).to.be.oneOf(['replica-a', 'replica-b']);

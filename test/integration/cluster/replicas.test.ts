@@ -96,7 +96,10 @@ describe('several netsync replicas on one PostgreSQL database', function () {
         intake: { poll: false },
       }),
     );
-    const child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NETSYNC_REPLICA: name } });
+    const child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NETSYNC_REPLICA: name },
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const replica = { name, url: `http://127.0.0.1:${port}`, child, exited };
     replicas.push(replica);
@@ -114,7 +117,15 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     await serve('r2');
     for (const d of lab.lab.devices) {
       const type = d.hostname.startsWith('eos-access') ? 'ACCESS' : d.hostname.startsWith('nc-dist') ? 'DIST' : 'CORE';
-      const res = await call(first, 'POST', '/api/v1/devices', { hostname: d.hostname, managementIp: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? 'eos-cli' : 'netconf', type, groups: ['campus'] });
+      const res = await call(first, 'POST', '/api/v1/devices', {
+        hostname: d.hostname,
+        managementIp: '127.0.0.1',
+        port: d.port,
+        platform: d.platform,
+        transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
+        type,
+        groups: ['campus'],
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
     }
   });
@@ -128,7 +139,8 @@ describe('several netsync replicas on one PostgreSQL database', function () {
 
   it('two replicas, one database: one leader; each reports the backend, its leader state and the migration', async () => {
     const answers = await Promise.all(replicas.map(health));
-    for (const a of answers) expect(a!.body).to.include({ status: 'ok', store: 'postgres' }).and.to.have.property('migration').that.equals(shippedMigrations().at(-1));
+    for (const a of answers)
+      expect(a!.body).to.include({ status: 'ok', store: 'postgres' }).and.to.have.property('migration').that.equals(shippedMigrations().at(-1));
     expect(answers.filter((a) => a!.body.leader)).to.have.length(1);
     expect(answers.map((a) => a!.body.replica.split('-')[0]).sort()).to.deep.equal(['r1', 'r2']);
   });
@@ -136,7 +148,10 @@ describe('several netsync replicas on one PostgreSQL database', function () {
   it('the same webhook delivered to two replicas is processed once: one refresh, each device marked once', async () => {
     const [r1, r2] = replicas as [Replica, Replica];
     // Both replicas caught up at start: the repo's baseline is recorded (once).
-    await until(async () => (await call(r1, 'GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood), 'the baselines');
+    await until(
+      async () => (await call(r1, 'GET', '/api/v1/repositories')).body.repositories.every((r: { knownGood: string | null }) => r.knownGood),
+      'the baselines',
+    );
     const before = settings.head();
     const after = settings.commitAndPush({ 'access/interfaces.yml': 'interfaces:\n  - { name: Ethernet1, description: staff port }\n' }, 'access: staff ports');
     const delivery = randomUUID();
@@ -145,10 +160,14 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect(answers.filter((a) => a.body.duplicate === true)).to.have.length(1);
     // Another delivery of the same push (e.g. the git hook beside the provider's webhook) finds it processed.
     await sendGithub(r2.url, 'push', pushPayload(before, after));
-    const applied = await until(async () => {
-      const events = (await call(r2, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string }) => e.after === after);
-      return events.length > 0;
-    }, 'the push to be applied', 30_000).then(async () => (await call(r1, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string; kind: string }) => e.after === after));
+    const applied = await until(
+      async () => {
+        const events = (await call(r2, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string }) => e.after === after);
+        return events.length > 0;
+      },
+      'the push to be applied',
+      30_000,
+    ).then(async () => (await call(r1, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string; kind: string }) => e.after === after));
     // Let any second refresh finish before counting.
     await until(async () => (await call(r2, 'POST', '/api/v1/repositories/settings/refresh')).body.result?.status === 'up_to_date', 'an idle refresh');
     const events = (await call(r1, 'GET', '/api/v1/repositories')).body.events.filter((e: { after: string }) => e.after === after);
@@ -186,7 +205,10 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect(refused[0].error.code).to.equal('LOCKED');
     expect(refused[0].error.message).to.contain('nc-dist-1').and.contain(winners[0]!.id).and.contain('replica r');
     // Nothing of the loser reached a device: the winner's devices run its config, the loser's own device is untouched.
-    for (const h of winners[0]!.hosts) expect(lab.lab.device(h).runningConfig(), h).to.equal(canonical(h.startsWith('eos') ? 'eos' : 'netconf', { hostname: h, vlan: winners[0]!.vlan, description: `tx ${winners[0]!.vlan}` }));
+    for (const h of winners[0]!.hosts)
+      expect(lab.lab.device(h).runningConfig(), h).to.equal(
+        canonical(h.startsWith('eos') ? 'eos' : 'netconf', { hostname: h, vlan: winners[0]!.vlan, description: `tx ${winners[0]!.vlan}` }),
+      );
     for (const h of loser.hosts.filter((x) => !winners[0]!.hosts.includes(x))) expect(lab.lab.device(h).runningConfig(), h).to.equal(baseline[h]);
   });
 
@@ -201,7 +223,11 @@ describe('several netsync replicas on one PostgreSQL database', function () {
       const started = await call(r1, 'POST', '/api/v1/syncto', { all: true, resync: true, force: true, confirm_timeout: 300 });
       expect(started.status, JSON.stringify(started.body)).to.equal(202);
       jobId = started.body.job_id as string;
-      await until(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job?.perDevice?.['nc-core-1']?.status === 'running', 'r2 to see the job reach the held device', 60_000);
+      await until(
+        async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job?.perDevice?.['nc-core-1']?.status === 'running',
+        'r2 to see the job reach the held device',
+        60_000,
+      );
       const seen = (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job;
       expect(seen).to.include({ status: 'RUNNING' });
       expect(seen.replica).to.match(/^r1/);
@@ -211,11 +237,14 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     } finally {
       slow.clearFaults();
     }
-    const job = await until(async () => (await call(r1, 'GET', `/api/v1/jobs/${jobId!}`)).body.job.status === 'ABORTED', 'r1 to end the job ABORTED', 60_000).then(
-      async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId!}`)).body.job,
-    );
+    const job = await until(
+      async () => (await call(r1, 'GET', `/api/v1/jobs/${jobId!}`)).body.job.status === 'ABORTED',
+      'r1 to end the job ABORTED',
+      60_000,
+    ).then(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId!}`)).body.job);
     // r1 saw the abort before its push: no device was changed, none is left "running".
-    for (const [h, r] of Object.entries(job.perDevice as Record<string, { status: string }>)) expect(r.status, h).to.not.equal('running').and.not.equal('synced');
+    for (const [h, r] of Object.entries(job.perDevice as Record<string, { status: string }>))
+      expect(r.status, h).to.not.equal('running').and.not.equal('synced');
     for (const d of lab.lab.devices) expect(lab.lab.device(d.hostname).runningConfig(), d.hostname).to.equal(baseline[d.hostname]);
     // An ended job cannot be aborted from anywhere.
     expect((await call(r2, 'POST', `/api/v1/jobs/${jobId!}/abort`, {})).status).to.equal(409);
@@ -230,11 +259,16 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     );
     for (const p of posted) expect(p.status, JSON.stringify(p.body)).to.equal(202);
     const ids = posted.map((p) => p.body.job_id as string);
-    await until(async () => {
-      const jobs = await Promise.all(ids.map(async (id) => (await call(r2, 'GET', `/api/v1/jobs/${id}`)).body.job));
-      return jobs.every((j) => j.status === 'FINISHED');
-    }, 'every job to finish', 60_000);
-    const claims = (await db.pool.query<{ id: string; claimed_by: string | null }>('SELECT id, claimed_by FROM netsync_job_queue WHERE id = ANY($1)', [ids])).rows;
+    await until(
+      async () => {
+        const jobs = await Promise.all(ids.map(async (id) => (await call(r2, 'GET', `/api/v1/jobs/${id}`)).body.job));
+        return jobs.every((j) => j.status === 'FINISHED');
+      },
+      'every job to finish',
+      60_000,
+    );
+    const claims = (await db.pool.query<{ id: string; claimed_by: string | null }>('SELECT id, claimed_by FROM netsync_job_queue WHERE id = ANY($1)', [ids]))
+      .rows;
     expect(claims.map((c) => c.id).sort()).to.deep.equal([...ids].sort());
     for (const id of ids) {
       const job = (await call(r1, 'GET', `/api/v1/jobs/${id}`)).body.job;
@@ -261,9 +295,11 @@ describe('several netsync replicas on one PostgreSQL database', function () {
       r1.child.kill('SIGKILL');
       await r1.exited;
       await db.pool.query('DROP TRIGGER refuse_r1 ON netsync_job_queue');
-      const job = await until(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status === 'FINISHED', 'another replica to run the job', 60_000).then(
-        async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job,
-      );
+      const job = await until(
+        async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status === 'FINISHED',
+        'another replica to run the job',
+        60_000,
+      ).then(async () => (await call(r2, 'GET', `/api/v1/jobs/${jobId}`)).body.job);
       expect(job.replica).to.match(/^r2/);
       expect(job.perDevice['eos-access-1'].status).to.be.oneOf(['would-change', 'unchanged']);
     } finally {
@@ -303,14 +339,19 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect(takeoverMs).to.be.a('number').and.at.most(10_000);
     console.log(`      leader takeover after SIGKILL: ${takeoverMs} ms (the new leader's record)`);
 
-    const job = await until(async () => {
-      const j = (await call(next!.r, 'GET', `/api/v1/jobs/${jobId}`)).body.job;
-      return j.status === 'ABORTED' && (j.log ?? []).some((l: string) => l.startsWith('recovery:'));
-    }, 'the job to be recovered', 60_000).then(async () => (await call(next!.r, 'GET', `/api/v1/jobs/${jobId}`)).body.job);
+    const job = await until(
+      async () => {
+        const j = (await call(next!.r, 'GET', `/api/v1/jobs/${jobId}`)).body.job;
+        return j.status === 'ABORTED' && (j.log ?? []).some((l: string) => l.startsWith('recovery:'));
+      },
+      'the job to be recovered',
+      60_000,
+    ).then(async () => (await call(next!.r, 'GET', `/api/v1/jobs/${jobId}`)).body.job);
     expect(job.error).to.contain(victim.name);
     for (const h of fast) expect(job.log.join('\n'), h).to.match(new RegExp(`recovery: ${h}: cancelled`));
     // The pending confirmed commits were cancelled: every device runs its old config again.
-    for (const d of lab.lab.devices) await until(() => lab.lab.device(d.hostname).runningConfig() === baseline[d.hostname], `${d.hostname} to run its old config`, 30_000);
+    for (const d of lab.lab.devices)
+      await until(() => lab.lab.device(d.hostname).runningConfig() === baseline[d.hostname], `${d.hostname} to run its old config`, 30_000);
   });
 
   it('a replica whose database goes away answers 503 on /healthz, and 200 again when it is back', async () => {

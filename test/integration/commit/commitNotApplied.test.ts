@@ -68,7 +68,12 @@ describe('a commit acknowledged but not applied (lab commitIgnored, NETCONF and 
     }
   };
 
-  const cases: { name: string; flags: Partial<CommitFlags>; config: (platform: 'netconf' | 'eos', hostname: string) => string; differs: { netconf: RegExp; eos: RegExp } }[] = [
+  const cases: {
+    name: string;
+    flags: Partial<CommitFlags>;
+    config: (platform: 'netconf' | 'eos', hostname: string) => string;
+    differs: { netconf: RegExp; eos: RegExp };
+  }[] = [
     {
       name: 'replace, confirmed commit',
       flags: {},
@@ -79,7 +84,10 @@ describe('a commit acknowledged but not applied (lab commitIgnored, NETCONF and 
       name: 'merge, confirmed commit',
       flags: { mode: 'merge' },
       config: (p) => mergeConfig(p, 'merged'),
-      differs: { netconf: /\/interfaces\/interface\/description is 'baseline' on the device, sent 'merged'/, eos: /line 'interface Ethernet1 > description merged' is missing on the device/ },
+      differs: {
+        netconf: /\/interfaces\/interface\/description is 'baseline' on the device, sent 'merged'/,
+        eos: /line 'interface Ethernet1 > description merged' is missing on the device/,
+      },
     },
     {
       name: 'merge, plain commit',
@@ -92,7 +100,11 @@ describe('a commit acknowledged but not applied (lab commitIgnored, NETCONF and 
   for (const c of cases) {
     it(`${c.name}: COMMIT_NOT_APPLIED on both faulty devices, never complete, every device rolled back`, async () => {
       const outcome = await runTransaction(
-        { id: `na-${c.name}`, items: DEVICES.map((d) => ({ target: suite.target(d.hostname), config: c.config(d.platform, d.hostname) })), flags: { ...c.flags, confirmTimeoutSeconds: 60 } },
+        {
+          id: `na-${c.name}`,
+          items: DEVICES.map((d) => ({ target: suite.target(d.hostname), config: c.config(d.platform, d.hostname) })),
+          flags: { ...c.flags, confirmTimeoutSeconds: 60 },
+        },
         { sessions: suite.factory, locks: memoryLocks() },
       );
       expect(outcome.status).to.equal('fail');

@@ -53,7 +53,14 @@ describe('crash between confirmed commit and confirm', function () {
   };
   const serve = async (configFile: string) => {
     child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], { stdio: 'ignore' });
-    await until('the daemon to answer', async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) || undefined, 60_000);
+    await until(
+      'the daemon to answer',
+      async () =>
+        (await fetch(`${url}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false)) || undefined,
+      60_000,
+    );
   };
 
   before(async () => {
@@ -104,10 +111,19 @@ describe('crash between confirmed commit and confirm', function () {
     await serve(configFile);
     for (const x of DEVICES) {
       const t = suite.target(x.hostname);
-      const res = await call('POST', '/api/v1/devices', { hostname: x.hostname, managementIp: '127.0.0.1', port: t.port, platform: x.platform, transport: t.transport, type: 'ACCESS' });
+      const res = await call('POST', '/api/v1/devices', {
+        hostname: x.hostname,
+        managementIp: '127.0.0.1',
+        port: t.port,
+        platform: x.platform,
+        transport: t.transport,
+        type: 'ACCESS',
+      });
       expect(res.status).to.equal(201);
     }
-    const staged = await call('POST', '/api/v1/transactions', { devices: DEVICES.map((x) => ({ hostname: x.hostname, config: labConfig(x.platform, next(x.hostname)) })) });
+    const staged = await call('POST', '/api/v1/transactions', {
+      devices: DEVICES.map((x) => ({ hostname: x.hostname, config: labConfig(x.platform, next(x.hostname)) })),
+    });
     const id = staged.body.transaction.id as string;
 
     // One slow device (every reply 150 ms late) holds each phase open. Once the fast devices run the
@@ -116,7 +132,12 @@ describe('crash between confirmed commit and confirm', function () {
     const slow = suite.lab.device('cr-eos-slow');
     slow.setFaults({ latencyMs: 150 });
     const commit = call('POST', `/api/v1/transactions/${id}/commit`, { confirm_timeout: 300 }).catch(() => undefined);
-    await until('the fast devices to run the new config', () => DEVICES.slice(0, 2).every((x) => running(x.hostname) === canonical(x.platform, next(x.hostname))) || undefined, 20_000, 5);
+    await until(
+      'the fast devices to run the new config',
+      () => DEVICES.slice(0, 2).every((x) => running(x.hostname) === canonical(x.platform, next(x.hostname))) || undefined,
+      20_000,
+      5,
+    );
     slow.setFaults({ holdReplies: true });
     const tx = (await call('GET', `/api/v1/transactions/${id}`)).body.transaction;
     expect(tx.status).to.equal('committing');

@@ -80,7 +80,11 @@ const POINTS: KillPoint[] = [
   { name: 'syncto, EOS store write after the device succeeded', via: 'syncto', hold: { [EOS2]: 'confirm' }, thenHold: { [EOS2]: 'read' }, confirmed: [EOS2] },
   { name: '/transactions, NETCONF confirmed commit', via: 'transaction', hold: { [NC2]: 'confirmedCommit' } },
   { name: '/transactions, EOS write', via: 'transaction', hold: { [EOS2]: 'write' } },
-  { name: '/transactions, before any confirm (both platforms)', via: 'transaction', hold: { [EOS1]: 'confirm', [EOS2]: 'confirm', [NC1]: 'confirm', [NC2]: 'confirm' } },
+  {
+    name: '/transactions, before any confirm (both platforms)',
+    via: 'transaction',
+    hold: { [EOS1]: 'confirm', [EOS2]: 'confirm', [NC1]: 'confirm', [NC2]: 'confirm' },
+  },
 ];
 
 describe('kill -9 campaign: crash at every phase, both platforms, syncto and /transactions', function () {
@@ -99,7 +103,14 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
   const device = (h: string): LabDevice => lab.lab.device(h);
   const target = (h: string): DeviceTarget => {
     const d = device(h);
-    return { hostname: h, host: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? 'eos-cli' : 'netconf', hostKeyFingerprint: d.hostKeyFingerprint };
+    return {
+      hostname: h,
+      host: '127.0.0.1',
+      port: d.port,
+      platform: d.platform,
+      transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
+      hostKeyFingerprint: d.hostKeyFingerprint,
+    };
   };
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}${path}`, {
@@ -111,7 +122,14 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
   };
   const serve = async () => {
     child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], { stdio: 'ignore' });
-    await until(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)), 'the daemon to answer', 90_000);
+    await until(
+      async () =>
+        await fetch(`${url}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      'the daemon to answer',
+      90_000,
+    );
   };
   const kill = async () => {
     const c = child!;
@@ -121,7 +139,11 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
   };
   const waitJob = async (id: string) => {
     let job: any;
-    await until(async () => ['FINISHED', 'FAILED', 'ABORTED'].includes((job = (await call('GET', `/api/v1/jobs/${id}`)).body.job).status), `job ${id} to end`, 60_000);
+    await until(
+      async () => ['FINISHED', 'FAILED', 'ABORTED'].includes((job = (await call('GET', `/api/v1/jobs/${id}`)).body.job).status),
+      `job ${id} to end`,
+      60_000,
+    );
     return job;
   };
   const devices = async () => Object.fromEntries(((await call('GET', '/api/v1/devices')).body.devices as any[]).map((d) => [d.hostname, d]));
@@ -141,7 +163,11 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
 
   before(async () => {
     lab = await startTestLab({ devices: EXAMPLE_LAB, basePort: 0 });
-    factory = createSessionFactory({ credentials: { username: lab.lab.username, password: lab.lab.password }, canonicalize: canonicalRunning, timeouts: { connectMs: 5000, helloMs: 5000, rpcMs: 5000 } });
+    factory = createSessionFactory({
+      credentials: { username: lab.lab.username, password: lab.lab.password },
+      canonicalize: canonicalRunning,
+      timeouts: { connectMs: 5000, helloMs: 5000, rpcMs: 5000 },
+    });
     dir = await tempDir('netsync-kill-');
     settings = makeRepo(dir, 'settings', join(EXAMPLES, 'settings'));
     templates = makeRepo(dir, 'templates', join(EXAMPLES, 'templates'));
@@ -162,7 +188,8 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
       }),
     );
     await serve();
-    for (const d of lab.lab.devices) expect((await call('PATCH', `/api/v1/devices/${d.hostname}`, { managementIp: '127.0.0.1', port: d.port })).status).to.equal(200);
+    for (const d of lab.lab.devices)
+      expect((await call('PATCH', `/api/v1/devices/${d.hostname}`, { managementIp: '127.0.0.1', port: d.port })).status).to.equal(200);
     const job = await waitJob((await call('POST', '/api/v1/syncto', { all: true })).body.job_id);
     expect(job.status, JSON.stringify(job.perDevice)).to.equal('FINISHED');
   });
@@ -192,7 +219,9 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
       if (point.via === 'syncto') {
         runId = (await call('POST', '/api/v1/syncto', { all: true })).body.job_id;
       } else {
-        const staged = await call('POST', '/api/v1/transactions', { devices: ALL.map((h) => ({ hostname: h, config: withVlanName(h, previous, `tx-${i + 1}`) })) });
+        const staged = await call('POST', '/api/v1/transactions', {
+          devices: ALL.map((h) => ({ hostname: h, config: withVlanName(h, previous, `tx-${i + 1}`) })),
+        });
         expect(staged.status, JSON.stringify(staged.body)).to.equal(201);
         runId = staged.body.transaction.id;
         void call('POST', `/api/v1/transactions/${runId}/commit`, {}).catch(() => undefined);
@@ -216,11 +245,19 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
       // Recovery is done when the owner has recorded it.
       let record: any;
       if (point.via === 'syncto') {
-        await until(async () => ((record = (await call('GET', `/api/v1/jobs/${runId}`)).body.job).log ?? []).some((l: string) => l.startsWith('recovery:')), 'the job recovery', 60_000);
+        await until(
+          async () => ((record = (await call('GET', `/api/v1/jobs/${runId}`)).body.job).log ?? []).some((l: string) => l.startsWith('recovery:')),
+          'the job recovery',
+          60_000,
+        );
         expect(record.status).to.equal('ABORTED');
         for (const h of ALL) expect(record.perDevice[h]?.status, `${h} in the aborted job`).to.be.oneOf(['synced', 'unchanged', 'failed']);
       } else {
-        await until(async () => (record = (await call('GET', `/api/v1/transactions/${runId}`)).body.transaction).recovery !== undefined, 'the transaction recovery', 60_000);
+        await until(
+          async () => (record = (await call('GET', `/api/v1/transactions/${runId}`)).body.transaction).recovery !== undefined,
+          'the transaction recovery',
+          60_000,
+        );
         expect(record.status).to.equal('aborted');
       }
 
@@ -231,14 +268,20 @@ describe('kill -9 campaign: crash at every phase, both platforms, syncto and /tr
         try {
           await s.lock(); // EOS: refused while any config session is pending
           if (device(h).platform === 'netconf') {
-            const refused = await s.cancelCommit(persistIdOf(runId)).then(() => false, () => true);
+            const refused = await s.cancelCommit(persistIdOf(runId)).then(
+              () => false,
+              () => true,
+            );
             expect(refused, `${h}: a confirmed commit of the killed run was still pending`).to.equal(true);
           }
         } finally {
           await s.close();
         }
         const running = device(h).runningConfig();
-        expect([before[h], intended[h], ...(point.via === 'transaction' ? [withVlanName(h, previous, `tx-${i + 1}`)] : [])], `${h} runs something unexpected`).to.include(running);
+        expect(
+          [before[h], intended[h], ...(point.via === 'transaction' ? [withVlanName(h, previous, `tx-${i + 1}`)] : [])],
+          `${h} runs something unexpected`,
+        ).to.include(running);
         // Every device was unsynchronized before the kill: it may only have become synchronized by running its intended config.
         if (stored[h].synchronized) expect(running, `${h} is marked synchronized`).to.equal(intended[h]);
       }

@@ -50,7 +50,14 @@ export async function startLabSuite(specs: LabDeviceSpec[], opts: { password?: s
     factory,
     target: (hostname) => {
       const d = lab.device(hostname);
-      return { hostname: d.hostname, host: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? 'eos-cli' : 'netconf', hostKeyFingerprint: d.hostKeyFingerprint };
+      return {
+        hostname: d.hostname,
+        host: '127.0.0.1',
+        port: d.port,
+        platform: d.platform,
+        transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
+        hostKeyFingerprint: d.hostKeyFingerprint,
+      };
     },
     stop: async () => {
       await lab.stop();

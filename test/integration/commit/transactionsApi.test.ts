@@ -34,10 +34,16 @@ describe('transactions API and CLI (daemon + lab)', function () {
     d.call('POST', '/api/v1/transactions', { devices: Object.entries(configs).map(([hostname, config]) => ({ hostname, config })) });
 
   before(async () => {
-    suite = await startLabSuite(DEVICES.map((x) => ({ ...x, initialConfig: labConfig(x.platform, base(x.hostname)) })), { password: PASSWORD });
+    suite = await startLabSuite(
+      DEVICES.map((x) => ({ ...x, initialConfig: labConfig(x.platform, base(x.hostname)) })),
+      { password: PASSWORD },
+    );
     process.env.NETSYNC_TEST_DEVICE_PASSWORD = PASSWORD;
     dir = await tempDir('netsync-tx-api-');
-    d = await startTestDaemon({ dir, extra: { devices: { username: suite.lab.username, password: '${NETSYNC_TEST_DEVICE_PASSWORD}', connectTimeoutMs: 5000, rpcTimeoutMs: 5000 } } });
+    d = await startTestDaemon({
+      dir,
+      extra: { devices: { username: suite.lab.username, password: '${NETSYNC_TEST_DEVICE_PASSWORD}', connectTimeoutMs: 5000, rpcTimeoutMs: 5000 } },
+    });
     for (const x of DEVICES) {
       const res = await d.call('POST', '/api/v1/devices', {
         hostname: x.hostname,
@@ -69,7 +75,11 @@ describe('transactions API and CLI (daemon + lab)', function () {
     expect(committed.status).to.equal(200);
     const tx = committed.body.transaction;
     expect(tx.status, JSON.stringify(tx.outcome)).to.equal('complete');
-    expect(tx.outcome['node-results'].map((n: { 'configuration-status': string }) => n['configuration-status'])).to.deep.equal(['complete', 'complete', 'complete']);
+    expect(tx.outcome['node-results'].map((n: { 'configuration-status': string }) => n['configuration-status'])).to.deep.equal([
+      'complete',
+      'complete',
+      'complete',
+    ]);
     expect(tx.outcome['unreachable-nodes']).to.deep.equal([]);
     for (const x of DEVICES) {
       expect(running(x.hostname)).to.equal(canonical(x.platform, next(x.hostname)));
@@ -88,7 +98,16 @@ describe('transactions API and CLI (daemon + lab)', function () {
     const cfg = labConfig('netconf', next('api-nc-1', 30));
     const cases: [unknown, number, string][] = [
       [{ devices: [{ hostname: 'no-such-device', config: cfg }] }, 404, 'NOT_FOUND'],
-      [{ devices: [{ hostname: 'api-nc-1', config: cfg }, { hostname: 'API-NC-1', config: cfg }] }, 400, 'BAD_REQUEST'],
+      [
+        {
+          devices: [
+            { hostname: 'api-nc-1', config: cfg },
+            { hostname: 'API-NC-1', config: cfg },
+          ],
+        },
+        400,
+        'BAD_REQUEST',
+      ],
       [{ devices: [{ hostname: 'api-nc-1', config: '   ' }] }, 400, 'BAD_REQUEST'],
       // Only comments: an XML comment loaded with replace would wipe a NETCONF device.
       [{ devices: [{ hostname: 'api-nc-1', config: '<!-- to do -->' }] }, 400, 'BAD_REQUEST'],
@@ -140,7 +159,8 @@ describe('transactions API and CLI (daemon + lab)', function () {
   });
 
   it('a device no longer MANAGED since staging is refused at commit, not contacted, and the transaction stays staged', async () => {
-    const setState = (state: 'MANAGED' | 'UNMANAGED') => d.daemon.store.changeDevices({ update: [{ hostname: 'api-nc-2', apply: (dev) => ({ ...dev, state }) }] });
+    const setState = (state: 'MANAGED' | 'UNMANAGED') =>
+      d.daemon.store.changeDevices({ update: [{ hostname: 'api-nc-2', apply: (dev) => ({ ...dev, state }) }] });
     const staged = await stage({ 'api-nc-1': labConfig('netconf', next('api-nc-1', 55)), 'api-nc-2': labConfig('netconf', next('api-nc-2', 55)) });
     const id = staged.body.transaction.id as string;
     const sessions = ['api-nc-1', 'api-nc-2'].map((h) => suite.lab.device(h).counters().sessions);
@@ -159,7 +179,8 @@ describe('transactions API and CLI (daemon + lab)', function () {
   it('expected_hash: commits when store and device still hold the planned config; a device changed since planning fails the check and nothing is touched', async () => {
     const hosts = ['api-nc-1', 'api-eos-1'];
     // What a sync would have recorded: the hash of what each device runs.
-    const setStoredHash = (h: string, hash: string | null) => d.daemon.store.changeDevices({ update: [{ hostname: h, apply: (dev) => ({ ...dev, configHash: hash }) }] });
+    const setStoredHash = (h: string, hash: string | null) =>
+      d.daemon.store.changeDevices({ update: [{ hostname: h, apply: (dev) => ({ ...dev, configHash: hash }) }] });
     for (const h of hosts) await setStoredHash(h, configHash(running(h)));
     const planned = async (vlan: number) => {
       const devices = [];

@@ -10,7 +10,10 @@ import { EXAMPLES, ROOT } from '../../helpers/repoFixtures.ts';
 
 async function netsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [join(ROOT, 'bin/netsync.js'), ...args], { encoding: 'utf8', env: { ...process.env, NETSYNC_SECRET_SNMP: 'community-s3cret' } });
+    const { stdout, stderr } = await promisify(execFile)('node', [join(ROOT, 'bin/netsync.js'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NETSYNC_SECRET_SNMP: 'community-s3cret' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -32,7 +35,10 @@ describe('cli: netsync impact and netsync render (integration)', function () {
     first = settings.head();
     second = settings.commitAndPush({ 'groups/campus/vlans.yml': 'vlans:\n  - { id: 30, name: printers-new }\n', 'README.md': 'docs\n' });
     config = join(tmp.dir, 'netsync.yml');
-    writeFileSync(config, `dataDir: ${join(tmp.dir, 'data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${settings.bare} }\n  templates: { path: ${templates.bare} }\n`);
+    writeFileSync(
+      config,
+      `dataDir: ${join(tmp.dir, 'data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${settings.bare} }\n  templates: { path: ${templates.bare} }\n`,
+    );
   });
   after(() => tmp.cleanup());
 

@@ -80,7 +80,9 @@ describe('git server hooks (integration)', function () {
     // The fix is accepted again, and the hook says so.
     git(f.settings.work, 'rm', '-q', 'access/broken.yml');
     const fixed = await push(f.settings.work, {}, 'fix yaml');
-    expect(fixed.stderr).to.match(/ accepted(:|$)/m).and.not.contain('REJECTED');
+    expect(fixed.stderr)
+      .to.match(/ accepted(:|$)/m)
+      .and.not.contain('REJECTED');
   });
 
   it('post-receive: a template with an undefined variable is REJECTED, naming each device', async () => {
@@ -92,7 +94,9 @@ describe('git server hooks (integration)', function () {
     expect(result.stderr).to.match(/- .*eos-access-2.*snmp_locaton/);
     expect(result.stderr).to.contain('stays in force');
     const fixed = await push(f.templates.work, { 'eos/base.j2': readFileSync(join(EXAMPLES, 'templates/eos/base.j2'), 'utf8') }, 'fix typo');
-    expect(fixed.stderr).to.match(/ accepted(:|$)/m).and.not.contain('REJECTED');
+    expect(fixed.stderr)
+      .to.match(/ accepted(:|$)/m)
+      .and.not.contain('REJECTED');
   });
 
   it('post-receive: netsync.wait 0 does not wait (the old one-line answer)', async () => {

@@ -33,7 +33,10 @@ describe('git: http(s) mirror (integration)', () => {
 
   it('a wrong token fails with GIT_FETCH_FAILED and the error does not carry the token', async () => {
     const before = server.refused;
-    const mirror = new GitRepo({ name: 'settings', url: `${server.url}/settings.git`, branch: 'main', token: 'wrong-token-456' }, join(tmp.dir, 'data2', 'settings.git'));
+    const mirror = new GitRepo(
+      { name: 'settings', url: `${server.url}/settings.git`, branch: 'main', token: 'wrong-token-456' },
+      join(tmp.dir, 'data2', 'settings.git'),
+    );
     const err = (await mirror.fetch().catch((e: unknown) => e)) as { code: string; message: string };
     expect(err.code).to.equal('GIT_FETCH_FAILED');
     expect(err.message).to.not.contain('wrong-token-456');
@@ -41,7 +44,10 @@ describe('git: http(s) mirror (integration)', () => {
   });
 
   it('a branch the remote does not have is null, not an error', async () => {
-    const mirror = new GitRepo({ name: 'settings', url: `${server.url}/settings.git`, branch: 'release', token: TOKEN }, join(tmp.dir, 'data3', 'settings.git'));
+    const mirror = new GitRepo(
+      { name: 'settings', url: `${server.url}/settings.git`, branch: 'release', token: TOKEN },
+      join(tmp.dir, 'data3', 'settings.git'),
+    );
     expect(await mirror.fetch()).to.equal(null);
   });
 });

@@ -22,17 +22,38 @@ const bigSettings = () => `vlans:\n${Array.from({ length: 30_000 }, (_, i) => ` 
 /** Nine levels of nine aliases: 387 million strings once expanded. */
 const billionLaughs = () => {
   let text = 'lol0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n';
-  for (let i = 1; i <= 8; i++) text += `lol${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i <= 8; i++)
+    text += `lol${i}: &a${i} [${Array(9)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   return text;
 };
 /** 5,000 levels in 10 KB: the YAML parser recurses once per level. */
 const deepYaml = () => `deep: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
 
 const CASES: { name: string; repo: 'settings' | 'templates'; path: string; text: () => string; limit: RegExp }[] = [
-  { name: 'a file over the size limit', repo: 'settings', path: 'devices/eos-access-1/big.yml', text: bigSettings, limit: /over the file size limit of 1 MB \(repos\.limits\.fileSize\)/ },
+  {
+    name: 'a file over the size limit',
+    repo: 'settings',
+    path: 'devices/eos-access-1/big.yml',
+    text: bigSettings,
+    limit: /over the file size limit of 1 MB \(repos\.limits\.fileSize\)/,
+  },
   { name: 'a billion-laughs YAML', repo: 'settings', path: 'global/laughs.yml', text: billionLaughs, limit: /limit of 100 .*repos\.limits\.yamlAliases/ },
-  { name: 'a deeply nested YAML', repo: 'settings', path: 'global/deep.yml', text: deepYaml, limit: /over the nesting limit of 64 \(repos\.limits\.yamlDepth\)/ },
-  { name: 'a template over the size limit', repo: 'templates', path: 'eos/huge.j2', text: () => `{# ${'x'.repeat(1.5 * MB)} #}\n`, limit: /over the file size limit of 1 MB/ },
+  {
+    name: 'a deeply nested YAML',
+    repo: 'settings',
+    path: 'global/deep.yml',
+    text: deepYaml,
+    limit: /over the nesting limit of 64 \(repos\.limits\.yamlDepth\)/,
+  },
+  {
+    name: 'a template over the size limit',
+    repo: 'templates',
+    path: 'eos/huge.j2',
+    text: () => `{# ${'x'.repeat(1.5 * MB)} #}\n`,
+    limit: /over the file size limit of 1 MB/,
+  },
 ];
 
 async function push(work: string, files: Record<string, string | null>, message: string): Promise<{ ok: boolean; stderr: string }> {
@@ -59,7 +80,10 @@ describe('input limits: oversized, billion-laughs and deeply nested files in a p
   before(async () => {
     f = await startGitOps();
     await f.t.daemon.gitops!.intake.pollAll();
-    for (const [repo, bare] of [['settings', f.settings.bare], ['templates', f.templates.bare]] as const) {
+    for (const [repo, bare] of [
+      ['settings', f.settings.bare],
+      ['templates', f.templates.bare],
+    ] as const) {
       copyFileSync(join(ROOT, 'hooks', 'post-receive'), join(bare, 'hooks', 'post-receive'));
       git(bare, 'config', 'netsync.url', f.t.url);
       git(bare, 'config', 'netsync.repo', repo);
@@ -70,7 +94,10 @@ describe('input limits: oversized, billion-laughs and deeply nested files in a p
 
   const repoState = async (name: string) => {
     const body = (await f.t.call('GET', '/api/v1/repositories')).body;
-    return { state: body.repositories.find((r: { name: string }) => r.name === name), events: body.events as { after: string; kind: string; problems: string[] }[] };
+    return {
+      state: body.repositories.find((r: { name: string }) => r.name === name),
+      events: body.events as { after: string; kind: string; problems: string[] }[],
+    };
   };
 
   for (const c of CASES) {
@@ -115,7 +142,10 @@ describe('input limits: oversized, billion-laughs and deeply nested files in a p
     writeFileSync(join(dir, 'global/deep.yml'), deepYaml());
     writeFileSync(join(dir, 'global/big.yml'), bigSettings());
     const config = join(f.dir, 'cli-netsync.yml');
-    writeFileSync(config, `dataDir: ${join(f.dir, 'cli-data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`);
+    writeFileSync(
+      config,
+      `dataDir: ${join(f.dir, 'cli-data')}\ninventory: { seed: ${join(EXAMPLES, 'inventory.yml')} }\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`,
+    );
     const r = await runCli(['render', '--all', '--check', '--settings-dir', dir, '-c', config], {}, 120_000);
     expect(r.code, r.stderr).to.equal(1);
     expect(r.stdout).to.match(/INVALID settings global\/big\.yml: .*repos\.limits\.fileSize/);
@@ -134,14 +164,24 @@ describe('input limits: oversized, billion-laughs and deeply nested files in a p
     const config = join(f.dir, 'cli-netsync.yml');
     const r = await runCli(['impact', '--repo', 'settings', '--from', base, '--to', head, '--render', '-c', config], {}, 120_000);
     expect(r.code, r.stdout).to.not.equal(0);
-    expect(r.stderr + r.stdout).to.contain('SETTINGS_INVALID').and.match(/global\/laughs\.yml: .*repos\.limits\.yamlAliases/);
+    expect(r.stderr + r.stdout)
+      .to.contain('SETTINGS_INVALID')
+      .and.match(/global\/laughs\.yml: .*repos\.limits\.yamlAliases/);
   });
 
   it('pre-receive refuses the same pushes before they land, naming the file and the limit', async () => {
     const config = join(f.dir, 'hook-netsync.yml');
-    writeFileSync(config, `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`);
+    writeFileSync(
+      config,
+      `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`,
+    );
     copyFileSync(join(ROOT, 'hooks', 'pre-receive'), join(f.settings.bare, 'hooks', 'pre-receive'));
-    for (const [k, v] of Object.entries({ 'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`, 'netsync.config': config, 'netsync.inventory': join(EXAMPLES, 'inventory.yml'), 'netsync.repo': 'settings' })) {
+    for (const [k, v] of Object.entries({
+      'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`,
+      'netsync.config': config,
+      'netsync.inventory': join(EXAMPLES, 'inventory.yml'),
+      'netsync.repo': 'settings',
+    })) {
       git(f.settings.bare, 'config', k, v);
     }
     const head = git(f.settings.bare, 'rev-parse', 'main');

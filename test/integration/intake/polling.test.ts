@@ -44,7 +44,10 @@ describe('intake: polling (integration)', () => {
     // eos/mapping.yml has no BORDER entry: this device fails to render at every commit.
     const seedDir = await tempDir('netsync-seed-');
     const seed = join(seedDir, 'inventory.yml');
-    writeFileSync(seed, `${readFileSync(join(EXAMPLES, 'inventory.yml'), 'utf8')}  - { hostname: eos-border-1, managementIp: 127.0.0.1, port: 10024, platform: eos, type: BORDER }\n`);
+    writeFileSync(
+      seed,
+      `${readFileSync(join(EXAMPLES, 'inventory.yml'), 'utf8')}  - { hostname: eos-border-1, managementIp: 127.0.0.1, port: 10024, platform: eos, type: BORDER }\n`,
+    );
     f = await startGitOps({}, undefined, { inventory: { seed } }).finally(() => removeDir(seedDir));
     await f.t.daemon.gitops!.intake.pollAll();
     const { body } = await f.t.call('GET', '/api/v1/repositories');

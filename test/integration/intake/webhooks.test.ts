@@ -60,7 +60,14 @@ describe('intake: webhooks (integration)', function () {
 
   it('marks MANAGED and UNMANAGED devices, never one still being brought in (DISCOVERED)', async () => {
     expect((await f.t.call('PATCH', '/api/v1/devices/eos-access-2', { state: 'UNMANAGED' })).status).to.equal(200);
-    const created = await f.t.call('POST', '/api/v1/devices', { hostname: 'eos-access-9', managementIp: '127.0.0.1', platform: 'eos', type: 'ACCESS', groups: ['campus'], state: 'DISCOVERED' });
+    const created = await f.t.call('POST', '/api/v1/devices', {
+      hostname: 'eos-access-9',
+      managementIp: '127.0.0.1',
+      platform: 'eos',
+      type: 'ACCESS',
+      groups: ['campus'],
+      state: 'DISCOVERED',
+    });
     expect(created.status).to.equal(201);
     await f.syncAll();
     const after = f.settings.commitAndPush({ 'access/vlans.yml': 'vlans:\n  - { id: 45, name: guests }\n' }, 'guests on access');
@@ -73,7 +80,8 @@ describe('intake: webhooks (integration)', function () {
 
   it('a templates push marks the platform with templates_changed', async () => {
     const before = f.templates.head();
-    const base = '{# EOS: hostname and VLANs #}\nhostname {{ hostname }}\n{% for vlan in vlans | sort(false, false, \'id\') %}\nvlan {{ vlan.id }}\n   name {{ vlan.name | upper }}\n{% endfor %}\n';
+    const base =
+      "{# EOS: hostname and VLANs #}\nhostname {{ hostname }}\n{% for vlan in vlans | sort(false, false, 'id') %}\nvlan {{ vlan.id }}\n   name {{ vlan.name | upper }}\n{% endfor %}\n";
     const after = f.templates.commitAndPush({ 'eos/base.j2': base });
     expect((await sendGithub(f.t.url, 'push', pushPayload('netops/templates', before, after))).status).to.equal(202);
     await f.waitFor(async () => !(await f.device('eos-access-1')).synchronized && !(await f.device('eos-access-2')).synchronized);
@@ -83,7 +91,9 @@ describe('intake: webhooks (integration)', function () {
   });
 
   it('precise mode: a comment-only change marks nobody and reports the touched devices as unchanged', async () => {
-    const after = f.settings.commitAndPush({ 'global/vlans.yml': '# VLANs every device carries (reviewed)\nvlans:\n  - { id: 10, name: users }\n  - { id: 20, name: voice }\n' });
+    const after = f.settings.commitAndPush({
+      'global/vlans.yml': '# VLANs every device carries (reviewed)\nvlans:\n  - { id: 10, name: users }\n  - { id: 20, name: voice }\n',
+    });
     const { body } = await f.t.call('POST', '/api/v1/repositories/settings/refresh');
     expect(body.result).to.deep.include({ status: 'applied', after, marked: [] });
     expect(body.result.unchanged).to.have.members(['eos-access-1', 'eos-access-2', 'nc-dist-1', 'nc-core-1']);
@@ -127,7 +137,11 @@ describe('intake: webhooks (integration)', function () {
     const after = f.settings.commitAndPush({ 'global/vlans.yml': 'vlans: [{id: 10, name: renamed}]\n' });
     const payload = pushPayload('netops/settings', f.settings.head(), after);
     expect((await sendGithub(f.t.url, 'push', payload, { secret: 'wrong-secret-123' })).status).to.equal(401);
-    const unsigned = await fetch(`${f.t.url}/webhooks/github`, { method: 'POST', headers: { 'x-github-event': 'push', 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const unsigned = await fetch(`${f.t.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { 'x-github-event': 'push', 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
     expect(unsigned.status).to.equal(401);
     expect((await unsigned.json()).error.code).to.equal('UNAUTHENTICATED');
     const malformed = await sendGithub(f.t.url, 'push', undefined, { rawBody: '{"ref": "refs/heads/main", ' });
@@ -179,18 +193,38 @@ describe('intake: webhooks (integration)', function () {
 
   it('accepts Gitea (X-Gitea-Signature) and GitLab (X-Gitlab-Token) pushes', async () => {
     const a1 = f.settings.commitAndPush({ 'devices/nc-dist-1/x.yml': 'vlans: [{id: 60, name: gitea}]\n' });
-    const giteaBody = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after: a1, repository: { full_name: 'netops/settings', clone_url: 'https://gitea.example.net/netops/settings.git' } });
+    const giteaBody = JSON.stringify({
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: a1,
+      repository: { full_name: 'netops/settings', clone_url: 'https://gitea.example.net/netops/settings.git' },
+    });
     const gitea = await fetch(`${f.t.url}/webhooks/gitea`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-gitea-event': 'push', 'x-gitea-delivery': randomUUID(), 'x-gitea-signature': createHmac('sha256', SECRET).update(giteaBody).digest('hex') },
+      headers: {
+        'content-type': 'application/json',
+        'x-gitea-event': 'push',
+        'x-gitea-delivery': randomUUID(),
+        'x-gitea-signature': createHmac('sha256', SECRET).update(giteaBody).digest('hex'),
+      },
       body: giteaBody,
     });
     expect(gitea.status).to.equal(202);
     await f.waitFor(async () => !(await f.device('nc-dist-1')).synchronized);
 
     const a2 = f.settings.commitAndPush({ 'devices/nc-core-1/x.yml': 'vlans: [{id: 61, name: gitlab}]\n' });
-    const gitlabBody = JSON.stringify({ object_kind: 'push', ref: 'refs/heads/main', before: a1, after: a2, project: { path_with_namespace: 'netops/settings' } });
-    const bad = await fetch(`${f.t.url}/webhooks/gitlab`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' }, body: gitlabBody });
+    const gitlabBody = JSON.stringify({
+      object_kind: 'push',
+      ref: 'refs/heads/main',
+      before: a1,
+      after: a2,
+      project: { path_with_namespace: 'netops/settings' },
+    });
+    const bad = await fetch(`${f.t.url}/webhooks/gitlab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' },
+      body: gitlabBody,
+    });
     expect(bad.status).to.equal(401);
     const gitlab = await fetch(`${f.t.url}/webhooks/gitlab`, {
       method: 'POST',

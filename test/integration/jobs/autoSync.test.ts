@@ -41,7 +41,9 @@ describe('auto-sync (scheduler)', function () {
 
   it('does nothing outside its allow window', async () => {
     // A window that opened at 00:00 on 1 January and lasts one second: never open while this test runs.
-    loop = await startSyncLoop({ scheduler: { autoSync: { enabled: true, cron: '* * * * * *', windows: { allow: [{ cron: '0 0 1 1 *', duration: '1s' }] } } } });
+    loop = await startSyncLoop({
+      scheduler: { autoSync: { enabled: true, cron: '* * * * * *', windows: { allow: [{ cron: '0 0 1 1 *', duration: '1s' }] } } },
+    });
     const outcome = await loop.t.daemon.scheduler.tick('auto-sync');
     expect(outcome).to.equal('outside-window');
     expect(await loop.t.daemon.jobs.list()).to.deep.equal([]);

@@ -40,19 +40,34 @@ describe('network data in the templates (API events, precise impact, lab devices
   });
 
   it('a linknet reaches both ends (peer, interface) on both platforms', async () => {
-    const r = await loop.t.call('POST', '/api/v1/linknets', { deviceA: 'eos-access-1', interfaceA: 'Ethernet49', deviceB: 'nc-dist-1', interfaceB: 'eth49', ipv4Network: '10.0.0.0/31' });
+    const r = await loop.t.call('POST', '/api/v1/linknets', {
+      deviceA: 'eos-access-1',
+      interfaceA: 'Ethernet49',
+      deviceB: 'nc-dist-1',
+      interfaceB: 'eth49',
+      ipv4Network: '10.0.0.0/31',
+    });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     expect(r.body.unsynced.sort()).to.deep.equal(['eos-access-1', 'nc-dist-1']);
     expect(await unsynced()).to.deep.equal({ 'eos-access-1': 'linknet_changed', 'nc-dist-1': 'linknet_changed' });
     await syncAll();
     expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).to.contain('interface Ethernet49\n   description linknet to nc-dist-1 eth49\n');
-    expect(loop.labFixture.lab.device('nc-dist-1').runningConfig()).to.match(/<name>eth49<\/name>\s*<description>linknet to eos-access-1 Ethernet49<\/description>/);
+    expect(loop.labFixture.lab.device('nc-dist-1').runningConfig()).to.match(
+      /<name>eth49<\/name>\s*<description>linknet to eos-access-1 Ethernet49<\/description>/,
+    );
     for (const h of ['eos-access-1', 'nc-dist-1']) expect(loop.labFixture.lab.device(h).runningConfig()).to.equal(await loop.intended(h));
   });
 
   it('a management domain reaches its members; a change the templates do not use (the gateway) marks nobody', async () => {
     // Every lab device has management IP 127.0.0.1.
-    const created = await loop.t.call('POST', '/api/v1/mgmtdomains', { name: 'lab', ipv4Network: '127.0.0.0/8', ipv4Gateway: '127.0.0.254', vlan: 600, deviceA: 'nc-dist-1', deviceB: 'nc-core-1' });
+    const created = await loop.t.call('POST', '/api/v1/mgmtdomains', {
+      name: 'lab',
+      ipv4Network: '127.0.0.0/8',
+      ipv4Gateway: '127.0.0.254',
+      vlan: 600,
+      deviceA: 'nc-dist-1',
+      deviceB: 'nc-core-1',
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(Object.values(await unsynced())).to.deep.equal(['mgmtdomain_changed', 'mgmtdomain_changed', 'mgmtdomain_changed', 'mgmtdomain_changed']);
     await syncAll();

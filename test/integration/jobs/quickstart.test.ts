@@ -60,7 +60,9 @@ describe('quick start (netsync quickstart)', function () {
   });
 
   it('prints the devices and the next steps, and the loop in them works', async () => {
-    expect(output).to.match(/eos-access-1 +eos +127\.0\.0\.1:\d+/).and.match(/nc-dist-1 +netconf/);
+    expect(output)
+      .to.match(/eos-access-1 +eos +127\.0\.0\.1:\d+/)
+      .and.match(/nc-dist-1 +netconf/);
     expect(output).to.match(/Web interface: http:\/\/127\.0\.0\.1:\d+\/ \(sign in with the token in \.netsync\/api-token\)/);
     const env = cliEnv();
 

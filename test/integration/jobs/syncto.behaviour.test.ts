@@ -115,12 +115,16 @@ describe('syncto behaviour', function () {
     const shown = await runCli(['sync', '--all', '--dry-run', '--wait'], env);
     expect(shown.code, shown.stderr).to.equal(0);
     expect(shown.stdout).to.contain('eos-access-2: would change\n--- eos-access-2 (running)').and.contain('+   description cli port');
-    expect(shown.stdout).to.match(/│ eos-access-2 +│ would-change +│ 4 /).and.contain('FINISHED (dry run): 2 would-change');
+    expect(shown.stdout)
+      .to.match(/│ eos-access-2 +│ would-change +│ 4 /)
+      .and.contain('FINISHED (dry run): 2 would-change');
     const none = await runCli(['sync', '--type', 'core', '--wait'], env);
     expect(none.stdout).to.contain('no devices selected (only unsynchronized MANAGED devices are synced; --resync includes synchronized ones)');
     const live = await runCli(['sync', '--all', '--wait'], env);
     expect(live.code, live.stderr).to.equal(0);
-    expect(live.stdout).to.match(/│ eos-access-1 +│ synced +│ 2 /).and.match(/│ eos-access-2 +│ synced +│ 4 /);
+    expect(live.stdout)
+      .to.match(/│ eos-access-1 +│ synced +│ 2 /)
+      .and.match(/│ eos-access-2 +│ synced +│ 4 /);
     expect(live.stdout).to.contain('FINISHED: 2 synced');
     // Everything synchronized now: --all has nothing to take, so no job is started.
     const jobsBefore = (await loop.t.call('GET', '/api/v1/jobs?limit=1000')).body.jobs.length;
@@ -148,7 +152,12 @@ describe('syncto behaviour', function () {
     expect(loop.labFixture.lab.device('eos-access-1').runningConfig()).not.to.contain('failing port');
     // The job record keeps the failure's code and phase per device, and the rollback in the engine's words.
     const job = (await loop.t.call('GET', '/api/v1/jobs?limit=1')).body.jobs[0];
-    expect(job.perDevice['eos-access-2']).to.deep.include({ status: 'failed', code: 'CLI_COMMAND_REJECTED', phase: 'confirmed-commit', rollbackStatus: 'complete' });
+    expect(job.perDevice['eos-access-2']).to.deep.include({
+      status: 'failed',
+      code: 'CLI_COMMAND_REJECTED',
+      phase: 'confirmed-commit',
+      rollbackStatus: 'complete',
+    });
     expect(job.perDevice['eos-access-1']).to.deep.include({ status: 'failed', rollbackStatus: 'complete' });
     expect(job.perDevice['eos-access-1']).not.to.have.property('code');
   });
@@ -172,7 +181,14 @@ describe('syncto behaviour', function () {
   it('a restart marks a job left RUNNING as ABORTED and marks no device synchronized', async () => {
     const { store } = loop.t.daemon;
     await store.updateRecord('jobs', 'cut-off', () => ({
-      id: 'cut-off', kind: 'syncto', status: 'RUNNING', args: {}, by: 'test', progress: { done: 0, total: 2 }, perDevice: {}, createdAt: new Date().toISOString(),
+      id: 'cut-off',
+      kind: 'syncto',
+      status: 'RUNNING',
+      args: {},
+      by: 'test',
+      progress: { done: 0, total: 2 },
+      perDevice: {},
+      createdAt: new Date().toISOString(),
     }));
     const unsyncedBefore = (await store.listDevices({ synchronized: false })).map((d) => d.hostname).sort();
     await loop.t.stop();

@@ -47,7 +47,9 @@ describe('syncto: the config defaults apply (devices.concurrency, devices.confir
     // The run was journaled under the job's id, with the config's defaults and each device's outcome.
     const run = await loop.t.daemon.writes.journal.get(job.id);
     expect(run).to.deep.include({ kind: 'syncto', status: 'ended', concurrency: 2, confirmTimeoutSeconds: 77 });
-    expect(run!.devices.map((d) => [d.hostname, d.phase, d.outcome]).sort()).to.deep.equal(devices.map((d) => [d.hostname, 'verify-confirmed', 'complete']).sort());
+    expect(run!.devices.map((d) => [d.hostname, d.phase, d.outcome]).sort()).to.deep.equal(
+      devices.map((d) => [d.hostname, 'verify-confirmed', 'complete']).sort(),
+    );
   });
 
   it("aborts a pending netsync-<id> session of a run that no longer runs at lock time, and says so in the job's log", async () => {

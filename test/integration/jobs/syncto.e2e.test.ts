@@ -15,9 +15,7 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
   let loop: SyncLoop;
 
   const unsynced = async () =>
-    Object.fromEntries(
-      (await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => [d.hostname, d.lastEvent?.cause]),
-    );
+    Object.fromEntries((await loop.t.daemon.store.listDevices({ synchronized: false })).map((d) => [d.hostname, d.lastEvent?.cause]));
 
   before(async () => {
     loop = await startSyncLoop();
@@ -43,7 +41,14 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
     const extra = await startTestLab({ devices: [{ hostname: 'eos-caps-1', platform: 'eos' }], basePort: 0 });
     try {
       const port = extra.lab.device('eos-caps-1').port;
-      const created = await loop.t.call('POST', '/api/v1/devices', { hostname: 'EOS-Caps-1', managementIp: '127.0.0.1', port, platform: 'eos', type: 'ACCESS', state: 'MANAGED' });
+      const created = await loop.t.call('POST', '/api/v1/devices', {
+        hostname: 'EOS-Caps-1',
+        managementIp: '127.0.0.1',
+        port,
+        platform: 'eos',
+        type: 'ACCESS',
+        state: 'MANAGED',
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const job = await loop.syncto({ hostname: 'EOS-Caps-1' });
       expect(job.perDevice['EOS-Caps-1'], JSON.stringify(job.perDevice)).to.deep.include({ status: 'synced', changed: true });
@@ -74,7 +79,9 @@ describe('syncto end to end (lab + git push + post-receive)', function () {
     expect(job.perDevice['eos-access-1']!.diff).to.contain('+   description staff port');
     expect(await unsynced()).to.deep.equal({});
     for (const h of ['eos-access-1', 'eos-access-2']) {
-      expect(loop.labFixture.lab.device(h).runningConfig()).to.equal(await loop.intended(h)).and.contain('staff port');
+      expect(loop.labFixture.lab.device(h).runningConfig())
+        .to.equal(await loop.intended(h))
+        .and.contain('staff port');
     }
     for (const h of ['nc-dist-1', 'nc-core-1']) expect(loop.labFixture.lab.device(h).counters().sessions, h).to.equal(0);
   });

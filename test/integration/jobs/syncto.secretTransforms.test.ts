@@ -62,8 +62,7 @@ export const TRANSFORMS: [string, string][] = [
   ['dump of the secrets object', '{{ secrets | dump | replace("\\"", "") }}'],
 ];
 
-const transformTemplate = () =>
-  TRANSFORMS.map(([, expr], i) => `interface Ethernet${101 + i}\n   description t${i} ${expr}\n`).join('') + '{# the end #}\n';
+const transformTemplate = () => TRANSFORMS.map(([, expr], i) => `interface Ethernet${101 + i}\n   description t${i} ${expr}\n`).join('') + '{# the end #}\n';
 
 /** Template bodies that fail to render; the error must not carry the secret either. */
 const FAILING: [string, string][] = [
@@ -92,8 +91,14 @@ describe('secrets through template transformations, end to end', function () {
   it(`${TRANSFORMS.length} transformations: the device gets the real values, nothing shown holds them`, async () => {
     const base = loop.templates.head();
     const entry = readFileSync(join(loop.templates.work, 'eos/access.j2'), 'utf8');
-    const head = await loop.push('templates', { 'eos/secrets.j2': transformTemplate(), 'eos/access.j2': `${entry}{% include "secrets.j2" %}\n` }, 'eos: secret transformations');
-    await loop.waitFor(async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === head);
+    const head = await loop.push(
+      'templates',
+      { 'eos/secrets.j2': transformTemplate(), 'eos/access.j2': `${entry}{% include "secrets.j2" %}\n` },
+      'eos: secret transformations',
+    );
+    await loop.waitFor(
+      async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === head,
+    );
 
     // Dry run over the API: the intended side shows placeholders, derived the same way.
     const dry = await loop.syncto({ device_type: 'ACCESS', dry_run: true, resync: true });
@@ -104,7 +109,11 @@ describe('secrets through template transformations, end to end', function () {
     expectNoLeak('dry-run job (API)', JSON.stringify((await loop.t.call('GET', `/api/v1/jobs/${dry.id}`)).body));
 
     // The same over the CLI.
-    const cli = await runCli(['sync', '--type', 'access', '--resync', '--dry-run', '--wait', '--json'], { NETSYNC_URL: loop.t.url, NETSYNC_TOKEN: OPERATOR_TOKEN }, 120_000);
+    const cli = await runCli(
+      ['sync', '--type', 'access', '--resync', '--dry-run', '--wait', '--json'],
+      { NETSYNC_URL: loop.t.url, NETSYNC_TOKEN: OPERATOR_TOKEN },
+      120_000,
+    );
     expect(cli.code, cli.stderr).to.equal(0);
     expect(cli.stdout).to.contain('«secret:snmp»');
     expectNoLeak('CLI dry run', cli.stdout + cli.stderr);
@@ -113,7 +122,10 @@ describe('secrets through template transformations, end to end', function () {
     const job = await loop.syncto({ device_type: 'ACCESS', resync: true });
     expect(job.status, JSON.stringify(job.perDevice)).to.equal('FINISHED');
     const running = loop.labFixture.lab.device('eos-access-1').runningConfig();
-    expect(running).to.contain(`description t0 ${SECRET}`).and.contain(`description t1 ${[...SECRET].reverse().join('')}`).and.contain(`description t2 ${SECRET.toUpperCase()}`);
+    expect(running)
+      .to.contain(`description t0 ${SECRET}`)
+      .and.contain(`description t1 ${[...SECRET].reverse().join('')}`)
+      .and.contain(`description t2 ${SECRET.toUpperCase()}`);
 
     // The drift check still compares real configs: nothing changed, nothing to push.
     const again = await loop.syncto({ device_type: 'ACCESS', resync: true });
@@ -122,16 +134,27 @@ describe('secrets through template transformations, end to end', function () {
     // A later change elsewhere: the unchanged secret lines, read back from the device, line up with the
     // placeholder render and are not part of the diff.
     const interfaces = readFileSync(join(loop.templates.work, 'eos/interfaces.j2'), 'utf8');
-    const next = await loop.push('templates', { 'eos/interfaces.j2': interfaces.replace('   description {{ intf.description }}', '   description {{ intf.description }} (v2)') }, 'eos: v2 descriptions');
-    await loop.waitFor(async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === next);
+    const next = await loop.push(
+      'templates',
+      { 'eos/interfaces.j2': interfaces.replace('   description {{ intf.description }}', '   description {{ intf.description }} (v2)') },
+      'eos: v2 descriptions',
+    );
+    await loop.waitFor(
+      async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === next,
+    );
     const later = await loop.syncto({ device_type: 'ACCESS', resync: true, dry_run: true });
     const laterDiff = later.perDevice['eos-access-1']!.diff!;
     expect(laterDiff).to.contain('(v2)');
-    expect(laterDiff.split('\n').filter((l) => /^[+-] .*description t\d/.test(l)), laterDiff).to.deep.equal([]);
+    expect(
+      laterDiff.split('\n').filter((l) => /^[+-] .*description t\d/.test(l)),
+      laterDiff,
+    ).to.deep.equal([]);
 
     // A device echoing the secret on a line no template wrote (an out-of-band change): masked.
     const dev = loop.labFixture.lab.device('eos-access-2');
-    const echoed = dev.runningConfig().replace('interface Ethernet101\n', `interface Ethernet99\n   description echoed ${SECRET} and ${SECRET.toLowerCase()}\n!\ninterface Ethernet101\n`);
+    const echoed = dev
+      .runningConfig()
+      .replace('interface Ethernet101\n', `interface Ethernet99\n   description echoed ${SECRET} and ${SECRET.toLowerCase()}\n!\ninterface Ethernet101\n`);
     expect(echoed).to.contain('Ethernet99');
     dev.setRunningConfig(echoed);
     expect(dev.runningConfig()).to.contain(`echoed ${SECRET}`);

@@ -46,7 +46,9 @@ describe('lab: the netsync lab command', function () {
     const first = startCli(args);
     children.push(first.child);
     await until(() => first.output().includes('inventory:'), 'the lab to start', 30000);
-    expect(first.output()).to.match(/lab-001 +│ netconf +│ 127\.0\.0\.1:\d+ +│ SHA256:/).and.match(/lab-002 +│ eos /);
+    expect(first.output())
+      .to.match(/lab-001 +│ netconf +│ 127\.0\.0\.1:\d+ +│ SHA256:/)
+      .and.match(/lab-002 +│ eos /);
     expect(first.output()).to.match(/control API: http:\/\/127\.0\.0\.1:\d+/);
 
     const entries = await readInventoryFile(inventory);
@@ -108,7 +110,11 @@ describe('lab: the netsync lab command', function () {
     expect(await readdir(join(dir, 'p')).catch(() => [])).to.deep.equal([]);
 
     // Before the fix the lab kept running (and ignored SIGTERM) after this error.
-    const noDir = await runCli(['lab', '--devices', '2', '--state-dir', join(dir, 'inv-state'), '--inventory-out', join(dir, 'missing', 'lab.yml')], {}, 20_000);
+    const noDir = await runCli(
+      ['lab', '--devices', '2', '--state-dir', join(dir, 'inv-state'), '--inventory-out', join(dir, 'missing', 'lab.yml')],
+      {},
+      20_000,
+    );
     expect(noDir.code, noDir.stderr).to.equal(2);
     expect(noDir.stderr).to.include('[BAD_REQUEST]');
   });

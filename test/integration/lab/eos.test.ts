@@ -26,7 +26,11 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     // Pending sessions outlive connections (as on EOS): abort whatever a test left behind.
     const { stdout } = await eosExec(dev.port, ['show configuration sessions']);
     const pending = [...stdout.matchAll(/^[ *]\s+(\S+)\s+pending/gm)].map((m) => m[1]!);
-    if (pending.length) await eosExec(dev.port, pending.map((n) => `configure session ${n} abort`));
+    if (pending.length)
+      await eosExec(
+        dev.port,
+        pending.map((n) => `configure session ${n} abort`),
+      );
     dev.setRunningConfig(`hostname ${dev.hostname}\n`);
   });
   after(() => fx.stop());
@@ -42,7 +46,15 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     const sh = await shell();
     expect(await sh.cmd('configure session s1')).to.equal('');
     await sh.cmd('rollback clean-config');
-    for (const line of [`hostname ${dev.hostname}`, 'vlan 10', '   name users', 'interface Et1', '   description to pc', '   switchport access vlan 10', 'shutdown']) {
+    for (const line of [
+      `hostname ${dev.hostname}`,
+      'vlan 10',
+      '   name users',
+      'interface Et1',
+      '   description to pc',
+      '   switchport access vlan 10',
+      'shutdown',
+    ]) {
       expect(await sh.cmd(line)).to.equal('');
     }
     const diffs = await sh.cmd('show session-config diffs');
@@ -60,7 +72,9 @@ describe('lab: EOS CLI personality (ssh2 client)', function () {
     await sh.cmd('configure session x1');
     expect(await sh.cmd('interface Ethernet4')).to.equal('');
     expect(await sh.cmd('switchport access vlan 40')).to.equal(''); // accepted line by line, checked at commit
-    expect(await sh.cmd('commit')).to.equal("% Failed to commit session x1: validation failed: interface Ethernet4: access vlan 40 is not configured (add 'vlan 40')");
+    expect(await sh.cmd('commit')).to.equal(
+      "% Failed to commit session x1: validation failed: interface Ethernet4: access vlan 40 is not configured (add 'vlan 40')",
+    );
     expect(dev.runningConfig()).not.to.include('Ethernet4');
     await sh.cmd('exit');
     expect(await sh.cmd('vlan 40')).to.equal('');

@@ -33,7 +33,11 @@ describe('lab: faults', function () {
     s.close();
     const { stdout } = await eosExec(eos.port, ['show configuration sessions']);
     const pending = [...stdout.matchAll(/^[ *]\s+(\S+)\s+pending/gm)].map((m) => m[1]!);
-    if (pending.length) await eosExec(eos.port, pending.map((n) => `configure session ${n} abort`));
+    if (pending.length)
+      await eosExec(
+        eos.port,
+        pending.map((n) => `configure session ${n} abort`),
+      );
     nc.setRunningConfig(`<system xmlns="${NS}"><hostname>${nc.hostname}</hostname></system>`);
     eos.setRunningConfig(`hostname ${eos.hostname}`);
   });
@@ -53,16 +57,29 @@ describe('lab: faults', function () {
     const open = track(await RawNetconf.open(nc.port));
     nc.setFaults({ unreachable: true });
     await until(() => open.closed, 'open sessions to be dropped');
-    const err = await connect(nc.port).then(() => null, (e: NodeJS.ErrnoException) => e);
+    const err = await connect(nc.port).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e,
+    );
     expect(err?.code).to.equal('ECONNREFUSED');
     nc.clearFaults();
-    await until(async () => (await connect(nc.port).then((c) => (c.end(), true), () => false)), 'the port to reopen');
+    await until(
+      async () =>
+        await connect(nc.port).then(
+          (c) => (c.end(), true),
+          () => false,
+        ),
+      'the port to reopen',
+    );
   });
 
   it('authFailure rejects passwords and keys', async () => {
     eos.setFaults({ authFailure: true });
     for (const auth of [{ password: 'netsync' }, { privateKey: fx.lab.clientPrivateKey }]) {
-      const err = await connect(eos.port, auth).then(() => null, (e: Error & { level?: string }) => e);
+      const err = await connect(eos.port, auth).then(
+        () => null,
+        (e: Error & { level?: string }) => e,
+      );
       expect(err?.level).to.equal('client-authentication');
     }
     eos.clearFaults();
@@ -263,7 +280,9 @@ describe('lab: faults', function () {
     const s = track(await RawNetconf.open(nc.port));
     expect(await s.rpc('<get-config><source><running/></source></get-config>')).to.include('changed by hand');
     const before = eos.runningConfig();
-    expect(() => eos.setRunningConfig('hostname x\nfrobnicate\n')).to.throw().with.property('code', 'VALIDATION_FAILED');
+    expect(() => eos.setRunningConfig('hostname x\nfrobnicate\n'))
+      .to.throw()
+      .with.property('code', 'VALIDATION_FAILED');
     expect(eos.runningConfig()).to.equal(before);
   });
 

@@ -40,7 +40,14 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
 
   it('says hello with the capabilities and a session-id', async () => {
     const s = await session();
-    for (const cap of ['base:1.0', 'base:1.1', 'capability:candidate:1.0', 'capability:confirmed-commit:1.1', 'capability:validate:1.1', 'capability:rollback-on-error:1.0']) {
+    for (const cap of [
+      'base:1.0',
+      'base:1.1',
+      'capability:candidate:1.0',
+      'capability:confirmed-commit:1.1',
+      'capability:validate:1.1',
+      'capability:rollback-on-error:1.0',
+    ]) {
       expect(s.hello).to.include(`urn:ietf:params:netconf:${cap}`);
     }
     expect(s.sessionId).to.be.greaterThan(0);
@@ -61,7 +68,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     let received = '';
     stream.on('data', (d: Buffer) => (received += d.toString()));
     // Our hello goes out before the device has said anything.
-    stream.write('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>]]>]]>');
+    stream.write(
+      '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>]]>]]>',
+    );
     await until(() => received.includes(']]>]]>') || received.includes('\n#'), 'the server hello');
     client.end();
     expect(received.trimStart()).to.match(/^<\?xml[^>]*\?><hello /);
@@ -103,7 +112,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     const dup = await s.rpc(edit(`<config><vlans xmlns="${NS}"><vlan><id>7</id></vlan><vlan><id>7</id></vlan></vlans></config>`));
     expect(tag(dup)).to.equal('operation-failed');
     expect(dup).to.include('data-not-unique');
-    const enabled = await s.rpc(edit(`<config><interfaces xmlns="${NS}"><interface><name>Ethernet1</name><enabled>maybe</enabled></interface></interfaces></config>`));
+    const enabled = await s.rpc(
+      edit(`<config><interfaces xmlns="${NS}"><interface><name>Ethernet1</name><enabled>maybe</enabled></interface></interfaces></config>`),
+    );
     expect(tag(enabled)).to.equal('invalid-value');
     expect(enabled).to.include('<error-path>');
     expect(await candidate()).to.equal(before);
@@ -115,7 +126,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     expect(isOk(await s.rpc(edit(intf)))).to.equal(true); // an edit may leave the reference open for a later edit
     const v = await s.rpc('<validate><source><candidate/></source></validate>');
     expect(tag(v)).to.equal('data-missing');
-    expect(v).to.include('<error-app-tag>instance-required</error-app-tag>').and.include("<error-path>/interfaces/interface[name='Ethernet3']/vlan</error-path>");
+    expect(v)
+      .to.include('<error-app-tag>instance-required</error-app-tag>')
+      .and.include("<error-path>/interfaces/interface[name='Ethernet3']/vlan</error-path>");
     expect(v).to.include('vlan 30 is not configured');
     expect(tag(await s.rpc('<commit/>'))).to.equal('data-missing');
     expect(dev.runningConfig()).not.to.include('Ethernet3');
@@ -146,8 +159,12 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     const s = await session();
     const nc = 'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"';
     await s.rpc(edit(vlanConfig(30)));
-    expect(tag(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="create"><id>30</id></vlan></vlans></config>`)))).to.equal('data-exists');
-    expect(tag(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="delete"><id>31</id></vlan></vlans></config>`)))).to.equal('data-missing');
+    expect(tag(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="create"><id>30</id></vlan></vlans></config>`)))).to.equal(
+      'data-exists',
+    );
+    expect(tag(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="delete"><id>31</id></vlan></vlans></config>`)))).to.equal(
+      'data-missing',
+    );
     expect(isOk(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="remove"><id>31</id></vlan></vlans></config>`)))).to.equal(true);
     expect(isOk(await s.rpc(edit(`<config><vlans xmlns="${NS}" ${nc}><vlan nc:operation="delete"><id>30</id></vlan></vlans></config>`)))).to.equal(true);
     expect(await s.rpc('<get-config><source><candidate/></source></get-config>')).not.to.include('<id>30</id>');
@@ -251,7 +268,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     s.sendRaw('\n#abc\n<rpc/>\n##\n');
     await until(() => s.closed, 'the session to be closed for bad framing');
     const h = await session({ skipHello: true });
-    h.sendRaw('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>4</session-id></hello>]]>]]>');
+    h.sendRaw(
+      '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>4</session-id></hello>]]>]]>',
+    );
     await until(() => h.closed, 'the session to be closed for a bad hello');
     const ok = await session();
     expect(await ok.rpc('<get/>')).to.include('<data>');
@@ -264,7 +283,9 @@ describe('lab: NETCONF personality (ssh2 client)', function () {
     const s = await session();
     s.send(`<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get-config>\xff\xfe${'<a>'.repeat(20000)}`);
     expect(tag(await s.next())).to.equal('malformed-message');
-    s.send(`<rpc message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><edit-config><target><candidate/></target><config>${'<x>'.repeat(5000)}${'</x>'.repeat(5000)}</config></edit-config></rpc>`);
+    s.send(
+      `<rpc message-id="2" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><edit-config><target><candidate/></target><config>${'<x>'.repeat(5000)}${'</x>'.repeat(5000)}</config></edit-config></rpc>`,
+    );
     expect(tag(await s.next())).to.equal('malformed-message'); // nesting is capped at 64 levels
     expect(await s.rpc('<get/>')).to.include(`<hostname>${dev.hostname}</hostname>`);
   });

@@ -14,7 +14,16 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
   let dev: LabDevice;
   let keyFile: string;
   const sshArgs = (extra: string[] = []) => [
-    '-i', keyFile, '-p', String(dev.port), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR',
+    '-i',
+    keyFile,
+    '-p',
+    String(dev.port),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'LogLevel=ERROR',
     ...(extra.length ? extra : ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']),
     'netsync@127.0.0.1',
   ];
@@ -43,7 +52,18 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
   });
 
   it('runs a config session from a script on stdin (shell without a pty)', async () => {
-    const script = ['configure session ossh', 'vlan 20', 'name voice', 'interface Ethernet2', 'switchport access vlan 20', 'show session-config diffs', 'commit', 'show running-config', 'exit', ''].join('\n');
+    const script = [
+      'configure session ossh',
+      'vlan 20',
+      'name voice',
+      'interface Ethernet2',
+      'switchport access vlan 20',
+      'show session-config diffs',
+      'commit',
+      'show running-config',
+      'exit',
+      '',
+    ].join('\n');
     const { stdout, code } = await ssh(['-T', ...sshArgs()], script);
     expect(code).to.equal(0);
     expect(stdout).to.include(`${dev.hostname}(config-s-ossh)#`).and.include('+vlan 20').and.include(`${dev.hostname}(config-s-ossh-if-Et2)#`);
@@ -53,19 +73,41 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
   it("writes a known_hosts for its devices: ssh checks the key without a prompt; the piped session's lines read like EOS", async () => {
     const knownHosts = join(fx.stateDir, 'known_hosts');
     expect(await readFile(knownHosts, 'utf8')).to.contain(`[127.0.0.1]:${dev.port} ssh-ed25519 `);
-    const { stdout, code } = await ssh(['-T', ...sshArgs(['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes'])], 'configure\nvlan 999\n   name hand-made\nend\n');
+    const { stdout, code } = await ssh(
+      ['-T', ...sshArgs(['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes'])],
+      'configure\nvlan 999\n   name hand-made\nend\n',
+    );
     expect(code).to.equal(0);
     const h = dev.hostname;
-    expect(stdout.split('\n').slice(0, 5)).to.deep.equal([`${h}#configure`, `${h}(config)#vlan 999`, `${h}(config-vl999)#   name hand-made`, `${h}(config-vl999)#end`, `${h}#logout`]);
+    expect(stdout.split('\n').slice(0, 5)).to.deep.equal([
+      `${h}#configure`,
+      `${h}(config)#vlan 999`,
+      `${h}(config-vl999)#   name hand-made`,
+      `${h}(config-vl999)#end`,
+      `${h}#logout`,
+    ]);
     // A wrong key is refused, not prompted for.
     await writeFile(join(fx.stateDir, 'other_known_hosts'), `[127.0.0.1]:${dev.port} ${fx.lab.clientPublicKey}\n`);
-    const refused = await ssh(['-T', ...sshArgs(['-o', `UserKnownHostsFile=${join(fx.stateDir, 'other_known_hosts')}`, '-o', 'StrictHostKeyChecking=yes'])], 'show hostname\n');
+    const refused = await ssh(
+      ['-T', ...sshArgs(['-o', `UserKnownHostsFile=${join(fx.stateDir, 'other_known_hosts')}`, '-o', 'StrictHostKeyChecking=yes'])],
+      'show hostname\n',
+    );
     expect(refused.code).to.equal(255);
   });
 
   it('replaces the config with rollback clean-config and commits with a timer, confirmed from a second ssh', async () => {
     dev.setRunningConfig(`hostname ${dev.hostname}\nvlan 20\n   name voice\n`);
-    const script = ['configure session timed', 'rollback clean-config', `hostname ${dev.hostname}`, 'vlan 50', 'name cams', 'commit timer 00:05:00', 'show configuration sessions', 'exit', ''].join('\n');
+    const script = [
+      'configure session timed',
+      'rollback clean-config',
+      `hostname ${dev.hostname}`,
+      'vlan 50',
+      'name cams',
+      'commit timer 00:05:00',
+      'show configuration sessions',
+      'exit',
+      '',
+    ].join('\n');
     const { stdout, code } = await ssh(['-T', ...sshArgs()], script);
     expect(code).to.equal(0);
     expect(stdout).to.match(/timed\s+pending-commit-timer/);
@@ -85,7 +127,9 @@ describe('lab: EOS CLI with OpenSSH ssh', function () {
   it('shows "session is already in use" and pending sessions to an OpenSSH user', async () => {
     await run('ssh', [...sshArgs(), 'configure session held\nvlan 30\nend']);
     const { stdout } = await ssh(['-T', ...sshArgs()], 'configure session other\nshow configuration sessions\nconfigure session held abort\nexit\n');
-    expect(stdout).to.match(/% Session is already in use: .*'held'/).and.match(/held\s+pending/);
+    expect(stdout)
+      .to.match(/% Session is already in use: .*'held'/)
+      .and.match(/held\s+pending/);
   });
 
   it('presents the host key whose fingerprint the lab reports (clients can pin it)', async () => {

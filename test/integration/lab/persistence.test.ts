@@ -90,13 +90,23 @@ describe('lab: state dir and start-up', function () {
   });
 
   it('refuses duplicate hostnames, a port in use, and a corrupt saved config, with codes', async () => {
-    const dup = await startLab({ devices: [{ hostname: 'X', platform: 'eos' }, { hostname: 'x', platform: 'netconf' }], stateDir: dir }).catch((e: { code: string }) => e);
+    const dup = await startLab({
+      devices: [
+        { hostname: 'X', platform: 'eos' },
+        { hostname: 'x', platform: 'netconf' },
+      ],
+      stateDir: dir,
+    }).catch((e: { code: string }) => e);
     expect(dup).to.have.property('code', 'CONFLICT');
     const lab = await startLab({ devices: 1, platform: 'eos', stateDir: join(dir, 'a') });
     try {
-      const busy = await startLab({ devices: [{ hostname: 'y', platform: 'eos', port: lab.devices[0]!.port }], stateDir: join(dir, 'b') }).catch((e: { code: string }) => e);
+      const busy = await startLab({ devices: [{ hostname: 'y', platform: 'eos', port: lab.devices[0]!.port }], stateDir: join(dir, 'b') }).catch(
+        (e: { code: string }) => e,
+      );
       expect(busy).to.have.property('code', 'UNAVAILABLE');
-      expect(() => lab.device('nope')).to.throw().with.property('code', 'NOT_FOUND');
+      expect(() => lab.device('nope'))
+        .to.throw()
+        .with.property('code', 'NOT_FOUND');
     } finally {
       await lab.stop();
     }

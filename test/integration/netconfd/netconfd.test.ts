@@ -91,10 +91,16 @@ describe('NETCONF against real netconfd', function () {
     const err = await failure(withSession('nc-a', (s) => s.loadCandidate(bad, 'merge')));
     expect(err.code).to.equal('NETCONF_RPC_ERROR');
     const errors = err.data.errors as { tag: string; appTag?: string; path?: string; info: Record<string, string> }[];
-    expect(errors.map((e) => `${e.tag}/${e.appTag}`)).to.deep.equal(['invalid-value/pattern-test-failed', 'invalid-value/not-in-range', 'invalid-value/pattern-test-failed']);
+    expect(errors.map((e) => `${e.tag}/${e.appTag}`)).to.deep.equal([
+      'invalid-value/pattern-test-failed',
+      'invalid-value/not-in-range',
+      'invalid-value/pattern-test-failed',
+    ]);
     expect(errors[0]!.path).to.match(/ex:hostname$/);
     expect(errors[0]!.info['bad-value']).to.equal('9bad');
-    const missing = await failure(withSession('nc-a', (s) => s.loadCandidate('<system xmlns="urn:example:config"><interface><name>eth1</name></interface></system>', 'merge')));
+    const missing = await failure(
+      withSession('nc-a', (s) => s.loadCandidate('<system xmlns="urn:example:config"><interface><name>eth1</name></interface></system>', 'merge')),
+    );
     expect(missing.data.errors).to.have.length(1);
     expect(missing.data).to.include({ errorTag: 'data-missing' });
   });
@@ -124,9 +130,7 @@ describe('NETCONF against real netconfd', function () {
 
   it('leaves every device as it was when one config is invalid', async () => {
     const before = await Promise.all(['nc-a', 'nc-b', 'nc-c'].map(running));
-    const items = await Promise.all(
-      ['nc-a', 'nc-b', 'nc-c'].map(async (h) => ({ target: await target(h), config: h === 'nc-b' ? cfg(h, 5000) : cfg(h, 20) })),
-    );
+    const items = await Promise.all(['nc-a', 'nc-b', 'nc-c'].map(async (h) => ({ target: await target(h), config: h === 'nc-b' ? cfg(h, 5000) : cfg(h, 20) })));
     const outcome = await runTransaction({ id: 'tx-bad', items }, { sessions: factory, locks: store });
     expect(outcome.status).to.equal('fail');
     const byHost = Object.fromEntries(outcome['node-results'].map((r) => [r['node-id'], r]));
@@ -140,7 +144,9 @@ describe('NETCONF against real netconfd', function () {
 
   it('do_rollback=false with plain commits: the valid devices are committed, the invalid one is left as it was', async () => {
     const before = await running('nc-b');
-    const items = await Promise.all(['nc-a', 'nc-b', 'nc-c'].map(async (h) => ({ target: await target(h), config: h === 'nc-b' ? cfg('9bad', 30) : cfg(h, 30) })));
+    const items = await Promise.all(
+      ['nc-a', 'nc-b', 'nc-c'].map(async (h) => ({ target: await target(h), config: h === 'nc-b' ? cfg('9bad', 30) : cfg(h, 30) })),
+    );
     const outcome = await runTransaction({ id: 'tx-partial', items, flags: { confirmedCommit: false, rollback: false } }, { sessions: factory, locks: store });
     expect(outcome.status).to.equal('fail');
     expect(outcome['node-results'].map((r) => r['configuration-status'])).to.deep.equal(['complete', 'fail', 'complete']);

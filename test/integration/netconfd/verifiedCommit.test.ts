@@ -45,8 +45,18 @@ describe('verified commits against real netconfd (read back independently with n
   before(async function () {
     if (!netconfdAvailable()) this.skip();
     peers = await startNetconfd(2);
-    factory = createSessionFactory({ credentials: { username: peers.username, privateKey: peers.privateKey }, timeouts: { rpcMs: 10_000, connectMs: 10_000, helloMs: 10_000 } });
-    targets = peers.ports.map((port, i) => ({ hostname: `ncv-${i}`, host: '127.0.0.1', port, platform: 'netconf', transport: 'netconf', hostKeyFingerprint: null }));
+    factory = createSessionFactory({
+      credentials: { username: peers.username, privateKey: peers.privateKey },
+      timeouts: { rpcMs: 10_000, connectMs: 10_000, helloMs: 10_000 },
+    });
+    targets = peers.ports.map((port, i) => ({
+      hostname: `ncv-${i}`,
+      host: '127.0.0.1',
+      port,
+      platform: 'netconf',
+      transport: 'netconf',
+      hostKeyFingerprint: null,
+    }));
   });
   after(async () => {
     await peers?.stop();

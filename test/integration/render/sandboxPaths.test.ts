@@ -22,7 +22,8 @@ const hostname = (i: number) => `ssti-${i}`;
 const baseMapping = readFileSync(join(EXAMPLES, 'templates/eos/mapping.yml'), 'utf8');
 const mapping = `${baseMapping}${SSTI_CORPUS.map((_, i) => `SSTI${i}: { entrypoint: ssti/${i}.j2 }\n`).join('')}`;
 const benign = Object.fromEntries(SSTI_CORPUS.map((_, i) => [`eos/ssti/${i}.j2`, `! benign ${i}\n`]));
-const payloads = (canaries: string, tag = '') => Object.fromEntries(SSTI_CORPUS.map((p, i) => [`eos/ssti/${i}.j2`, `${payloadText(p, join(canaries, `canary-${i}`))}${tag}`]));
+const payloads = (canaries: string, tag = '') =>
+  Object.fromEntries(SSTI_CORPUS.map((p, i) => [`eos/ssti/${i}.j2`, `${payloadText(p, join(canaries, `canary-${i}`))}${tag}`]));
 const inventoryYaml = () =>
   `${readFileSync(join(EXAMPLES, 'inventory.yml'), 'utf8')}${SSTI_CORPUS.map((_, i) => `  - { hostname: ${hostname(i)}, managementIp: 127.0.0.1, platform: eos, type: SSTI${i} }\n`).join('')}`;
 
@@ -48,7 +49,11 @@ async function push(work: string, files: Record<string, string>, message: string
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', message);
   try {
-    const { stderr } = await promisify(execFile)('git', ['push', 'origin', 'HEAD:main'], { cwd: work, encoding: 'utf8', env: { ...process.env, NETSYNC_SSTI_PROBE: PROBE } });
+    const { stderr } = await promisify(execFile)('git', ['push', 'origin', 'HEAD:main'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, NETSYNC_SSTI_PROBE: PROBE },
+    });
     return { ok: true, stderr };
   } catch (err) {
     return { ok: false, stderr: String((err as { stderr: string }).stderr) };
@@ -66,7 +71,9 @@ describe('template sandbox on every render path (integration)', function () {
     canaries = join(f.dir, 'canaries');
     mkdirSync(canaries);
     const now = new Date();
-    await f.t.daemon.store.changeDevices({ create: SSTI_CORPUS.map((_, i) => buildDevice({ hostname: hostname(i), managementIp: '127.0.0.1', platform: 'eos', type: `SSTI${i}` }, now)) });
+    await f.t.daemon.store.changeDevices({
+      create: SSTI_CORPUS.map((_, i) => buildDevice({ hostname: hostname(i), managementIp: '127.0.0.1', platform: 'eos', type: `SSTI${i}` }, now)),
+    });
     await f.t.daemon.gitops!.intake.pollAll();
     // The baseline: every payload device renders a harmless template, so breaking it is a rejected push.
     f.templates.commitAndPush({ 'eos/mapping.yml': mapping, ...benign }, 'benign ssti templates');
@@ -101,9 +108,18 @@ describe('template sandbox on every render path (integration)', function () {
     writeFileSync(inventory, inventoryYaml());
     const config = join(f.dir, 'cli-netsync.yml');
     writeFileSync(config, `dataDir: ${join(f.dir, 'cli-data')}\n`);
-    const r = await runCli(['render', '--all', '--check', '--settings-dir', join(EXAMPLES, 'settings'), '--templates-dir', dir, '--inventory', inventory, '-c', config], { NETSYNC_SSTI_PROBE: PROBE }, 120_000);
+    const r = await runCli(
+      ['render', '--all', '--check', '--settings-dir', join(EXAMPLES, 'settings'), '--templates-dir', dir, '--inventory', inventory, '-c', config],
+      { NETSYNC_SSTI_PROBE: PROBE },
+      120_000,
+    );
     expect(r.code, r.stderr).to.equal(1);
-    expectAllRefused(r.stdout.split('\n').filter((l) => l.startsWith('FAIL ')).join('\n'));
+    expectAllRefused(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('FAIL '))
+        .join('\n'),
+    );
     expect(r.stdout).to.contain('ok   eos-access-1');
     expect(r.stderr).to.not.contain(PROBE);
     expectNoCanary(canaries);
@@ -111,11 +127,19 @@ describe('template sandbox on every render path (integration)', function () {
 
   it(`pre-receive hook: a push of all ${SSTI_CORPUS.length} payloads is refused, naming every device`, async () => {
     const config = join(f.dir, 'hook-netsync.yml');
-    writeFileSync(config, `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`);
+    writeFileSync(
+      config,
+      `dataDir: ${join(f.dir, 'hook-data')}\nrepos:\n  settings: { path: ${f.settings.bare} }\n  templates: { path: ${f.templates.bare} }\n`,
+    );
     const inventory = join(f.dir, 'hook-inventory.yml');
     writeFileSync(inventory, inventoryYaml());
     copyFileSync(join(ROOT, 'hooks', 'pre-receive'), join(f.templates.bare, 'hooks', 'pre-receive'));
-    for (const [key, value] of Object.entries({ 'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`, 'netsync.config': config, 'netsync.inventory': inventory, 'netsync.repo': 'templates' })) {
+    for (const [key, value] of Object.entries({
+      'netsync.command': `node ${join(ROOT, 'bin/netsync.js')}`,
+      'netsync.config': config,
+      'netsync.inventory': inventory,
+      'netsync.repo': 'templates',
+    })) {
       git(f.templates.bare, 'config', key, value);
     }
     // Back to the benign templates first (the intake test left the payloads at the head), then the payloads again.
@@ -125,7 +149,12 @@ describe('template sandbox on every render path (integration)', function () {
     const result = await push(f.templates.work, payloads(canaries, '\n'), 'escape attempts via the hook');
     expect(result.ok).to.equal(false);
     expect(result.stderr).to.contain('rejected');
-    expectAllRefused(result.stderr.split('\n').filter((l) => l.includes('FAIL ')).join('\n'));
+    expectAllRefused(
+      result.stderr
+        .split('\n')
+        .filter((l) => l.includes('FAIL '))
+        .join('\n'),
+    );
     expect(git(f.templates.bare, 'rev-parse', 'main')).to.equal(head);
     expectNoCanary(canaries);
     expect(existsSync(join(canaries, 'canary-0'))).to.equal(false);

@@ -4,7 +4,6 @@ import type { BssOptions } from '../../../src/sources/bssSource.ts';
 import { BSS_PATH, BssStub } from './stubs/bssStub.ts';
 import { bssSettings, deviceSpec, rejects } from './stubs/fixtures.ts';
 
-
 describe('sources/BssSource (generic REST) against a BSS double', () => {
   let bss: BssStub;
   let opts: BssOptions;

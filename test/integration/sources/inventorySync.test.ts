@@ -30,13 +30,14 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
 
   const port = (h: string) => fx.lab.device(h).port;
   const platformOf = (h: string): LabPlatform => fx.lab.device(h).platform;
-  const nsoEntry = (name: string, lab: string): NsoDeviceEntry => ({
-    name,
-    address: '127.0.0.1',
-    port: port(lab),
-    authgroup: 'lab',
-    'device-type': platformOf(lab) === 'eos' ? { cli: { 'ned-id': NED.eos } } : { netconf: { 'ned-id': NED.netconf } },
-  }) as NsoDeviceEntry;
+  const nsoEntry = (name: string, lab: string): NsoDeviceEntry =>
+    ({
+      name,
+      address: '127.0.0.1',
+      port: port(lab),
+      authgroup: 'lab',
+      'device-type': platformOf(lab) === 'eos' ? { cli: { 'ned-id': NED.eos } } : { netconf: { 'ned-id': NED.netconf } },
+    }) as NsoDeviceEntry;
   const sync = async (dryRun = false): Promise<SyncReport> => {
     const r = await t.call('POST', '/api/v1/inventory/sync', { dry_run: dryRun });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
@@ -81,7 +82,13 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
       },
     });
     // One device in each system, each spelled its own way; two more that must not spread.
-    const created = await t.call('POST', '/api/v1/devices', { hostname: 'lab-001', managementIp: '127.0.0.1', port: port('lab-001'), platform: 'eos', type: 'ACCESS' });
+    const created = await t.call('POST', '/api/v1/devices', {
+      hostname: 'lab-001',
+      managementIp: '127.0.0.1',
+      port: port('lab-001'),
+      platform: 'eos',
+      type: 'ACCESS',
+    });
     expect(created.status).to.equal(201);
     nso.seed(nsoEntry('LAB-002', 'lab-002'), nsoEntry('lab-005', 'lab-005'));
     nb.add('Lab-003', { ip: '127.0.0.1', platform: 'eos', role: 'access', customFields: { ssh_port: port('lab-003') } });
@@ -205,7 +212,9 @@ describe('inventory sync end to end (daemon + lab over SSH + NSO/NetBox/BSS doub
     expect(byName(report, 'lab-007')).to.include({ action: 'add', status: 'done' });
     expect(byName(report, 'old-007')).to.include({ action: 'conflict', conflict: 'same_ip' });
     expect(byName(report, 'old-007')!.reason).to.contain("keeping 'lab-007'");
-    expect(nb.devices.map((d) => d.name)).to.include('lab-007').and.not.include('old-007');
+    expect(nb.devices.map((d) => d.name))
+      .to.include('lab-007')
+      .and.not.include('old-007');
     expect((await t.call('GET', '/api/v1/devices/old-007')).status).to.equal(404);
     expect((await t.call('GET', '/api/v1/devices/lab-007')).status).to.equal(200);
   });

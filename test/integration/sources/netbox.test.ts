@@ -4,7 +4,6 @@ import type { NetboxOptions } from '../../../src/sources/netboxSource.ts';
 import { deviceSpec, rejects } from './stubs/fixtures.ts';
 import { NetboxStub } from './stubs/netboxStub.ts';
 
-
 const spec = deviceSpec('Leaf-7', { managementIp: '10.2.0.7', origin: 'nso' });
 
 describe('sources/NetboxSource against a NetBox double', () => {

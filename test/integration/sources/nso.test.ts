@@ -6,7 +6,6 @@ import { NsoStub } from './stubs/nsoStub.ts';
 
 const spec = deviceSpec;
 
-
 describe('sources/NsoSource against a RESTCONF double', () => {
   let nso: NsoStub;
   let opts: NsoOptions;
@@ -14,7 +13,16 @@ describe('sources/NsoSource against a RESTCONF double', () => {
   beforeEach(async () => {
     nso = new NsoStub();
     await nso.start();
-    opts = { url: nso.url, username: 'admin', password: 'nso-secret', authgroup: 'lab', nedIds: { eos: 'arista-dcs-cli-5.x' }, adminState: 'unlocked', actionsAfterAdd: [], timeoutMs: 2000 };
+    opts = {
+      url: nso.url,
+      username: 'admin',
+      password: 'nso-secret',
+      authgroup: 'lab',
+      nedIds: { eos: 'arista-dcs-cli-5.x' },
+      adminState: 'unlocked',
+      actionsAfterAdd: [],
+      timeoutMs: 2000,
+    };
   });
   afterEach(async () => {
     await nso.stop();
@@ -80,7 +88,11 @@ describe('sources/NsoSource against a RESTCONF double', () => {
   });
 
   it('a 5xx is SOURCE_UNAVAILABLE with the RESTCONF error message', async () => {
-    nso.faults.failNext = { status: 503, times: 1, body: { 'ietf-restconf:errors': { error: [{ 'error-tag': 'resource-denied', 'error-message': 'NSO is in upgrade mode' }] } } };
+    nso.faults.failNext = {
+      status: 503,
+      times: 1,
+      body: { 'ietf-restconf:errors': { error: [{ 'error-tag': 'resource-denied', 'error-message': 'NSO is in upgrade mode' }] } },
+    };
     const err = await rejects(new NsoSource(opts).list());
     expect(err.code).to.equal('SOURCE_UNAVAILABLE');
     expect(err.data.detail).to.equal('resource-denied: NSO is in upgrade mode');

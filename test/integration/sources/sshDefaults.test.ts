@@ -22,7 +22,11 @@ describe('inventory sync wiring: SSH login from the devices section, sources.sch
     t = await startTestDaemon({
       extra: {
         devices: { username: fx.lab.username, password: fx.lab.password },
-        sources: { schedule: '0 3 * * *', timeoutMs: 3000, bss: { ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4', port: 'mgmt.port', platform: 'vendorOs' } } },
+        sources: {
+          schedule: '0 3 * * *',
+          timeoutMs: 3000,
+          bss: { ...bssSettings(bss), fields: { name: 'hostname', managementIp: 'mgmt.ipv4', port: 'mgmt.port', platform: 'vendorOs' } },
+        },
       },
     });
     bss.add('lab-101', '127.0.0.1', { vendorOs: 'eos', mgmt: { ipv4: '127.0.0.1', port: fx.lab.device('lab-101').port } } as never);

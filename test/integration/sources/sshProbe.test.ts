@@ -18,10 +18,18 @@ describe('sources/sshIdentityProbe against lab devices', function () {
   after(async () => fx?.stop());
 
   const probe = () =>
-    sshIdentityProbe(createSessionFactory({ credentials: { username: fx.lab.username, password: fx.lab.password }, timeouts: { connectMs: 5000, helloMs: 5000 } }));
+    sshIdentityProbe(
+      createSessionFactory({ credentials: { username: fx.lab.username, password: fx.lab.password }, timeouts: { connectMs: 5000, helloMs: 5000 } }),
+    );
   const target = (h: string) => {
     const d = fx.lab.device(h);
-    return { hostname: h, host: '127.0.0.1', port: d.port, platform: d.platform, transport: d.platform === 'eos' ? ('eos-cli' as const) : ('netconf' as const) };
+    return {
+      hostname: h,
+      host: '127.0.0.1',
+      port: d.port,
+      platform: d.platform,
+      transport: d.platform === 'eos' ? ('eos-cli' as const) : ('netconf' as const),
+    };
   };
 
   afterEach(() => {

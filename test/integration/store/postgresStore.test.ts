@@ -131,7 +131,7 @@ describe('store/PostgresStore', function () {
     expect(await one.tryLockDevice('sw-1', 'tx-one')).to.equal(true);
     // The holder's process goes away without unlocking: the lock ends with its connection.
     await one.close();
-    await until(async () => (await two.lockHolder('sw-1')) === undefined, 'the closed connection\'s lock to end');
+    await until(async () => (await two.lockHolder('sw-1')) === undefined, "the closed connection's lock to end");
     expect(await two.tryLockDevice('sw-1', 'tx-two')).to.equal(true);
     expect(await two.lockHolder('SW-1')).to.equal('tx-two (replica replica-two)');
   });
@@ -163,12 +163,14 @@ describe('store/PostgresStore', function () {
     await two.init();
     await one.changeDevices({ create: [dev('a')] });
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] })),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? one : two).changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] }),
+      ),
     );
     expect((await one.getDevice('a'))?.groups).to.have.length(40);
   });
 
-  it('a full listing sees every change since the last one: another process\'s writes, removals and hand edits', async () => {
+  it("a full listing sees every change since the last one: another process's writes, removals and hand edits", async () => {
     const one = store();
     const two = store();
     await one.init();
@@ -176,7 +178,11 @@ describe('store/PostgresStore', function () {
     await one.changeDevices({ create: [dev('a'), dev('b'), dev('c')] });
     const names = async () => (await one.listDevices()).map((d) => `${d.hostname}:${d.groups.join('+')}`);
     expect(await names()).to.deep.equal(['a:', 'b:', 'c:']);
-    await two.changeDevices({ update: [{ hostname: 'b', apply: (d) => ({ ...d, groups: ['two'] }) }], remove: { hostnames: ['c'], at: 'x' }, create: [dev('d')] });
+    await two.changeDevices({
+      update: [{ hostname: 'b', apply: (d) => ({ ...d, groups: ['two'] }) }],
+      remove: { hostnames: ['c'], at: 'x' },
+      create: [dev('d')],
+    });
     expect(await names()).to.deep.equal(['a:', 'b:two', 'd:']);
     await db.sql(`UPDATE devices SET data = jsonb_set(data, '{groups}', '["psql"]') WHERE key = 'a'`);
     expect(await names()).to.deep.equal(['a:psql', 'b:two', 'd:']);
@@ -190,8 +196,14 @@ describe('store/PostgresStore', function () {
     const s = store();
     await s.init();
     await s.updateRecord('jobs', 'j', () => ({
-      id: 'j', kind: 'syncto', status: 'FINISHED', args: {}, by: 't', progress: { done: 1, total: 1 },
-      perDevice: { 'sw-1': { status: 'synced', diff: '+line\u0000with nul' } }, createdAt: 'x',
+      id: 'j',
+      kind: 'syncto',
+      status: 'FINISHED',
+      args: {},
+      by: 't',
+      progress: { done: 1, total: 1 },
+      perDevice: { 'sw-1': { status: 'synced', diff: '+line\u0000with nul' } },
+      createdAt: 'x',
     }));
     expect((await s.getRecord('jobs', 'j'))?.perDevice['sw-1']?.diff).to.equal('+line\uFFFDwith nul');
   });

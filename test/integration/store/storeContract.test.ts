@@ -118,7 +118,10 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
       await store.changeDevices({ create: [dev('a')] });
       const failing = store.changeDevices({
         create: [dev('new')],
-        update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: ['x'] }) }, { hostname: 'missing', apply: (d) => d }],
+        update: [
+          { hostname: 'a', apply: (d) => ({ ...d, groups: ['x'] }) },
+          { hostname: 'missing', apply: (d) => d },
+        ],
         events: [{ hostname: 'a', cause: 'manual', by: 't', at: 'now', detail: '' }],
       });
       expect(await codeOf(failing)).to.equal('NOT_FOUND');
@@ -196,7 +199,7 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
       expect((await reopened.listEvents()).map((e) => e.id)).to.deep.equal(all.map((e) => e.id));
     });
 
-    it('closes a removed device\'s open events with it and keeps its history under the hostname', async () => {
+    it("closes a removed device's open events with it and keeps its history under the hostname", async () => {
       const store = await open();
       await store.changeDevices({ create: [dev('a')], events: [ev('a', 'open'), ev('a', 'old', true)] });
       await store.changeDevices({ remove: { hostnames: ['A'], at: 'gone' } });
@@ -211,7 +214,7 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
       expect(await store.listEvents({ hostname: 'a', openOnly: true })).to.deep.equal([]);
     });
 
-    it('clears open events before adding the change\'s new ones', async () => {
+    it("clears open events before adding the change's new ones", async () => {
       const store = await open();
       await store.changeDevices({ create: [dev('a')], events: [ev('a', 'before')] });
       await store.changeDevices({ clearEvents: { hostnames: ['a'], at: 'now' }, events: [ev('a', 'after')] });
@@ -228,9 +231,7 @@ for (const backend of [lowdbBackend(), postgresBackend()]) {
         Array.from({ length: 200 }, (_, i) => store.changeDevices({ update: [{ hostname: 'a', apply: (d) => ({ ...d, groups: [...d.groups, `g${i}`] }) }] })),
       );
       await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          store.updateRecord('jobs', 'j', (j) => ({ ...(j ?? job('j')), log: [...(j?.log ?? []), `l${i}`] })),
-        ),
+        Array.from({ length: 50 }, (_, i) => store.updateRecord('jobs', 'j', (j) => ({ ...(j ?? job('j')), log: [...(j?.log ?? []), `l${i}`] }))),
       );
       await store.close();
       const reopened = await open();

@@ -18,7 +18,16 @@ import type { TestDatabase } from '../../helpers/postgres.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
 
 const dev = (hostname: string) => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0));
-const job = (id: string): Job => ({ id, kind: 'syncto', status: 'FINISHED', args: { all: true }, by: 't', progress: { done: 1, total: 1 }, perDevice: { 'SW-1': { status: 'synced', changed: true, diff: '+x' } }, createdAt: '2026-01-01T00:00:00.000Z' });
+const job = (id: string): Job => ({
+  id,
+  kind: 'syncto',
+  status: 'FINISHED',
+  args: { all: true },
+  by: 't',
+  progress: { done: 1, total: 1 },
+  perDevice: { 'SW-1': { status: 'synced', changed: true, diff: '+x' } },
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
 
 describe('netsync store migrate (lowdb -> PostgreSQL)', function () {
   this.timeout(90_000);
@@ -35,7 +44,9 @@ describe('netsync store migrate (lowdb -> PostgreSQL)', function () {
     await source.init();
     await source.changeDevices({ create: [dev('SW-1'), dev('sw-2'), dev('gone')] });
     for (let i = 1; i <= 4; i++) {
-      await source.changeDevices({ events: [{ hostname: 'SW-1', cause: 'templates_changed', by: 'push', at: `2026-01-0${i}T00:00:00.000Z`, commit: `c${i}`, detail: `push ${i}` }] });
+      await source.changeDevices({
+        events: [{ hostname: 'SW-1', cause: 'templates_changed', by: 'push', at: `2026-01-0${i}T00:00:00.000Z`, commit: `c${i}`, detail: `push ${i}` }],
+      });
       if (i % 2 === 0) await source.changeDevices({ clearEvents: { hostnames: ['sw-1'], at: `2026-01-0${i}T01:00:00.000Z` } });
     }
     await source.changeDevices({ events: [{ hostname: 'gone', cause: 'manual', by: 't', at: 'x', detail: 'open when removed' }] });
@@ -43,7 +54,14 @@ describe('netsync store migrate (lowdb -> PostgreSQL)', function () {
     await source.changeDevices({ update: [{ hostname: 'sw-2', apply: (d) => ({ ...d, synchronized: true, groups: ['edge'] }) }] });
     await source.updateRecord('jobs', 'j1', () => job('j1'));
     await source.updateRecord('jobs', 'j2', () => job('j2'));
-    await source.updateRecord('linknets', 'l1', () => ({ id: 'l1', deviceA: 'SW-1', interfaceA: 'Ethernet1', deviceB: 'sw-2', interfaceB: 'Ethernet1', createdAt: 'x' }));
+    await source.updateRecord('linknets', 'l1', () => ({
+      id: 'l1',
+      deviceA: 'SW-1',
+      interfaceA: 'Ethernet1',
+      deviceB: 'sw-2',
+      interfaceB: 'Ethernet1',
+      createdAt: 'x',
+    }));
     await source.setMeta('repo:settings:commit', { sha: 'abc123' });
     await source.setMeta('__proto__', 'data like any other');
     await source.close();

@@ -24,7 +24,12 @@ describe('web interface: inventory sync page in Chromium (NetBox double, lab ove
   const row = (hostname: string) => page.locator(`table.sync-devices tbody tr:has(th:text-is("${hostname}"))`);
 
   before(async () => {
-    fx = await startTestLab({ devices: [{ hostname: 'lab-001', platform: 'eos' }, { hostname: 'lab-002', platform: 'eos', faults: { reportedHostname: 'imposter-1' } }] });
+    fx = await startTestLab({
+      devices: [
+        { hostname: 'lab-001', platform: 'eos' },
+        { hostname: 'lab-002', platform: 'eos', faults: { reportedHostname: 'imposter-1' } },
+      ],
+    });
     nb = new NetboxStub();
     await nb.start();
     t = await startTestDaemon({
@@ -41,7 +46,8 @@ describe('web interface: inventory sync page in Chromium (NetBox double, lab ove
         },
       },
     });
-    for (const name of ['lab-001', 'lab-002']) nb.add(name, { ip: '127.0.0.1', platform: 'eos', role: 'access', customFields: { ssh_port: fx.lab.device(name).port } });
+    for (const name of ['lab-001', 'lab-002'])
+      nb.add(name, { ip: '127.0.0.1', platform: 'eos', role: 'access', customFields: { ssh_port: fx.lab.device(name).port } });
     chromium = await launchChromium();
     page = await chromium.browser.newPage();
     page.on('console', (m) => {
@@ -60,11 +66,18 @@ describe('web interface: inventory sync page in Chromium (NetBox double, lab ove
 
   it('previews the plan: the device SSH verified is to be added, the one answering as another host is a conflict; nothing is stored', async () => {
     await page.goto(`${t.url}/inventory-sync`);
-    expect(await page.locator('main').textContent()).to.contain('netbox').and.contain('No inventory sync has run yet');
+    expect(await page.locator('main').textContent())
+      .to.contain('netbox')
+      .and.contain('No inventory sync has run yet');
     await Promise.all([page.waitForURL((u) => u.pathname === '/inventory-sync'), page.click('button:has-text("Preview the plan")')]);
     await page.locator('h2:has-text("Last preview")').waitFor();
-    expect(await row('lab-001').textContent()).to.contain('add').and.contain('answers as lab-001');
-    expect(await row('lab-002').textContent()).to.contain('conflict').and.contain('hostname_mismatch').and.contain('answers as imposter-1');
+    expect(await row('lab-001').textContent())
+      .to.contain('add')
+      .and.contain('answers as lab-001');
+    expect(await row('lab-002').textContent())
+      .to.contain('conflict')
+      .and.contain('hostname_mismatch')
+      .and.contain('answers as imposter-1');
     expect(await t.daemon.store.listDevices()).to.deep.equal([]);
     expect(await seriousA11yProblems(page)).to.deep.equal([]);
   });

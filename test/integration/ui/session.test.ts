@@ -56,7 +56,9 @@ interface Layer {
 /** Every route the web interface answers, read from the daemon's express app: a route added later is covered too. */
 function uiRoutes(t: TestDaemon): { method: string; path: string }[] {
   const routesOf = (stack: Layer[]): { method: string; path: string }[] =>
-    stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((method) => ({ method, path: l.route!.path })) : l.handle.stack ? routesOf(l.handle.stack) : []));
+    stack.flatMap((l) =>
+      l.route ? Object.keys(l.route.methods).map((method) => ({ method, path: l.route!.path })) : l.handle.stack ? routesOf(l.handle.stack) : [],
+    );
   const top = (t.daemon.app as unknown as { router: { stack: Layer[] } }).router.stack;
   const ui = top.find((l) => l.handle.stack && routesOf(l.handle.stack).some((r) => r.path === '/signin'));
   return routesOf(ui!.handle.stack!);
@@ -89,14 +91,24 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     expect(csp).to.contain("script-src 'self'").and.contain("frame-ancestors 'none'").and.not.contain('unsafe');
     expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
     const cookie = page.headers.get('set-cookie')!;
-    expect(cookie).to.match(/^netsync-ui=/).and.contain('HttpOnly').and.contain('SameSite=Strict').and.not.contain('Secure');
+    expect(cookie)
+      .to.match(/^netsync-ui=/)
+      .and.contain('HttpOnly')
+      .and.contain('SameSite=Strict')
+      .and.not.contain('Secure');
   });
 
   it('behind a TLS proxy (trustProxy, X-Forwarded-Proto: https) the cookie is __Host-netsync-ui, Secure, Path=/', async () => {
     const c = client(proxied);
     const page = await c.get('/signin', { 'x-forwarded-proto': 'https' });
     const cookie = page.headers.get('set-cookie')!;
-    expect(cookie).to.match(/^__Host-netsync-ui=/).and.contain('Secure').and.contain('Path=/').and.contain('HttpOnly').and.contain('SameSite=Strict').and.not.contain('Domain');
+    expect(cookie)
+      .to.match(/^__Host-netsync-ui=/)
+      .and.contain('Secure')
+      .and.contain('Path=/')
+      .and.contain('HttpOnly')
+      .and.contain('SameSite=Strict')
+      .and.not.contain('Domain');
     // Without the proxy's header nothing is secure, and a client cannot claim it on a daemon that trusts no proxy.
     expect((await client(t).get('/signin', { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).to.match(/^netsync-ui=/);
   });
@@ -172,7 +184,10 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     await t.call('POST', '/api/v1/devices', deviceInput('sw-guarded'));
     const writes = uiRoutes(t).filter((r) => r.method !== 'get' && r.method !== 'head');
     expect(writes.map((r) => r.path)).to.include.members(['/add-device', '/devices/:hostname/sync', '/devices/:hostname/delete', '/jobs', '/inventory-sync']);
-    expect(writes.every((r) => r.method === 'post'), JSON.stringify(writes)).to.equal(true);
+    expect(
+      writes.every((r) => r.method === 'post'),
+      JSON.stringify(writes),
+    ).to.equal(true);
     const reader = client(t);
     await signIn(reader, READ_TOKEN);
     const readerCsrf = csrfOf(await (await reader.get('/')).text());
@@ -180,7 +195,17 @@ describe('web interface: sessions, CSRF, headers and escaping', function () {
     await signIn(operator);
     const before = JSON.stringify([await t.daemon.store.listDevices(), await t.daemon.jobs.list(100)]);
     // Fields that would pass each form's checks, so what refuses is the role or the missing token.
-    const form = { hostname: 'sw-new', managementIp: '10.0.0.5', platform: 'eos', type: 'ACCESS', mode: 'sync', state: 'UNMANAGED', reason: 'forged', confirm: 'sw-guarded', target: 'all' };
+    const form = {
+      hostname: 'sw-new',
+      managementIp: '10.0.0.5',
+      platform: 'eos',
+      type: 'ACCESS',
+      mode: 'sync',
+      state: 'UNMANAGED',
+      reason: 'forged',
+      confirm: 'sw-guarded',
+      target: 'all',
+    };
     for (const { path } of writes) {
       const url = path.replace(':hostname', 'sw-guarded').replace(':id', '00000000-0000-4000-8000-000000000000');
       if (path !== '/signin' && path !== '/signout') {

@@ -64,7 +64,9 @@ describe('web interface in Chromium', function () {
     await shot('signin');
     await page.fill('#token', OPERATOR_TOKEN);
     await Promise.all([page.waitForURL((u) => u.pathname === '/devices'), page.click('button[type=submit]')]);
-    expect(await page.locator('header .who').textContent()).to.contain('ops').and.contain('operator');
+    expect(await page.locator('header .who').textContent())
+      .to.contain('ops')
+      .and.contain('operator');
   });
 
   it('lists the quick-start devices, all synchronized after the first sync', async () => {
@@ -113,13 +115,21 @@ describe('web interface in Chromium', function () {
     // The commit links to what it did: its author and message, its push, every device it marked.
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/commits/')), page.locator('table.history tbody tr').first().locator('a.sha').click()]);
     const commit = (await page.locator('main').textContent())!;
-    expect(commit).to.contain('settings').and.contain('access: staff ports').and.match(/Ada Engineer|<.+@.+>/);
-    expect(await page.locator('table.pushes tbody tr').first().textContent()).to.contain('applied').and.contain('eos-access-1').and.contain('eos-access-2');
+    expect(commit)
+      .to.contain('settings')
+      .and.contain('access: staff ports')
+      .and.match(/Ada Engineer|<.+@.+>/);
+    expect(await page.locator('table.pushes tbody tr').first().textContent())
+      .to.contain('applied')
+      .and.contain('eos-access-1')
+      .and.contain('eos-access-2');
     expect(await page.locator('table.history tbody tr').count()).to.equal(2);
     await page.goBack();
     await page.click('button:has-text("Show diff")');
     await page.locator('#diff pre.diff').waitFor({ timeout: 30_000 });
-    expect(await page.locator('#diff').textContent()).to.contain('would-change').and.contain('+   description staff port');
+    expect(await page.locator('#diff').textContent())
+      .to.contain('would-change')
+      .and.contain('+   description staff port');
     expect(await page.locator('#diff pre.diff .add').count()).to.be.greaterThan(0);
     // A dry run changes nothing: the device is still unsynchronized.
     expect((await loop.device('eos-access-1')).synchronized).to.equal(false);
@@ -135,7 +145,11 @@ describe('web interface in Chromium', function () {
     await page.locator('#value-error').waitFor();
     expect(await page.locator('#value-error').textContent()).to.contain('give the group to sync');
     expect(await page.getAttribute('#j-value', 'aria-invalid')).to.equal('true');
-    expect([await page.inputValue('#j-target'), await page.inputValue('#j-comment'), await page.isChecked('#j-dry')]).to.deep.equal(['group', 'campus refresh', true]);
+    expect([await page.inputValue('#j-target'), await page.inputValue('#j-comment'), await page.isChecked('#j-dry')]).to.deep.equal([
+      'group',
+      'campus refresh',
+      true,
+    ]);
     await page.selectOption('#j-target', 'hostname');
     await page.fill('#j-value', 'no-such-device');
     await page.click('button:has-text("Start job")');
@@ -176,7 +190,9 @@ describe('web interface in Chromium', function () {
     const row = page.locator(`#job-rows tr:has(a[href="/jobs/${id}"])`);
     await row.locator('.badge:has-text("FINISHED")').waitFor({ timeout: 30_000 });
     expect(await stillSamePage()).to.equal(true);
-    expect(await row.textContent()).to.contain('dry run').and.contain('1/1');
+    expect(await row.textContent())
+      .to.contain('dry run')
+      .and.contain('1/1');
   });
 
   it('aborts a running job from its page; the page follows it to ABORTED', async () => {
@@ -218,7 +234,10 @@ describe('web interface in Chromium', function () {
     await page.goto(url('/devices/nc-dist-1'));
     await page.fill('#reason', 'patch panel moved');
     await Promise.all([page.waitForURL((u) => u.pathname === '/devices/nc-dist-1'), page.click('button:has-text("Mark unsynchronized")')]);
-    expect(await page.locator('table.history tbody tr').first().textContent()).to.contain('manual').and.contain('ui:ops').and.contain('patch panel moved');
+    expect(await page.locator('table.history tbody tr').first().textContent())
+      .to.contain('manual')
+      .and.contain('ui:ops')
+      .and.contain('patch panel moved');
     expect((await loop.device('nc-dist-1')).synchronized).to.equal(false);
 
     await Promise.all([page.waitForURL((u) => /^\/jobs\/[0-9a-f-]{36}$/.test(u.pathname)), page.click('fieldset button[value=sync]')]);
@@ -282,12 +301,19 @@ describe('web interface in Chromium', function () {
   it('refuses a POST without the CSRF token, and the session cookie never authorizes /api/v1', async () => {
     const before = await loop.device('nc-core-1');
     const forged = await page.evaluate(async () => {
-      const res = await fetch('/devices/nc-core-1/unsync', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'reason=forged' });
+      const res = await fetch('/devices/nc-core-1/unsync', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'reason=forged',
+      });
       return res.status;
     });
     expect(forged).to.equal(403);
     expect(await loop.device('nc-core-1')).to.deep.equal(before);
-    const api = await page.evaluate(async () => (await fetch('/api/v1/devices/nc-core-1/unsync', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' })).status);
+    const api = await page.evaluate(
+      async () =>
+        (await fetch('/api/v1/devices/nc-core-1/unsync', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' })).status,
+    );
     expect(api).to.equal(401);
     expect(await loop.device('nc-core-1')).to.deep.equal(before);
   });
@@ -313,7 +339,9 @@ describe('web interface in Chromium', function () {
     try {
       await page.click('button:has-text("Show diff")');
       await page.locator('#diff .error').waitFor();
-      expect(await page.locator('#diff .error').textContent()).to.contain('UNMANAGED').and.contain('[CONFLICT]');
+      expect(await page.locator('#diff .error').textContent())
+        .to.contain('UNMANAGED')
+        .and.contain('[CONFLICT]');
       expect(await stillSamePage()).to.equal(true);
     } finally {
       await loop.t.call('PATCH', '/api/v1/devices/nc-core-1', { state: 'MANAGED' });
@@ -326,7 +354,10 @@ describe('web interface in Chromium', function () {
     const withSecret = text.replace('   description {{ intf.description }}', '   description {{ intf.description }} {{ secrets.circuit }}');
     expect(withSecret).to.not.equal(text);
     const sha = await loop.push('templates', { [file]: withSecret }, 'eos: circuit id in descriptions');
-    await loop.waitFor(async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === sha, 20_000);
+    await loop.waitFor(
+      async () => (await loop.t.call('GET', '/api/v1/repositories')).body.repositories.find((r: { name: string }) => r.name === 'templates').knownGood === sha,
+      20_000,
+    );
     await page.goto(url('/devices/eos-access-2'));
     expect(await page.locator('pre.config').textContent()).to.contain('«secret:circuit»');
     await page.click('button:has-text("Show diff")');
@@ -339,7 +370,10 @@ describe('web interface in Chromium', function () {
   });
 
   it('the transactions page lists a northbound transaction with its per-device outcome, linked to the device', async () => {
-    const staged = await loop.t.call('POST', '/api/v1/transactions', { devices: [{ hostname: 'nc-core-1', config: await loop.intended('nc-core-1') }], comment: 'from the NOC' });
+    const staged = await loop.t.call('POST', '/api/v1/transactions', {
+      devices: [{ hostname: 'nc-core-1', config: await loop.intended('nc-core-1') }],
+      comment: 'from the NOC',
+    });
     expect(staged.status, JSON.stringify(staged.body)).to.equal(201);
     const id = staged.body.transaction.id as string;
     const committed = await loop.t.call('POST', `/api/v1/transactions/${id}/commit`, {});
@@ -347,7 +381,9 @@ describe('web interface in Chromium', function () {
     const status = committed.body.transaction.status as string;
     await page.goto(url('/transactions'));
     const tx = page.locator(`#tx-${id}`);
-    expect(await tx.locator('h2').textContent()).to.contain(id).and.contain(status);
+    expect(await tx.locator('h2').textContent())
+      .to.contain(id)
+      .and.contain(status);
     expect(await tx.textContent()).to.contain('from the NOC');
     const device = tx.locator('tbody tr').first();
     expect(await device.locator('a[href="/devices/nc-core-1"]').count()).to.equal(1);
@@ -417,7 +453,9 @@ describe('web interface in Chromium', function () {
     await Promise.all([page.waitForURL((u) => u.pathname === '/signin'), page.click('header button:has-text("Sign out")')]);
     expect(await seriousA11yProblems(page), 'sign-in page').to.deep.equal([]);
     await signIn(page, loop.t.url, READ_TOKEN);
-    expect(await page.locator('header .who').textContent()).to.contain('noc').and.contain('read-only');
+    expect(await page.locator('header .who').textContent())
+      .to.contain('noc')
+      .and.contain('read-only');
     await page.goto(url('/devices/eos-access-1'));
     expect(await page.locator('main form[method=post]').count()).to.equal(0);
     expect(await page.locator('main button').count()).to.equal(0);
@@ -434,7 +472,11 @@ describe('web interface in Chromium', function () {
     // With a valid CSRF token (from the sign-out form): the role, not the missing button, is what refuses it.
     const status = await page.evaluate(async () => {
       const token = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value;
-      const res = await fetch('/devices/eos-access-1/state', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${token}&state=UNMANAGED` });
+      const res = await fetch('/devices/eos-access-1/state', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${token}&state=UNMANAGED`,
+      });
       return res.status;
     });
     expect(status).to.equal(403);

@@ -113,7 +113,11 @@ describe('alarms: unsynced evaluation', () => {
       const clock = () => now;
       const store = new LowdbStore(file, { collections: storeCollections });
       await store.init();
-      await store.changeDevices({ create: [{ ...buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, NOW), synchronized: true, unsyncedSince: null }] });
+      await store.changeDevices({
+        create: [
+          { ...buildDevice({ hostname: 'sw-1', managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, NOW), synchronized: true, unsyncedSince: null },
+        ],
+      });
       const sync = new SyncStatusService(store, clock);
       await sync.markUnsynced(['sw-1'], 'settings_changed', { by: 'git:alice', detail: 'push' });
       now = new Date(NOW.getTime() + 50 * 60_000);

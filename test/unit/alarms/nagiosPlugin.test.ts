@@ -4,7 +4,12 @@ import { pluginResult, unknownResult } from '../../../src/alarms/nagiosPlugin.ts
 import { passiveCheckLine } from '../../../src/alarms/passive.ts';
 import { NOW, device } from './fixtures.ts';
 
-const report = (...devices: Parameters<typeof device>[]) => evaluateUnsynced(devices.map((a) => device(...a)), DEFAULT_THRESHOLDS, NOW);
+const report = (...devices: Parameters<typeof device>[]) =>
+  evaluateUnsynced(
+    devices.map((a) => device(...a)),
+    DEFAULT_THRESHOLDS,
+    NOW,
+  );
 
 describe('alarms: Nagios plugin output', () => {
   it('CRITICAL: status line names the devices over the critical threshold, perfdata, one long-output line per device', () => {
@@ -31,7 +36,9 @@ describe('alarms: Nagios plugin output', () => {
   it('OK exits 0, with and without unsynchronized devices under the thresholds', () => {
     const none = pluginResult(report(['ok-1', null], ['ok-2', null]));
     expect(none.exitCode).to.equal(0);
-    expect(none.text).to.equal('UNSYNCED OK - all 2 managed devices synchronized | unsynced=0;;;0;2 warning=0;;;0;2 critical=0;;;0;2 oldest=0s;1800;3600;0 rejected_repos=0;;;0');
+    expect(none.text).to.equal(
+      'UNSYNCED OK - all 2 managed devices synchronized | unsynced=0;;;0;2 warning=0;;;0;2 critical=0;;;0;2 oldest=0s;1800;3600;0 rejected_repos=0;;;0',
+    );
     const some = pluginResult(report(['sw-1', 1800], ['ok-1', null]));
     expect(some.exitCode).to.equal(0);
     expect(some.text.split('\n')[0]).to.match(/^UNSYNCED OK - 1 of 2 managed devices unsynchronized, none longer than 30m \| /);
@@ -63,7 +70,9 @@ describe('alarms: passive check result', () => {
     const line = passiveCheckLine(report(['sw-1', 5400], ['sw-2', 60]), { host: 'netsync', service: 'unsynced' }, NOW);
     expect(line.endsWith('\n')).to.equal(true);
     expect(line.slice(0, -1)).to.not.contain('\n');
-    expect(line).to.match(/^\[1795348800\] PROCESS_SERVICE_CHECK_RESULT;netsync;unsynced;2;UNSYNCED CRITICAL - 1 device unsynchronized longer than 1h: sw-1 \| /);
+    expect(line).to.match(
+      /^\[1795348800\] PROCESS_SERVICE_CHECK_RESULT;netsync;unsynced;2;UNSYNCED CRITICAL - 1 device unsynchronized longer than 1h: sw-1 \| /,
+    );
     expect(line).to.contain('\\nsw-1: CRITICAL');
     expect(line).to.contain('\\nsw-2: OK');
   });

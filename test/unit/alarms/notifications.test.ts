@@ -116,7 +116,15 @@ describe('alarms: notification webhooks', () => {
     const target = { ...generic, level: 'warning' as const };
     const warn = planEvents(target, evaluateUnsynced([device('sw-1', 2000)], DEFAULT_THRESHOLDS, NOW), [], NOW);
     expect(warn.map((e) => [e.reason, e.level])).to.deep.equal([['new', 'warning']]);
-    const record = { id: 'noc|sw-1', target: 'noc', hostname: 'sw-1', level: 'warning' as const, since: ago(2000), firstSentAt: NOW.toISOString(), lastSentAt: NOW.toISOString() };
+    const record = {
+      id: 'noc|sw-1',
+      target: 'noc',
+      hostname: 'sw-1',
+      level: 'warning' as const,
+      since: ago(2000),
+      firstSentAt: NOW.toISOString(),
+      lastSentAt: NOW.toISOString(),
+    };
     const later = at(30);
     const crit = planEvents(target, evaluateUnsynced([device('sw-1', 2000)], DEFAULT_THRESHOLDS, later), [record], later);
     expect(crit.map((e) => [e.reason, e.level, e.previousLevel])).to.deep.equal([['escalated', 'critical', 'warning']]);
@@ -141,7 +149,19 @@ describe('alarms: notification webhooks', () => {
   it('an Alertmanager escalation resolves the old severity and fires the new one', () => {
     const am: NotificationTarget = { ...generic, kind: 'alertmanager', level: 'warning' };
     const body = alertmanagerBody(
-      [{ status: 'firing', reason: 'escalated', hostname: 'sw-1', level: 'critical', previousLevel: 'warning', since: ago(4000), ageSeconds: 4000, cause: null, by: null }],
+      [
+        {
+          status: 'firing',
+          reason: 'escalated',
+          hostname: 'sw-1',
+          level: 'critical',
+          previousLevel: 'warning',
+          since: ago(4000),
+          ageSeconds: 4000,
+          cause: null,
+          by: null,
+        },
+      ],
       am,
       NOW,
     );

@@ -9,7 +9,13 @@ import { repoStatus } from '../../../src/intake/repoStatus.ts';
 import type { RepoEvent } from '../../../src/intake/repoState.ts';
 import { NOW, ago } from './fixtures.ts';
 
-const head = (ageSeconds: number): RejectedHead => ({ repo: 'settings', head: 'a'.repeat(40), knownGood: 'b'.repeat(40), since: ago(ageSeconds), problems: ['access/x.yml: bad'] });
+const head = (ageSeconds: number): RejectedHead => ({
+  repo: 'settings',
+  head: 'a'.repeat(40),
+  knownGood: 'b'.repeat(40),
+  since: ago(ageSeconds),
+  problems: ['access/x.yml: bad'],
+});
 const target: NotificationTarget = { name: 'am', url: 'http://127.0.0.1:1/', kind: 'alertmanager', level: 'critical', reminderSeconds: 3600, headers: {} };
 
 describe('alarms: rejected repo heads', () => {
@@ -19,7 +25,9 @@ describe('alarms: rejected repo heads', () => {
     expect(report.state).to.equal('CRITICAL');
     expect(report.rejectedRepos[0]).to.include({ repo: 'settings', level: 'critical', ageSeconds: 3700 });
     const text = pluginResult(report).text;
-    expect(text.split('\n')[0]).to.match(/^UNSYNCED CRITICAL - all 0 managed devices synchronized; repo settings head aaaaaaaa rejected for 1h[^,]*, known-good bbbbbbbb in force \| .* rejected_repos=1;;;0$/);
+    expect(text.split('\n')[0]).to.match(
+      /^UNSYNCED CRITICAL - all 0 managed devices synchronized; repo settings head aaaaaaaa rejected for 1h[^,]*, known-good bbbbbbbb in force \| .* rejected_repos=1;;;0$/,
+    );
     expect(text.split('\n')[1]).to.match(/^repo settings head aaaaaaaa rejected for 1h[^,]*, known-good bbbbbbbb in force \(CRITICAL\): access\/x\.yml: bad$/);
   });
 
@@ -28,15 +36,42 @@ describe('alarms: rejected repo heads', () => {
     const events = planEvents(target, report, [], NOW);
     expect(events).to.have.length(1);
     expect(events[0]).to.include({ status: 'firing', reason: 'new', hostname: 'repo:settings', cause: 'head_rejected' });
-    expect(alertmanagerBody(events, target, NOW)[0]!.labels).to.deep.equal({ alertname: REPO_ALERT_NAME, repo: 'settings', severity: 'critical', service: 'netsync' });
-    const sent = [{ id: 'am|repo:settings', target: 'am', hostname: 'repo:settings', level: 'critical' as const, since: head(3700).since, firstSentAt: NOW.toISOString(), lastSentAt: NOW.toISOString() }];
+    expect(alertmanagerBody(events, target, NOW)[0]!.labels).to.deep.equal({
+      alertname: REPO_ALERT_NAME,
+      repo: 'settings',
+      severity: 'critical',
+      service: 'netsync',
+    });
+    const sent = [
+      {
+        id: 'am|repo:settings',
+        target: 'am',
+        hostname: 'repo:settings',
+        level: 'critical' as const,
+        since: head(3700).since,
+        firstSentAt: NOW.toISOString(),
+        lastSentAt: NOW.toISOString(),
+      },
+    ];
     expect(planEvents(target, report, sent, NOW)).to.deep.equal([]);
     const accepted = planEvents(target, evaluateUnsynced([], DEFAULT_THRESHOLDS, NOW, []), sent, NOW);
     expect(accepted[0]).to.include({ status: 'resolved', hostname: 'repo:settings' });
   });
 
   it("a repo's status: rejected since the first of the latest run of rejected pushes, with the latest problems", () => {
-    const ev = (kind: RepoEvent['kind'], at: string, problems: string[] = []): RepoEvent => ({ id: at, repo: 'settings', kind, at, trigger: 't', before: null, after: null, commits: 1, marked: [], unchanged: [], problems });
+    const ev = (kind: RepoEvent['kind'], at: string, problems: string[] = []): RepoEvent => ({
+      id: at,
+      repo: 'settings',
+      kind,
+      at,
+      trigger: 't',
+      before: null,
+      after: null,
+      commits: 1,
+      marked: [],
+      unchanged: [],
+      problems,
+    });
     const events = [ev('applied', '2026-01-01T00:00:00Z'), ev('rejected', '2026-01-01T01:00:00Z', ['old']), ev('rejected', '2026-01-01T02:00:00Z', ['new'])];
     const s = repoStatus('settings', { lastProcessed: 'c', knownGood: 'k', updatedAt: '2026-01-01T02:00:00Z' }, events);
     expect(s).to.include({ rejected: true, rejectedSince: '2026-01-01T01:00:00Z', head: 'c', knownGood: 'k' });

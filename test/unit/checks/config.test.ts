@@ -3,7 +3,15 @@ import { parseConfig } from '../../../src/config/load.ts';
 
 describe('checks config section', () => {
   it('defaults, and the GitHub API URL when only a token is given (from the environment)', () => {
-    expect(parseConfig({}).checks).to.deep.equal({ enabled: true, context: 'netsync/impact', comment: true, drafts: false, maxQueued: 100, keepPerPullRequest: 10, detailMB: 8 });
+    expect(parseConfig({}).checks).to.deep.equal({
+      enabled: true,
+      context: 'netsync/impact',
+      comment: true,
+      drafts: false,
+      maxQueued: 100,
+      keepPerPullRequest: 10,
+      detailMB: 8,
+    });
     const c = parseConfig({ checks: { github: { token: '${GH_TOKEN}' } } }, { GH_TOKEN: 'ghs_abc' }).checks;
     expect(c.github).to.deep.equal({ token: 'ghs_abc', baseUrl: 'https://api.github.com' });
   });

@@ -15,13 +15,21 @@ function dev(hostname: string, type: string, before: string, after: string, reas
 describe('checks report', () => {
   describe('maskSecretShapes', () => {
     it('masks CLI secrets and NETCONF secret elements, keeping the line count', async () => {
-      const cli = ['hostname sw-1', 'username admin privilege 15 secret sha512 $6$abc', 'snmp-server community s3cr3t ro', 'enable password 0 hunter2', 'ntp server 10.0.0.1'].join('\n');
+      const cli = [
+        'hostname sw-1',
+        'username admin privilege 15 secret sha512 $6$abc',
+        'snmp-server community s3cr3t ro',
+        'enable password 0 hunter2',
+        'ntp server 10.0.0.1',
+      ].join('\n');
       const masked = maskSecretShapes(cli);
       expect(masked).to.not.match(/\$6\$abc|s3cr3t|hunter2/);
       expect(masked.split('\n')).to.have.length(5);
       expect(masked).to.contain('ntp server 10.0.0.1').and.contain(`secret ${MASK}`);
       const xml = '<user><name>a</name><encrypted-password>$1$x</encrypted-password></user><community-string>pub</community-string>';
-      expect(maskSecretShapes(xml)).to.equal(`<user><name>a</name><encrypted-password>${MASK}</encrypted-password></user><community-string>${MASK}</community-string>`);
+      expect(maskSecretShapes(xml)).to.equal(
+        `<user><name>a</name><encrypted-password>${MASK}</encrypted-password></user><community-string>${MASK}</community-string>`,
+      );
     });
   });
 
@@ -79,7 +87,10 @@ describe('checks report', () => {
       };
       const same = { ...masked, hostname: 'sw-3', after: { ok: true as const, config: `tacacs key ${MASK}\n`, hash: 'sha256:1' } };
       const r2 = await buildReport({ baseSha: BASE, headSha: HEAD, devices: [masked, same] });
-      expect(r2.devices.map((d) => [d.outcome, d.secretsChanged ?? false])).to.deep.equal([['changed', true], ['unchanged', false]]);
+      expect(r2.devices.map((d) => [d.outcome, d.secretsChanged ?? false])).to.deep.equal([
+        ['changed', true],
+        ['unchanged', false],
+      ]);
     });
 
     it('treats a base that failed to render as empty', async () => {
@@ -119,7 +130,11 @@ describe('checks report', () => {
         expect(md).to.contain('| sw-39 |');
       }
       // Without a limit problem, every diff is there in full.
-      const small = await buildReport({ baseSha: BASE, headSha: HEAD, devices: devices.slice(0, 2).map((d) => ({ ...d, after: { ok: true as const, config: 'x\n' } })) });
+      const small = await buildReport({
+        baseSha: BASE,
+        headSha: HEAD,
+        devices: devices.slice(0, 2).map((d) => ({ ...d, after: { ok: true as const, config: 'x\n' } })),
+      });
       expect(markdownReport(small)).to.not.contain('not shown');
     });
 

@@ -7,7 +7,13 @@ import { buildDevice } from '../../../src/model/device.ts';
 
 describe('cli: tables', () => {
   it('fits 120 columns, cutting the widest column with an ellipsis', () => {
-    const out = formatTable(['NAME', 'DETAIL'], [['sw-1', 'x'.repeat(300)], ['sw-2', 'short']]);
+    const out = formatTable(
+      ['NAME', 'DETAIL'],
+      [
+        ['sw-1', 'x'.repeat(300)],
+        ['sw-2', 'short'],
+      ],
+    );
     const lines = out.split('\n');
     expect(lines).to.have.length(6);
     for (const line of lines) expect(line.length, line).to.equal(120);
@@ -25,7 +31,9 @@ describe('cli: tables', () => {
     expect(shortActor('Jane Doe <jane@example.net>')).to.equal('Jane Doe');
     expect(shortActor('job:0f5e2d1c-7a2b-4c3d-9e8f-001122334455')).to.equal('job:0f5e2d1c');
     expect(shortActor('api:ops')).to.equal('api:ops');
-    expect(lastCause({ cause: 'settings_changed', by: 'Jane Doe <jane@example.net>', at: '', commit: '419efb12ae0123456789' })).to.equal('settings_changed (Jane Doe, 419efb12)');
+    expect(lastCause({ cause: 'settings_changed', by: 'Jane Doe <jane@example.net>', at: '', commit: '419efb12ae0123456789' })).to.equal(
+      'settings_changed (Jane Doe, 419efb12)',
+    );
   });
 
   it('the status table of devices with long causes fits 120 columns', () => {
@@ -34,7 +42,12 @@ describe('cli: tables', () => {
       ...buildDevice({ hostname: `a-rather-long-hostname-for-a-switch-${i}`, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, now),
       synchronized: false,
       unsyncedSince: '2026-01-01T00:00:00Z',
-      lastEvent: { cause: 'templates_changed', by: 'A Person With A Very Long Name Indeed <a.person.with.a.long.name@example.net>', at: '', commit: 'f'.repeat(40) },
+      lastEvent: {
+        cause: 'templates_changed',
+        by: 'A Person With A Very Long Name Indeed <a.person.with.a.long.name@example.net>',
+        at: '',
+        commit: 'f'.repeat(40),
+      },
     }));
     const lines = renderStatusTable(devices, now).trimEnd().split('\n');
     for (const line of lines) expect(line.length, line).to.be.at.most(120);

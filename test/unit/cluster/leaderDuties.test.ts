@@ -35,7 +35,15 @@ describe('cluster/LeaderDuties', () => {
   function setup() {
     const leadership = new FakeLeadership();
     let live = new Set(['me', 'other']);
-    const scheduler = { running: false, start() { this.running = true; }, async stop() { this.running = false; } };
+    const scheduler = {
+      running: false,
+      start() {
+        this.running = true;
+      },
+      async stop() {
+        this.running = false;
+      },
+    };
     const recoveries: { other: boolean; me: boolean; unnamed: boolean }[] = [];
     duties = new LeaderDuties({
       leadership,

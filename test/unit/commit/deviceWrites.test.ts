@@ -10,7 +10,10 @@ import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 
 /** A scripted device: records the calls it gets; `pending` lists EOS-style pending sessions that block lock. */
-function scripted(log: string[], opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void>; onCall?: (name: string) => Promise<void> } = {}): SessionFactory {
+function scripted(
+  log: string[],
+  opts: { pending?: string[]; running?: string; onOpen?: () => Promise<void>; onCall?: (name: string) => Promise<void> } = {},
+): SessionFactory {
   const pending = opts.pending ?? [];
   return {
     open: async (target): Promise<DeviceSession> => {
@@ -28,7 +31,11 @@ function scripted(log: string[], opts: { pending?: string[]; running?: string; o
         lock: async () => {
           log.push(`${target.hostname}:lock`);
           await opts.onCall?.('lock');
-          if (pending.length) throw new NetsyncError('EOS_SESSION_LOCKED', `${target.hostname}: configuration session '${pending[0]}' is pending`, { hostname: target.hostname, session: pending[0] });
+          if (pending.length)
+            throw new NetsyncError('EOS_SESSION_LOCKED', `${target.hostname}: configuration session '${pending[0]}' is pending`, {
+              hostname: target.hostname,
+              session: pending[0],
+            });
         },
         unlock: call('unlock'),
         loadCandidate: call('write'),
@@ -54,8 +61,17 @@ describe('commit/DeviceWrites (the front door)', () => {
   let store: LowdbStore;
   const marked: { hostnames: string[]; detail: string }[] = [];
   const writes = (sessions: SessionFactory, defaults = {}) =>
-    new DeviceWrites({ store, sessions, defaults, hashConfig: (c) => `h:${c}`, markChanged: async (hostnames, detail) => void marked.push({ hostnames, detail }) });
-  const item = (hostname: string) => ({ target: { hostname, host: '127.0.0.1', port: 22, platform: 'eos', transport: 'eos-cli' as const, hostKeyFingerprint: null }, config: 'hostname x' });
+    new DeviceWrites({
+      store,
+      sessions,
+      defaults,
+      hashConfig: (c) => `h:${c}`,
+      markChanged: async (hostnames, detail) => void marked.push({ hostnames, detail }),
+    });
+  const item = (hostname: string) => ({
+    target: { hostname, host: '127.0.0.1', port: 22, platform: 'eos', transport: 'eos-cli' as const, hostKeyFingerprint: null },
+    config: 'hostname x',
+  });
 
   beforeEach(async () => {
     marked.length = 0;
@@ -82,7 +98,8 @@ describe('commit/DeviceWrites (the front door)', () => {
     const phases: string[] = [];
     const w2 = writes(
       scripted([], {
-        onOpen: async () => void seen.push(`${(await store.getRecord('runs', id))?.status}:${(await store.getRecord('runs', id))?.devices.map((d) => d.phase).join(',')}`),
+        onOpen: async () =>
+          void seen.push(`${(await store.getRecord('runs', id))?.status}:${(await store.getRecord('runs', id))?.devices.map((d) => d.phase).join(',')}`),
         onCall: async (name) => void phases.push(`${name}:${(await store.getRecord('runs', id))!.devices[0]!.phase}`),
       }),
       { confirmTimeoutSeconds: 40 },
@@ -102,7 +119,15 @@ describe('commit/DeviceWrites (the front door)', () => {
 
   it("aborts netsync's own left-over session at lock time and says so; a live run's or a foreign session stays", async () => {
     const dead = randomUUID();
-    await store.updateRecord('runs', dead, () => ({ id: dead, kind: 'syncto', status: 'interrupted', startedAt: 'x', concurrency: 1, confirmTimeoutSeconds: 1, devices: [] }));
+    await store.updateRecord('runs', dead, () => ({
+      id: dead,
+      kind: 'syncto',
+      status: 'interrupted',
+      startedAt: 'x',
+      concurrency: 1,
+      confirmTimeoutSeconds: 1,
+      devices: [],
+    }));
     const log: string[] = [];
     const notes: string[] = [];
     const w = writes(scripted(log, { pending: [`netsync-${dead}`] }));
@@ -115,7 +140,15 @@ describe('commit/DeviceWrites (the front door)', () => {
     expect((await w.journal.get(id))!.notes).to.deep.equal(notes);
 
     const live = randomUUID();
-    await store.updateRecord('runs', live, () => ({ id: live, kind: 'transaction', status: 'running', startedAt: 'x', concurrency: 1, confirmTimeoutSeconds: 1, devices: [] }));
+    await store.updateRecord('runs', live, () => ({
+      id: live,
+      kind: 'transaction',
+      status: 'running',
+      startedAt: 'x',
+      concurrency: 1,
+      confirmTimeoutSeconds: 1,
+      devices: [],
+    }));
     for (const name of [`netsync-${live}`, 'netsync-lab-held', 'someone-else']) {
       const refused = await writes(scripted([], { pending: [name] })).transaction({ id: randomUUID(), kind: 'syncto', items: [item('a')] });
       expect(refused['node-results'][0]!.error?.code, name).to.equal('EOS_SESSION_LOCKED');
@@ -124,7 +157,15 @@ describe('commit/DeviceWrites (the front door)', () => {
 
   it('recovers every interrupted run alike: cancels where it wrote, marks changed devices unsynchronized, under the device lock', async () => {
     const run = (id: string, kind: 'syncto' | 'transaction' | 'bounce', devices: { hostname: string; phase: string }[]) =>
-      store.updateRecord('runs', id, () => ({ id, kind, status: 'running', startedAt: 'x', concurrency: 2, confirmTimeoutSeconds: 60, devices: devices as never }));
+      store.updateRecord('runs', id, () => ({
+        id,
+        kind,
+        status: 'running',
+        startedAt: 'x',
+        concurrency: 2,
+        confirmTimeoutSeconds: 60,
+        devices: devices as never,
+      }));
     const [sync, tx, ended] = [randomUUID(), randomUUID(), randomUUID()];
     await run(sync, 'syncto', [
       { hostname: 'a', phase: 'confirm' },
@@ -152,7 +193,9 @@ describe('commit/DeviceWrites (the front door)', () => {
     // not read back, b of the cut-off bounce is (an interface may be left shut): nothing to cancel, but changed.
     expect(marked.map((m) => m.hostnames[0]).sort()).to.deep.equal(['a', 'b']);
     expect(marked.find((m) => m.hostnames[0] === 'a')!.detail).to.include(sync);
-    expect(marked.find((m) => m.hostnames[0] === 'b')!.detail).to.include(bounce).and.include('bounce');
+    expect(marked.find((m) => m.hostnames[0] === 'b')!.detail)
+      .to.include(bounce)
+      .and.include('bounce');
     expect((await w.journal.get(bounce))!.recovery).to.deep.equal([]);
     expect((await w.journal.get(sync))!.recoveryNotes![0]).to.include('a');
     expect(await store.lockHolder('a')).to.equal(undefined);

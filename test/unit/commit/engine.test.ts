@@ -99,7 +99,14 @@ function memoryLocks(): DeviceLocks & { held: Map<string, string> } {
   };
 }
 
-const target = (hostname: string): DeviceTarget => ({ hostname, host: '127.0.0.1', port: 830, platform: 'netconf', transport: 'netconf', hostKeyFingerprint: null });
+const target = (hostname: string): DeviceTarget => ({
+  hostname,
+  host: '127.0.0.1',
+  port: 830,
+  platform: 'netconf',
+  transport: 'netconf',
+  hostKeyFingerprint: null,
+});
 const items = (configs: Record<string, string>): TransactionItem[] => Object.entries(configs).map(([h, config]) => ({ target: target(h), config }));
 
 async function run(devices: Record<string, FakeDevice>, configs: Record<string, string>, flags: Partial<CommitFlags> = {}, locks = memoryLocks()) {
@@ -185,7 +192,10 @@ describe('commit engine', () => {
   it('a device that acknowledges the confirmed commit without applying it fails with COMMIT_NOT_APPLIED; every device is cancelled before any confirm', async () => {
     const devs = { a: device('old-a'), b: device('old-b', { ignore: ['confirmed-commit'] }), c: device('old-c') };
     const net = fakeNetwork(devs);
-    const outcome = await runTransaction({ id: 't1', items: items({ a: 'new-a', b: 'new-b', c: 'new-c' }) }, { sessions: net.factory, locks: memoryLocks(), mask: (t) => t.replace(/new-b/g, '***') });
+    const outcome = await runTransaction(
+      { id: 't1', items: items({ a: 'new-a', b: 'new-b', c: 'new-c' }) },
+      { sessions: net.factory, locks: memoryLocks(), mask: (t) => t.replace(/new-b/g, '***') },
+    );
     expect(outcome.status).to.equal('fail');
     const byHost = Object.fromEntries(outcome['node-results'].map((r) => [r['node-id'], r]));
     expect(byHost.b).to.deep.include({ 'configuration-status': 'fail', 'rollback-status': 'complete', phase: 'verify' });
@@ -266,7 +276,13 @@ describe('commit engine', () => {
     const net = fakeNetwork(devs);
     const locks = memoryLocks();
     // Comments and wrappers alone are empty too: loaded with replace, they would wipe the device.
-    const empties = ['  \n', '<!-- to do -->', '<?xml version="1.0"?>\n<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>', '<nc:config>\n</nc:config>', '!\n! nothing\nend\n'];
+    const empties = [
+      '  \n',
+      '<!-- to do -->',
+      '<?xml version="1.0"?>\n<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>',
+      '<nc:config>\n</nc:config>',
+      '!\n! nothing\nend\n',
+    ];
     for (const bad of [items({ a: 'x', A: 'y' }), ...empties.map((c) => items({ a: c })), []]) {
       const err = await runTransaction({ id: 't', items: bad }, { sessions: net.factory, locks }).catch((e: unknown) => e as NetsyncError);
       expect((err as NetsyncError).code).to.equal('BAD_REQUEST');
@@ -327,7 +343,9 @@ describe('commit engine', () => {
       if (h === 'b') throw new NetsyncError('STORE_WRITE_FAILED', 'disk full', {});
       return take(h, o);
     };
-    const err = await runTransaction({ id: 't', items: items({ a: 'new-a', b: 'new-b' }) }, { sessions: net.factory, locks }).catch((e: unknown) => e as NetsyncError);
+    const err = await runTransaction({ id: 't', items: items({ a: 'new-a', b: 'new-b' }) }, { sessions: net.factory, locks }).catch(
+      (e: unknown) => e as NetsyncError,
+    );
     expect((err as NetsyncError).code).to.equal('STORE_WRITE_FAILED');
     expect(locks.held.size).to.equal(0);
     expect([devs.a.calls, devs.b.calls]).to.deep.equal([[], []]);

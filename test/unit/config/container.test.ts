@@ -106,7 +106,10 @@ describe('docker compose: PostgreSQL and two replicas (docker/compose.yml, docke
 
   it('ships a replica config whose store is PostgreSQL at the URL from the environment', () => {
     const url = 'postgres://netsync:pw@postgres:5432/netsync';
-    const config = parseConfig(parse(readFileSync(join(ROOT, 'docker/netsync-replica.yml'), 'utf8')), { NETSYNC_OPERATOR_TOKEN: 'operator-token-0123456789', NETSYNC_DATABASE_URL: url });
+    const config = parseConfig(parse(readFileSync(join(ROOT, 'docker/netsync-replica.yml'), 'utf8')), {
+      NETSYNC_OPERATOR_TOKEN: 'operator-token-0123456789',
+      NETSYNC_DATABASE_URL: url,
+    });
     expect(config.store).to.deep.include({ kind: 'postgres', url });
     expect(config.listen).to.include({ host: '0.0.0.0', port: 8080 });
     expect(config.dataDir).to.equal('/data');

@@ -21,7 +21,7 @@ describe('examples/netsync.yml', () => {
     const config = parseConfig(raw, ENV);
     expect(config.repos?.settings.url).to.equal('https://git.example.net/netops/settings.git');
     expect(config.devices?.password).to.equal('device-password');
-    const sections = Object.keys((parseConfig({}, {}) as Record<string, unknown>)).concat(['repos', 'devices', 'sources']);
+    const sections = Object.keys(parseConfig({}, {}) as Record<string, unknown>).concat(['repos', 'devices', 'sources']);
     for (const key of new Set(sections)) expect(raw, `section ${key}`).to.have.property(key);
   });
 

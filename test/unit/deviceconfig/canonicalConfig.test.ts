@@ -24,9 +24,12 @@ describe('lab config model: canonicalConfig', () => {
     });
 
     it('escapes text and keeps an empty config empty', () => {
-      expect(canonicalConfig('netconf', `<interfaces xmlns="${NS}"><interface><name>Et1</name><description>a &amp; b &lt;c&gt;</description></interface></interfaces>`)).to.include(
-        '<description>a &amp; b &lt;c&gt;</description>',
-      );
+      expect(
+        canonicalConfig(
+          'netconf',
+          `<interfaces xmlns="${NS}"><interface><name>Et1</name><description>a &amp; b &lt;c&gt;</description></interface></interfaces>`,
+        ),
+      ).to.include('<description>a &amp; b &lt;c&gt;</description>');
       expect(canonicalConfig('netconf', '')).to.equal('');
     });
 
@@ -40,7 +43,9 @@ describe('lab config model: canonicalConfig', () => {
       ['malformed XML', `<system xmlns="${NS}"><hostname>x</system>`],
     ] as const) {
       it(`refuses ${what} with VALIDATION_FAILED`, () => {
-        expect(() => canonicalConfig('netconf', xml)).to.throw().with.property('code', 'VALIDATION_FAILED');
+        expect(() => canonicalConfig('netconf', xml))
+          .to.throw()
+          .with.property('code', 'VALIDATION_FAILED');
       });
     }
   });
@@ -48,7 +53,8 @@ describe('lab config model: canonicalConfig', () => {
   describe('eos', () => {
     it('normalizes order, interface abbreviations and indentation', () => {
       const messy = 'interface et10\n description up\nvlan 20\n name b\ninterface Eth2\n switchport access vlan 20\n shutdown\nhostname sw1\n';
-      const tidy = 'hostname sw1\n!\nvlan 20\n   name b\n!\ninterface Ethernet2\n   shutdown\n   switchport access vlan 20\n!\ninterface Ethernet10\n   description up\n!\nend\n';
+      const tidy =
+        'hostname sw1\n!\nvlan 20\n   name b\n!\ninterface Ethernet2\n   shutdown\n   switchport access vlan 20\n!\ninterface Ethernet10\n   description up\n!\nend\n';
       expect(canonicalConfig('eos', messy)).to.equal(tidy);
       expect(canonicalConfig('eos', tidy)).to.equal(tidy);
     });
@@ -65,7 +71,9 @@ describe('lab config model: canonicalConfig', () => {
       ['a bad access vlan', 'interface Ethernet1\n   switchport access vlan 5000\n'],
     ] as const) {
       it(`refuses ${what} with VALIDATION_FAILED naming the line`, () => {
-        expect(() => canonicalConfig('eos', text)).to.throw(/% Invalid input/).with.property('code', 'VALIDATION_FAILED');
+        expect(() => canonicalConfig('eos', text))
+          .to.throw(/% Invalid input/)
+          .with.property('code', 'VALIDATION_FAILED');
       });
     }
   });
@@ -85,7 +93,11 @@ describe('lab config model: edit-config operations', () => {
 
   it('default-operation none changes only elements with an explicit operation', () => {
     const base = edit(emptyConfig(), `<system xmlns="${NS}"><hostname>a</hostname></system><vlans xmlns="${NS}"><vlan><id>1</id><name>x</name></vlan></vlans>`);
-    const cfg = edit(base, `<system xmlns="${NS}"><hostname>b</hostname></system><vlans xmlns="${NS}" ${nc}><vlan><id>1</id><name nc:operation="delete"/></vlan></vlans>`, 'none');
+    const cfg = edit(
+      base,
+      `<system xmlns="${NS}"><hostname>b</hostname></system><vlans xmlns="${NS}" ${nc}><vlan><id>1</id><name nc:operation="delete"/></vlan></vlans>`,
+      'none',
+    );
     expect(cfg.hostname).to.equal('a');
     expect(cfg.vlans.get(1)).to.deep.equal({ id: 1 });
   });

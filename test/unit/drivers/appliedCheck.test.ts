@@ -38,9 +38,9 @@ describe('xmlNotApplied (NETCONF read-back)', () => {
     expect(xmlNotApplied(sent, netconfdRunning('a', 'new'), 'merge')).to.equal(undefined);
     // The netconfd quirk: the commit did nothing, the old description is still there.
     expect(xmlNotApplied(sent, netconfdRunning('a', 'uplink'), 'merge')).to.equal("/system/interface[eth0]/description is 'uplink' on the device, sent 'new'");
-    expect(xmlNotApplied('<system xmlns="urn:example:config"><interface><name>eth7</name><vlan>7</vlan></interface></system>', netconfdRunning('a'), 'merge')).to.equal(
-      '/system/interface[eth7] is missing on the device',
-    );
+    expect(
+      xmlNotApplied('<system xmlns="urn:example:config"><interface><name>eth7</name><vlan>7</vlan></interface></system>', netconfdRunning('a'), 'merge'),
+    ).to.equal('/system/interface[eth7] is missing on the device');
     expect(xmlNotApplied('<other xmlns="urn:x"><a>1</a></other>', netconfdRunning('a'), 'merge')).to.equal('/other is missing on the device');
   });
 
@@ -55,7 +55,9 @@ describe('xmlNotApplied (NETCONF read-back)', () => {
     const long = 'x'.repeat(200);
     const msg = xmlNotApplied(`<system xmlns="urn:example:config"><hostname>${long}</hostname></system>`, netconfdRunning('a'), 'merge')!;
     expect(msg.length).to.be.below(120);
-    expect(xmlNotApplied('<system xmlns="urn:example:config"><hostname>a</hostname></system>', '<system><unclosed>', 'merge')).to.match(/could not be compared/);
+    expect(xmlNotApplied('<system xmlns="urn:example:config"><hostname>a</hostname></system>', '<system><unclosed>', 'merge')).to.match(
+      /could not be compared/,
+    );
   });
 
   it('the lab: canonical running config against a rendered one', () => {
@@ -67,19 +69,26 @@ describe('xmlNotApplied (NETCONF read-back)', () => {
 });
 
 describe('cliNotApplied (EOS read-back)', () => {
-  const running = 'hostname sw1\n!\nvlan 10\n   name users\n!\ninterface Ethernet1\n   description uplink\n   switchport access vlan 10\n!\ninterface Ethernet2\n   shutdown\n!\nend\n';
+  const running =
+    'hostname sw1\n!\nvlan 10\n   name users\n!\ninterface Ethernet1\n   description uplink\n   switchport access vlan 10\n!\ninterface Ethernet2\n   shutdown\n!\nend\n';
   const canon = (t: string) => canonicalRunning('eos', t);
 
   it('merge: every sent line in its section, abbreviations canonicalized', () => {
     expect(cliNotApplied('interface Et1\n description uplink\n', running, 'merge', canon)).to.equal(undefined);
-    expect(cliNotApplied('interface Et1\n description new\n', running, 'merge', canon)).to.equal("line 'interface Ethernet1 > description new' is missing on the device");
+    expect(cliNotApplied('interface Et1\n description new\n', running, 'merge', canon)).to.equal(
+      "line 'interface Ethernet1 > description new' is missing on the device",
+    );
     // The same line in another section does not count.
-    expect(cliNotApplied('interface Et2\n description uplink\n', running, 'merge', canon)).to.equal("line 'interface Ethernet2 > description uplink' is missing on the device");
+    expect(cliNotApplied('interface Et2\n description uplink\n', running, 'merge', canon)).to.equal(
+      "line 'interface Ethernet2 > description uplink' is missing on the device",
+    );
     expect(cliNotApplied('hostname sw2\n', running, 'merge', canon)).to.equal("line 'hostname sw2' is missing on the device");
   });
 
   it('merge: a no/default line means the line is gone', () => {
-    expect(cliNotApplied('interface Et2\n no shutdown\n', running, 'merge', canon)).to.equal("line 'interface Ethernet2 > shutdown' was to be removed but is still on the device");
+    expect(cliNotApplied('interface Et2\n no shutdown\n', running, 'merge', canon)).to.equal(
+      "line 'interface Ethernet2 > shutdown' was to be removed but is still on the device",
+    );
     expect(cliNotApplied('interface Et1\n no shutdown\n', running, 'merge', canon)).to.equal(undefined);
     expect(cliNotApplied('no vlan 10\n', running, 'merge', canon)).to.equal("line 'vlan 10' was to be removed but is still on the device");
   });
@@ -89,6 +98,8 @@ describe('cliNotApplied (EOS read-back)', () => {
     const without2 = running.replace('interface Ethernet2\n   shutdown\n!\n', '');
     expect(cliNotApplied(without2, running, 'replace', canon)).to.equal("line 'interface Ethernet2' is on the device but was not sent");
     // Without a canonical form (a real EOS), the texts compare line by line in their sections.
-    expect(cliNotApplied('hostname sw1\ninterface Ethernet1\n  description x\n', 'hostname sw1\ninterface Ethernet1\n   description x\n', 'replace')).to.equal(undefined);
+    expect(cliNotApplied('hostname sw1\ninterface Ethernet1\n  description x\n', 'hostname sw1\ninterface Ethernet1\n   description x\n', 'replace')).to.equal(
+      undefined,
+    );
   });
 });

@@ -18,13 +18,16 @@ describe('interface bounce helpers', () => {
     expect(findInterface(data, 'ethernet1')).to.deep.equal({ name: 'Ethernet1', ns: 'urn:netsync:lab', enabled: undefined });
     expect(findInterface(data, 'Ethernet2')).to.deep.include({ enabled: 'false' });
     expect(findInterface(data, 'Ethernet3')).to.equal(undefined);
-    const ietf = '<if:interfaces xmlns:if="urn:ietf:params:xml:ns:yang:ietf-interfaces"><if:interface><if:name>ge0</if:name><if:enabled>true</if:enabled></if:interface></if:interfaces>';
+    const ietf =
+      '<if:interfaces xmlns:if="urn:ietf:params:xml:ns:yang:ietf-interfaces"><if:interface><if:name>ge0</if:name><if:enabled>true</if:enabled></if:interface></if:interfaces>';
     expect(findInterface(ietf, 'ge0')).to.deep.equal({ name: 'ge0', ns: 'urn:ietf:params:xml:ns:yang:ietf-interfaces', enabled: 'true' });
   });
 
   it('NETCONF: sets the leaf, or removes it with the base-namespace operation attribute', () => {
     const intf = { name: 'Et<1>', ns: 'urn:netsync:lab', enabled: undefined };
-    expect(enabledEdit(intf, 'false')).to.equal('<interfaces xmlns="urn:netsync:lab"><interface><name>Et&lt;1&gt;</name><enabled>false</enabled></interface></interfaces>');
+    expect(enabledEdit(intf, 'false')).to.equal(
+      '<interfaces xmlns="urn:netsync:lab"><interface><name>Et&lt;1&gt;</name><enabled>false</enabled></interface></interfaces>',
+    );
     expect(enabledEdit(intf, undefined)).to.include('<enabled xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="remove"/>');
   });
 });

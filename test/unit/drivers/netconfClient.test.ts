@@ -80,7 +80,10 @@ describe('NETCONF client', () => {
     const reply = nc.rpc('<get-config><source><running/></source></get-config>');
     await until(() => p.received.length === 2);
     expect(p.received[1]).to.match(/^<rpc message-id="1"/);
-    p.send('<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data><system xmlns="urn:example:config"><hostname>a</hostname></system></data></rpc-reply>', 'eom');
+    p.send(
+      '<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data><system xmlns="urn:example:config"><hostname>a</hostname></system></data></rpc-reply>',
+      'eom',
+    );
     expect((await reply).data).to.equal('<system xmlns="urn:example:config"><hostname>a</hostname></system>');
   });
 
@@ -119,8 +122,17 @@ describe('NETCONF client', () => {
   });
 
   it('names an error path once when the message already starts with it', () => {
-    const info = { type: 'application', tag: 'invalid-value', severity: 'error' as const, path: '/vlans/vlan/id', message: '/vlans/vlan/id: vlan must be 1-4094', info: {} };
-    expect(new NetconfRpcError('sw-1', 'edit-config', [info]).message).to.equal('sw-1: edit-config refused by the device: invalid-value: /vlans/vlan/id: vlan must be 1-4094');
+    const info = {
+      type: 'application',
+      tag: 'invalid-value',
+      severity: 'error' as const,
+      path: '/vlans/vlan/id',
+      message: '/vlans/vlan/id: vlan must be 1-4094',
+      info: {},
+    };
+    expect(new NetconfRpcError('sw-1', 'edit-config', [info]).message).to.equal(
+      'sw-1: edit-config refused by the device: invalid-value: /vlans/vlan/id: vlan must be 1-4094',
+    );
   });
 
   it('nudges an agent that sits on the first request (netconfd stall) with a probe whose reply is ignored', async () => {
@@ -131,7 +143,9 @@ describe('NETCONF client', () => {
     p.decoder.setFraming('chunked');
     const first = nc.rpc('<lock><target><candidate/></target></lock>');
     await until(() => p.received.length === 3);
-    expect(p.received[2]).to.match(/^<rpc message-id="probe-1"/).and.contain('<get-config>');
+    expect(p.received[2])
+      .to.match(/^<rpc message-id="probe-1"/)
+      .and.contain('<get-config>');
     p.send('<rpc-reply message-id="probe-1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data/></rpc-reply>', 'chunked');
     p.send('<rpc-reply message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><ok/></rpc-reply>', 'chunked');
     expect((await first).ok).to.equal(true);

@@ -14,7 +14,11 @@ const DATA = `<?xml version="1.0" encoding="UTF-8"?>
 <nc:rpc-reply message-id="42" xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" last-modified="x"><nc:data><system xmlns="urn:x"><hostname>größe &amp; co</hostname><data>inner</data></system><![CDATA[<keep>]]></nc:data></nc:rpc-reply>`;
 
 describe('NETCONF reply reader (streaming)', () => {
-  for (const [name, cut] of [['whole', whole], ['one byte at a time', bytes], ['three bytes at a time', threes]] as const) {
+  for (const [name, cut] of [
+    ['whole', whole],
+    ['one byte at a time', bytes],
+    ['three bytes at a time', threes],
+  ] as const) {
     it(`keeps <data> verbatim (entities, CDATA, nested <data>, split UTF-8) — ${name}`, () => {
       const m = read(DATA, cut);
       expect(m).to.deep.include({ root: 'rpc-reply', messageId: '42', ok: false, errors: [] });
@@ -23,7 +27,10 @@ describe('NETCONF reply reader (streaming)', () => {
   }
 
   it('reads a hello, <ok/>, empty <data/> and rpc-errors with error-info', () => {
-    const hello = read('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability> urn:a </capability><capability>urn:b?x=1&amp;y=2</capability></capabilities><session-id>9</session-id></hello>', bytes);
+    const hello = read(
+      '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability> urn:a </capability><capability>urn:b?x=1&amp;y=2</capability></capabilities><session-id>9</session-id></hello>',
+      bytes,
+    );
     expect(hello).to.deep.include({ root: 'hello', capabilities: ['urn:a', 'urn:b?x=1&y=2'], sessionId: '9' });
     expect(read('<rpc-reply message-id="1"><ok/></rpc-reply>', whole)).to.deep.include({ ok: true });
     expect(read('<rpc-reply message-id="1"><data/></rpc-reply>', whole).data).to.equal('');

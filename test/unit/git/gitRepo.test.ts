@@ -30,8 +30,8 @@ describe('git: GitRepo over a local bare repo', () => {
   });
 
   it('builds the files of a commit from a cached commit plus the diff, identical to a full read', async () => {
-    await mirror.files(await mirror.fetch() as string);
-    repo.commitAndPush({ 'access/interfaces.yml': undefined, 'access/new.yml': 'a: 1\n', 'notes': 'file\n' });
+    await mirror.files((await mirror.fetch()) as string);
+    repo.commitAndPush({ 'access/interfaces.yml': undefined, 'access/new.yml': 'a: 1\n', notes: 'file\n' });
     git(repo.work, 'rm', '-q', 'notes');
     const last = repo.commitAndPush({ 'notes/inside.yml': 'a folder now\n', 'global/vlans.yml': 'vlans: [{id: 5, name: five}]\n' });
     await mirror.fetch();

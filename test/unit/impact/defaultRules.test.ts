@@ -49,7 +49,9 @@ describe('impact: default settings rules (mapping/settings.yml)', () => {
   });
 
   it('rejects a rules file with an unknown selector key', () => {
-    expect(() => parseSettingsRules('- {path: a/**, select: {color: red}}')).to.throw().with.property('code', 'CONFIG_INVALID');
+    expect(() => parseSettingsRules('- {path: a/**, select: {color: red}}'))
+      .to.throw()
+      .with.property('code', 'CONFIG_INVALID');
   });
 });
 

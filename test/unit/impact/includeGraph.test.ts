@@ -11,12 +11,17 @@ describe('impact: include graph', () => {
   });
 
   it('ignores references inside comments, raw blocks and string literals', () => {
-    const refs = templateReferences(`{# {% include "c.j2" %} #}{% raw %}{% include "r.j2" %}{% endraw %}{% set s = "include 's.j2'" %}{{ "{% include 'o.j2' %}" }}`);
+    const refs = templateReferences(
+      `{# {% include "c.j2" %} #}{% raw %}{% include "r.j2" %}{% endraw %}{% set s = "include 's.j2'" %}{{ "{% include 'o.j2' %}" }}`,
+    );
     expect(refs).to.deep.equal({ names: [], patterns: [] });
   });
 
   it('takes both names of an inline if, and one name when the else is missing', () => {
-    expect(templateReferences(`{% include "qos/voice.xml.j2" if voice_vlan else "qos/default.xml.j2" %}`).names).to.deep.equal(['qos/voice.xml.j2', 'qos/default.xml.j2']);
+    expect(templateReferences(`{% include "qos/voice.xml.j2" if voice_vlan else "qos/default.xml.j2" %}`).names).to.deep.equal([
+      'qos/voice.xml.j2',
+      'qos/default.xml.j2',
+    ]);
     expect(templateReferences(`{% include "x.j2" if a %}`)).to.deep.equal({ names: ['x.j2'], patterns: [] });
   });
 
@@ -25,11 +30,16 @@ describe('impact: include graph', () => {
     expect(templateReferences(`{% include "acl/" + name %}`).patterns).to.deep.equal([['acl/', null]]);
     expect(templateReferences(`{% include banner_template %}`).patterns).to.deep.equal([[null]]);
     expect(templateReferences(`{% include ("x" ~ y) | lower %}`).patterns).to.deep.equal([[null]]);
-    expect(templateReferences(`{% include ("p/" if a else "q/") ~ n ~ ".j2" %}`).patterns).to.deep.equal([['p/', null, '.j2'], ['q/', null, '.j2']]);
+    expect(templateReferences(`{% include ("p/" if a else "q/") ~ n ~ ".j2" %}`).patterns).to.deep.equal([
+      ['p/', null, '.j2'],
+      ['q/', null, '.j2'],
+    ]);
   });
 
   it('finds references in loops, macros, blocks and branches', () => {
-    const refs = templateReferences(`{% for i in l %}{% include "loop.j2" %}{% endfor %}{% macro m() %}{% import "mac.j2" as x %}{% endmacro %}{% block b %}{% from "blk.j2" import y %}{% endblock %}{% if c %}{% else %}{% include "else.j2" %}{% endif %}`);
+    const refs = templateReferences(
+      `{% for i in l %}{% include "loop.j2" %}{% endfor %}{% macro m() %}{% import "mac.j2" as x %}{% endmacro %}{% block b %}{% from "blk.j2" import y %}{% endblock %}{% if c %}{% else %}{% include "else.j2" %}{% endif %}`,
+    );
     expect(refs.names.sort()).to.deep.equal(['blk.j2', 'else.j2', 'loop.j2', 'mac.j2']);
   });
 
@@ -97,11 +107,13 @@ describe('impact: include graph', () => {
 
 describe('render: ignore missing', () => {
   it('an include of a missing file with "ignore missing" renders nothing; without it the render fails', () => {
-    const snapshot = parseTemplates(new Map([
-      ['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}\nDIST: {entrypoint: b.j2}'],
-      ['eos/a.j2', 'x{% include "nope.j2" ignore missing %}y'],
-      ['eos/b.j2', 'x{% include "nope.j2" %}y'],
-    ]));
+    const snapshot = parseTemplates(
+      new Map([
+        ['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}\nDIST: {entrypoint: b.j2}'],
+        ['eos/a.j2', 'x{% include "nope.j2" ignore missing %}y'],
+        ['eos/b.j2', 'x{% include "nope.j2" %}y'],
+      ]),
+    );
     expect(snapshot.environment('eos').render('a.j2', {})).to.equal('xy');
     expect(() => snapshot.environment('eos').render('b.j2', {})).to.throw(/template not found: nope.j2/);
   });

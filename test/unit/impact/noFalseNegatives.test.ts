@@ -64,7 +64,10 @@ const TEMPLATES = new Map<string, string>([
   ['eos/commented.j2', 'never used\n'],
   ['eos/raw.j2', 'never used either\n'],
   ['netconf/mapping.yml', 'DIST: {entrypoint: device.xml.j2}\nCORE: {entrypoint: device.xml.j2}\n'],
-  ['netconf/device.xml.j2', '<config>{% include "parts/" ~ part ~ ".xml.j2" %}{% include "shared/banner_corp.j2" if ntp_server else "parts/none.xml.j2" %}</config>\n'],
+  [
+    'netconf/device.xml.j2',
+    '<config>{% include "parts/" ~ part ~ ".xml.j2" %}{% include "shared/banner_corp.j2" if ntp_server else "parts/none.xml.j2" %}</config>\n',
+  ],
   ['netconf/parts/vlans.xml.j2', '<vlans/>'],
   ['netconf/parts/ntp.xml.j2', '<ntp/>'],
   ['netconf/parts/none.xml.j2', '<none/>'],
@@ -110,9 +113,18 @@ describe('impact: no false negatives over a corpus of include forms', () => {
       const changed = new Set(precise.devices.filter((d) => d.changed).map((d) => d.hostname));
       const candidates = new Set(path.devices.map((d) => d.hostname));
       const push = `push ${n + 1} (${Object.keys(edits).join(', ')})`;
-      expect([...truth].filter((h) => !changed.has(h)), `${push}: missed in precise mode`).to.deep.equal([]);
-      expect([...truth].filter((h) => !candidates.has(h)), `${push}: missed in path mode`).to.deep.equal([]);
-      expect(precise.devices.every((d) => !d.error), `${push}: no render error`).to.equal(true);
+      expect(
+        [...truth].filter((h) => !changed.has(h)),
+        `${push}: missed in precise mode`,
+      ).to.deep.equal([]);
+      expect(
+        [...truth].filter((h) => !candidates.has(h)),
+        `${push}: missed in path mode`,
+      ).to.deep.equal([]);
+      expect(
+        precise.devices.every((d) => !d.error),
+        `${push}: no render error`,
+      ).to.equal(true);
       falsePositives += [...changed].filter((h) => !truth.has(h)).length;
     }
     expect(affected, 'the corpus changes real configs').to.be.greaterThan(100);

@@ -41,7 +41,10 @@ describe('impact: precise mode', () => {
     const base = repos.commits.templates.get('t0')!.get('eos/base.j2')!;
     repos.change('templates', 't1', { 'eos/base.j2': `${base}\n\n` });
     let result = await impact.computeImpact({ repo: 'templates', before: 't0', after: 't1', devices: EXAMPLE_DEVICES });
-    expect(result.devices.map((d) => [d.hostname, d.changed])).to.deep.equal([['eos-access-1', false], ['eos-access-2', false]]);
+    expect(result.devices.map((d) => [d.hostname, d.changed])).to.deep.equal([
+      ['eos-access-1', false],
+      ['eos-access-2', false],
+    ]);
     repos.change('templates', 't2', { 'eos/base.j2': base.replace('hostname {{ hostname }}', 'hostname {{ hostname | upper }}') });
     result = await impact.computeImpact({ repo: 'templates', before: 't1', after: 't2', devices: EXAMPLE_DEVICES });
     expect(result.devices.filter((d) => d.changed).map((d) => d.hostname)).to.deep.equal(['eos-access-1', 'eos-access-2']);

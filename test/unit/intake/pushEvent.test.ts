@@ -19,14 +19,25 @@ describe('intake: payload parsing', () => {
 
   it('normalises URLs and names so any spelling of the same repo matches', () => {
     const want = 'git.example.net/netops/settings';
-    for (const id of ['https://user:pw@Git.Example.net/NetOps/Settings.git', 'git@git.example.net:netops/settings.git', 'ssh://git@git.example.net/netops/settings/', want]) {
+    for (const id of [
+      'https://user:pw@Git.Example.net/NetOps/Settings.git',
+      'git@git.example.net:netops/settings.git',
+      'ssh://git@git.example.net/netops/settings/',
+      want,
+    ]) {
       expect(normalizeRepoId(id), id).to.equal(want);
     }
   });
 
   it('rejects malformed JSON and a push without after with BAD_REQUEST', () => {
-    expect(() => parseEvent('github', 'push', Buffer.from('{'))).to.throw().with.property('code', 'BAD_REQUEST');
-    expect(() => parseEvent('github', 'push', Buffer.from('[]'))).to.throw().with.property('code', 'BAD_REQUEST');
-    expect(() => parseEvent('gitlab', 'Push Hook', Buffer.from('{"ref":"refs/heads/main"}'))).to.throw().with.property('code', 'BAD_REQUEST');
+    expect(() => parseEvent('github', 'push', Buffer.from('{')))
+      .to.throw()
+      .with.property('code', 'BAD_REQUEST');
+    expect(() => parseEvent('github', 'push', Buffer.from('[]')))
+      .to.throw()
+      .with.property('code', 'BAD_REQUEST');
+    expect(() => parseEvent('gitlab', 'Push Hook', Buffer.from('{"ref":"refs/heads/main"}')))
+      .to.throw()
+      .with.property('code', 'BAD_REQUEST');
   });
 });

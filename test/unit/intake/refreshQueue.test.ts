@@ -32,7 +32,9 @@ describe('intake: refresh queue', () => {
       return key;
     }, 1);
     const failed = q.enqueue('bad', 't').catch((e: Error) => e.message);
-    expect(() => q.enqueue('other', 't')).to.throw().with.property('code', 'UNAVAILABLE');
+    expect(() => q.enqueue('other', 't'))
+      .to.throw()
+      .with.property('code', 'UNAVAILABLE');
     expect(await failed).to.equal('boom');
     expect(await q.enqueue('bad2', 't').catch(() => 'x')).to.equal('x');
     expect(await q.enqueue('ok', 't')).to.equal('ok');

@@ -12,7 +12,9 @@ describe('intake: webhook signature verification', () => {
   // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
   it("GitHub's published test vector verifies", async () => {
     const v = new SignatureVerifier({ settings: ["It's a Secret to Everybody"] });
-    const ok = await v.verify(req('github', 'Hello, World!', { 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' }));
+    const ok = await v.verify(
+      req('github', 'Hello, World!', { 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' }),
+    );
     expect([...ok]).to.deep.equal(['settings']);
   });
 
@@ -46,7 +48,11 @@ describe('intake: webhook signature verification', () => {
     const overBytes = `sha256=${createHmac('sha256', 'raw-bytes-secret').update(bytes).digest('hex')}`;
     const overText = `sha256=${createHmac('sha256', 'raw-bytes-secret').update(bytes.toString('utf8')).digest('hex')}`;
     expect(overBytes).not.to.equal(overText);
-    const signed = (signature: string) => ({ provider: 'github' as const, rawBody: bytes, header: (n: string) => (n === 'x-hub-signature-256' ? signature : undefined) });
+    const signed = (signature: string) => ({
+      provider: 'github' as const,
+      rawBody: bytes,
+      header: (n: string) => (n === 'x-hub-signature-256' ? signature : undefined),
+    });
     expect([...(await v.verify(signed(overBytes)))]).to.deep.equal(['settings']);
     expect((await v.verify(signed(overText))).size).to.equal(0);
   });

@@ -28,7 +28,9 @@ describe('inventory/InventoryService.update', () => {
     ]);
     expect(first.status).to.equal('fulfilled');
     expect(second.status).to.equal('rejected');
-    expect((second as PromiseRejectedResult).reason).to.be.instanceOf(NetsyncError).with.property('code', 'INVALID_STATE_TRANSITION');
+    expect((second as PromiseRejectedResult).reason)
+      .to.be.instanceOf(NetsyncError)
+      .with.property('code', 'INVALID_STATE_TRANSITION');
     expect((await store.getDevice('sw-1'))?.state).to.equal('MANAGED');
   });
 

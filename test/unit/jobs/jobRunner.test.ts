@@ -63,7 +63,14 @@ describe('jobs/JobRunner', () => {
 
   it('marks jobs left RUNNING by a previous process as ABORTED', async () => {
     await store.updateRecord('jobs', 'old', () => ({
-      id: 'old', kind: 'syncto', status: 'RUNNING', args: {}, by: 't', progress: { done: 1, total: 3 }, perDevice: {}, createdAt: 'x',
+      id: 'old',
+      kind: 'syncto',
+      status: 'RUNNING',
+      args: {},
+      by: 't',
+      progress: { done: 1, total: 3 },
+      perDevice: {},
+      createdAt: 'x',
     }));
     const fresh = new JobRunner(store, () => new Date(), silentLogger);
     expect(await fresh.abortInterrupted()).to.deep.equal(['old']);
@@ -72,18 +79,37 @@ describe('jobs/JobRunner', () => {
 
   it('gives every device of a cut-off job a final result, with the phase the journal last saw, then records the recovery in its log', async () => {
     await store.updateRecord('jobs', 'cut', () => ({
-      id: 'cut', kind: 'syncto', status: 'RUNNING', args: { devices: ['a', 'b', 'c', 'd'] }, by: 't', progress: { done: 1, total: 4 },
-      perDevice: { a: { status: 'running' }, b: { status: 'running' }, c: { status: 'synced', changed: true } }, createdAt: 'x',
+      id: 'cut',
+      kind: 'syncto',
+      status: 'RUNNING',
+      args: { devices: ['a', 'b', 'c', 'd'] },
+      by: 't',
+      progress: { done: 1, total: 4 },
+      perDevice: { a: { status: 'running' }, b: { status: 'running' }, c: { status: 'synced', changed: true } },
+      createdAt: 'x',
     }));
     const fresh = new JobRunner(store, () => new Date(), silentLogger);
     const run = {
-      id: 'cut', kind: 'syncto' as const, status: 'interrupted' as const, startedAt: 'x', concurrency: 1, confirmTimeoutSeconds: 60,
-      devices: [{ hostname: 'a', phase: 'confirm' as const }, { hostname: 'b', phase: 'queued' as const }],
+      id: 'cut',
+      kind: 'syncto' as const,
+      status: 'interrupted' as const,
+      startedAt: 'x',
+      concurrency: 1,
+      confirmTimeoutSeconds: 60,
+      devices: [
+        { hostname: 'a', phase: 'confirm' as const },
+        { hostname: 'b', phase: 'queued' as const },
+      ],
     };
     await fresh.abortInterrupted([run]);
     const job = await fresh.get('cut');
     expect(job.status).to.equal('ABORTED');
-    expect(Object.fromEntries(Object.entries(job.perDevice).map(([h, r]) => [h, r.status]))).to.deep.equal({ a: 'failed', b: 'failed', c: 'synced', d: 'failed' });
+    expect(Object.fromEntries(Object.entries(job.perDevice).map(([h, r]) => [h, r.status]))).to.deep.equal({
+      a: 'failed',
+      b: 'failed',
+      c: 'synced',
+      d: 'failed',
+    });
     expect(job.perDevice.a!.error).to.include("phase 'confirm'");
     expect(job.perDevice.d!.error).to.include('before this device was changed');
     expect(job.progress.done).to.equal(4);

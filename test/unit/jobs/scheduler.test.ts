@@ -16,7 +16,7 @@ describe('jobs/scheduler and windows', () => {
     expect(isInWindow(at('2026-11-22T21:59:59Z'), nightly)).to.equal(false);
   });
 
-  it('reads node-cron\'s day forms and seconds, and windows that span days', () => {
+  it("reads node-cron's day forms and seconds, and windows that span days", () => {
     const local = (month: number, day: number, hour = 0, minute = 0, second = 0) => new Date(2026, month - 1, day, hour, minute, second);
     const lastDay = { cron: '0 23 L * *', duration: '2h' }; // 23:00 on the last day of each month
     expect(isInWindow(local(11, 30, 23, 30), lastDay)).to.equal(true);
@@ -41,7 +41,9 @@ describe('jobs/scheduler and windows', () => {
 
   it('refuses bad cron expressions and durations at registration', () => {
     const s = new Scheduler(() => new Date(), silentLogger);
-    expect(() => s.register({ kind: 'a', cron: 'every minute', run: async () => {} })).to.throw().with.property('code', 'CONFIG_INVALID');
+    expect(() => s.register({ kind: 'a', cron: 'every minute', run: async () => {} }))
+      .to.throw()
+      .with.property('code', 'CONFIG_INVALID');
     expect(() => s.register({ kind: 'b', cron: '* * * * *', run: async () => {}, windows: { allow: [{ cron: '0 1 * * *', duration: 'soon' }] } }))
       .to.throw()
       .with.property('code', 'CONFIG_INVALID');
@@ -50,8 +52,12 @@ describe('jobs/scheduler and windows', () => {
   it('speaks one cron dialect for schedules and windows: what a schedule refuses, a window refuses too', () => {
     const hashed = 'H 2 * * *'; // Jenkins' H: a cron dialect with extensions would accept it
     const s = new Scheduler(() => new Date(), silentLogger);
-    expect(() => s.register({ kind: 'a', cron: hashed, run: async () => {} })).to.throw().with.property('code', 'CONFIG_INVALID');
-    expect(() => isInWindow(at('2026-11-22T02:00:00Z'), { cron: hashed, duration: '1h' })).to.throw().with.property('code', 'CONFIG_INVALID');
+    expect(() => s.register({ kind: 'a', cron: hashed, run: async () => {} }))
+      .to.throw()
+      .with.property('code', 'CONFIG_INVALID');
+    expect(() => isInWindow(at('2026-11-22T02:00:00Z'), { cron: hashed, duration: '1h' }))
+      .to.throw()
+      .with.property('code', 'CONFIG_INVALID');
     const config = schedulerConfigSchema.safeParse({ autoSync: { enabled: true, windows: { allow: [{ cron: hashed, duration: '1h' }] } } });
     expect(config.success).to.equal(false);
     expect(schedulerConfigSchema.safeParse({ autoSync: { enabled: true, cron: hashed } }).success).to.equal(false);
@@ -60,15 +66,30 @@ describe('jobs/scheduler and windows', () => {
   it('allows one schedule per kind', () => {
     const s = new Scheduler(() => new Date(), silentLogger);
     s.register({ kind: 'auto-sync', cron: '* * * * *', run: async () => {} });
-    expect(() => s.register({ kind: 'auto-sync', cron: '*/5 * * * *', run: async () => {} })).to.throw().with.property('code', 'CONFLICT');
+    expect(() => s.register({ kind: 'auto-sync', cron: '*/5 * * * *', run: async () => {} }))
+      .to.throw()
+      .with.property('code', 'CONFLICT');
   });
 
   it('skips a tick while the previous run of the same kind is still going', async () => {
     const s = new Scheduler(() => new Date(), silentLogger);
     let release!: () => void;
     let runs = 0;
-    s.register({ kind: 'auto-sync', cron: '* * * * *', run: () => { runs++; return new Promise<void>((r) => (release = r)); } });
-    s.register({ kind: 'repo-poll', cron: '* * * * *', run: async () => { runs++; } });
+    s.register({
+      kind: 'auto-sync',
+      cron: '* * * * *',
+      run: () => {
+        runs++;
+        return new Promise<void>((r) => (release = r));
+      },
+    });
+    s.register({
+      kind: 'repo-poll',
+      cron: '* * * * *',
+      run: async () => {
+        runs++;
+      },
+    });
     const first = s.tick('auto-sync');
     expect(await s.tick('auto-sync')).to.equal('skipped-overlap');
     expect(await s.tick('repo-poll')).to.equal('ran');
@@ -83,7 +104,14 @@ describe('jobs/scheduler and windows', () => {
   it('does not run outside its windows, and a failing run is reported, not thrown', async () => {
     let now = at('2026-11-22T10:00:00Z');
     const s = new Scheduler(() => now, silentLogger);
-    s.register({ kind: 'auto-sync', cron: '* * * * *', run: async () => { throw new Error('boom'); }, windows: { allow: [{ cron: '0 22 * * *', duration: '1h' }] } });
+    s.register({
+      kind: 'auto-sync',
+      cron: '* * * * *',
+      run: async () => {
+        throw new Error('boom');
+      },
+      windows: { allow: [{ cron: '0 22 * * *', duration: '1h' }] },
+    });
     expect(await s.tick('auto-sync')).to.equal('outside-window');
     now = at('2026-11-22T22:30:00Z');
     expect(await s.tick('auto-sync')).to.equal('failed');
@@ -92,7 +120,13 @@ describe('jobs/scheduler and windows', () => {
   it('runs each registered kind on its cron once started, and no more after stop', async function () {
     const s = new Scheduler(() => new Date(), silentLogger);
     let runs = 0;
-    s.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { runs++; } });
+    s.register({
+      kind: 'alarm-sweep',
+      cron: '* * * * * *',
+      run: async () => {
+        runs++;
+      },
+    });
     s.start();
     await until(() => runs > 0, 'the schedule to run', 20_000);
     await s.stop();
@@ -101,7 +135,13 @@ describe('jobs/scheduler and windows', () => {
     // and a schedule that were still running would have fired on it (its timer was due before the witness's).
     const witness = new Scheduler(() => new Date(), silentLogger);
     let witnessed = 0;
-    witness.register({ kind: 'alarm-sweep', cron: '* * * * * *', run: async () => { witnessed++; } });
+    witness.register({
+      kind: 'alarm-sweep',
+      cron: '* * * * * *',
+      run: async () => {
+        witnessed++;
+      },
+    });
     witness.start();
     try {
       await until(() => witnessed >= 2, 'the witness schedule to run twice', 20_000);

@@ -35,7 +35,11 @@ describe('jobs/selection (docs/design/architecture.md §5)', () => {
   }
 
   it('refuses a hostname that is unknown or not MANAGED', () => {
-    for (const [hostname, code] of [['nope', 'NOT_FOUND'], ['acc-3', 'CONFLICT'], ['new-1', 'CONFLICT']] as const) {
+    for (const [hostname, code] of [
+      ['nope', 'NOT_FOUND'],
+      ['acc-3', 'CONFLICT'],
+      ['new-1', 'CONFLICT'],
+    ] as const) {
       try {
         names({ kind: 'hostname', hostname });
         expect.fail('expected an error');

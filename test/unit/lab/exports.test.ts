@@ -14,6 +14,8 @@ describe('lab: public exports', () => {
       { hostname: 'sw-003', platform: 'netconf', port: 832 },
     ]);
     expect(lab.labSpecs(1000, 'eos')[999]).to.deep.equal({ hostname: 'lab-1000', platform: 'eos' });
-    expect(() => lab.labSpecs(0)).to.throw().with.property('code', 'BAD_REQUEST');
+    expect(() => lab.labSpecs(0))
+      .to.throw()
+      .with.property('code', 'BAD_REQUEST');
   });
 });

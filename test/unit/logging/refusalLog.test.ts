@@ -4,7 +4,8 @@ import type { Logger } from '../../../src/model/ports.ts';
 import { until } from '../../helpers/until.ts';
 
 function recorder(lines: { level: string; obj: Record<string, unknown>; msg: string }[]): Logger {
-  const at = (level: string) => (obj: object | string, msg?: string) => lines.push({ level, obj: typeof obj === 'string' ? {} : (obj as Record<string, unknown>), msg: msg ?? String(obj) });
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    lines.push({ level, obj: typeof obj === 'string' ? {} : (obj as Record<string, unknown>), msg: msg ?? String(obj) });
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
   return logger;
 }

@@ -47,7 +47,9 @@ describe('NETCONF framing (shared by the driver and the lab)', () => {
     it(`refuses ${what} with NETCONF_FRAMING`, () => {
       const { d } = decoder();
       d.setFraming('chunked');
-      expect(() => feed(d, bytes)).to.throw().with.property('code', 'NETCONF_FRAMING');
+      expect(() => feed(d, bytes))
+        .to.throw()
+        .with.property('code', 'NETCONF_FRAMING');
     });
   }
 });

@@ -14,15 +14,25 @@ import {
 import { EXAMPLE_DEVICES, exampleFiles, exampleRepos } from '../../helpers/repoFixtures.ts';
 import { renderProcesses } from '../../../src/renderhost/index.ts';
 
-const [access1, , dist1, core1] = EXAMPLE_DEVICES as [typeof EXAMPLE_DEVICES[0], unknown, typeof EXAMPLE_DEVICES[0], typeof EXAMPLE_DEVICES[0]];
+const [access1, , dist1, core1] = EXAMPLE_DEVICES as [(typeof EXAMPLE_DEVICES)[0], unknown, (typeof EXAMPLE_DEVICES)[0], (typeof EXAMPLE_DEVICES)[0]];
 
 describe('render: settings merge', () => {
   it('merges defaults -> global -> fabric -> type -> groups -> device, lists by id/name', async () => {
     const snapshot = parseSettings(await exampleFiles('settings'));
     expect(snapshot.problems).to.deep.equal([]);
     const { settings, sources } = mergeSettings(access1, snapshot);
-    expect(sources).to.deep.equal(['global/groups.yml', 'global/vlans.yml', 'access/interfaces.yml', 'groups/campus/vlans.yml', 'devices/eos-access-1/interfaces.yml']);
-    expect(settings.vlans).to.deep.equal([{ id: 10, name: 'users' }, { id: 20, name: 'voice' }, { id: 30, name: 'printers' }]);
+    expect(sources).to.deep.equal([
+      'global/groups.yml',
+      'global/vlans.yml',
+      'access/interfaces.yml',
+      'groups/campus/vlans.yml',
+      'devices/eos-access-1/interfaces.yml',
+    ]);
+    expect(settings.vlans).to.deep.equal([
+      { id: 10, name: 'users' },
+      { id: 20, name: 'voice' },
+      { id: 30, name: 'printers' },
+    ]);
     // The device file overrides Ethernet2 field by field and keeps `enabled` from access/.
     expect(settings.interfaces).to.deep.include({ name: 'Ethernet2', description: 'phone', vlan: 20, enabled: true });
     expect(mergeSettings(core1, snapshot).sources).to.deep.equal(['global/groups.yml', 'global/vlans.yml', 'fabric/vlans.yml', 'core/interfaces.yml']);
@@ -91,7 +101,9 @@ describe('render: device configs', () => {
   });
 
   it('renders urn:netsync:lab XML for netconf devices, escaped', async () => {
-    const repos = (await exampleRepos()).change('settings', 's1', { 'devices/nc-dist-1/x.yml': 'interfaces: [{name: ge-0/0/9, description: "R&D <lab>", vlan: 30}]' });
+    const repos = (await exampleRepos()).change('settings', 's1', {
+      'devices/nc-dist-1/x.yml': 'interfaces: [{name: ge-0/0/9, description: "R&D <lab>", vlan: 30}]',
+    });
     const out = await new Renderer(repos, { executor: renderProcesses() }).renderDevice(dist1);
     const top = parseXmlFragment(out.config);
     const el = (local: string) => top.find((n) => n.local === local)!;
@@ -116,7 +128,8 @@ describe('render: device configs', () => {
   it('fails with a stable code and reason for an unknown platform, type, or a broken template', async () => {
     const repos = await exampleRepos();
     const r = new Renderer(repos, { executor: renderProcesses() });
-    const reason = async (d: object) => ((await r.renderDevice(d as typeof access1).catch((e: { data: { reason: string }; code: string }) => e)) as { code: string; data: { reason: string } });
+    const reason = async (d: object) =>
+      (await r.renderDevice(d as typeof access1).catch((e: { data: { reason: string }; code: string }) => e)) as { code: string; data: { reason: string } };
     expect((await reason({ ...access1, platform: 'junos' })).data.reason).to.equal('no_platform');
     expect((await reason({ ...access1, type: 'LEAF' })).data.reason).to.equal('no_type');
     repos.change('templates', 't1', { 'eos/interfaces.j2': '{% if %}' });
@@ -128,7 +141,11 @@ describe('render: device configs', () => {
   it('an include loop fails at once, naming the loop (nunjucks would recurse until the stack runs out)', async () => {
     const repos = await exampleRepos();
     repos.change('templates', 't1', { 'eos/base.j2': '{% include "interfaces.j2" %}\n', 'eos/interfaces.j2': '{% include "base.j2" %}\n' });
-    const err = (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+    const err = (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+      data: { reason: string };
+    };
     expect(err.code).to.equal('RENDER_FAILED');
     expect(err.data.reason).to.equal('include_cycle');
     expect(err.message).to.contain('eos/base.j2 -> eos/interfaces.j2 -> eos/base.j2');
@@ -139,7 +156,11 @@ describe('render: undefined values', () => {
   const failure = async (files: Record<string, string>) => {
     const repos = await exampleRepos();
     repos.change('templates', 't1', files);
-    return (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as { code: string; message: string; data: { reason: string } };
+    return (await new Renderer(repos, { executor: renderProcesses() }).renderDevice(access1).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+      data: { reason: string };
+    };
   };
 
   it('a misspelt variable fails the render, naming it and where it is (it would otherwise drop a config line)', async () => {

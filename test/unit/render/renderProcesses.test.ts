@@ -29,7 +29,10 @@ function repos(bad: string, settings: Record<string, string> = { 'global/x.yml':
 
 function renderer(bad: string, budget: Partial<RenderBudget>, limits?: InputLimits, settings?: Record<string, string>): Renderer {
   const files = repos(bad, settings);
-  return new Renderer({ resolve: async (repo) => `${repo}-1`, files: async (repo) => files[repo] }, { executor: renderProcesses(budget, 1), ...(limits ? { limits } : {}) });
+  return new Renderer(
+    { resolve: async (repo) => `${repo}-1`, files: async (repo) => files[repo] },
+    { executor: renderProcesses(budget, 1), ...(limits ? { limits } : {}) },
+  );
 }
 
 async function outcome(bad: string, budget: Partial<RenderBudget>, limits?: InputLimits, settings?: Record<string, string>) {
@@ -53,7 +56,11 @@ describe('render: budgets and the second wall on render processes', function () 
     expect(failed.code).to.equal('RENDER_BUDGET_EXCEEDED');
     expect(failed.data).to.include({ hostname: 'sw-b', template: 'eos/bad.j2', budget: 'time' });
     expect(failed.message).to.equal('sw-b: eos/bad.j2 took longer than the 300 ms render budget; the render was stopped');
-    expect(results.filter((r, i) => i !== 1).map((r) => (r as { config: string }).config)).to.deep.equal(['hostname sw-a\n', 'hostname sw-c\n', 'hostname sw-d\n']);
+    expect(results.filter((r, i) => i !== 1).map((r) => (r as { config: string }).config)).to.deep.equal([
+      'hostname sw-a\n',
+      'hostname sw-c\n',
+      'hostname sw-d\n',
+    ]);
   });
 
   it('output: a config over the cap fails, naming the template', async () => {
@@ -68,7 +75,10 @@ describe('render: budgets and the second wall on render processes', function () 
   const doubled = (n: number) => `{% set s = "xxxxxxxx" %}${'{% set s = s ~ s %}'.repeat(n)}`;
   for (const [what, bad] of [
     ['a string split into a 128M-element list (a V8 fatal size error)', `${doubled(24)}{{ s.split("") | length }}\n`],
-    ['four 16M-element lists kept at once (out of heap)', `${doubled(21)}{% set a = s.split("") %}{% set b = s.split("") %}{% set c = s.split("") %}{% set d = s.split("") %}{{ a | length + b | length + c | length + d | length }}\n`],
+    [
+      'four 16M-element lists kept at once (out of heap)',
+      `${doubled(21)}{% set a = s.split("") %}{% set b = s.split("") %}{% set c = s.split("") %}{% set d = s.split("") %}{{ a | length + b | length + c | length + d | length }}\n`,
+    ],
   ] as const) {
     it(`memory: ${what} fails that device at the cap, round after round; this process and the other devices carry on`, async () => {
       const r = renderer(bad, { memoryMb: 48, timeoutMs: 60_000 });
@@ -168,7 +178,9 @@ describe('render: budgets and the second wall on render processes', function () 
     const pool = new RenderPool({ ...DEFAULT_RENDER_BUDGET, timeoutMs: 100 }, 1);
     try {
       const parsed = await pool.parseSettings('parse-2', files, DEFAULT_INPUT_LIMITS);
-      expect(parsed.problems).to.deep.equal([{ path: '(all files)', kind: 'over_budget', message: 'parsing took longer than 1000 ms (ten render budgets, render.timeoutMs)' }]);
+      expect(parsed.problems).to.deep.equal([
+        { path: '(all files)', kind: 'over_budget', message: 'parsing took longer than 1000 ms (ten render budgets, render.timeoutMs)' },
+      ]);
       const small = repos('');
       const results = await pool.renderMany({
         settings: { sha: 's', files: small.settings },
@@ -186,7 +198,13 @@ describe('render: budgets and the second wall on render processes', function () 
   it('a render process killed from outside while idle is replaced: the next render succeeds', async () => {
     const pool = new RenderPool({ ...DEFAULT_RENDER_BUDGET }, 1);
     const small = repos('');
-    const job = { settings: { sha: 'k-s', files: small.settings }, templates: { sha: 'k-t', files: small.templates }, devices: [devices[0]!], secrets: {}, templateOf: () => 'eos/ok.j2' };
+    const job = {
+      settings: { sha: 'k-s', files: small.settings },
+      templates: { sha: 'k-t', files: small.templates },
+      devices: [devices[0]!],
+      secrets: {},
+      templateOf: () => 'eos/ok.j2',
+    };
     try {
       expect(configs(await pool.renderMany(job))).to.deep.equal(['hostname sw-a\n']);
       const [pid] = pool.pids;

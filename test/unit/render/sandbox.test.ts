@@ -117,7 +117,9 @@ describe('render sandbox: what templates may still do', () => {
 
   it('a refusal inside an include names the included template and its line', () => {
     const templates = { 'eos/inner.j2': 'a\nb\n{{ vlans.constructor }}' };
-    const templatesSnap = parseTemplates(new Map([['eos/mapping.yml', 'ACCESS: { entrypoint: t.j2 }\n'], ['eos/t.j2', 'x\n{% include "inner.j2" %}'], ...Object.entries(templates)]));
+    const templatesSnap = parseTemplates(
+      new Map([['eos/mapping.yml', 'ACCESS: { entrypoint: t.j2 }\n'], ['eos/t.j2', 'x\n{% include "inner.j2" %}'], ...Object.entries(templates)]),
+    );
     try {
       renderConfig(device, { settings, templates: templatesSnap });
       expect.fail('rendered');

@@ -9,13 +9,22 @@ const secrets = { snmp: SECRET, other: 'correct-horse-battery' };
 const device = { hostname: 'sw-1', type: 'ACCESS', platform: 'eos', groups: [] };
 
 function render(body: string, extra: Record<string, string> = {}) {
-  const templates = parseTemplates(new Map([['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'], ['eos/a.j2', `hostname sw-1\n${body}\nend\n`], ...Object.entries(extra)]));
+  const templates = parseTemplates(
+    new Map([['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'], ['eos/a.j2', `hostname sw-1\n${body}\nend\n`], ...Object.entries(extra)]),
+  );
   return renderConfig(device, { settings: parseSettings(new Map()), templates, secrets });
 }
 
 /** Every text a secret could leak through, in a form a failed check can print. */
 function derived(value: string): string[] {
-  const out = [value, [...value].reverse().join(''), value.toUpperCase(), value.toLowerCase(), encodeURIComponent(value), Buffer.from(value).toString('base64')];
+  const out = [
+    value,
+    [...value].reverse().join(''),
+    value.toUpperCase(),
+    value.toLowerCase(),
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+  ];
   return out.concat(value.slice(0, 6), value.slice(-6), [...value].join('.'), [...value].join(','));
 }
 
@@ -53,7 +62,18 @@ describe('render: secrets as placeholders', () => {
     const a = render('snmp-server community {{ secrets.snmp }} ro');
     const plain = render('snmp-server location lab');
     expect(plain.config).to.equal(plain.masked);
-    expect(a.hash).not.to.equal(renderConfig(device, { settings: parseSettings(new Map()), templates: parseTemplates(new Map([['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'], ['eos/a.j2', 'hostname sw-1\nsnmp-server community {{ secrets.snmp }} ro\nend\n']])), secrets: { snmp: 'another-one' } }).hash);
+    expect(a.hash).not.to.equal(
+      renderConfig(device, {
+        settings: parseSettings(new Map()),
+        templates: parseTemplates(
+          new Map([
+            ['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'],
+            ['eos/a.j2', 'hostname sw-1\nsnmp-server community {{ secrets.snmp }} ro\nend\n'],
+          ]),
+        ),
+        secrets: { snmp: 'another-one' },
+      }).hash,
+    );
   });
 
   for (const [name, body] of [
@@ -86,7 +106,12 @@ describe('render: secrets as placeholders', () => {
   });
 
   it('masks a multi-line secret (a key block) as one block', () => {
-    const templates = parseTemplates(new Map([['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'], ['eos/a.j2', 'hostname sw-1\ncrypto key\n{{ secrets.key }}\nend\n']]));
+    const templates = parseTemplates(
+      new Map([
+        ['eos/mapping.yml', 'ACCESS: {entrypoint: a.j2}'],
+        ['eos/a.j2', 'hostname sw-1\ncrypto key\n{{ secrets.key }}\nend\n'],
+      ]),
+    );
     const key = 'AAAA-line-1\nBBBB-line-2\nCCCC-line-3';
     const r = renderConfig(device, { settings: parseSettings(new Map()), templates, secrets: { key } });
     expect(r.masked).to.equal('hostname sw-1\ncrypto key\n«secret:key»\nend\n');
@@ -96,7 +121,10 @@ describe('render: secrets as placeholders', () => {
     const short = { real: 'Tr0ub4dor', shown: '«secret:short»' };
     const long = { real: 'Tr0ub4dor-and-3', shown: '«secret:long»' };
     const inside = { real: 'xx-Tr0ub4dor-yy', shown: '«secret:inside»' };
-    for (const subs of [[short, long, inside], [inside, long, short]]) {
+    for (const subs of [
+      [short, long, inside],
+      [inside, long, short],
+    ]) {
       // Longest first: where a short secret starts a longer one, the longer one's rest must not stay visible.
       expect(maskWithSubstitutions('a Tr0ub4dor-and-3 b xx-Tr0ub4dor-yy c Tr0ub4dor', subs)).to.equal('a «secret:long» b «secret:inside» c «secret:short»');
     }

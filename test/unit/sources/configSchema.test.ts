@@ -42,6 +42,8 @@ describe('config: sources section', () => {
       err = e;
     }
     expect(err).to.have.property('code', 'CONFIG_INVALID');
-    expect((err as Error).message).to.contain('sources.bss.url').and.not.contain('hunter2');
+    expect((err as Error).message)
+      .to.contain('sources.bss.url')
+      .and.not.contain('hunter2');
   });
 });

@@ -67,7 +67,12 @@ const table: Row[] = [
   },
   {
     name: 'deleted in one source: removed from every system once the address no longer answers with that name',
-    reads: [ok('ui', [dev('sw-2', '10.0.0.2'), keep]), ok('nso', [dev('sw-2', '10.0.0.2'), keep]), ok('netbox', [keep]), ok('bss', [dev('sw-2', '10.0.0.2', { ref: 'B-17' }), keep])],
+    reads: [
+      ok('ui', [dev('sw-2', '10.0.0.2'), keep]),
+      ok('nso', [dev('sw-2', '10.0.0.2'), keep]),
+      ok('netbox', [keep]),
+      ok('bss', [dev('sw-2', '10.0.0.2', { ref: 'B-17' }), keep]),
+    ],
     known: [known('sw-2', '10.0.0.2', everywhere('sw-2', '10.0.0.2')), keepKnown],
     probe: { '10.0.0.2': answers('spare-7') },
     expect(plan) {
@@ -78,7 +83,12 @@ const table: Row[] = [
   },
   {
     name: 'deleted in one source but the device still answers with that name: a conflict, not a delete',
-    reads: [ok('ui', [dev('sw-2', '10.0.0.2'), keep]), ok('nso', [keep]), ok('netbox', [dev('sw-2', '10.0.0.2'), keep]), ok('bss', [dev('sw-2', '10.0.0.2'), keep])],
+    reads: [
+      ok('ui', [dev('sw-2', '10.0.0.2'), keep]),
+      ok('nso', [keep]),
+      ok('netbox', [dev('sw-2', '10.0.0.2'), keep]),
+      ok('bss', [dev('sw-2', '10.0.0.2'), keep]),
+    ],
     known: [known('sw-2', '10.0.0.2', everywhere('sw-2', '10.0.0.2')), keepKnown],
     probe: { '10.0.0.2': answers('SW-2') },
     expect(plan) {
@@ -88,7 +98,12 @@ const table: Row[] = [
   },
   {
     name: 'deleted in netsync: removed from the others, each addressed with its own spelling',
-    reads: [ok('ui', [keep]), ok('nso', [dev('CORE-1', '10.0.0.1'), keep]), ok('netbox', [dev('core-1', '10.0.0.1', { ref: '42' }), keep]), ok('bss', [dev('Core-1', '10.0.0.1'), keep])],
+    reads: [
+      ok('ui', [keep]),
+      ok('nso', [dev('CORE-1', '10.0.0.1'), keep]),
+      ok('netbox', [dev('core-1', '10.0.0.1', { ref: '42' }), keep]),
+      ok('bss', [dev('Core-1', '10.0.0.1'), keep]),
+    ],
     known: [known('CORE-1', '10.0.0.1', { ui: 'CORE-1', nso: 'CORE-1', netbox: 'core-1', bss: 'Core-1' }), keepKnown],
     probe: { '10.0.0.1': { reachable: true, hostname: 'core-1-new' } },
     expect(plan) {
@@ -115,7 +130,12 @@ const table: Row[] = [
   },
   {
     name: 'a device present everywhere is left alone and not contacted',
-    reads: [ok('ui', [dev('sw-1', '10.0.0.1')]), ok('nso', [dev('SW-1', '10.0.0.1')]), ok('netbox', [dev('sw-1', '10.0.0.1')]), ok('bss', [dev('sw-1', '10.0.0.1')])],
+    reads: [
+      ok('ui', [dev('sw-1', '10.0.0.1')]),
+      ok('nso', [dev('SW-1', '10.0.0.1')]),
+      ok('netbox', [dev('sw-1', '10.0.0.1')]),
+      ok('bss', [dev('sw-1', '10.0.0.1')]),
+    ],
     known: [known('sw-1', '10.0.0.1', everywhere('sw-1', '10.0.0.1'))],
     probe: {},
     expect(plan, asked) {
@@ -146,7 +166,12 @@ const table: Row[] = [
   },
   {
     name: 'a new name on the address of an in-sync device that still answers with its own name',
-    reads: [ok('ui', [dev('sw-1', '10.0.0.1')]), ok('nso', [dev('sw-1', '10.0.0.1'), dev('sw-1-old', '10.0.0.1')]), ok('netbox', [dev('sw-1', '10.0.0.1')]), ok('bss', [dev('sw-1', '10.0.0.1')])],
+    reads: [
+      ok('ui', [dev('sw-1', '10.0.0.1')]),
+      ok('nso', [dev('sw-1', '10.0.0.1'), dev('sw-1-old', '10.0.0.1')]),
+      ok('netbox', [dev('sw-1', '10.0.0.1')]),
+      ok('bss', [dev('sw-1', '10.0.0.1')]),
+    ],
     known: [known('sw-1', '10.0.0.1', everywhere('sw-1', '10.0.0.1'))],
     probe: { '10.0.0.1': answers('sw-1') },
     expect(plan) {
@@ -189,7 +214,12 @@ const table: Row[] = [
   },
   {
     name: 'empty source response: a system that answers with nothing but held devices causes no deletes and gets no adds',
-    reads: [ok('ui', [dev('sw-1', '10.0.0.1'), dev('sw-5', '10.0.0.55')]), ok('nso', [dev('sw-1', '10.0.0.1')]), ok('netbox', []), ok('bss', [dev('sw-1', '10.0.0.1')])],
+    reads: [
+      ok('ui', [dev('sw-1', '10.0.0.1'), dev('sw-5', '10.0.0.55')]),
+      ok('nso', [dev('sw-1', '10.0.0.1')]),
+      ok('netbox', []),
+      ok('bss', [dev('sw-1', '10.0.0.1')]),
+    ],
     known: [known('sw-1', '10.0.0.1', everywhere('sw-1', '10.0.0.1'))],
     probe: { '10.0.0.55': answers('sw-5') },
     expect(plan, asked) {
@@ -211,7 +241,12 @@ const table: Row[] = [
   },
   {
     name: 'partial failure: a system that fails to load takes no part; the others still sync',
-    reads: [ok('ui', [dev('sw-1', '10.0.0.1'), dev('sw-6', '10.0.0.6')]), ok('nso', [dev('sw-6', '10.0.0.6')]), ok('netbox', [dev('sw-1', '10.0.0.1')]), failed('bss')],
+    reads: [
+      ok('ui', [dev('sw-1', '10.0.0.1'), dev('sw-6', '10.0.0.6')]),
+      ok('nso', [dev('sw-6', '10.0.0.6')]),
+      ok('netbox', [dev('sw-1', '10.0.0.1')]),
+      failed('bss'),
+    ],
     known: [known('sw-1', '10.0.0.1', everywhere('sw-1', '10.0.0.1'))],
     probe: { '10.0.0.1': answers('other'), '10.0.0.6': answers('sw-6') },
     expect(plan) {

@@ -63,7 +63,7 @@ describe('store/postgres DiscoveryView', () => {
     expect((err as Error).message).to.equal('b does not exist');
   });
 
-  it('gives copies, and lists in the loader\'s order', async () => {
+  it("gives copies, and lists in the loader's order", async () => {
     const l = loader([dev('b'), dev('a')], [job('j2'), job('j1')]);
     const view = new DiscoveryView(l);
     const out = await view.run((v) => {
@@ -75,7 +75,10 @@ describe('store/postgres DiscoveryView', () => {
   });
 
   it('ends: after a few rounds of new misses it loads everything', async () => {
-    const l = loader(Array.from({ length: 10 }, (_, i) => dev(`d${i}`)), []);
+    const l = loader(
+      Array.from({ length: 10 }, (_, i) => dev(`d${i}`)),
+      [],
+    );
     let runs = 0;
     // A plan that asks for one more device each round would otherwise take ten rounds.
     const found = await new DiscoveryView(l).run((view) => {

@@ -36,8 +36,14 @@ describe('store/LowdbStore refuses bad data', () => {
     await store.init();
     await store.changeDevices({ create: [dev('sw-1')], events: [{ hostname: 'sw-1', cause: 'manual', by: 't', at: 'x', detail: 'd' }] });
     await store.updateRecord('jobs', 'j1', () => ({
-      id: 'j1', kind: 'syncto', status: 'FINISHED', args: {}, by: 't', progress: { done: 1, total: 1 },
-      perDevice: { 'sw-1': { status: 'synced' } }, createdAt: 'x',
+      id: 'j1',
+      kind: 'syncto',
+      status: 'FINISHED',
+      args: {},
+      by: 't',
+      progress: { done: 1, total: 1 },
+      perDevice: { 'sw-1': { status: 'synced' } },
+      createdAt: 'x',
     }));
     await store.close();
     pristine = await readFile(path, 'utf8');
@@ -147,7 +153,9 @@ describe('store/LowdbStore refuses bad data', () => {
     expect(await store.getRecord('jobs', 'toString')).to.equal(undefined);
     expect(await store.getMeta('hasOwnProperty')).to.equal(undefined);
     await store.changeDevices({ create: [dev('constructor')] });
-    await store.updateRecord('jobs', '__proto__', (j) => ({ ...(j ?? { id: '__proto__', kind: 'k', status: 'RUNNING', args: {}, by: 't', progress: { done: 0, total: 0 }, perDevice: {}, createdAt: 'x' }) }));
+    await store.updateRecord('jobs', '__proto__', (j) => ({
+      ...(j ?? { id: '__proto__', kind: 'k', status: 'RUNNING', args: {}, by: 't', progress: { done: 0, total: 0 }, perDevice: {}, createdAt: 'x' }),
+    }));
     await store.setMeta('__proto__', { polluted: true });
     await store.close();
     const again = open();

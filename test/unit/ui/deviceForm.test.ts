@@ -5,8 +5,22 @@ import { diffLines } from '../../../src/ui/viewEnv.ts';
 
 describe('ui: the device form and formatting', () => {
   it('turns form strings into a new device: port a number, groups split, empty fields left out', () => {
-    const parsed = parseNewDevice(formValues({ hostname: ' sw-9 ', managementIp: '2001:db8::1', port: '', platform: 'eos', type: 'ACCESS', groups: 'campus, , lab', transport: '', state: 'MANAGED' }));
-    expect(parsed).to.deep.equal({ ok: true, value: { hostname: 'sw-9', managementIp: '2001:db8::1', platform: 'eos', type: 'ACCESS', groups: ['campus', 'lab'], state: 'MANAGED' } });
+    const parsed = parseNewDevice(
+      formValues({
+        hostname: ' sw-9 ',
+        managementIp: '2001:db8::1',
+        port: '',
+        platform: 'eos',
+        type: 'ACCESS',
+        groups: 'campus, , lab',
+        transport: '',
+        state: 'MANAGED',
+      }),
+    );
+    expect(parsed).to.deep.equal({
+      ok: true,
+      value: { hostname: 'sw-9', managementIp: '2001:db8::1', platform: 'eos', type: 'ACCESS', groups: ['campus', 'lab'], state: 'MANAGED' },
+    });
   });
 
   it('names each bad field with its own message', () => {
@@ -21,7 +35,9 @@ describe('ui: the device form and formatting', () => {
   });
 
   it('the edit form clears groups when emptied and takes no hostname or state', () => {
-    const parsed = parseDeviceEdit(formValues({ hostname: 'ignored', state: 'UNMANAGED', managementIp: '10.0.0.1', platform: 'eos', type: 'DIST', groups: '' }));
+    const parsed = parseDeviceEdit(
+      formValues({ hostname: 'ignored', state: 'UNMANAGED', managementIp: '10.0.0.1', platform: 'eos', type: 'DIST', groups: '' }),
+    );
     expect(parsed).to.deep.equal({ ok: true, value: { managementIp: '10.0.0.1', platform: 'eos', type: 'DIST', groups: [] } });
   });
 

@@ -7,7 +7,12 @@ const NOW = new Date('2026-12-06T12:00:00Z');
 const T = { warningSeconds: 1800, criticalSeconds: 3600 };
 
 function device(hostname: string, ip: string, extra: Partial<Device> = {}): Device {
-  return { ...buildDevice({ hostname, managementIp: ip, platform: 'eos', type: 'ACCESS', groups: ['campus'] }, NOW), synchronized: true, unsyncedSince: null, ...extra };
+  return {
+    ...buildDevice({ hostname, managementIp: ip, platform: 'eos', type: 'ACCESS', groups: ['campus'] }, NOW),
+    synchronized: true,
+    unsyncedSince: null,
+    ...extra,
+  };
 }
 
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -52,6 +57,11 @@ describe('ui: the Devices page query', () => {
   });
 
   it('reads a crafted query string leniently: unknown sort, page size, sync and non-string values fall back', () => {
-    expect(parseDeviceQuery({ sort: '__proto__', per: '7', page: '-1', sync: 'maybe', q: ['a', 'b'], dir: 'sideways' })).to.deep.equal({ sort: 'hostname', dir: 'asc', page: 1, perPage: 50 });
+    expect(parseDeviceQuery({ sort: '__proto__', per: '7', page: '-1', sync: 'maybe', q: ['a', 'b'], dir: 'sideways' })).to.deep.equal({
+      sort: 'hostname',
+      dir: 'asc',
+      page: 1,
+      perPage: 50,
+    });
   });
 });

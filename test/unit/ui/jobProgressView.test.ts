@@ -5,7 +5,16 @@ import type { Job } from '../../../src/model/job.ts';
 
 function job(perDevice: Job['perDevice']): Job {
   const devices = Object.keys(perDevice);
-  return { id: 'j1', kind: 'syncto', status: 'FINISHED', args: { devices }, by: 'test', progress: { done: devices.length, total: devices.length }, perDevice, createdAt: '2026-01-01T00:00:00.000Z' };
+  return {
+    id: 'j1',
+    kind: 'syncto',
+    status: 'FINISHED',
+    args: { devices },
+    by: 'test',
+    progress: { done: devices.length, total: devices.length },
+    perDevice,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 describe('ui: the job progress view', () => {

@@ -69,6 +69,9 @@ export class BssStub extends StubServer {
     if (typeof b?.hostname !== 'string' || typeof b.mgmt?.ipv4 !== 'string') return this.violation('POST: hostname and mgmt.ipv4 are required');
     if (b.elementId !== undefined) return this.violation('POST: elementId is assigned by the BSS');
     if (this.records.some((r) => r.hostname === b.hostname)) return { status: 409, body: { message: 'exists' } };
-    return { status: 201, body: this.add(b.hostname, b.mgmt.ipv4, { ...(b.vendorOs ? { vendorOs: b.vendorOs } : {}), ...(b.customer ? { customer: b.customer } : {}) }) };
+    return {
+      status: 201,
+      body: this.add(b.hostname, b.mgmt.ipv4, { ...(b.vendorOs ? { vendorOs: b.vendorOs } : {}), ...(b.customer ? { customer: b.customer } : {}) }),
+    };
   }
 }

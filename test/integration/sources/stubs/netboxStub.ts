@@ -116,7 +116,8 @@ export class NetboxStub extends StubServer {
     for (const k of ['name', 'device_type', 'role', 'site']) if (b[k] === undefined || b[k] === null || b[k] === '') errors[k] = ['This field is required.'];
     for (const k of ['device_type', 'role', 'site', 'platform']) {
       const v = b[k];
-      if (v !== undefined && !(typeof v === 'number' || (typeof v === 'object' && v !== null))) errors[k] = ['Related objects must be referenced by numeric ID or by dictionary of attributes.'];
+      if (v !== undefined && !(typeof v === 'number' || (typeof v === 'object' && v !== null)))
+        errors[k] = ['Related objects must be referenced by numeric ID or by dictionary of attributes.'];
     }
     if (b.custom_fields !== undefined && (typeof b.custom_fields !== 'object' || b.custom_fields === null || Array.isArray(b.custom_fields))) {
       errors.custom_fields = ['Invalid data. Expected a dictionary.'];
@@ -145,7 +146,8 @@ export class NetboxStub extends StubServer {
 
   private createIp(req: StubRequest): StubReply {
     const b = (req.body ?? {}) as { address?: unknown; assigned_object_type?: unknown; assigned_object_id?: unknown };
-    if (typeof b.address !== 'string' || !/^[0-9a-f.:]+\/\d{1,3}$/i.test(b.address)) return this.violation(`POST ip-address: address '${String(b.address)}' is not CIDR`);
+    if (typeof b.address !== 'string' || !/^[0-9a-f.:]+\/\d{1,3}$/i.test(b.address))
+      return this.violation(`POST ip-address: address '${String(b.address)}' is not CIDR`);
     if (b.assigned_object_type !== 'dcim.interface' || !this.interfaces.some((i) => i.id === b.assigned_object_id)) {
       return this.violation('POST ip-address: must be assigned to an existing dcim.interface');
     }
