@@ -30,7 +30,7 @@ import { buildDevice } from '../src/model/device.ts';
 import { PgDeviceLocks } from '../src/postgres/deviceLocks.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
 import { SECRET, startGitOps } from '../test/helpers/gitopsDaemon.ts';
-import { createTestDatabase } from '../test/helpers/pgDatabase.ts';
+import { createTestDatabase } from '../test/helpers/postgres.ts';
 import { labConfig } from '../test/integration/commit/labConfigs.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -106,7 +106,7 @@ try {
 // ---- 2. one transaction over M lab devices: lowdb's in-process locks vs PostgreSQL advisory locks
 const stateDir = await mkdtemp(join(tmpdir(), 'netsync-bench-replicas-'));
 const lab = await startLab({ devices: M, platform: 'mixed', stateDir, hostnamePrefix: 'bench' });
-const lockDb = await createTestDatabase('netsync_bench_locks');
+const lockDb = await createTestDatabase('netsync_bench_locks', { migrate: true });
 const lowdb = new LowdbStore(join(stateDir, 'store.json'), { collections: storeCollections });
 await lowdb.init();
 const pgLocks = new PgDeviceLocks({ connection: { connectionString: lockDb.url }, pool: lockDb.pool, replica: 'bench' });

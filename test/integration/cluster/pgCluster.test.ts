@@ -12,8 +12,8 @@ import { PgDeliveryLog } from '../../../src/postgres/pgDeliveryLog.ts';
 import { PgExclusiveWork } from '../../../src/postgres/pgExclusiveWork.ts';
 import { pgHealth } from '../../../src/postgres/pgHealth.ts';
 import { PgLeadership } from '../../../src/postgres/pgLeadership.ts';
-import type { TestDatabase } from '../../helpers/pgDatabase.ts';
-import { createTestDatabase } from '../../helpers/pgDatabase.ts';
+import type { TestDatabase } from '../../helpers/postgres.ts';
+import { createTestDatabase } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/until.ts';
 import type { LabSuite } from '../commit/labConfigs.ts';
 import { canonical, labConfig, startLabSuite } from '../commit/labConfigs.ts';
@@ -35,7 +35,7 @@ describe('cluster on PostgreSQL (adapters)', function () {
   };
 
   before(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('netsync_cluster', { migrate: true });
   });
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
