@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Job } from '../../model/job.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson, shortActor, shortId } from '../format.ts';
-import { resolveIdPrefix } from '../idPrefix.ts';
+import { resolveId } from '../idPrefix.ts';
 import { addClientOptions, type ClientFlags } from '../options.ts';
 import { formatTable } from '../table.ts';
 import { naturalCompare } from '../../model/naturalCompare.ts';
@@ -67,14 +67,7 @@ export function registerJobs(program: Command): void {
       else process.stdout.write(renderJobList(jobs));
       return;
     }
-    const full =
-      id.length >= 36
-        ? id
-        : resolveIdPrefix(
-            id,
-            (await client.get<{ jobs: Job[] }>('/api/v1/jobs?limit=1000')).jobs.map((j) => j.id),
-            'job',
-          );
+    const full = await resolveId(id, async () => (await client.get<{ jobs: Job[] }>('/api/v1/jobs?limit=1000')).jobs.map((j) => j.id), 'job');
     const { job } = await client.get<{ job: Job }>(`/api/v1/jobs/${encodeURIComponent(full)}`);
     if (flags.json) printJson({ job });
     else process.stdout.write(renderJobDetail(job, flags.diff));

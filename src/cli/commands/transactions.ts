@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { TransactionView } from '../../commit/transactionService.ts';
 import { ApiClient } from '../apiClient.ts';
 import { printJson, shortActor, shortId } from '../format.ts';
-import { resolveIdPrefix } from '../idPrefix.ts';
+import { resolveId } from '../idPrefix.ts';
 import { addClientOptions, type ClientFlags } from '../options.ts';
 import { formatTable } from '../table.ts';
 import { changedLines } from './jobs.ts';
@@ -66,14 +66,11 @@ export function registerTransactions(program: Command): void {
       else process.stdout.write(renderTransactionList(transactions));
       return;
     }
-    const full =
-      id.length >= 36
-        ? id
-        : resolveIdPrefix(
-            id,
-            (await client.get<{ transactions: TransactionView[] }>('/api/v1/transactions')).transactions.map((t) => t.id),
-            'transaction',
-          );
+    const full = await resolveId(
+      id,
+      async () => (await client.get<{ transactions: TransactionView[] }>('/api/v1/transactions')).transactions.map((t) => t.id),
+      'transaction',
+    );
     const { transaction } = await client.get<{ transaction: TransactionView }>(`/api/v1/transactions/${encodeURIComponent(full)}`);
     if (flags.json) printJson({ transaction });
     else process.stdout.write(renderTransactionDetail(transaction, flags.diff));
