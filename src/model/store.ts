@@ -122,3 +122,19 @@ export function matchesFilter(device: Device, filter: DeviceFilter): boolean {
   }
   return true;
 }
+
+/** What `transact` runs for `updateRecord`: every backend expresses a one-record write as a transact plan. */
+export function updateRecordPlan<K extends CollectionName>(collection: K, id: string, apply: (current: Collections[K] | undefined) => Collections[K]) {
+  return (view: StoreView): { result: Collections[K]; records: RecordWrite[] } => {
+    const value = apply(view.record(collection, id));
+    return { result: structuredClone(value), records: [{ collection, id, value }] };
+  };
+}
+
+/** What `transact` runs for `deleteRecord`: true when the record existed. */
+export function deleteRecordPlan(collection: CollectionName, id: string) {
+  return (view: StoreView): { result: boolean; records: RecordWrite[] } => {
+    const exists = view.record(collection, id) !== undefined;
+    return { result: exists, records: exists ? [{ collection, id, delete: true as const }] : [] };
+  };
+}

@@ -15,7 +15,7 @@ import type { SyncEvent } from '../model/events.ts';
 import { VERSION } from '../version.ts';
 import type { CollectionSchemas } from '../model/schemaKit.ts';
 import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../model/store.ts';
-import { matchesFilter } from '../model/store.ts';
+import { deleteRecordPlan, matchesFilter, updateRecordPlan } from '../model/store.ts';
 import type { StoreData as Data } from './storeFile.ts';
 import { decodeStoreFile, emptyStoreData, encodeStoreFile } from './storeFile.ts';
 import type { StoreLock } from './storeLock.ts';
@@ -207,17 +207,11 @@ export class LowdbStore implements Store {
     id: string,
     apply: (current: Collections[K] | undefined) => Collections[K],
   ): Promise<Collections[K]> {
-    return this.transact((view) => {
-      const value = apply(view.record(collection, id));
-      return { result: structuredClone(value), records: [{ collection, id, value }] };
-    });
+    return this.transact(updateRecordPlan(collection, id, apply));
   }
 
   async deleteRecord(collection: CollectionName, id: string): Promise<boolean> {
-    return this.transact((view) => {
-      const exists = view.record(collection, id) !== undefined;
-      return { result: exists, records: exists ? [{ collection, id, delete: true as const }] : [] };
-    });
+    return this.transact(deleteRecordPlan(collection, id));
   }
 
   async getMeta<T = unknown>(key: string): Promise<T | undefined> {

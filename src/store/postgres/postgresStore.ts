@@ -19,7 +19,7 @@ import type { Logger } from '../../model/ports.ts';
 import type { CollectionSchemas } from '../../model/schemaKit.ts';
 import type { StoreData } from '../storeFile.ts';
 import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuery, RecordWrite, Store, StoreView } from '../../model/store.ts';
-import { matchesFilter } from '../../model/store.ts';
+import { deleteRecordPlan, matchesFilter, updateRecordPlan } from '../../model/store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
 import { clientConfig, createPool, describeUrl, storeError } from './connection.ts';
 import { DeviceCache } from './deviceCache.ts';
@@ -321,17 +321,11 @@ export class PostgresStore implements Store {
     id: string,
     apply: (current: Collections[K] | undefined) => Collections[K],
   ): Promise<Collections[K]> {
-    return this.transact((view) => {
-      const value = apply(view.record(collection, id));
-      return { result: structuredClone(value), records: [{ collection, id, value }] };
-    });
+    return this.transact(updateRecordPlan(collection, id, apply));
   }
 
   async deleteRecord(collection: CollectionName, id: string): Promise<boolean> {
-    return this.transact((view) => {
-      const exists = view.record(collection, id) !== undefined;
-      return { result: exists, records: exists ? [{ collection, id, delete: true as const }] : [] };
-    });
+    return this.transact(deleteRecordPlan(collection, id));
   }
 
   transact<T>(plan: (view: StoreView) => { result: T; records?: RecordWrite[]; devices?: DeviceChange }): Promise<T> {
