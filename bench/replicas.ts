@@ -10,13 +10,9 @@
  * makes and drops a database of its own.
  * Run: `node --import tsx bench/replicas.ts [devices] [labDevices] [rounds]` (SAMPLES=30 webhooks per backend).
  */
-import { execFile } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Table from 'cli-table3';
 import { runTransaction } from '../src/commit/engine.ts';
 import type { DeviceLocks } from '../src/commit/ports.ts';
@@ -26,12 +22,11 @@ import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
 import { createSessionFactory } from '../src/drivers/sessionFactory.ts';
 import { canonicalConfig, startLab } from '../src/lab/index.ts';
 import type { LabPlatform } from '../src/lab/index.ts';
-import { buildDevice } from '../src/model/device.ts';
 import { PgDeviceLocks } from '../src/postgres/deviceLocks.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
-import { SECRET, startGitOps } from '../test/helpers/gitopsDaemon.ts';
 import { createTestDatabase } from '../test/helpers/postgres.ts';
 import { labConfig } from '../test/integration/commit/labConfigs.ts';
+import { webhookLatency } from './support/webhookLatency.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const M = Number(process.argv[3] ?? 200);
@@ -46,58 +41,13 @@ const load = () =>
 const loads: string[] = [`start ${load()}`];
 
 // ---- 1. webhook -> unsynchronized
-async function webhookLatency(store: Record<string, unknown> | undefined, count: number, samples: number): Promise<number[]> {
-  const f = await startGitOps({}, undefined, store ? { store } : {});
-  const now = new Date();
-  const devices = Array.from({ length: count }, (_, i) => {
-    const type = i % 20 === 0 ? 'CORE' : i % 20 < 4 ? 'DIST' : 'ACCESS';
-    return buildDevice({ hostname: `sw-${i}`, managementIp: '10.0.0.1', platform: type === 'ACCESS' ? 'eos' : 'netconf', type, groups: [`g${i % 100}`] }, now);
-  });
-  for (let i = 0; i < devices.length; i += 1000) await f.t.daemon.store.changeDevices({ create: devices.slice(i, i + 1000) });
-  const seed: Record<string, string> = {};
-  for (let i = 0; i < count; i += 10)
-    seed[`devices/sw-${i}/interfaces.yml`] = `interfaces:\n  - { name: Ethernet${i % 48}, description: port ${i}, vlan: 10 }\n`;
-  f.settings.commitAndPush(seed, 'device folders');
-  await f.t.daemon.gitops!.intake.pollAll();
-  await f.syncAll();
-  const exec = promisify(execFile);
-  const latencies: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const host = `sw-${(i * 7919) % count}`;
-    mkdirSync(join(f.settings.work, 'devices', host), { recursive: true });
-    writeFileSync(join(f.settings.work, 'devices', host, 'bench.yml'), `vlans:\n  - { id: ${200 + i}, name: bench-${i} }\n`);
-    await exec('git', ['add', '-A'], { cwd: f.settings.work });
-    await exec('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.net', 'commit', '-q', '-m', `bench ${i}`], { cwd: f.settings.work });
-    await exec('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: f.settings.work });
-    const after = (await exec('git', ['rev-parse', 'HEAD'], { cwd: f.settings.work })).stdout.trim();
-    const body = JSON.stringify({ ref: 'refs/heads/main', before: '0'.repeat(40), after, repository: { full_name: 'netops/settings' } });
-    const start = performance.now();
-    const res = await fetch(`${f.t.url}/webhooks/github`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': randomUUID(),
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-      },
-      body,
-    });
-    if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
-    while ((await f.t.daemon.store.getDevice(host))!.synchronized) await new Promise((r) => setTimeout(r, 1));
-    latencies.push(performance.now() - start);
-    await f.t.daemon.gitops!.intake.idle();
-  }
-  await f.cleanup();
-  return latencies;
-}
-
 const webhookDb = await createTestDatabase('netsync_bench_webhook', { migrate: false });
 let lowdbHooks: number[];
 let pgHooks: number[];
 try {
-  lowdbHooks = await webhookLatency(undefined, N, SAMPLES);
+  lowdbHooks = await webhookLatency(N, SAMPLES);
   loads.push(`after lowdb webhooks ${load()}`);
-  pgHooks = await webhookLatency({ kind: 'postgres', url: webhookDb.url }, N, SAMPLES);
+  pgHooks = await webhookLatency(N, SAMPLES, { kind: 'postgres', url: webhookDb.url });
   loads.push(`after PostgreSQL webhooks ${load()}`);
 } finally {
   await webhookDb.drop();
