@@ -8,6 +8,11 @@ import pg from 'pg';
 
 export interface DedicatedClient {
   client: pg.Client;
+  /**
+   * Runs one statement after the ones asked for before it: a session's lock calls may come concurrently (a job
+   * releasing its devices at once), and pg runs one query at a time per connection (pg 9 refuses overlap).
+   */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Resolves when the connection has died or been closed. */
   readonly ended: Promise<void>;
   isAlive(): boolean;
@@ -32,8 +37,14 @@ export async function openDedicatedClient(config: pg.ClientConfig, applicationNa
     await client.end().catch(() => undefined);
     throw err;
   }
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     client,
+    query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+      const next = queue.then(() => client.query<R>(text, values));
+      queue = next.catch(() => undefined);
+      return next;
+    },
     ended,
     isAlive: () => alive,
     close: async () => {

@@ -46,7 +46,7 @@ export class PgDeviceLocks implements DeviceLocks {
       throw err;
     }
     const key = deviceKey(hostname);
-    const { rows } = await conn.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
+    const { rows } = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
     if (rows[0]?.locked) {
       session.held.set(key, (session.held.get(key) ?? 0) + 1);
       return true;
@@ -70,7 +70,7 @@ export class PgDeviceLocks implements DeviceLocks {
       throw err;
     }
     const keys = hostnames.map(deviceKey);
-    const { rows } = await conn.client.query<{ i: string; ok: boolean }>(
+    const { rows } = await conn.query<{ i: string; ok: boolean }>(
       `WITH RECURSIVE keys AS (SELECT k, i FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)),
        attempt(i, ok) AS (
          SELECT 1::bigint, pg_try_advisory_lock((SELECT k FROM keys WHERE i = 1))
@@ -99,7 +99,7 @@ export class PgDeviceLocks implements DeviceLocks {
       keys.push(key);
     }
     const conn = await session.connection;
-    if (keys.length > 0 && conn.isAlive()) await conn.client.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+    if (keys.length > 0 && conn.isAlive()) await conn.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
     if (session.held.size === 0) await this.release(owner, session);
   }
 
@@ -112,7 +112,7 @@ export class PgDeviceLocks implements DeviceLocks {
     else session.held.delete(key);
     const conn = await session.connection;
     // A connection that died has released every lock of its session already.
-    if (conn.isAlive()) await conn.client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
+    if (conn.isAlive()) await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
     if (session.held.size === 0) await this.release(owner, session);
   }
 
@@ -153,7 +153,7 @@ export class PgDeviceLocks implements DeviceLocks {
       }
     });
     try {
-      await conn.client.query(
+      await conn.query(
         `INSERT INTO netsync_lock_holders (backend_pid, replica, owner, since) VALUES (pg_backend_pid(), $1, $2, now())
          ON CONFLICT (backend_pid) DO UPDATE SET replica = EXCLUDED.replica, owner = EXCLUDED.owner, since = EXCLUDED.since`,
         [this.options.replica, owner],
@@ -172,7 +172,7 @@ export class PgDeviceLocks implements DeviceLocks {
   private async release(owner: string, session: OwnerSession): Promise<void> {
     this.forget(owner, session);
     const conn = await session.connection.catch(() => undefined);
-    if (conn?.isAlive()) await conn.client.query('DELETE FROM netsync_lock_holders WHERE backend_pid = pg_backend_pid()').catch(() => undefined);
+    if (conn?.isAlive()) await conn.query('DELETE FROM netsync_lock_holders WHERE backend_pid = pg_backend_pid()').catch(() => undefined);
     await conn?.close();
   }
 }

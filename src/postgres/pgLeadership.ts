@@ -77,7 +77,7 @@ export class PgLeadership implements Leadership, ReplicaRegistry {
     await this.ticking;
     this.setLeading(false);
     if (this.conn?.isAlive()) {
-      await this.conn.client.query('DELETE FROM netsync_replicas WHERE id = $1', [this.replica]).catch(() => undefined);
+      await this.conn.query('DELETE FROM netsync_replicas WHERE id = $1', [this.replica]).catch(() => undefined);
     }
     await this.conn?.close();
   }
@@ -120,7 +120,7 @@ export class PgLeadership implements Leadership, ReplicaRegistry {
   private async connect(): Promise<DedicatedClient> {
     const conn = await openDedicatedClient(this.options.connection, 'netsync-replica');
     void conn.ended.then(() => this.setLeading(false));
-    await conn.client.query(
+    await conn.query(
       `INSERT INTO netsync_replicas (id, backend_pid, backend_start, started_at, heartbeat_at)
        SELECT $1, a.pid, a.backend_start, clock_timestamp(), clock_timestamp() FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
        ON CONFLICT (id) DO UPDATE SET backend_pid = EXCLUDED.backend_pid, backend_start = EXCLUDED.backend_start, heartbeat_at = EXCLUDED.heartbeat_at`,
