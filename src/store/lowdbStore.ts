@@ -47,8 +47,8 @@ interface PendingChange {
 
 export class LowdbStore implements Store {
   readonly kind = 'lowdb';
-  /** lowdb over an owner-only adapter; it holds the encoded file text, the decoded state lives in `current`. */
-  private readonly db: Low<string>;
+  /** lowdb over an owner-only adapter; it holds the file text to write (in pieces), the decoded state lives in `current`. */
+  private readonly db: Low<Iterable<string>>;
   private current: Data = emptyStoreData();
   private pending: PendingChange[] = [];
   private flushing = false;
@@ -66,7 +66,7 @@ export class LowdbStore implements Store {
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
     this.readOnly = options.readOnly ?? false;
     // Owner-only (0600): the file holds configs, diffs and job records.
-    this.db = new Low(new PrivateDataFile<string>(path, { parse: (text) => text, stringify: (text) => text }), '');
+    this.db = new Low(new PrivateDataFile<Iterable<string>>(path, { parse: (text) => [text], stringify: (pieces) => pieces }), []);
   }
 
   /**

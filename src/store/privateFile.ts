@@ -3,6 +3,7 @@
  * netsync creates owner-only (0700). Atomic like lowdb's own writer (a temp file renamed into place), but
  * the temp file is created 0600 before any byte goes in, so no moment exists where others could read it.
  */
+import type { FileHandle } from 'node:fs/promises';
 import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -15,7 +16,7 @@ export class PrivateDataFile<T> {
 
   constructor(
     private readonly path: string,
-    private readonly codec: { parse: (text: string) => T; stringify: (data: T) => string },
+    private readonly codec: { parse: (text: string) => T; stringify: (data: T) => string | Iterable<string> },
   ) {}
 
   async read(): Promise<T | null> {
@@ -38,17 +39,36 @@ export class PrivateDataFile<T> {
   }
 }
 
-export async function writePrivateFile(path: string, text: string): Promise<void> {
+/** Text handed over in pieces goes out in writes of about this many characters, never as one whole string. */
+const WRITE_CHUNK = 64 * 1024;
+
+export async function writePrivateFile(path: string, text: string | Iterable<string>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp`);
   const handle = await open(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     // A temp file left by a crash keeps its old mode through open(); fix it before writing.
     await handle.chmod(PRIVATE_FILE_MODE);
-    await handle.writeFile(text, 'utf8');
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else await writeInChunks(handle, text);
   } finally {
     await handle.close();
   }
   await rename(tmp, path);
+}
+
+async function writeInChunks(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  const chunk: string[] = [];
+  let size = 0;
+  // writeFile, unlike write, loops until every byte is out; on a handle it goes on from where the last one ended.
+  const flush = () => handle.writeFile(chunk.splice(0).join(''), 'utf8');
+  for (const piece of pieces) {
+    chunk.push(piece);
+    size += piece.length;
+    if (size < WRITE_CHUNK) continue;
+    await flush();
+    size = 0;
+  }
+  if (size > 0) await flush();
 }
 
 /** Creates a directory (and parents) owner-only; an existing directory is left as its owner set it. */

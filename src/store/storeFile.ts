@@ -93,17 +93,48 @@ export function decodeStoreFile(text: string, path: string, collections: Collect
   return { devices, events: file.events, nextEventId: file.nextEventId, records: file.records, meta: new Map(Object.entries(file.meta)) };
 }
 
-export function encodeStoreFile(data: StoreData, running: string): string {
-  // Object.fromEntries defines own properties, so even a key such as "__proto__" is written as data.
-  return JSON.stringify({
-    version: STORE_FORMAT,
-    writtenBy: running,
-    devices: Object.fromEntries(data.devices),
-    events: data.events,
-    nextEventId: data.nextEventId,
-    records: Object.fromEntries([...data.records].map(([name, entries]) => [name, Object.fromEntries(entries)])),
-    meta: Object.fromEntries(data.meta),
-  });
+/**
+ * The file's JSON text, piece by piece: one piece per device, event and record, never the whole file at once.
+ * A transaction over many devices writes the file dozens of times; one string of the whole store per write
+ * (and a copy of every Map as an object to stringify) made each write allocate several times the file's size,
+ * which set the daemon's memory peak (bench/cliStartup.ts). The data is never changed in place (the store is
+ * copy-on-write), so the pieces may be taken while earlier ones are being written.
+ */
+export function* encodeStoreFile(data: StoreData, running: string): Generator<string> {
+  yield `{"version":${STORE_FORMAT},"writtenBy":${JSON.stringify(running)},"devices":`;
+  yield* objectPieces(data.devices);
+  yield ',"events":';
+  yield* arrayPieces(data.events);
+  yield `,"nextEventId":${JSON.stringify(data.nextEventId)},"records":{`;
+  let first = true;
+  for (const [name, entries] of data.records) {
+    yield `${first ? '' : ','}${JSON.stringify(name)}:`;
+    yield* objectPieces(entries);
+    first = false;
+  }
+  yield '},"meta":';
+  yield* objectPieces(data.meta);
+  yield '}';
+}
+
+/** A Map as a JSON object, as JSON.stringify writes one: an entry whose value has no JSON form is left out. */
+function* objectPieces(entries: ReadonlyMap<string, unknown>): Generator<string> {
+  let first = true;
+  yield '{';
+  for (const [key, value] of entries) {
+    // A key such as "__proto__" is written as data: it is only ever text here.
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) continue;
+    yield `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
+    first = false;
+  }
+  yield '}';
+}
+
+function* arrayPieces(items: readonly unknown[]): Generator<string> {
+  yield '[';
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '' : ','}${JSON.stringify(items[i]) ?? 'null'}`;
+  yield ']';
 }
 
 function corrupt(path: string, field: string, problem: string, cause?: unknown): NetsyncError {
