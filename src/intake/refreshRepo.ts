@@ -140,10 +140,9 @@ async function mark(
     marked.push({ hostname: d.hostname, commit, path: reason.path, rule: reason.rule });
   }
   const authors = new Map<string, string>();
-  for (const g of groups.values()) {
-    if (!authors.has(g.commit)) authors.set(g.commit, (await deps.repos[repo].commitInfo(g.commit)).author);
-    await deps.syncStatus.markUnsynced(g.hostnames, cause, { by: authors.get(g.commit)!, commit: g.commit, detail: g.detail });
-  }
+  for (const g of groups.values()) if (!authors.has(g.commit)) authors.set(g.commit, (await deps.repos[repo].commitInfo(g.commit)).author);
+  const contexts = [...groups.values()].map((g) => ({ hostnames: g.hostnames, ctx: { by: authors.get(g.commit)!, commit: g.commit, detail: g.detail } }));
+  await deps.syncStatus.markUnsyncedGroups(contexts, cause);
   return marked;
 }
 

@@ -34,6 +34,16 @@ export class SyncStatusService {
     return this.store.changeDevices(this.unsyncChange(hostnames, cause, ctx));
   }
 
+  /**
+   * Marks several groups of devices unsynchronized, each group with its own context (a push touching many
+   * device folders names each device's own path), in one store change: one write, not one per group.
+   */
+  async markUnsyncedGroups(groups: { hostnames: string[]; ctx: UnsyncContext }[], cause: SyncCause): Promise<Device[]> {
+    const changes = groups.filter((g) => g.hostnames.length > 0).map((g) => this.unsyncChange(g.hostnames, cause, g.ctx));
+    if (changes.length === 0) return [];
+    return this.store.changeDevices({ update: changes.flatMap((c) => c.update ?? []), events: changes.flatMap((c) => c.events ?? []) });
+  }
+
   /** The change `markUnsynced` makes, for callers that must combine it with other writes atomically. */
   unsyncChange(hostnames: string[], cause: SyncCause, ctx: UnsyncContext): DeviceChange {
     const at = this.clock().toISOString();

@@ -160,6 +160,10 @@ export class PostgresStore implements Store {
     const values: unknown[] = [];
     if (keys !== 'all') where.push(`key = ANY($${values.push(keys)})`);
     if (filter.synchronized !== undefined) where.push(`synchronized = $${values.push(filter.synchronized)}`);
+    // Names outside printable ASCII are filed under '*' (0700_device_filters.sql): such rows are read for every
+    // filter and checked by matchesFilter, so the folding of the database and of JavaScript never differ here.
+    if (filter.type !== undefined) where.push(`type_key IN ($${values.push(filter.type.toUpperCase())}, '*')`);
+    if (filter.group !== undefined) where.push(`group_keys && ARRAY[$${values.push(filter.group.toLowerCase())}, '*']`);
     const sql = `SELECT key, data FROM devices${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY position`;
     const rows = (await db.query<DeviceRow>(sql, values)).rows;
     return rows.map((r) => deviceOf(r, this.where));
@@ -167,8 +171,13 @@ export class PostgresStore implements Store {
 
   async listDevices(filter: DeviceFilter = {}): Promise<Device[]> {
     try {
-      // A few named devices: read just those rows. Otherwise the cache, which fetches only what changed.
-      const devices = filter.hostnames ? await this.loadDevices(this.pool, filter.hostnames.map(hostnameKey), filter) : await this.devices.all(this.pool);
+      // A few named devices, or those of a type or group: read just those rows (indexed). Otherwise the cache,
+      // which fetches only what changed.
+      const devices = filter.hostnames
+        ? await this.loadDevices(this.pool, filter.hostnames.map(hostnameKey), filter)
+        : byFilterKeys(filter)
+          ? await this.loadDevices(this.pool, 'all', filter)
+          : await this.devices.all(this.pool);
       return devices.filter((d) => matchesFilter(d, filter)).map((d) => structuredClone(d));
     } catch (err) {
       throw storeError(err, this.options.url, 'listing devices');
@@ -467,3 +476,10 @@ async function writeRecords(client: pg.PoolClient, writes: RecordWrite[]): Promi
     );
   }
 }
+
+/** Type and group filters the indexed keys answer: printable ASCII, folded alike by JavaScript and the database. */
+function byFilterKeys(filter: DeviceFilter): boolean {
+  const values = [filter.type, filter.group].filter((v) => v !== undefined);
+  return values.length > 0 && values.every((v) => PRINTABLE_ASCII.test(v));
+}
+const PRINTABLE_ASCII = /^[ -~]*$/;

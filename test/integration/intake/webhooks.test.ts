@@ -58,6 +58,25 @@ describe('intake: webhooks (integration)', function () {
     for (const h of ['eos-access-1', 'nc-dist-1', 'nc-core-1']) expect((await f.device(h)).synchronized, h).to.equal(true);
   });
 
+  it('one push touching several device folders names each device its own file', async () => {
+    const before = f.settings.head();
+    const after = f.settings.commitAndPush(
+      { 'devices/eos-access-1/vlans.yml': 'vlans:\n  - { id: 41, name: lab }\n', 'devices/eos-access-2/vlans.yml': 'vlans:\n  - { id: 42, name: lab }\n' },
+      'two device folders',
+    );
+    expect((await sendGithub(f.t.url, 'push', pushPayload('netops/settings', before, after))).status).to.equal(202);
+    await f.t.daemon.gitops!.intake.idle();
+    for (const h of ['eos-access-1', 'eos-access-2']) {
+      const events = await f.openEvents(h);
+      expect(
+        events.map((e) => e.detail),
+        h,
+      ).to.have.lengthOf(1);
+      expect(events[0]!.detail).to.contain(`devices/${h}/vlans.yml`);
+      expect(events[0]).to.include({ cause: 'settings_changed', commit: after });
+    }
+  });
+
   it('marks MANAGED and UNMANAGED devices, never one still being brought in (DISCOVERED)', async () => {
     expect((await f.t.call('PATCH', '/api/v1/devices/eos-access-2', { state: 'UNMANAGED' })).status).to.equal(200);
     const created = await f.t.call('POST', '/api/v1/devices', {

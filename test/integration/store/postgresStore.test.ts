@@ -192,6 +192,29 @@ describe('store/PostgresStore', function () {
     expect((await refusal(one.listDevices())).data).to.include({ table: 'devices', id: 'b', field: 'state' });
   });
 
+  it('finds devices by type and group through indexed keys: also after a hand edit, for names outside ASCII and rows from before 0700', async () => {
+    const s = store();
+    await s.init();
+    const typed = (hostname: string, type: string, groups: string[]) => ({ ...dev(hostname), type, groups });
+    await s.changeDevices({ create: [typed('a', 'Core', ['Edge']), typed('b', 'ACCESS', ['Ünï']), typed('c', 'ſ', [])] });
+    const names = async (filter: { type?: string; group?: string }) => (await s.listDevices(filter)).map((d) => d.hostname);
+    expect(await names({ type: 'CORE' })).to.deep.equal(['a']);
+    expect(await names({ group: 'edge' })).to.deep.equal(['a']);
+    // 'ſ' (long s) upper-cases to 'S' in JavaScript: the device filed under '*' is read and matched.
+    expect(await names({ type: 's' })).to.deep.equal(['c']);
+    expect(await names({ group: 'üNÏ' })).to.deep.equal(['b']);
+    await db.sql(`UPDATE devices SET data = jsonb_set(data, '{groups}', '["Psql"]') WHERE key = 'c'`);
+    expect(await names({ group: 'PSQL' })).to.deep.equal(['c']);
+    // Rows written before the migration get their keys when it runs.
+    await db.sql(`ALTER TABLE devices DROP COLUMN type_key, DROP COLUMN group_keys`);
+    await db.sql(`DROP FUNCTION netsync_group_keys(jsonb); DROP FUNCTION netsync_type_key(jsonb)`);
+    await db.sql(`DELETE FROM pgmigrations WHERE name = '0700_device_filters'`);
+    const again = store();
+    await again.init();
+    expect((await again.listDevices({ type: 'core' })).map((d) => d.hostname)).to.deep.equal(['a']);
+    expect((await again.listDevices({ group: 'psql' })).map((d) => d.hostname)).to.deep.equal(['c']);
+  });
+
   it('stores text with U+0000 (which PostgreSQL text refuses) as U+FFFD instead of failing the write', async () => {
     const s = store();
     await s.init();
