@@ -37,6 +37,28 @@ describe('cluster on PostgreSQL (adapters)', function () {
   before(async () => {
     db = await createTestDatabase('netsync_cluster', { migrate: true });
   });
+
+  /**
+   * Once every owner has let go: each replica keeps at most two lock connections for the next owner, holding no
+   * lock and named by no holder that counts; closing the lock services closes them and removes their rows.
+   */
+  async function expectIdleLockConnections(services: PgDeviceLocks[]): Promise<void> {
+    const state = async () =>
+      (
+        await db.pool.query<{ open: number; locks: number; holders: number }>(
+          `SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock') AS open,
+                  (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid IN
+                     (SELECT pid FROM pg_stat_activity WHERE application_name = 'netsync-device-lock')) AS locks,
+                  (SELECT count(*)::int FROM netsync_lock_holders) AS holders`,
+        )
+      ).rows[0]!;
+    const idle = await state();
+    expect(idle.open).to.be.within(1, 2 * services.length);
+    expect(idle.locks).to.equal(0);
+    for (const s of services) await s.close();
+    // A backend leaves pg_stat_activity a moment after its client has hung up.
+    await until(async () => JSON.stringify(await state()) === JSON.stringify({ open: 0, locks: 0, holders: 0 }), 'the lock connections to close');
+  }
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
   });
@@ -58,13 +80,7 @@ describe('cluster on PostgreSQL (adapters)', function () {
     expect(await b.lockHolder('sw-1')).to.equal(undefined);
     expect(await b.tryLockDevice('sw-1', 'tx-2')).to.equal(true);
     await b.unlockDevice('sw-1', 'tx-2');
-    // No lock connection is left open once its owner holds nothing.
-    const open = await db.pool.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'",
-    );
-    expect(open.rows[0].n).to.equal(0);
-    const holders = await db.pool.query('SELECT count(*)::int AS n FROM netsync_lock_holders');
-    expect(holders.rows[0].n).to.equal(0);
+    await expectIdleLockConnections([a, b]);
   });
 
   it('device locks in one statement: taken in the order given, stopping at the first one held elsewhere', async () => {
@@ -79,10 +95,24 @@ describe('cluster on PostgreSQL (adapters)', function () {
     expect(await b.lockHolder('sw-a')).to.equal(undefined);
     expect(await b.tryLockDevices(['sw-a', 'sw-b'], 'tx-b')).to.deep.equal({ locked: ['sw-a', 'sw-b'] });
     await b.unlockDevices(['sw-a', 'sw-b', 'sw-c'], 'tx-b');
-    const open = await db.pool.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'netsync-device-lock'",
-    );
-    expect(open.rows[0].n).to.equal(0);
+    await expectIdleLockConnections([a, b]);
+  });
+
+  it("a lock connection kept for the next owner carries none of the last one's locks and names its new owner", async () => {
+    const a = locksFor('replica-a');
+    const b = locksFor('replica-b');
+    const lockingPids = async () =>
+      (await db.pool.query<{ pid: number }>("SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND granted")).rows.map((r) => r.pid);
+    expect(await a.tryLockDevices(['sw-r1', 'sw-r2'], 'tx-1')).to.deep.equal({ locked: ['sw-r1', 'sw-r2'] });
+    const first = await lockingPids();
+    await a.unlockDevices(['sw-r1', 'sw-r2'], 'tx-1');
+    expect(await lockingPids()).to.deep.equal([]);
+    expect(await a.tryLockDevice('sw-r3', 'tx-2')).to.equal(true);
+    expect(await lockingPids()).to.deep.equal(first); // tx-2 got tx-1's connection
+    expect(await b.lockHolder('sw-r3')).to.equal('tx-2 (replica replica-a)');
+    expect(await b.tryLockDevices(['sw-r1', 'sw-r2'], 'tx-b')).to.deep.equal({ locked: ['sw-r1', 'sw-r2'] });
+    await a.unlockDevice('sw-r3', 'tx-2');
+    await b.unlockDevices(['sw-r1', 'sw-r2'], 'tx-b');
   });
 
   it('a lock ends with its connection (a dead replica holds nothing)', async () => {
