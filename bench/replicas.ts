@@ -98,7 +98,9 @@ const lowdbTx: number[] = [];
 const pgTx: number[] = [];
 const lockOnly: number[] = [];
 try {
-  await transaction(lowdb); // warm-up: JIT, host keys, lab connection paths
+  // Warm-up, once per backend: JIT, host keys, lab connection paths, the first lock connection.
+  await transaction(lowdb);
+  await transaction(pgLocks);
   for (let r = 0; r < ROUNDS; r++) {
     lowdbTx.push(await transaction(lowdb));
     pgTx.push(await transaction(pgLocks));
