@@ -317,15 +317,28 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     const baseline = Object.fromEntries(lab.lab.devices.map((d) => [d.hostname, lab.lab.device(d.hostname).runningConfig()]));
     const slow = lab.lab.device('nc-core-1');
     slow.setFaults({ latencyMs: 200 });
-    const started = await call(victim, 'POST', '/api/v1/syncto', { all: true, resync: true, force: true, confirm_timeout: 300 });
-    expect(started.status, JSON.stringify(started.body)).to.equal(202);
-    const jobId = started.body.job_id as string;
+    // The leader claims the job it accepts (at once, while the others poll the queue each second); a trigger
+    // refusing every other replica's claim makes that certain, so the job runs where the SIGKILL lands.
+    await db.pool.query(`CREATE FUNCTION only_victim() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.claimed_by NOT LIKE '${victim.name}-%' THEN RAISE EXCEPTION 'test: only ${victim.name} claims'; END IF; RETURN NEW; END $$`);
+    await db.pool.query('CREATE TRIGGER only_victim BEFORE UPDATE ON netsync_job_queue FOR EACH ROW EXECUTE FUNCTION only_victim()');
+    let jobId: string;
     const fast = ['eos-access-1', 'eos-access-2', 'nc-dist-1'];
-    await until(() => fast.every((h) => lab.lab.device(h).runningConfig() !== baseline[h]), 'the fast devices to run the unconfirmed config', 60_000);
+    try {
+      const started = await call(victim, 'POST', '/api/v1/syncto', { all: true, resync: true, force: true, confirm_timeout: 300 });
+      expect(started.status, JSON.stringify(started.body)).to.equal(202);
+      jobId = started.body.job_id as string;
+      await until(() => fast.every((h) => lab.lab.device(h).runningConfig() !== baseline[h]), 'the fast devices to run the unconfirmed config', 60_000);
+    } finally {
+      await db.pool.query('DROP TRIGGER IF EXISTS only_victim ON netsync_job_queue');
+      await db.pool.query('DROP FUNCTION IF EXISTS only_victim()');
+    }
     slow.setFaults({ holdReplies: true });
-    // Its progress is in the store: another replica shows the job running.
+    // Its progress is in the store: another replica shows the job running, on the leader.
     const other = replicas.find((r) => r !== victim && running(r))!;
-    expect((await call(other, 'GET', `/api/v1/jobs/${jobId}`)).body.job.status).to.equal('RUNNING');
+    const seen = (await call(other, 'GET', `/api/v1/jobs/${jobId}`)).body.job;
+    expect(seen.status).to.equal('RUNNING');
+    expect(seen.replica).to.match(new RegExp(`^${victim.name}-`));
     victim.child.kill('SIGKILL');
     await victim.exited;
     slow.clearFaults();
