@@ -6,6 +6,7 @@
 import { directWork, embeddedHealth, LocalLeadership, MemoryDeliveryLog } from '../cluster/localCluster.ts';
 import type { BackendHealth, DeliveryLog, ExclusiveWork, JobQueue, Leadership, ReplicaRegistry } from '../model/cluster.ts';
 import type { Clock, Logger } from '../model/ports.ts';
+import type { SharedSessions } from '../ui/session.ts';
 
 export interface Cluster {
   replica: string;
@@ -15,6 +16,8 @@ export interface Cluster {
   exclusive: ExclusiveWork;
   /** Accepted jobs any replica may claim (PostgreSQL); absent for the embedded store, whose process runs what it accepts. */
   jobQueue?: JobQueue;
+  /** The web interface's sessions, shared by the replicas (PostgreSQL); absent: each process keeps its own. */
+  uiSessions?: () => Promise<SharedSessions>;
   health(): Promise<BackendHealth>;
   housekeeping(): Promise<void>;
   close(): Promise<void>;

@@ -33,6 +33,8 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     deliveries,
     exclusive: new PgExclusiveWork(pool, parts.replica),
     jobQueue,
+    // connect-pg-simple loads with the web interface, on its first page.
+    uiSessions: async () => (await import('../postgres/pgUiSessions.ts')).pgUiSessions(pool, log),
     health: async () => {
       const health = await pgHealth(pool);
       if (health.ok && !leadership.connected())
@@ -43,6 +45,8 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
       const dropped = await deliveries.prune(DELIVERY_DAYS);
       if (dropped) log.info({ dropped }, 'forgot old webhook deliveries');
       await jobQueue.prune();
+      // Web interface sessions past their end (connect-pg-simple's own pruning timer is off: this runs once, on the leader).
+      await pool.query('DELETE FROM netsync_ui_sessions WHERE expire < now()');
       await pool.query(
         `DELETE FROM netsync_replicas r WHERE r.heartbeat_at < now() - interval '1 day'
            AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)`,

@@ -236,6 +236,7 @@ function httpApp(config: LoadedConfig['config'], parts: HttpParts): Express {
         inventorySync,
         probe: sshIdentityProbe(parts.sessions),
         ...(gitops ? { gitops: { renderer: gitops.renderer, commitInfo: (repo, sha) => gitops.gitRepos[repo].commitInfo(sha) } } : {}),
+        ...(parts.cluster.uiSessions ? { sessions: parts.cluster.uiSessions } : {}),
         clock: parts.clock,
         logger: logger.child({ component: 'ui' }),
       })

@@ -11,6 +11,7 @@ import type { IdentityProbe } from '../sources/reconcile/identityProbe.ts';
 import type { InventorySync } from '../sources/inventorySync.ts';
 import type { Store } from '../model/store.ts';
 import type { PageRenderer } from './page.ts';
+import type { SharedSessions } from './session.ts';
 
 export interface UiDeps {
   auth: TokenAuth;
@@ -25,6 +26,8 @@ export interface UiDeps {
   probe: IdentityProbe;
   /** Absent when no repos are configured. */
   gitops?: { renderer: Renderer; commitInfo(repo: RepoKind, sha: string): Promise<{ author: string; message: string }> };
+  /** Sessions shared with other replicas (PostgreSQL); absent: this process keeps its own in memory. */
+  sessions?: () => Promise<SharedSessions>;
   clock: Clock;
   logger: Logger;
 }

@@ -14,8 +14,8 @@ export function lazyWebInterface(deps: UiDeps): Router {
   let loading: Promise<void> | undefined;
   r.use((req, _res, next) => {
     if (NOT_OURS.test(req.path)) return next('router');
-    loading ??= import('./webInterface.ts').then(
-      (m) => void r.use(m.webInterface(deps)),
+    loading ??= Promise.all([import('./webInterface.ts'), deps.sessions?.()]).then(
+      ([m, sessions]) => void r.use(m.webInterface(deps, sessions)),
       (err: unknown) => {
         loading = undefined;
         throw err;

@@ -1,6 +1,6 @@
 /**
- * Sign-in state of the web interface. A server-side session (express-session; in memory for now, a
- * PostgreSQL store comes with #15) holds who signed in with which API token's name and role; the token
+ * Sign-in state of the web interface. A server-side session (express-session: in memory on the embedded
+ * store, in PostgreSQL for replicas, see SharedSessions) holds who signed in with which API token's name and role; the token
  * itself is never kept. The cookie is HttpOnly and SameSite=Strict; over TLS (req.secure, which honours
  * X-Forwarded-Proto when the daemon's `trust proxy` is set) it is `__Host-netsync-ui`, Secure, path /.
  * Browsers refuse the `__Host-` prefix without Secure, so over plain HTTP (the loopback quick start) the
@@ -23,12 +23,31 @@ export const PLAIN_COOKIE = 'netsync-ui';
 const EIGHT_HOURS_MS = 8 * 3600 * 1000;
 const PRUNE_MS = 10 * 60 * 1000;
 
-export function sessionMiddleware(secret = randomBytes(32).toString('hex')): RequestHandler {
-  // A store each: express-session installs its cookie options on the store it is given.
-  const stores = [new session.MemoryStore(), new session.MemoryStore()] as const;
+/** Sessions several replicas share: a store each middleware gets its own of, and the secret cookies are signed with. */
+export interface SharedSessions {
+  secret: string;
+  newStore(): session.Store;
+}
+
+/** Sessions of this process alone: in memory, signed with a secret that lives as long as the process. */
+function processSessions(): SharedSessions {
+  const stores: session.MemoryStore[] = [];
   // MemoryStore drops an expired session only when it is read; listing them all drops every expired one.
   setInterval(() => stores.forEach((s) => s.all(() => undefined)), PRUNE_MS).unref();
-  const common = { secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
+  return {
+    secret: randomBytes(32).toString('hex'),
+    newStore: () => {
+      const store = new session.MemoryStore();
+      stores.push(store);
+      return store;
+    },
+  };
+}
+
+export function sessionMiddleware(sessions: SharedSessions = processSessions()): RequestHandler {
+  // A store each: express-session installs its cookie options on the store it is given.
+  const stores = [sessions.newStore(), sessions.newStore()] as const;
+  const common = { secret: sessions.secret, resave: false, saveUninitialized: false, rolling: true, unset: 'destroy' as const };
   const secure = session({
     ...common,
     store: stores[0],

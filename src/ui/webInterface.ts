@@ -25,11 +25,12 @@ import { overviewPage } from './routes/overview.ts';
 import { reposPages } from './routes/repos.ts';
 import { signinPages } from './routes/signin.ts';
 import { transactionsPages } from './routes/transactions.ts';
+import type { SharedSessions } from './session.ts';
 import { requireSignedIn, sessionMiddleware } from './session.ts';
 import { createViewEnv } from './viewEnv.ts';
 import { NOT_OURS } from './lazyWebInterface.ts';
 
-export function webInterface(deps: UiDeps): Router {
+export function webInterface(deps: UiDeps, sessions?: SharedSessions): Router {
   const env = createViewEnv(deps.clock);
   const ui: Ui = { ...deps, page: pageRenderer(env) };
   const { csrfSynchronisedProtection } = csrfSync({
@@ -70,7 +71,7 @@ export function webInterface(deps: UiDeps): Router {
   r.use('/ui/static', express.static(STATIC_DIR, assets));
   r.get('/favicon.ico', (_req, res) => res.status(204).end());
 
-  r.use(sessionMiddleware());
+  r.use(sessionMiddleware(sessions));
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   r.use(csrfSynchronisedProtection);
   r.use(signinPages(ui));

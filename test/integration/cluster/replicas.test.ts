@@ -145,6 +145,32 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect(answers.map((a) => a!.body.replica.split('-')[0]).sort()).to.deep.equal(['r1', 'r2']);
   });
 
+  it('a browser signed in on one replica is signed in on the other, and signing out on either ends it on both', async () => {
+    const [r1, r2] = replicas as [Replica, Replica];
+    let cookie = '';
+    const browse = async (r: Replica, path: string, form?: Record<string, string>) => {
+      const res = await fetch(`${r.url}${path}`, {
+        method: form ? 'POST' : 'GET',
+        headers: { ...(cookie ? { cookie } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+        redirect: 'manual',
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0]!;
+      return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+    };
+    const csrf = (html: string) => /name="_csrf" value="([0-9a-f]+)"/.exec(html)![1]!;
+    const signin = await browse(r1, '/signin');
+    expect((await browse(r1, '/signin', { _csrf: csrf(signin.html), token: TOKEN, next: '/devices' })).status).to.equal(303);
+    const onOther = await browse(r2, '/devices');
+    expect(onOther.status).to.equal(200);
+    expect(onOther.html).to.contain('eos-access-1');
+    // The CSRF token of the shared session is accepted by the other replica too.
+    expect((await browse(r2, '/signout', { _csrf: csrf(onOther.html) })).status).to.equal(303);
+    const after = await browse(r1, '/devices');
+    expect([after.status, after.location]).to.deep.equal([303, '/signin?next=%2Fdevices']);
+  });
+
   it('the same webhook delivered to two replicas is processed once: one refresh, each device marked once', async () => {
     const [r1, r2] = replicas as [Replica, Replica];
     // Both replicas caught up at start: the repo's baseline is recorded (once).
