@@ -160,8 +160,8 @@ export class PostgresStore implements Store {
     const values: unknown[] = [];
     if (keys !== 'all') where.push(`key = ANY($${values.push(keys)})`);
     if (filter.synchronized !== undefined) where.push(`synchronized = $${values.push(filter.synchronized)}`);
-    // Names outside printable ASCII are filed under '*' (0700_device_filters.sql): such rows are read for every
-    // filter and checked by matchesFilter, so the folding of the database and of JavaScript never differ here.
+    // The keys of printable-ASCII names are folded as JavaScript folds them, and every other name is filed under
+    // '*' (0700_device_filters.sql), which each filter also reads: a superset, which matchesFilter then narrows.
     if (filter.type !== undefined) where.push(`type_key IN ($${values.push(filter.type.toUpperCase())}, '*')`);
     if (filter.group !== undefined) where.push(`group_keys && ARRAY[$${values.push(filter.group.toLowerCase())}, '*']`);
     const sql = `SELECT key, data FROM devices${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY position`;
@@ -175,7 +175,7 @@ export class PostgresStore implements Store {
       // which fetches only what changed.
       const devices = filter.hostnames
         ? await this.loadDevices(this.pool, filter.hostnames.map(hostnameKey), filter)
-        : byFilterKeys(filter)
+        : filter.type !== undefined || filter.group !== undefined
           ? await this.loadDevices(this.pool, 'all', filter)
           : await this.devices.all(this.pool);
       return devices.filter((d) => matchesFilter(d, filter)).map((d) => structuredClone(d));
@@ -476,10 +476,3 @@ async function writeRecords(client: pg.PoolClient, writes: RecordWrite[]): Promi
     );
   }
 }
-
-/** Type and group filters the indexed keys answer: printable ASCII, folded alike by JavaScript and the database. */
-function byFilterKeys(filter: DeviceFilter): boolean {
-  const values = [filter.type, filter.group].filter((v) => v !== undefined);
-  return values.length > 0 && values.every((v) => PRINTABLE_ASCII.test(v));
-}
-const PRINTABLE_ASCII = /^[ -~]*$/;

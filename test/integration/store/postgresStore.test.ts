@@ -14,7 +14,8 @@ import { LOCK_NAMESPACE } from '../../../src/store/postgres/lockKeys.ts';
 import { PgDeviceLocks } from '../../../src/postgres/deviceLocks.ts';
 import type { PostgresStoreOptions } from '../../../src/store/postgres/postgresStore.ts';
 import { PostgresStore } from '../../../src/store/postgres/postgresStore.ts';
-import { shippedMigrations } from '../../../src/store/postgres/schemaMigrations.ts';
+import { MIGRATIONS_DIR, MIGRATIONS_TABLE, shippedMigrations } from '../../../src/store/postgres/schemaMigrations.ts';
+import { runner } from 'node-pg-migrate';
 import type { TestDatabase } from '../../helpers/postgres.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/until.ts';
@@ -205,10 +206,15 @@ describe('store/PostgresStore', function () {
     expect(await names({ group: 'üNÏ' })).to.deep.equal(['b']);
     await db.sql(`UPDATE devices SET data = jsonb_set(data, '{groups}', '["Psql"]') WHERE key = 'c'`);
     expect(await names({ group: 'PSQL' })).to.deep.equal(['c']);
-    // Rows written before the migration get their keys when it runs.
-    await db.sql(`ALTER TABLE devices DROP COLUMN type_key, DROP COLUMN group_keys`);
-    await db.sql(`DROP FUNCTION netsync_group_keys(jsonb); DROP FUNCTION netsync_type_key(jsonb)`);
-    await db.sql(`DELETE FROM pgmigrations WHERE name >= '0700'`);
+    // Rows written before the migration get their keys when it runs: back to 0600 with the down migrations, then up.
+    const client = await db.pool.connect();
+    try {
+      const after0600 = shippedMigrations().filter((m) => m > '0600_jobs_queue').length;
+      await runner({ dbClient: client, dir: MIGRATIONS_DIR, migrationsTable: MIGRATIONS_TABLE, direction: 'down', count: after0600, log: () => undefined });
+    } finally {
+      client.release();
+    }
+    expect((await db.sql<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id')).at(-1)!.name).to.equal('0600_jobs_queue');
     const again = store();
     await again.init();
     expect((await again.listDevices({ type: 'core' })).map((d) => d.hostname)).to.deep.equal(['a']);
