@@ -153,8 +153,12 @@ function registerJobGauge({ Gauge }: PromClient, registers: Registry[], store: S
     registers,
     async collect() {
       this.reset();
-      const counts = new Map<string, number>();
-      for (const j of await store.listRecords('jobs')) counts.set(`${j.kind}|${j.status}`, (counts.get(`${j.kind}|${j.status}`) ?? 0) + 1);
+      // Counted where the records are (readRecords): a scrape copies no job and none of its diffs.
+      const counts = await store.readRecords('jobs', (jobs) => {
+        const byKey = new Map<string, number>();
+        for (const j of jobs) byKey.set(`${j.kind}|${j.status}`, (byKey.get(`${j.kind}|${j.status}`) ?? 0) + 1);
+        return byKey;
+      });
       for (const [key, n] of counts) {
         const [kind, status] = key.split('|') as [string, string];
         this.set({ kind, status }, n);

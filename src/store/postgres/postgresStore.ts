@@ -22,7 +22,7 @@ import type { CollectionName, Collections, DeviceChange, DeviceFilter, EventQuer
 import { deleteRecordPlan, matchesFilter, updateRecordPlan } from '../../model/store.ts';
 import type { PostgresConnectionOptions } from './connection.ts';
 import { clientConfig, createPool, describeUrl, storeError } from './connection.ts';
-import { DeviceCache } from './deviceCache.ts';
+import { RevisionCache } from './revisionCache.ts';
 import { DiscoveryView } from './discoveryView.ts';
 import type { StoreCounts } from './importStoreData.ts';
 import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
@@ -59,13 +59,14 @@ export class PostgresStore implements Store {
   /** The per-device transaction locks (one connection per lock owner, outside the pool). */
   private readonly locks: PgDeviceLocks;
   private migrations: string[] = [];
-  /** Devices read so far, checked (list reads fetch only rows changed since). */
-  private readonly devices: DeviceCache;
+  /** Devices and each collection's records read so far, checked (list reads fetch only rows changed since). */
+  private readonly devices: RevisionCache<Device>;
+  private readonly records = new Map<CollectionName, RevisionCache<unknown>>();
 
   constructor(private readonly options: PostgresStoreOptions) {
     this.where = `the PostgreSQL store ${describeUrl(options.url)}`;
     this.keepClosedEvents = options.keepClosedEvents ?? DEFAULT_KEEP_CLOSED_EVENTS;
-    this.devices = new DeviceCache(this.where);
+    this.devices = new RevisionCache({ table: 'devices', key: 'key', where: 'TRUE', params: [], parse: (key, data) => deviceOf({ key, data }, this.where) });
     this.readOnly = options.readOnly ?? false;
     this.pool = createPool(options);
     // An idle connection that breaks must not take the process down; the next query reconnects.
@@ -313,16 +314,32 @@ export class PostgresStore implements Store {
   }
 
   async listRecords<K extends CollectionName>(collection: K): Promise<Collections[K][]> {
+    return structuredClone(await this.cachedRecords(collection));
+  }
+
+  async readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T> {
+    return read(await this.cachedRecords(collection));
+  }
+
+  /** A collection's records as the cache holds them (shared: copy before handing out). */
+  private async cachedRecords<K extends CollectionName>(collection: K): Promise<Collections[K][]> {
+    let cache = this.records.get(collection);
+    if (!cache) {
+      const schema = this.schemaOf(collection);
+      cache = new RevisionCache({
+        table: 'records',
+        key: 'id',
+        where: 'collection = $1',
+        params: [collection],
+        parse: (id, data) => checked(schema, data, collection, id, this.where),
+      });
+      this.records.set(collection, cache);
+    }
     try {
-      return (await this.loadRecords(this.pool, collection, 'all')).map((r) => r.value) as Collections[K][];
+      return (await cache.all(this.pool)) as Collections[K][];
     } catch (err) {
       throw storeError(err, this.options.url, `listing ${collection}`);
     }
-  }
-
-  /** Rows are parsed fresh on every read, so there is nothing to protect from `read`: the same rows as listRecords. */
-  async readRecords<K extends CollectionName, T>(collection: K, read: (records: readonly Readonly<Collections[K]>[]) => T): Promise<T> {
-    return read(await this.listRecords(collection));
   }
 
   async updateRecord<K extends CollectionName>(

@@ -221,6 +221,28 @@ describe('store/PostgresStore', function () {
     expect((await again.listDevices({ group: 'psql' })).map((d) => d.hostname)).to.deep.equal(['c']);
   });
 
+  it("a record listing sees every change since the last one: another process's writes, removals and hand edits", async () => {
+    const one = store();
+    const two = store();
+    await one.init();
+    await two.init();
+    const linknet = (id: string, deviceA: string) => ({ id, deviceA, interfaceA: 'e1', deviceB: 'b', interfaceB: 'e2', createdAt: 'x' });
+    for (const id of ['l1', 'l2', 'l3']) await one.updateRecord('linknets', id, () => linknet(id, 'a'));
+    const listed = async () => (await one.listRecords('linknets')).map((l) => `${l.id}:${l.deviceA}`);
+    expect(await listed()).to.deep.equal(['l1:a', 'l2:a', 'l3:a']);
+    await two.updateRecord('linknets', 'l2', (l) => ({ ...l!, deviceA: 'two' }));
+    await two.deleteRecord('linknets', 'l3');
+    await two.updateRecord('linknets', 'l4', () => linknet('l4', 'new'));
+    expect(await listed()).to.deep.equal(['l1:a', 'l2:two', 'l4:new']);
+    await db.sql(`UPDATE records SET data = jsonb_set(data, '{deviceA}', '"psql"') WHERE id = 'l1'`);
+    expect(await listed()).to.deep.equal(['l1:psql', 'l2:two', 'l4:new']);
+    // What a listing returned is a copy: changing it changes nothing the next one gives.
+    (await one.listRecords('linknets'))[0]!.deviceA = 'changed';
+    expect(await one.readRecords('linknets', (ls) => ls.map((l) => l.deviceA))).to.deep.equal(['psql', 'two', 'new']);
+    await db.sql(`UPDATE records SET data = data - 'deviceA' WHERE id = 'l2'`);
+    expect((await refusal(one.listRecords('linknets'))).data).to.include({ table: 'linknets', id: 'l2', field: 'deviceA' });
+  });
+
   it('stores text with U+0000 (which PostgreSQL text refuses) as U+FFFD instead of failing the write', async () => {
     const s = store();
     await s.init();
