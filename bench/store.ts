@@ -18,6 +18,7 @@ import { createTestDatabase } from '../test/helpers/postgres.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = 7;
+const JOBS = 500;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -50,7 +51,13 @@ async function fill(store: Store): Promise<void> {
   const devices: Device[] = [];
   for (let i = 0; i < N; i++) {
     const d = buildDevice(
-      { hostname: `sw-${i}`, managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, platform: 'eos', type: 'ACCESS', groups: ['campus'] },
+      {
+        hostname: `sw-${i}`,
+        managementIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        platform: 'eos',
+        type: i % 20 === 0 ? 'CORE' : 'ACCESS',
+        groups: ['campus'],
+      },
       now,
     );
     devices.push({ ...d, synchronized: i % 5 !== 0 });
@@ -63,6 +70,12 @@ async function fill(store: Store): Promise<void> {
   ]);
   await store.changeDevices({ events });
   await store.updateRecord('jobs', 'bench', () => job('bench'));
+  // A full job history: 500 ended jobs, each with a diff for 20 devices (about 40 KB per job).
+  const diff = Array.from({ length: 40 }, (_, k) => `-   description port ${k}\n+   description staff port ${k}`).join('\n');
+  for (let j = 0; j < JOBS; j++) {
+    const perDevice = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`sw-${k}`, { status: 'synced' as const, changed: true, diff }]));
+    await store.updateRecord('jobs', `done-${j}`, () => ({ ...job(`done-${j}`), status: 'FINISHED', perDevice }));
+  }
 }
 
 type Op = [name: string, run: (store: Store, i: number) => Promise<unknown>];
@@ -89,10 +102,18 @@ const ops: Op[] = [
   ['getDevice', (s, i) => s.getDevice(`SW-${i}`)],
   ['listDevices (all)', (s) => s.listDevices()],
   ['listDevices (unsynchronized)', (s) => s.listDevices({ synchronized: false })],
+  ['listDevices (one type: 5% of devices)', (s) => s.listDevices({ type: 'CORE' })],
   ['readDevices (count)', (s) => s.readDevices((d) => d.length)],
   ['listEvents for a host', (s, i) => s.listEvents({ hostname: `sw-${i}` })],
   ['listEvents open only (all hosts)', (s) => s.listEvents({ openOnly: true })],
   ['updateRecord (job progress)', (s, i) => s.updateRecord('jobs', 'bench', (j) => ({ ...j!, progress: { done: i, total: RUNS } }))],
+  [
+    `updateRecord + readRecords of ${JOBS + 1} jobs (the web job list)`,
+    async (s, i) => {
+      await s.updateRecord('jobs', 'bench', (j) => ({ ...j!, progress: { done: i, total: RUNS } }));
+      return s.readRecords('jobs', (jobs) => jobs.filter((j) => j.status === 'RUNNING').length);
+    },
+  ],
   [
     'transact: record + device + event',
     (s, i) =>
