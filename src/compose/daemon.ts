@@ -69,6 +69,8 @@ import { newReplicaId } from '../cluster/replicaId.ts';
 export interface DaemonOptions {
   logger?: Logger;
   clock?: Clock;
+  /** This replica's name in logs, records and /healthz (`serve --replica`; default: the host name). */
+  replicaName?: string;
 }
 
 export interface Daemon {
@@ -284,7 +286,7 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
       },
     );
   }
-  const { store, cluster } = await openStore(loaded, dataDir, logger, clock);
+  const { store, cluster } = await openStore(loaded, dataDir, logger, clock, options.replicaName);
   const syncStatus = new SyncStatusService(store, clock);
   // Loaded only when repos are configured: git mirrors (isomorphic-git), the renderer (nunjucks, render threads).
   const gitops = config.repos
@@ -311,11 +313,17 @@ async function foundation(loaded: LoadedConfig, options: DaemonOptions) {
  * The configured store (the lowdb file, or PostgreSQL), loaded and checked, and this process among the replicas
  * on it: the store every part sees takes the replicas' shared device locks (PostgreSQL advisory locks).
  */
-async function openStore(loaded: LoadedConfig, dataDir: string, logger: Logger, clock: Clock): Promise<{ store: Store; cluster: Cluster }> {
+async function openStore(
+  loaded: LoadedConfig,
+  dataDir: string,
+  logger: Logger,
+  clock: Clock,
+  replicaName: string | undefined,
+): Promise<{ store: Store; cluster: Cluster }> {
   // Owner-only when netsync creates it: it holds the store (lowdb), the local token and the repo mirrors. A
   // directory that cannot be made is reported by the store below, naming it.
   await mkdirPrivate(dataDir).catch(() => undefined);
-  const replica = newReplicaId(process.env.NETSYNC_REPLICA);
+  const replica = newReplicaId(replicaName);
   // On PostgreSQL the store's device locks are the replicas' shared advisory locks, named after this replica.
   const store = await buildStore(loaded.config.store, { dataDir, resolvePath: loaded.resolvePath, logger, replica });
   await store.init();

@@ -96,9 +96,11 @@ describe('several netsync replicas on one PostgreSQL database', function () {
         intake: { poll: false },
       }),
     );
-    const child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile], {
+    // r1 is named by the environment (as docker/compose.yml does), the others by the flag.
+    const naming = name === 'r1' ? { args: [], env: { NETSYNC_REPLICA: name } } : { args: ['--replica', name], env: {} };
+    const child = spawn(process.execPath, [NETSYNC_BIN, 'serve', '--config', configFile, ...naming.args], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NETSYNC_REPLICA: name },
+      env: { ...process.env, ...naming.env },
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const replica = { name, url: `http://127.0.0.1:${port}`, child, exited };
