@@ -27,6 +27,14 @@ export interface WebhookRequest extends SignedRequest {
   waitMs?: number;
 }
 
+/** The User-Agent of hooks/post-receive, which posts a push signed like a GitHub webhook. */
+const GIT_HOOK_AGENT = 'netsync-post-receive';
+
+/** What `netsync repos` shows as the push's trigger: the git server's hook, or the provider's webhook (a label, read once the signature has checked out). */
+function triggerOf(req: WebhookRequest): string {
+  return req.header('user-agent') === GIT_HOOK_AGENT ? 'git-hook' : `webhook:${req.provider}`;
+}
+
 export interface WebhookAnswer {
   status: 200 | 202;
   body: { accepted: boolean; repo?: RepoKind; delivery?: string; ignored?: string; duplicate?: boolean; pong?: boolean; verdict?: PushVerdict };
@@ -131,7 +139,7 @@ export class IntakeService {
     let refreshing: Promise<RefreshResult> | undefined;
     try {
       if (isPullRequest) result = this.onPullRequest!(req.provider, repo, JSON.parse(req.rawBody.toString('utf8')));
-      else (refreshing = this.refresh(repo, `webhook:${req.provider}`)).catch(() => undefined);
+      else (refreshing = this.refresh(repo, triggerOf(req))).catch(() => undefined);
     } catch (err) {
       if (req.delivery) await this.deliveries.release(req.provider, req.delivery).catch(() => undefined);
       throw err;

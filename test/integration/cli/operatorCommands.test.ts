@@ -74,7 +74,7 @@ describe('CLI: the operator commands against a running daemon', function () {
     const repos = await cli('repos');
     expect(repos).to.match(new RegExp(`│ settings +│ ${head.slice(0, 8)} │ ${good.slice(0, 8)} +│ REJECTED for \\d+s: access/broken\\.yml: `));
     expect(repos).to.match(/│ templates +│ [0-9a-f]{8} │ [0-9a-f]{8} +│ ok/);
-    expect(repos).to.match(new RegExp(`│ settings +│ ${good.slice(0, 8)}\\.\\.${head.slice(0, 8)} \\(1\\) +│ webhook:github +│ REJECTED: access/broken\\.yml`));
+    expect(repos).to.match(new RegExp(`│ settings +│ ${good.slice(0, 8)}\\.\\.${head.slice(0, 8)} \\(1\\) +│ git-hook +│ REJECTED: access/broken\\.yml`));
     const json = JSON.parse(await cli('repos', '--json'));
     expect(json.repositories.find((r: { name: string }) => r.name === 'settings')).to.include({ rejected: true, head, knownGood: good });
 

@@ -56,6 +56,9 @@ describe('intake: webhooks (integration)', function () {
     expect(events[0]!.detail).to.contain('devices/eos-access-2/vlans.yml');
     await f.t.daemon.gitops!.intake.idle();
     for (const h of ['eos-access-1', 'nc-dist-1', 'nc-core-1']) expect((await f.device(h)).synchronized, h).to.equal(true);
+    // The push's trigger as `netsync repos` shows it (a push from the git server's own hook says git-hook).
+    const { body } = await f.t.call('GET', '/api/v1/repositories');
+    expect(body.events[0]).to.include({ kind: 'applied', trigger: 'webhook:github' });
   });
 
   it('one push touching several device folders names each device its own file', async () => {
