@@ -17,6 +17,11 @@ interface OwnerSession {
   connection: Promise<DedicatedClient>;
   /** Lock counts by key (session advisory locks stack: each take needs its release). */
   held: Map<bigint, number>;
+  /**
+   * The owner's lock calls under way (a job may lock one device while it unlocks another): the session ends
+   * only when none is and it holds nothing, so no call of it can land on the connection after that.
+   */
+  busy: number;
 }
 
 export interface PgDeviceLocksOptions {
@@ -37,6 +42,8 @@ export class PgDeviceLocks implements DeviceLocks {
   /** Whose session each lock connection serves now. */
   private readonly ownerOf = new Map<DedicatedClient, string>();
   private closed = false;
+  /** Connections on their way into `idle` (their locks being dropped). */
+  private parking = 0;
   private readonly logger: Logger;
 
   constructor(private readonly options: PgDeviceLocksOptions) {
@@ -44,22 +51,12 @@ export class PgDeviceLocks implements DeviceLocks {
   }
 
   async tryLockDevice(hostname: string, owner: string): Promise<boolean> {
-    const session = this.sessionOf(owner);
-    let conn: DedicatedClient;
-    try {
-      conn = await session.connection;
-    } catch (err) {
-      this.forget(owner, session);
-      throw err;
-    }
     const key = deviceKey(hostname);
-    const { rows } = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
-    if (rows[0]?.locked) {
-      session.held.set(key, (session.held.get(key) ?? 0) + 1);
-      return true;
-    }
-    if (session.held.size === 0) await this.release(owner, session);
-    return false;
+    return this.use(owner, this.sessionOf(owner), async (conn, session) => {
+      const { rows } = await conn.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
+      if (rows[0]?.locked) session.held.set(key, (session.held.get(key) ?? 0) + 1);
+      return rows[0]?.locked === true;
+    });
   }
 
   /**
@@ -68,59 +65,37 @@ export class PgDeviceLocks implements DeviceLocks {
    */
   async tryLockDevices(hostnames: string[], owner: string): Promise<{ locked: string[]; refused?: string }> {
     if (hostnames.length === 0) return { locked: [] };
-    const session = this.sessionOf(owner);
-    let conn: DedicatedClient;
-    try {
-      conn = await session.connection;
-    } catch (err) {
-      this.forget(owner, session);
-      throw err;
-    }
     const keys = hostnames.map(deviceKey);
-    const { rows } = await conn.query<{ i: string; ok: boolean }>(
-      `WITH RECURSIVE keys AS (SELECT k, i FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)),
-       attempt(i, ok) AS (
-         SELECT 1::bigint, pg_try_advisory_lock((SELECT k FROM keys WHERE i = 1))
-         UNION ALL
-         SELECT a.i + 1, pg_try_advisory_lock((SELECT k FROM keys WHERE i = a.i + 1)) FROM attempt a WHERE a.ok AND a.i < $2
-       )
-       SELECT i, ok FROM attempt ORDER BY i`,
-      [keys.map(String), keys.length],
-    );
-    const taken = rows.filter((r) => r.ok).length;
-    for (const key of keys.slice(0, taken)) session.held.set(key, (session.held.get(key) ?? 0) + 1);
-    if (session.held.size === 0) await this.release(owner, session);
-    return { locked: hostnames.slice(0, taken), ...(taken < hostnames.length ? { refused: hostnames[taken]! } : {}) };
+    return this.use(owner, this.sessionOf(owner), async (conn, session) => {
+      const { rows } = await conn.query<{ i: string; ok: boolean }>(
+        `WITH RECURSIVE keys AS (SELECT k, i FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)),
+         attempt(i, ok) AS (
+           SELECT 1::bigint, pg_try_advisory_lock((SELECT k FROM keys WHERE i = 1))
+           UNION ALL
+           SELECT a.i + 1, pg_try_advisory_lock((SELECT k FROM keys WHERE i = a.i + 1)) FROM attempt a WHERE a.ok AND a.i < $2
+         )
+         SELECT i, ok FROM attempt ORDER BY i`,
+        [keys.map(String), keys.length],
+      );
+      const taken = rows.filter((r) => r.ok).length;
+      for (const key of keys.slice(0, taken)) session.held.set(key, (session.held.get(key) ?? 0) + 1);
+      return { locked: hostnames.slice(0, taken), ...(taken < hostnames.length ? { refused: hostnames[taken]! } : {}) };
+    });
   }
 
   /** Several of one owner's locks in one statement. */
   async unlockDevices(hostnames: string[], owner: string): Promise<void> {
     const session = this.owners.get(owner);
     if (!session) return;
-    const keys: bigint[] = [];
-    for (const key of hostnames.map(deviceKey)) {
-      const count = session.held.get(key);
-      if (count === undefined) continue;
-      if (count > 1) session.held.set(key, count - 1);
-      else session.held.delete(key);
-      keys.push(key);
-    }
-    const conn = await session.connection;
-    if (keys.length > 0 && conn.isAlive()) await conn.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
-    if (session.held.size === 0) await this.release(owner, session);
+    const keys = hostnames.map(deviceKey).filter((key) => forgetOne(session, key));
+    await this.use(owner, session, async (conn) => {
+      // A connection that died has released every lock of its session already.
+      if (keys.length > 0 && conn.isAlive()) await conn.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+    });
   }
 
   async unlockDevice(hostname: string, owner: string): Promise<void> {
-    const session = this.owners.get(owner);
-    const key = deviceKey(hostname);
-    const count = session?.held.get(key);
-    if (!session || count === undefined) return;
-    if (count > 1) session.held.set(key, count - 1);
-    else session.held.delete(key);
-    const conn = await session.connection;
-    // A connection that died has released every lock of its session already.
-    if (conn.isAlive()) await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
-    if (session.held.size === 0) await this.release(owner, session);
+    await this.unlockDevices([hostname], owner);
   }
 
   async lockHolder(hostname: string): Promise<string | undefined> {
@@ -142,19 +117,38 @@ export class PgDeviceLocks implements DeviceLocks {
   /** Closes every lock connection (shutdown): their locks end with them. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.owners.entries()].map(([owner, session]) => this.release(owner, session)));
+    const sessions = [...this.owners.values()];
+    this.owners.clear();
+    await Promise.all(sessions.map((session) => this.release(session)));
     await Promise.all(this.idle.splice(0).map((conn) => discard(conn)));
   }
 
   private sessionOf(owner: string): OwnerSession {
     const existing = this.owners.get(owner);
     if (existing) return existing;
-    const session: OwnerSession = { connection: this.connect(owner), held: new Map() };
+    const session: OwnerSession = { connection: this.connect(owner), held: new Map(), busy: 0 };
     this.owners.set(owner, session);
     return session;
   }
 
-  /** A lock connection for `owner`: an idle one when there is one (a new connection costs ~10 ms and its close ~8 ms). */
+  /** Runs one lock call on the owner's session, then ends the session if that left it idle and empty. */
+  private async use<T>(owner: string, session: OwnerSession, call: (conn: DedicatedClient, session: OwnerSession) => Promise<T>): Promise<T> {
+    session.busy++;
+    try {
+      return await call(await session.connection, session);
+    } finally {
+      session.busy--;
+      if (session.busy === 0 && session.held.size === 0 && this.owners.get(owner) === session) {
+        this.owners.delete(owner);
+        await this.release(session);
+      }
+    }
+  }
+
+  /**
+   * A lock connection for `owner`: an idle one when there is one (a new connection costs ~10 ms and its close
+   * ~8 ms). Taking it also lets go of any lock it might still hold, in the statement that names the new owner.
+   */
   private async connect(owner: string): Promise<DedicatedClient> {
     let conn = this.idle.pop();
     while (conn && !conn.isAlive()) conn = this.idle.pop();
@@ -171,7 +165,8 @@ export class PgDeviceLocks implements DeviceLocks {
     }
     try {
       await conn.query(
-        `INSERT INTO netsync_lock_holders (backend_pid, replica, owner, since) VALUES (pg_backend_pid(), $1, $2, now())
+        `WITH unlocked AS (SELECT pg_advisory_unlock_all())
+         INSERT INTO netsync_lock_holders (backend_pid, replica, owner, since) SELECT pg_backend_pid(), $1, $2, now() FROM unlocked
          ON CONFLICT (backend_pid) DO UPDATE SET replica = EXCLUDED.replica, owner = EXCLUDED.owner, since = EXCLUDED.since`,
         [this.options.replica, owner],
       );
@@ -183,28 +178,40 @@ export class PgDeviceLocks implements DeviceLocks {
     return conn;
   }
 
-  private forget(owner: string, session: OwnerSession): void {
-    if (this.owners.get(owner) === session) this.owners.delete(owner);
-  }
-
   /**
-   * Ends an owner's session. Its connection is kept for the next owner (up to IDLE_CONNECTIONS) once
-   * pg_advisory_unlock_all has left it holding nothing. Its holder row stays until the next owner overwrites it,
-   * but names no lock: holders are only ever read joined with the locks a session holds.
+   * Ends a session (already out of `owners`). Its connection is kept for the next owner (up to IDLE_CONNECTIONS,
+   * counting those being parked) once pg_advisory_unlock_all has left it holding nothing. Its holder row stays
+   * until the next owner overwrites it, but names no lock: holders are only ever read joined with held locks.
    */
-  private async release(owner: string, session: OwnerSession): Promise<void> {
-    this.forget(owner, session);
+  private async release(session: OwnerSession): Promise<void> {
     const conn = await session.connection.catch(() => undefined);
-    if (conn) this.ownerOf.delete(conn);
-    if (!conn?.isAlive()) return;
-    if (this.closed || this.idle.length >= IDLE_CONNECTIONS) return discard(conn);
+    if (!conn) return;
+    this.ownerOf.delete(conn);
+    if (!conn.isAlive()) return;
+    if (this.closed || this.idle.length + this.parking >= IDLE_CONNECTIONS) return discard(conn);
+    this.parking++;
+    let clean = false;
     try {
       await conn.query('SELECT pg_advisory_unlock_all()');
-      this.idle.push(conn);
+      clean = true;
     } catch {
-      await conn.close();
+      // A connection that cannot be cleaned is not kept.
+    } finally {
+      this.parking--;
     }
+    // close() may have run meanwhile: it cannot see this connection, so it is closed here.
+    if (!clean || this.closed || !conn.isAlive()) return discard(conn);
+    this.idle.push(conn);
   }
+}
+
+/** Counts one release of `key` by the session; false when the session does not hold it. */
+function forgetOne(session: OwnerSession, key: bigint): boolean {
+  const count = session.held.get(key);
+  if (count === undefined) return false;
+  if (count > 1) session.held.set(key, count - 1);
+  else session.held.delete(key);
+  return true;
 }
 
 /** Closes a lock connection and removes its holder row first. */

@@ -115,6 +115,34 @@ describe('cluster on PostgreSQL (adapters)', function () {
     await b.unlockDevices(['sw-r1', 'sw-r2'], 'tx-b');
   });
 
+  it('an owner releasing its devices all at once leaves one clean connection: two later owners never share it', async () => {
+    const a = locksFor('replica-a');
+    const b = locksFor('replica-b');
+    expect(await a.tryLockDevices(['sw-p1', 'sw-p2', 'sw-p3', 'sw-p4'], 'job-1')).to.deep.equal({ locked: ['sw-p1', 'sw-p2', 'sw-p3', 'sw-p4'] });
+    // As syncto does: every device released at the same moment.
+    await Promise.all(['sw-p1', 'sw-p2', 'sw-p3', 'sw-p4'].map((h) => a.unlockDevice(h, 'job-1')));
+    const [second, third] = await Promise.all([a.tryLockDevice('sw-x', 'job-2'), a.tryLockDevice('sw-x', 'job-3')]);
+    expect([second, third].filter(Boolean)).to.have.lengthOf(1);
+    expect(await b.lockHolder('sw-x')).to.equal(second ? 'job-2 (replica replica-a)' : 'job-3 (replica replica-a)');
+    await a.unlockDevice('sw-x', second ? 'job-2' : 'job-3');
+    expect(await b.tryLockDevice('sw-x', 'tx-b')).to.equal(true);
+    await b.unlockDevice('sw-x', 'tx-b');
+  });
+
+  it('one owner locking one device while it unlocks another keeps the new lock', async () => {
+    const a = locksFor('replica-a');
+    const b = locksFor('replica-b');
+    expect(await a.tryLockDevice('sw-y', 'drift-check')).to.equal(true);
+    // As the drift check does: many calls of one owner at once.
+    const [, locked] = await Promise.all([a.unlockDevice('sw-y', 'drift-check'), a.tryLockDevice('sw-z', 'drift-check')]);
+    expect(locked).to.equal(true);
+    expect(await b.tryLockDevice('sw-z', 'tx-b')).to.equal(false);
+    expect(await b.lockHolder('sw-z')).to.equal('drift-check (replica replica-a)');
+    await a.unlockDevice('sw-z', 'drift-check');
+    expect(await b.tryLockDevice('sw-z', 'tx-b')).to.equal(true);
+    await b.unlockDevice('sw-z', 'tx-b');
+  });
+
   it('a lock ends with its connection (a dead replica holds nothing)', async () => {
     const a = locksFor('replica-a');
     const b = locksFor('replica-b');
