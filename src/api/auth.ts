@@ -2,7 +2,7 @@
  * Bearer-token authentication. Tokens are compared in constant time over
  * their SHA-256 digests, so neither content nor length leaks through timing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Role } from '../model/roles.ts';
 import { NetsyncError } from '../model/errors.ts';
@@ -41,6 +41,25 @@ export class TokenAuth {
     return found;
   }
 
+  /**
+   * What a web session keeps of the token it was signed in with: a keyed fingerprint (an HMAC over the token's
+   * digest), never the token. `grantOf` gives the configured token that still has it: a token removed from the
+   * config, or given another value, ends the sessions begun with it, on every replica and across restarts.
+   */
+  fingerprint(token: string, key: string): string {
+    return fingerprintOf(sha256(token), key);
+  }
+
+  grantOf(fingerprint: string, key: string): Principal | undefined {
+    const wanted = Buffer.from(fingerprint, 'hex');
+    let found: Principal | undefined;
+    for (const t of this.digests) {
+      const have = Buffer.from(fingerprintOf(t.digest, key), 'hex');
+      if (have.length === wanted.length && timingSafeEqual(have, wanted)) found = { name: t.name, role: t.role };
+    }
+    return found;
+  }
+
   /** Express middleware: GET/HEAD need `read` (unless reads are open), everything else `operator`. */
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
@@ -60,6 +79,10 @@ export class TokenAuth {
       next();
     };
   }
+}
+
+function fingerprintOf(digest: Buffer, key: string): string {
+  return createHmac('sha256', key).update(digest).digest('hex');
 }
 
 function sha256(text: string): Buffer {

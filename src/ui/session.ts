@@ -9,12 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
+import type { SessionData } from 'express-session';
 import type { Principal } from '../api/auth.ts';
 import { NetsyncError } from '../model/errors.ts';
 
 declare module 'express-session' {
   interface SessionData {
-    principal?: { name: string; role: 'read' | 'operator' };
+    /** Who signed in; `grant` is the keyed fingerprint of their token (TokenAuth.fingerprint), checked on every request. */
+    principal?: { name: string; role: 'read' | 'operator'; grant: string };
   }
 }
 
@@ -30,7 +32,7 @@ export interface SharedSessions {
 }
 
 /** Sessions of this process alone: in memory, signed with a secret that lives as long as the process. */
-function processSessions(): SharedSessions {
+export function processSessions(): SharedSessions {
   const stores: session.MemoryStore[] = [];
   // MemoryStore drops an expired session only when it is read; listing them all drops every expired one.
   setInterval(() => stores.forEach((s) => s.all(() => undefined)), PRUNE_MS).unref();
@@ -67,15 +69,22 @@ export function principalOf(req: Request): Principal | undefined {
   return req.session.principal;
 }
 
-/** Pages need a signed-in user: a browser is sent to sign in (and back), anything else gets 401. */
-export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
-  if (principalOf(req)) return next();
-  if (req.method === 'GET' && !req.get('hx-request')) {
+/**
+ * Pages need a signed-in user whose token is still configured with the same role: a browser is sent to sign in
+ * (and back), anything else gets 401. A session whose token was removed or changed is ended here.
+ */
+export function requireSignedIn(stillGranted: (principal: NonNullable<SessionData['principal']>) => boolean): RequestHandler {
+  return (req, res, next) => {
+    const principal = req.session.principal;
+    if (principal && stillGranted(principal)) return next();
     const back = req.originalUrl.startsWith('/') && !req.originalUrl.startsWith('//') ? req.originalUrl : '/';
-    res.redirect(303, `/signin?next=${encodeURIComponent(back)}`);
-    return;
-  }
-  next(new NetsyncError('UNAUTHENTICATED', 'sign in first: the session has ended or never began'));
+    const answer = () => {
+      if (req.method === 'GET' && !req.get('hx-request')) return res.redirect(303, `/signin?next=${encodeURIComponent(back)}`);
+      next(new NetsyncError('UNAUTHENTICATED', 'sign in first: the session has ended or never began'));
+    };
+    if (!principal) return answer();
+    req.session.destroy(() => answer());
+  };
 }
 
 /** Write actions need the operator role; the pages hide them from read-only users, the server refuses them. */

@@ -26,7 +26,7 @@ import { reposPages } from './routes/repos.ts';
 import { signinPages } from './routes/signin.ts';
 import { transactionsPages } from './routes/transactions.ts';
 import type { SharedSessions } from './session.ts';
-import { requireSignedIn, sessionMiddleware } from './session.ts';
+import { processSessions, requireSignedIn, sessionMiddleware } from './session.ts';
 import { createViewEnv } from './viewEnv.ts';
 import { NOT_OURS } from './lazyWebInterface.ts';
 
@@ -71,11 +71,18 @@ export function webInterface(deps: UiDeps, sessions?: SharedSessions): Router {
   r.use('/ui/static', express.static(STATIC_DIR, assets));
   r.get('/favicon.ico', (_req, res) => res.status(204).end());
 
-  r.use(sessionMiddleware(sessions));
+  const shared = sessions ?? processSessions();
+  r.use(sessionMiddleware(shared));
   r.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   r.use(csrfSynchronisedProtection);
-  r.use(signinPages(ui));
-  r.use(requireSignedIn);
+  r.use(signinPages(ui, shared.secret));
+  r.use(
+    requireSignedIn((p) => {
+      // A session from before grants were kept has none: it signs in again.
+      const grant = typeof p.grant === 'string' ? deps.auth.grantOf(p.grant, shared.secret) : undefined;
+      return grant?.name === p.name && grant.role === p.role;
+    }),
+  );
   const feeds = {
     devices: new ChangeFeed('devices', () => deps.store.readDevices(inventoryVersion)),
     overview: new ChangeFeed('overview', async () => overviewVersion(await overviewContent(ui))),

@@ -14,7 +14,8 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
 }
 
-export function signinPages(ui: Ui): Router {
+/** `key` keys the fingerprint of the token a session keeps (the session secret: the same on every replica). */
+export function signinPages(ui: Ui, key: string): Router {
   const r = Router();
 
   r.get('/signin', (req, res) => {
@@ -42,7 +43,7 @@ export function signinPages(ui: Ui): Router {
     }
     // A new session id on sign-in, so an id planted before cannot ride along (session fixation).
     await regenerate(req);
-    req.session.principal = { name: principal.name, role: principal.role };
+    req.session.principal = { name: principal.name, role: principal.role, grant: ui.auth.fingerprint(token, key) };
     res.redirect(303, next);
   });
 

@@ -76,7 +76,7 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     return answers.filter((a) => a.h?.body.leader === true);
   };
 
-  async function serve(name: string): Promise<Replica> {
+  async function serve(name: string, token = TOKEN): Promise<Replica> {
     const [port] = await freePorts(1);
     const configFile = join(dir, `${name}.yml`);
     await mkdir(join(dir, name), { recursive: true });
@@ -87,7 +87,7 @@ describe('several netsync replicas on one PostgreSQL database', function () {
         dataDir: join(dir, name),
         store: { kind: 'postgres', url: db.url },
         log: { level: 'warn' },
-        api: { tokens: [{ name: 'ops', token: TOKEN, role: 'operator' }] },
+        api: { tokens: [{ name: 'ops', token, role: 'operator' }] },
         devices: { username: 'netsync', password: 'netsync', rpcTimeoutMs: 20_000, confirmTimeoutSeconds: 300 },
         repos: {
           settings: { path: settings.bare, branch: 'main', names: ['netops/settings'], webhookSecrets: [SECRET] },
@@ -171,6 +171,22 @@ describe('several netsync replicas on one PostgreSQL database', function () {
     expect((await browse(r2, '/signout', { _csrf: csrf(onOther.html) })).status).to.equal(303);
     const after = await browse(r1, '/devices');
     expect([after.status, after.location]).to.deep.equal([303, '/signin?next=%2Fdevices']);
+
+    // A session outlives restarts on PostgreSQL, so it keeps its token's fingerprint: a replica whose config
+    // no longer has that token (removed, or given a new value) ends the session instead of honouring it.
+    const again = await browse(r1, '/signin');
+    expect((await browse(r1, '/signin', { _csrf: csrf(again.html), token: TOKEN, next: '/devices' })).status).to.equal(303);
+    const rotated = await serve('r-rotated', `${TOKEN}-rotated`);
+    try {
+      const refused = await browse(rotated, '/devices');
+      expect([refused.status, refused.location]).to.deep.equal([303, '/signin?next=%2Fdevices']);
+      // Ended for good: the replica that still has the token sees no session either.
+      expect((await browse(r1, '/devices')).status).to.equal(303);
+    } finally {
+      rotated.child.kill('SIGTERM');
+      await rotated.exited;
+      replicas.splice(replicas.indexOf(rotated), 1);
+    }
   });
 
   it('the same webhook delivered to two replicas is processed once: one refresh, each device marked once', async () => {
