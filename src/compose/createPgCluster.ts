@@ -15,7 +15,11 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
   const connection: pg.ClientConfig = { connectionString: parts.postgresUrl, connectionTimeoutMillis: 5000, statement_timeout: 10_000 };
   const pool = new pg.Pool({ ...connection, max: 4, idleTimeoutMillis: 30_000, application_name: 'netsync-cluster' });
   // An idle pooled connection that the server ends (restart, pg_terminate_backend) must not end the process.
-  pool.on('error', (err) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one'));
+  const onIdleError = (err: Error) => parts.logger.warn({ err: err.message }, 'a pooled database connection ended; the next query opens a new one');
+  pool.on('error', onIdleError);
+  // The web interface's sessions (a read and a touch per page) get a pool of their own, made on the first page,
+  // so a busy browser never holds up the job queue, delivery claims or /healthz.
+  let sessionPool: pg.Pool | undefined;
   const log = parts.logger.child({ replica: parts.replica });
   const leadership = new PgLeadership({
     connection,
@@ -34,7 +38,10 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     exclusive: new PgExclusiveWork(pool, parts.replica),
     jobQueue,
     // connect-pg-simple loads with the web interface, on its first page.
-    uiSessions: async () => (await import('../postgres/pgUiSessions.ts')).pgUiSessions(pool, log),
+    uiSessions: async () => {
+      sessionPool ??= new pg.Pool({ ...connection, max: 3, idleTimeoutMillis: 30_000, application_name: 'netsync-ui-sessions' }).on('error', onIdleError);
+      return (await import('../postgres/pgUiSessions.ts')).pgUiSessions(sessionPool, log);
+    },
     health: async () => {
       const health = await pgHealth(pool);
       if (health.ok && !leadership.connected())
@@ -57,6 +64,7 @@ export function createPgCluster(parts: ClusterParts & { postgresUrl: string }): 
     close: async () => {
       await leadership.stop();
       await pool.end();
+      await sessionPool?.end();
     },
   };
 }
