@@ -14,11 +14,9 @@ import { runTransaction } from '../src/commit/engine.ts';
 import { mapLimit } from '../src/commit/mapLimit.ts';
 import type { DeviceLocks } from '../src/commit/ports.ts';
 import type { DeviceTarget } from '../src/commit/session.ts';
-import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
-import { createSessionFactory } from '../src/drivers/sessionFactory.ts';
 import { canonicalConfig, startLab } from '../src/lab/index.ts';
 import type { LabPlatform } from '../src/lab/index.ts';
-import { labConfig } from '../test/integration/commit/labConfigs.ts';
+import { labConfig, labSessions, labTarget } from '../test/integration/commit/labConfigs.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 50);
@@ -37,19 +35,8 @@ const locks = (): DeviceLocks => {
 
 const stateDir = await mkdtemp(join(tmpdir(), 'netsync-bench-commit-'));
 const lab = await startLab({ devices: N, platform: 'mixed', stateDir, hostnamePrefix: 'bench' });
-const factory = createSessionFactory({
-  credentials: { username: lab.username, password: lab.password },
-  canonicalize: canonicalRunning,
-  timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 },
-});
-const targets: DeviceTarget[] = lab.devices.map((d) => ({
-  hostname: d.hostname,
-  host: '127.0.0.1',
-  port: d.port,
-  platform: d.platform,
-  transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
-  hostKeyFingerprint: d.hostKeyFingerprint,
-}));
+const factory = labSessions(lab, 30_000);
+const targets: DeviceTarget[] = lab.devices.map(labTarget);
 
 async function floor(): Promise<number> {
   const t = performance.now();

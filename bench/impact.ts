@@ -5,7 +5,6 @@
  * naive baselines measured in the same run (a full scan per path; re-parsing the repo per render).
  */
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DeviceIndex, parseSettingsRules, resolveCandidates, selectorsFor } from '../src/impact/index.ts';
 import type { ImpactDevice } from '../src/impact/index.ts';
@@ -16,13 +15,10 @@ import { ThreadRenderPool } from './support/threadRenderPool.ts';
 import { buildTemplateIndex } from '../src/impact/index.ts';
 import { readDirFiles } from '../src/git/readDirFiles.ts';
 import { DEFAULT_RULES, EXAMPLES } from '../test/helpers/repoFixtures.ts';
+import { resultRows } from './support/resultRows.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
-const rows: [string, string, string, string][] = [];
-const row = (name: string, value: string, target: string, ratio: string) => {
-  rows.push([name, value, target, ratio]);
-  process.stderr.write(`${name}: ${value}\n`);
-};
+const { row, loadRow, print } = resultRows();
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const time = (fn: () => unknown): number => {
   const t = process.hrtime.bigint();
@@ -168,17 +164,8 @@ pooledRows(
   processes,
   `; ${(processes.warmPerSec / threads.warmPerSec).toFixed(2)}x threads, ${(processes.warmPerCpuSec / threads.warmPerCpuSec).toFixed(2)}x per CPU-s`,
 );
-row(
-  'load average (1 / 5 / 15 min) at the end of the render rows',
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' / '),
-  '-',
-  '-',
-);
+loadRow('at the end of the render rows');
 
 // ---- 3. webhook -> unsynchronized: bench/webhook.ts (a real daemon, git pushes, minutes).
 
-const w: number[] = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), Math.max(...rows.map((r) => r[2].length))];
-process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'result'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  ratio\n`);
-for (const r of rows) process.stdout.write(`${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}\n`);
+print();

@@ -19,14 +19,12 @@ import { runTransaction } from '../src/commit/engine.ts';
 import type { DeviceLocks } from '../src/commit/ports.ts';
 import type { DeviceTarget } from '../src/commit/session.ts';
 import { storeCollections } from '../src/compose/storeCollections.ts';
-import { canonicalRunning } from '../src/drivers/canonicalRunning.ts';
-import { createSessionFactory } from '../src/drivers/sessionFactory.ts';
 import { canonicalConfig, startLab } from '../src/lab/index.ts';
 import type { LabPlatform } from '../src/lab/index.ts';
 import { PgDeviceLocks } from '../src/postgres/deviceLocks.ts';
 import { LowdbStore } from '../src/store/lowdbStore.ts';
 import { createTestDatabase } from '../test/helpers/postgres.ts';
-import { labConfig } from '../test/integration/commit/labConfigs.ts';
+import { labConfig, labSessions, labTarget } from '../test/integration/commit/labConfigs.ts';
 import { webhookLatency } from './support/webhookLatency.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -61,19 +59,8 @@ const lockDb = await createTestDatabase('netsync_bench_locks', { migrate: true }
 const lowdb = new LowdbStore(join(stateDir, 'store.json'), { collections: storeCollections });
 await lowdb.init();
 const pgLocks = new PgDeviceLocks({ connection: { connectionString: lockDb.url }, pool: lockDb.pool, replica: 'bench' });
-const factory = createSessionFactory({
-  credentials: { username: lab.username, password: lab.password },
-  canonicalize: canonicalRunning,
-  timeouts: { connectMs: 30_000, helloMs: 30_000, rpcMs: 30_000 },
-});
-const targets: DeviceTarget[] = lab.devices.map((d) => ({
-  hostname: d.hostname,
-  host: '127.0.0.1',
-  port: d.port,
-  platform: d.platform,
-  transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
-  hostKeyFingerprint: d.hostKeyFingerprint,
-}));
+const factory = labSessions(lab, 30_000);
+const targets: DeviceTarget[] = lab.devices.map(labTarget);
 const config = (platform: LabPlatform, hostname: string, vlan: number) => labConfig(platform, { hostname, vlan, description: 'bench' });
 let round = 0;
 async function transaction(locks: DeviceLocks): Promise<number> {

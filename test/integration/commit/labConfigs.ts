@@ -37,28 +37,34 @@ export interface LabSuite {
   stop(): Promise<void>;
 }
 
+/** How netsync reaches a lab device: loopback, its port, its platform's transport and its pinned host key. */
+export function labTarget(d: Lab['devices'][number]): DeviceTarget {
+  return {
+    hostname: d.hostname,
+    host: '127.0.0.1',
+    port: d.port,
+    platform: d.platform,
+    transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
+    hostKeyFingerprint: d.hostKeyFingerprint,
+  };
+}
+
+/** netsync's drivers logged in to the lab's devices (the tests' short timeouts, the benches' long ones). */
+export function labSessions(lab: Lab, timeoutMs: number): SessionFactory {
+  return createSessionFactory({
+    credentials: { username: lab.username, password: lab.password },
+    canonicalize: canonicalRunning,
+    timeouts: { connectMs: timeoutMs, helloMs: timeoutMs, rpcMs: timeoutMs },
+  });
+}
+
 export async function startLabSuite(specs: LabDeviceSpec[], opts: { password?: string } = {}): Promise<LabSuite> {
   const stateDir = await mkdtemp(join(tmpdir(), 'netsync-commit-lab-'));
   const lab = await startLab({ devices: specs, stateDir, ...opts });
-  const factory = createSessionFactory({
-    credentials: { username: lab.username, password: lab.password },
-    canonicalize: canonicalRunning,
-    timeouts: { connectMs: 5000, helloMs: 5000, rpcMs: 5000 },
-  });
   return {
     lab,
-    factory,
-    target: (hostname) => {
-      const d = lab.device(hostname);
-      return {
-        hostname: d.hostname,
-        host: '127.0.0.1',
-        port: d.port,
-        platform: d.platform,
-        transport: d.platform === 'eos' ? 'eos-cli' : 'netconf',
-        hostKeyFingerprint: d.hostKeyFingerprint,
-      };
-    },
+    factory: labSessions(lab, 5000),
+    target: (hostname) => labTarget(lab.device(hostname)),
     stop: async () => {
       await lab.stop();
       await rm(stateDir, { recursive: true, force: true });
