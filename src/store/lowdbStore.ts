@@ -10,7 +10,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Device } from '../model/device.ts';
 import { hostnameKey } from '../model/device.ts';
-import { NetsyncError, notFound } from '../model/errors.ts';
+import { NetsyncError } from '../model/errors.ts';
 import type { SyncEvent } from '../model/events.ts';
 import { VERSION } from '../version.ts';
 import type { CollectionSchemas } from '../model/schemaKit.ts';
@@ -22,6 +22,7 @@ import type { StoreLock } from './storeLock.ts';
 import { acquireStoreLock } from './storeLock.ts';
 import { Low } from 'lowdb';
 import { chmodPrivate, mkdirPrivate, PrivateDataFile } from './privateFile.ts';
+import { planDeviceChange } from './planDeviceChange.ts';
 
 /** Closed (cleared) events kept per hostname; open events are never dropped. */
 export const DEFAULT_KEEP_CLOSED_EVENTS = 50;
@@ -343,37 +344,19 @@ function applyRecordWrites(draft: Data, writes: RecordWrite[]): void {
   }
 }
 
-/** Validates the whole change first, then applies it to the draft; throws before touching anything. */
+/** Checks the whole change first (planDeviceChange), then applies it to the draft; throws before touching anything. */
 function applyDeviceChange(draft: Data, change: DeviceChange, keepClosedEvents: number): void {
+  const { after, closing: groups } = planDeviceChange(draft.devices, change);
   const devices = new Map(draft.devices);
-  for (const d of change.create ?? []) {
-    const key = hostnameKey(d.hostname);
-    const existing = devices.get(key);
-    if (existing) {
-      throw new NetsyncError('CONFLICT', `device '${d.hostname}' already exists as '${existing.hostname}' (hostnames are case-insensitive)`, {
-        hostname: d.hostname,
-        existing: existing.hostname,
-      });
-    }
-    devices.set(key, structuredClone(d));
-  }
-  for (const u of change.update ?? []) {
-    const key = hostnameKey(u.hostname);
-    const current = devices.get(key);
-    if (!current) throw notFound('device', u.hostname);
-    devices.set(key, u.apply(structuredClone(current)));
-  }
-  for (const h of change.remove?.hostnames ?? []) {
-    const key = hostnameKey(h);
-    if (!devices.delete(key)) throw notFound('device', h);
+  for (const [key, device] of after) {
+    if (device) devices.set(key, device);
+    else devices.delete(key);
   }
   draft.devices = devices;
 
-  // When each hostname's open events close: those cleared by the change and those of removed devices.
+  // When each hostname's open events close: the first group naming it sets the time.
   const closing = new Map<string, string>();
-  for (const group of [change.clearEvents, change.remove]) {
-    if (group) for (const h of group.hostnames) closing.set(hostnameKey(h), group.at);
-  }
+  for (const group of groups) for (const key of group.keys) if (!closing.has(key)) closing.set(key, group.at);
   const newEvents = change.events ?? [];
   if (closing.size === 0 && newEvents.length === 0) return;
   let events = draft.events;

@@ -28,7 +28,7 @@ import type { StoreCounts } from './importStoreData.ts';
 import { clearTables, countTables, importStoreData, isEmpty } from './importStoreData.ts';
 import { LOCK_NAMESPACE } from './lockKeys.ts';
 import { PgDeviceLocks } from '../../postgres/deviceLocks.ts';
-import { planDeviceChange, touchedKeys } from './planDeviceChange.ts';
+import { planDeviceChange, touchedKeys } from '../planDeviceChange.ts';
 import type { DeviceRow, EventRow } from './rows.ts';
 import { checked, deviceOf, eventData, eventOf, jsonParam } from './rows.ts';
 import { appliedMigrations, migrateSchema, refuseNewerSchema, shippedMigrations } from './schemaMigrations.ts';

@@ -1,17 +1,17 @@
 /**
- * A DeviceChange checked and worked out in memory over the devices it touches, before any row is written:
- * the same rules and order as the lowdb store (creates, then updates in order, then removals; CONFLICT for a
- * second spelling, NOT_FOUND for an unknown hostname), so both backends accept and refuse the same changes.
+ * A DeviceChange checked and worked out in memory over the devices it touches, before anything is written: creates,
+ * then updates in order, then removals; CONFLICT for a second spelling, NOT_FOUND for an unknown hostname. Both
+ * stores (lowdb over its whole map, PostgreSQL over the rows it read) run it, so they accept and refuse alike.
  */
-import type { Device } from '../../model/device.ts';
-import { hostnameKey } from '../../model/device.ts';
-import { NetsyncError, notFound } from '../../model/errors.ts';
-import type { DeviceChange } from '../../model/store.ts';
+import type { Device } from '../model/device.ts';
+import { hostnameKey } from '../model/device.ts';
+import { NetsyncError, notFound } from '../model/errors.ts';
+import type { DeviceChange } from '../model/store.ts';
 
 export interface PlannedDeviceChange {
   /** Every touched key: the device after the change, or undefined when it was removed. */
   after: Map<string, Device | undefined>;
-  /** Keys whose open events close, with the time; removed devices' first (their time wins, as in lowdb). */
+  /** Keys whose open events close, with the time; removed devices' first (where a key is in both, that time wins). */
   closing: { keys: string[]; at: string }[];
 }
 
