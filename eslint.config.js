@@ -47,6 +47,8 @@ const ALL_FOLDERS = [
   'monitoring',
   'logging',
   'renderhost',
+  'postgres',
+  'cluster',
   'lab',
   'config',
   'api',
@@ -57,7 +59,22 @@ const ALL_FOLDERS = [
 
 /** Which of our folders each layer may import (besides itself). */
 const PURE_OK = ['model', 'impact', 'commit', 'render', 'alarms', 'deviceconfig', 'protocol'];
-const ADAPTER_OK = [...PURE_OK, 'store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'];
+const ADAPTER_OK = [
+  ...PURE_OK,
+  'store',
+  'git',
+  'drivers',
+  'intake',
+  'checks',
+  'sources',
+  'jobs',
+  'inventory',
+  'monitoring',
+  'logging',
+  'renderhost',
+  'postgres',
+  'cluster',
+];
 const LAYERS = [
   { name: 'model', folders: ['model'], may: [], io: false, why: 'model imports nothing of ours and does no I/O' },
   {
@@ -69,7 +86,7 @@ const LAYERS = [
   },
   {
     name: 'adapters',
-    folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost'],
+    folders: ['store', 'git', 'drivers', 'intake', 'checks', 'sources', 'jobs', 'inventory', 'monitoring', 'logging', 'renderhost', 'postgres', 'cluster'],
     may: ADAPTER_OK,
     io: true,
     why: 'adapters implement interfaces; wiring belongs in src/compose, HTTP in src/api',

@@ -9,11 +9,11 @@ import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type pg from 'pg';
 import type { Logger } from '../model/ports.ts';
-import type { SharedSessions } from '../ui/session.ts';
 
 const TABLE = 'netsync_ui_sessions';
 
-export async function pgUiSessions(pool: pg.Pool, logger: Logger): Promise<SharedSessions> {
+/** What the web interface's session middleware takes (its SharedSessions): the cookie secret and a store per middleware. */
+export async function pgUiSessions(pool: pg.Pool, logger: Logger): Promise<{ secret: string; newStore(): session.Store }> {
   const PgStore = connectPgSimple(session);
   return {
     secret: await sharedSecret(pool, 'ui-session'),
