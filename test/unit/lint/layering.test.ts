@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -29,6 +30,8 @@ describe('lint: layering rule', function () {
     ['src/lab/planted.ts', "import { errorHandler } from '../api/errors.ts';"],
     ['src/sources/planted.ts', "import { loadConfig } from '../config/load.ts';"],
     ['src/api/routes/planted.ts', "import { createDaemon } from '../../compose/daemon.ts';"],
+    ['src/postgres/planted.ts', "import { sessionMiddleware } from '../ui/session.ts';"],
+    ['src/cluster/planted.ts', "import { createDaemon } from '../compose/daemon.ts';"],
   ];
   for (const [file, code] of violations) {
     it(`reports ${code} in ${file}`, async () => {
@@ -49,4 +52,13 @@ describe('lint: layering rule', function () {
       expect(await restrictedImports(file, `${code}\nexport const x = 1;\n`)).to.deep.equal([]);
     });
   }
+
+  it('knows every folder of src/: a new one cannot stand outside the layers', async () => {
+    // eslint.config.js is plain JavaScript: loaded by URL, typed here.
+    const { folders } = (await import(new URL('../../../eslint.config.js', import.meta.url).href)) as { folders: string[] };
+    const present = readdirSync(`${root}/src`, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(present.filter((f) => !folders.includes(f))).to.deep.equal([]);
+  });
 });
