@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { buildDevice } from '../../../src/model/device.ts';
-import { NetsyncError } from '../../../src/model/errors.ts';
 import { LOCK_NAMESPACE } from '../../../src/store/postgres/lockKeys.ts';
 import { PgDeviceLocks } from '../../../src/postgres/deviceLocks.ts';
 import type { PostgresStoreOptions } from '../../../src/store/postgres/postgresStore.ts';
@@ -19,18 +18,9 @@ import { runner } from 'node-pg-migrate';
 import type { TestDatabase } from '../../helpers/postgres.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/until.ts';
+import { refusal } from '../../helpers/storeRefusal.ts';
 
 const dev = (hostname: string) => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0));
-
-async function refusal(p: Promise<unknown>): Promise<NetsyncError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(NetsyncError);
-    return err as NetsyncError;
-  }
-  throw new Error('expected the store to refuse');
-}
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {

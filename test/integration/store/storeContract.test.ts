@@ -16,6 +16,7 @@ import type { Store } from '../../../src/model/store.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
 import type { TestDatabase } from '../../helpers/postgres.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
+import { codeOf } from '../../helpers/storeRefusal.ts';
 
 const dev = (hostname: string, type = 'ACCESS') => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type }, new Date(0));
 const job = (id: string, status: Job['status'] = 'SCHEDULED'): Job => ({
@@ -36,16 +37,6 @@ const ev = (hostname: string, detail: string, closed = false) => ({
   detail,
   ...(closed ? { clearedAt: detail } : {}),
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(NetsyncError);
-    return (err as NetsyncError).code;
-  }
-  throw new Error('expected a NetsyncError');
-}
 
 interface Backend {
   name: string;

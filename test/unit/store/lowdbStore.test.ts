@@ -10,18 +10,9 @@ import { NetsyncError } from '../../../src/model/errors.ts';
 import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
+import { codeOf } from '../../helpers/storeRefusal.ts';
 
 const dev = (hostname: string) => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(NetsyncError);
-    return (err as NetsyncError).code;
-  }
-  throw new Error('expected a NetsyncError');
-}
 
 /** What only the file backend has (the file, its lock); the Store contract itself: test/integration/store/storeContract.test.ts. */
 describe('store/LowdbStore', () => {

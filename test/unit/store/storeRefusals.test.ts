@@ -7,21 +7,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { storeCollections } from '../../../src/compose/storeCollections.ts';
 import { buildDevice } from '../../../src/model/device.ts';
-import { NetsyncError } from '../../../src/model/errors.ts';
+import type { NetsyncError } from '../../../src/model/errors.ts';
 import { LowdbStore } from '../../../src/store/lowdbStore.ts';
 import { removeDir, tempDir } from '../../helpers/daemon.ts';
+import { refusal } from '../../helpers/storeRefusal.ts';
 
 const dev = (hostname: string) => buildDevice({ hostname, managementIp: '10.0.0.1', platform: 'eos', type: 'ACCESS' }, new Date(0));
-
-async function refusal(p: Promise<unknown>): Promise<NetsyncError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(NetsyncError);
-    return err as NetsyncError;
-  }
-  throw new Error('expected the store to refuse');
-}
 
 describe('store/LowdbStore refuses bad data', () => {
   let dir: string;
